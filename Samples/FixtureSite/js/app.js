@@ -1,0 +1,2 @@
+// Shared behaviour for every page.
+document.documentElement.classList.add("js");

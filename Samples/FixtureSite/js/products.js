@@ -1,0 +1,2 @@
+// Product gallery.
+export const gallery = document.querySelector(".gallery");

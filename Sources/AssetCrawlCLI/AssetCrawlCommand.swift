@@ -1,0 +1,48 @@
+public import ArgumentParser
+internal import Foundation
+internal import Logging
+
+/// `assetcrawl`: the root command.
+public struct AssetCrawlCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "assetcrawl",
+        abstract: "Crawl a site, fetch every asset its pages need, and audit how they revalidate.",
+        subcommands: [CrawlCommand.self, ServeCommand.self]
+    )
+
+    public init() {}
+
+    /// Runs the command line and exits: 0 done, 1 a check failed, 2 the run could not happen
+    /// (bad flags, bad input, unreachable start URL), 130 interrupted.
+    public static func runMain(arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Never {
+        // Logs go to stderr; stdout is for the report.
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            Foundation.exit(0)
+        } catch let error as UsageError {
+            FileHandle.standardError.write(Data("assetcrawl: \(error.message)\n".utf8))
+            Foundation.exit(2)
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                print(message)
+                Foundation.exit(0)
+            }
+            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            // Argument errors (EX_USAGE) are "could not run": exit 2 as documented.
+            Foundation.exit(code == .validationFailure || code.rawValue == 64 ? 2 : code.rawValue)
+        }
+    }
+}
+
+/// A problem with the user's input: one line that says what is wrong and what to do; exit 2.
+struct UsageError: Error {
+    var message: String
+}

@@ -1,0 +1,95 @@
+internal import ArgumentParser
+internal import FixtureServer
+internal import Foundation
+internal import Logging
+
+/// `assetcrawl serve DIR`: the embedded static server.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve a folder with correct HTTP caching (strong ETags, Last-Modified, 304s)."
+    )
+
+    @Argument(help: "The folder to serve.")
+    var directory: String
+
+    @Option(name: .long, help: "The address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(name: .long, help: "The port to listen on (0 picks a free one).")
+    var port: Int = 8080
+
+    @Option(name: .long, help: ArgumentHelp("A policy file (JSON) with Cache-Control and header rules; default: .assetcrawl-policy.json in the folder, else the built-in policy.", valueName: "file"))
+    var policy: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "notice"
+
+    func validate() throws {
+        if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535, e.g. --port 8080") }
+        if Logger.Level(rawValue: logLevel) == nil {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "assetcrawl.server")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .notice
+        let root = URL(fileURLWithPath: directory)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw UsageError(message: "no such folder: \(directory) (give the folder to serve, e.g. assetcrawl serve Samples/FixtureSite)")
+        }
+        var configuration = FixtureServer.Configuration(root: root)
+        configuration.host = host
+        configuration.port = port
+        configuration.policy = try ServePolicyLoader.load(root: root, file: policy)
+        let server: FixtureServer
+        do {
+            server = try await FixtureServer.start(configuration, logger: logger)
+        } catch {
+            throw UsageError(message: "cannot listen on \(host):\(port): \(error) (try another --port, or --port 0)")
+        }
+        FileHandle.standardOutput.write(Data("serving \(root.path) at \(server.baseURL.absoluteString)\n".utf8))
+        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) {
+            Task { try? await server.shutdown() }
+        }
+        try await server.waitUntilClosed()
+        signals.cancel()
+    }
+}
+
+/// Loads the server policy: an explicit file, else `.assetcrawl-policy.json` in the root, else the default.
+enum ServePolicyLoader {
+    static let fileName = ".assetcrawl-policy.json"
+
+    static func load(root: URL, file: String?) throws -> ServerPolicy {
+        let url = file.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent(fileName)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            if let file { throw UsageError(message: "no such policy file: \(file)") }
+            return .default
+        }
+        do {
+            return try JSONDecoder().decode(ServerPolicy.self, from: Data(contentsOf: url))
+        } catch {
+            throw UsageError(message: "cannot read the policy \(url.path): \(error)")
+        }
+    }
+}
+
+/// Calls `handler` once when one of `signals` arrives; the default action is disabled meanwhile.
+final class SignalWatcher: @unchecked Sendable {
+    private let sources: [any DispatchSourceSignal]
+
+    init(signals: [Int32], handler: @escaping @Sendable () -> Void) {
+        sources = signals.map { sig in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler(handler: handler)
+            source.resume()
+            return source
+        }
+    }
+
+    func cancel() { sources.forEach { $0.cancel() } }
+}

@@ -1,0 +1,66 @@
+public import CrawlModel
+
+/// A reference whose fetch failed, with where it came from.
+public struct BrokenReference: Sendable, Hashable, Codable {
+    public var page: String
+    public var url: String
+    public var element: String
+    public var attribute: String
+    public var line: Int?
+    public var reason: String
+}
+
+/// What one page costs and how well its assets revalidate.
+public struct PageAudit: Sendable {
+    public var url: String
+    public var status: Int?
+    /// Absolute URLs of every requisite, transitively through CSS and manifests, sorted.
+    public var requisites: [String]
+    /// Wire bytes (headers and body, redirects included) of the page and all requisites.
+    public var firstVisitBytes: Int
+    /// Conditional probes of the page and its requisites answered 304.
+    public var revalidated304: Int
+    /// Conditional probes answered 200 (a full re-send).
+    public var revalidated200: Int
+    public var broken: [BrokenReference]
+}
+
+/// Pure analysis of a `CrawlResult`.
+public enum SiteAudit {
+    /// One audit per crawled page, in URL order.
+    public static func pages(_ result: CrawlResult) -> [PageAudit] {
+        result.pages.sorted { $0.url < $1.url }.map { page in
+            let requisites = result.requisites(of: page)
+            var bytes = result.resources[page.url]?.wireBytes ?? 0
+            var ok304 = 0, full200 = 0
+            for url in [page.url] + requisites {
+                guard let resource = result.resources[url] else { continue }
+                if url != page.url { bytes += resource.wireBytes }
+                for probe in [resource.revalidation?.ifNoneMatch, resource.revalidation?.ifModifiedSince].compactMap({ $0 }) {
+                    if probe.exchange.status == 304 { ok304 += 1 } else if probe.exchange.status == 200 { full200 += 1 }
+                }
+            }
+            return PageAudit(url: page.url, status: result.resources[page.url]?.exchange.status,
+                             requisites: requisites.sorted(), firstVisitBytes: bytes,
+                             revalidated304: ok304, revalidated200: full200, broken: broken(in: page, result: result))
+        }
+    }
+
+    /// Requisites of a page (direct, or through its CSS) whose fetch failed.
+    public static func broken(in page: PageResult, result: CrawlResult) -> [BrokenReference] {
+        var out: [BrokenReference] = []
+        var seen: Set<String> = []
+        func visit(_ references: [Reference]) {
+            for ref in references where ref.isFetchableRequisite {
+                guard let url = ref.url, seen.insert(url).inserted, let resource = result.resources[url] else { continue }
+                if let failure = resource.failure {
+                    out.append(BrokenReference(page: page.url, url: url, element: ref.element, attribute: ref.attribute,
+                                               line: ref.line, reason: failure.description))
+                }
+                visit(result.subresourceReferences[resource.exchange.url] ?? [])
+            }
+        }
+        visit(page.references)
+        return out.sorted { ($0.url, $0.element) < ($1.url, $1.element) }
+    }
+}

@@ -1,0 +1,135 @@
+public import Foundation
+
+/// How a conditional re-request was answered, named after REDbot's notes.
+public enum RevalidationVerdict: String, Codable, Sendable, CaseIterable {
+    /// If-None-Match answered 304: the ETag works.
+    case INM_304
+    /// If-None-Match answered 200 with the same body: wasted bytes.
+    case INM_FULL
+    /// If-None-Match answered 200 with a different body but the same ETag.
+    case INM_DUP_ETAG
+    /// If-None-Match answered something other than 200/304.
+    case INM_STATUS
+    case IMS_304
+    case IMS_FULL
+    case IMS_STATUS
+    /// A 304 that dropped headers the 200 carried (ETag, Cache-Control, Expires, Vary, Content-Location).
+    case MISSING_HDRS_304
+    /// The response had no validator of that kind, so no conditional request was sent.
+    case NO_VALIDATOR
+}
+
+/// One conditional re-request and its outcome.
+public struct Probe: Codable, Sendable {
+    public var exchange: Exchange
+    public var verdict: RevalidationVerdict
+    /// Extra verdicts (MISSING_HDRS_304) beside the main one.
+    public var notes: [RevalidationVerdict]
+
+    public init(exchange: Exchange, verdict: RevalidationVerdict, notes: [RevalidationVerdict] = []) {
+        self.exchange = exchange
+        self.verdict = verdict
+        self.notes = notes
+    }
+}
+
+/// The If-None-Match and If-Modified-Since probes of one resource.
+public struct Revalidation: Codable, Sendable {
+    public var ifNoneMatch: Probe?
+    public var ifModifiedSince: Probe?
+    public init(ifNoneMatch: Probe? = nil, ifModifiedSince: Probe? = nil) {
+        self.ifNoneMatch = ifNoneMatch
+        self.ifModifiedSince = ifModifiedSince
+    }
+}
+
+/// Everything fetched for one URL: redirect hops, the final exchange and its probes.
+public struct FetchedResource: Codable, Sendable {
+    /// The URL as referenced (before redirects).
+    public var url: String
+    /// What the first reference said it was.
+    public var kind: AssetKind
+    /// Hops that answered with a redirect, in order.
+    public var redirects: [Exchange]
+    /// The final exchange (after redirects), or the failing hop.
+    public var exchange: Exchange
+    public var revalidation: Revalidation?
+    /// Content hash of the body, used to tell INM_FULL from INM_DUP_ETAG.
+    public var bodyDigest: UInt64?
+
+    public init(url: String, kind: AssetKind, redirects: [Exchange] = [], exchange: Exchange,
+                revalidation: Revalidation? = nil, bodyDigest: UInt64? = nil) {
+        self.url = url
+        self.kind = kind
+        self.redirects = redirects
+        self.exchange = exchange
+        self.revalidation = revalidation
+        self.bodyDigest = bodyDigest
+    }
+
+    /// The error of the fetch, or an `http` error for a 4xx/5xx status.
+    public var failure: FetchError? {
+        if let error = exchange.error { return error }
+        if let status = exchange.status, status >= 400 { return FetchError(.http, "HTTP \(status)") }
+        return nil
+    }
+
+    /// Wire bytes of every hop including the final one.
+    public var wireBytes: Int { redirects.reduce(exchange.wireBytes) { $0 + $1.wireBytes } }
+}
+
+/// A crawled page: its own fetch, and every reference found in it.
+public struct PageResult: Codable, Sendable {
+    public var url: String
+    public var depth: Int
+    /// Every reference found, in document order (HTML first, then CSS reached from it is not here).
+    public var references: [Reference]
+
+    public init(url: String, depth: Int, references: [Reference]) {
+        self.url = url
+        self.depth = depth
+        self.references = references
+    }
+}
+
+/// What a crawl produced: pages, the references of every fetched stylesheet and manifest,
+/// and one `FetchedResource` per unique URL.
+public struct CrawlResult: Codable, Sendable {
+    public var startURLs: [String]
+    public var pages: [PageResult]
+    /// References found inside fetched sub-resources (CSS, manifests), keyed by their URL.
+    public var subresourceReferences: [String: [Reference]]
+    /// Keyed by the referenced URL.
+    public var resources: [String: FetchedResource]
+    /// True when the crawl stopped early (limit, interrupt); `stopReason` says why.
+    public var stopReason: String?
+
+    public init(startURLs: [String], pages: [PageResult] = [], subresourceReferences: [String: [Reference]] = [:],
+                resources: [String: FetchedResource] = [:], stopReason: String? = nil) {
+        self.startURLs = startURLs
+        self.pages = pages
+        self.subresourceReferences = subresourceReferences
+        self.resources = resources
+        self.stopReason = stopReason
+    }
+
+    /// The requisite URLs of a page: its own fetchable requisites, plus, transitively, what
+    /// its stylesheets and manifests reference (CSS `@import`, `url()`, manifest icons).
+    public func requisites(of page: PageResult) -> [String] {
+        var seen = Set<String>()
+        var order: [String] = []
+        var stack = page.references.filter(\.isFetchableRequisite).compactMap(\.url).reversed() as [String]
+        while let url = stack.popLast() {
+            guard seen.insert(url).inserted else { continue }
+            order.append(url)
+            let target = resources[url].map { finalURL(of: $0) } ?? url
+            for ref in (subresourceReferences[target] ?? []).reversed() where ref.isFetchableRequisite {
+                if let u = ref.url, !seen.contains(u) { stack.append(u) }
+            }
+        }
+        return order
+    }
+
+    /// The URL a resource ended at after redirects.
+    public func finalURL(of resource: FetchedResource) -> String { resource.exchange.url }
+}

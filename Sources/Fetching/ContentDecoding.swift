@@ -1,0 +1,59 @@
+internal import CZlib
+
+/// Decodes `Content-Encoding: gzip` and `deflate` bodies with zlib.
+public enum ContentDecoding {
+    /// Encodings the fetcher can decode, in the order `Accept-Encoding` names them.
+    /// `br` is left out: nothing here decodes it, and asking for it would leave
+    /// stylesheets unreadable.
+    public static let acceptEncoding = "gzip, deflate"
+
+    public enum Failure: Error, Sendable { case unsupported(String), corrupt(String) }
+
+    /// Decodes `body` as the `Content-Encoding` header says.
+    ///
+    /// - Parameter limit: stop with an error past this many decoded bytes (a zip bomb guard).
+    public static func decode(_ body: [UInt8], contentEncoding: String?, limit: Int) throws(Failure) -> [UInt8] {
+        let codings = (contentEncoding ?? "").lowercased().split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && $0 != "identity" }
+        var data = body
+        for coding in codings.reversed() {
+            switch coding {
+            case "gzip", "x-gzip": data = try inflate(data, windowBits: 15 + 32, limit: limit)
+            case "deflate":
+                // RFC 9110 says zlib-wrapped; some servers send raw deflate. Try both.
+                do { data = try inflate(data, windowBits: 15, limit: limit) }
+                catch { data = try inflate(data, windowBits: -15, limit: limit) }
+            default: throw .unsupported(coding)
+            }
+        }
+        return data
+    }
+
+    static func inflate(_ input: [UInt8], windowBits: Int32, limit: Int) throws(Failure) -> [UInt8] {
+        if input.isEmpty { return [] }
+        var stream = z_stream()
+        guard assetcrawl_inflateInit2(&stream, windowBits) == Z_OK else { throw .corrupt("inflateInit failed") }
+        defer { inflateEnd(&stream) }
+        var output: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var input = input
+        var status: Int32 = Z_OK
+        input.withUnsafeMutableBufferPointer { inBuf in
+            stream.next_in = inBuf.baseAddress
+            stream.avail_in = uInt(inBuf.count)
+            repeat {
+                chunk.withUnsafeMutableBufferPointer { outBuf in
+                    stream.next_out = outBuf.baseAddress
+                    stream.avail_out = uInt(outBuf.count)
+                    status = CZlib.inflate(&stream, Z_NO_FLUSH)
+                    output.append(contentsOf: outBuf[0..<(outBuf.count - Int(stream.avail_out))])
+                }
+            } while status == Z_OK && output.count <= limit && (stream.avail_in > 0 || stream.avail_out == 0)
+        }
+        if output.count > limit { throw .corrupt("decoded body larger than \(limit) bytes") }
+        guard status == Z_STREAM_END || (status == Z_OK && stream.avail_in == 0) else {
+            throw .corrupt(stream.msg.map { String(cString: $0) } ?? String(cString: zError(status)))
+        }
+        return output
+    }
+}

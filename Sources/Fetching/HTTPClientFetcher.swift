@@ -1,0 +1,206 @@
+public import AsyncHTTPClient
+public import CrawlModel
+internal import Foundation
+internal import NIOCore
+internal import NIOHTTP1
+internal import NIOSSL
+
+/// The `Fetcher` over AsyncHTTPClient: streams each body, counts wire bytes as they arrive,
+/// keeps only the bodies extraction needs, and turns every failure into a value.
+///
+/// Redirects are not followed here (the crawler follows and records them hop by hop), and
+/// automatic decompression is off so that `bodyBytes` are wire bytes; bodies that are kept
+/// are decoded with ``ContentDecoding``.
+public struct HTTPClientFetcher: Fetcher {
+    public struct Options: Sendable {
+        /// Time to the response head (connect included).
+        public var headTimeout: Duration = .seconds(30)
+        /// Time for the whole exchange, body included.
+        public var totalTimeout: Duration = .seconds(120)
+        /// A body larger than this is counted up to the cap, cut, and marked truncated.
+        public var maxBodyBytes: Int = 50 * 1024 * 1024
+        public init() {}
+    }
+
+    let client: HTTPClient
+    let options: Options
+    /// The instant the crawl started; timings are relative to it.
+    let epoch: ContinuousClock.Instant
+
+    public init(client: HTTPClient, options: Options = Options(), epoch: ContinuousClock.Instant = .now) {
+        self.client = client
+        self.options = options
+        self.epoch = epoch
+    }
+
+    /// The client configuration the crawler wants: no redirects, no automatic decompression,
+    /// a per-host connection limit, and optionally no certificate verification.
+    public static func clientConfiguration(perHostConnections: Int = 6, insecure: Bool = false,
+                                           connectTimeout: Duration = .seconds(10)) -> HTTPClient.Configuration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if insecure { tls.certificateVerification = .none }
+        var configuration = HTTPClient.Configuration(
+            tlsConfiguration: tls,
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .init(connectTimeout)),
+            connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: perHostConnections),
+            decompression: .disabled
+        )
+        configuration.httpVersion = .automatic
+        // Fail fast on refused connections and unknown hosts: the crawler records the
+        // failure (and retries where that makes sense) instead of AsyncHTTPClient retrying
+        // silently with backoff until the connect timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return configuration
+    }
+
+    public func fetch(_ request: FetchRequest) async -> FetchResponse {
+        let started = ContinuousClock.now
+        var exchange = Exchange(url: request.url.absoluteString, method: request.method, requestHeaders: request.headers,
+                                timings: Timings(startedMs: milliseconds(epoch, started)))
+        var http = HTTPClientRequest(url: request.url.absoluteString)
+        http.method = HTTPMethod(rawValue: request.method)
+        for field in request.headers { http.headers.add(name: field.name, value: field.value) }
+        let prepared = http
+        let limit = options.maxBodyBytes
+        let headTimeout = TimeAmount(options.headTimeout)
+        let client = self.client
+
+        let outcome: Result<Streamed, any Error> = await withTaskGroup(of: Result<Streamed, any Error>?.self) { group in
+            group.addTask {
+                do {
+                    let response = try await client.execute(prepared, timeout: headTimeout)
+                    let headAt = ContinuousClock.now
+                    let keep = request.keepBody(response.headers.first(name: "content-type"))
+                    var streamed = Streamed(response: response, headMs: milliseconds(started, headAt))
+                    var digest = Digest()
+                    for try await buffer in response.body {
+                        let count = buffer.readableBytes
+                        let room = limit - streamed.bodyBytes
+                        if count > room {
+                            streamed.bodyBytes += max(room, 0)
+                            if keep, room > 0 { streamed.body.append(contentsOf: buffer.readableBytesView.prefix(room)) }
+                            streamed.truncated = true
+                            break
+                        }
+                        streamed.bodyBytes += count
+                        digest.update(buffer.readableBytesView)
+                        if keep { streamed.body.append(contentsOf: buffer.readableBytesView) }
+                    }
+                    streamed.digest = digest.value
+                    streamed.kept = keep
+                    return .success(streamed)
+                } catch {
+                    return .failure(error)
+                }
+            }
+            let total = options.totalTimeout
+            group.addTask {
+                try? await Task.sleep(for: total)
+                return Task.isCancelled ? nil : .failure(FetchError(.timeout, "no complete response within \(total)"))
+            }
+            let first = await group.next()!
+            group.cancelAll()
+            return first ?? .failure(FetchError(.other, "cancelled"))
+        }
+        exchange.timings.totalMs = milliseconds(started, .now)
+
+        switch outcome {
+        case .failure(let error):
+            exchange.error = Self.classify(error)
+            return FetchResponse(exchange: exchange)
+        case .success(let streamed):
+            let response = streamed.response
+            exchange.status = Int(response.status.code)
+            exchange.httpVersion = response.version.major == 2 ? "HTTP/2" : "HTTP/\(response.version.major).\(response.version.minor)"
+            exchange.responseHeaders = response.headers.map { HeaderField(name: $0.name, value: $0.value) }
+            exchange.headerBytes = Self.headerBytes(response)
+            exchange.bodyBytes = streamed.bodyBytes
+            exchange.truncated = streamed.truncated
+            exchange.timings.headMs = streamed.headMs
+            if streamed.truncated {
+                exchange.error = FetchError(.bodyTooLarge, "body larger than \(limit) bytes; counted up to the cap")
+            }
+            var body: [UInt8]? = nil
+            if streamed.kept {
+                let encoding = response.headers.first(name: "content-encoding")
+                do {
+                    let decoded = try ContentDecoding.decode(streamed.body, contentEncoding: encoding, limit: limit * 4)
+                    exchange.decodedBytes = decoded.count
+                    body = decoded
+                } catch {
+                    exchange.error = exchange.error ?? FetchError(.decoding, "cannot decode Content-Encoding \(encoding ?? ""): \(error)")
+                }
+            } else if response.headers.first(name: "content-encoding") == nil {
+                exchange.decodedBytes = streamed.bodyBytes
+            }
+            return FetchResponse(exchange: exchange, body: body, digest: streamed.digest)
+        }
+    }
+
+    /// What one streamed response left behind.
+    struct Streamed: @unchecked Sendable {
+        var response: HTTPClientResponse
+        var headMs: Double
+        var bodyBytes = 0
+        var body: [UInt8] = []
+        var truncated = false
+        var kept = false
+        var digest: UInt64?
+    }
+
+    /// The size of the status line and header block as HTTP/1.1 frames them
+    /// (`HTTP/1.1 200 OK\r\n`, `Name: value\r\n` each, `\r\n`). For HTTP/2 this is the
+    /// uncompressed size, an upper bound of the HPACK-compressed bytes.
+    static func headerBytes(_ response: HTTPClientResponse) -> Int {
+        var count = "HTTP/1.1 \(response.status.code) \(response.status.reasonPhrase)\r\n".utf8.count + 2
+        for (name, value) in response.headers { count += name.utf8.count + 2 + value.utf8.count + 2 }
+        return count
+    }
+
+    /// Maps AsyncHTTPClient, NIO and TLS errors onto the report's failure codes.
+    static func classify(_ error: any Error) -> FetchError {
+        if let error = error as? FetchError { return error }
+        let text = String(describing: error)
+        let lower = text.lowercased()
+        if let e = error as? HTTPClientError {
+            switch e {
+            case .connectTimeout, .readTimeout, .deadlineExceeded, .getConnectionFromPoolTimeout, .tlsHandshakeTimeout:
+                return FetchError(.timeout, text)
+            case .remoteConnectionClosed:
+                return FetchError(.reset, "connection closed before the response completed")
+            case .bodyLengthMismatch:
+                return FetchError(.reset, "body shorter or longer than Content-Length")
+            case .cancelled:
+                return FetchError(.timeout, "request cancelled")
+            default: break
+            }
+        }
+        if error is NIOSSLError || lower.contains("ssl") || lower.contains("certificate") || lower.contains("handshake") {
+            return FetchError(.tls, text)
+        }
+        if lower.contains("dns") || lower.contains("resolve") || lower.contains("nodename") || lower.contains("no address") {
+            return FetchError(.dns, "could not resolve host: \(text)")
+        }
+        if lower.contains("connection refused") || lower.contains("econnrefused") || lower.contains("errno: 111") {
+            return FetchError(.refused, "connection refused")
+        }
+        if lower.contains("reset") || lower.contains("econnreset") || lower.contains("eof") || lower.contains("closed") {
+            return FetchError(.reset, text)
+        }
+        if lower.contains("timeout") || lower.contains("timed out") { return FetchError(.timeout, text) }
+        return FetchError(.other, text)
+    }
+}
+
+func milliseconds(_ from: ContinuousClock.Instant, _ to: ContinuousClock.Instant) -> Double {
+    let d = to - from
+    return (Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15).rounded(toPlaces: 3)
+}
+
+extension Double {
+    func rounded(toPlaces places: Int) -> Double {
+        let f = Foundation.pow(10.0, Double(places))
+        return (self * f).rounded() / f
+    }
+}

@@ -1,0 +1,90 @@
+/// What the server adds to responses by path: `Cache-Control` and other headers.
+///
+/// Rules are matched in order against the path relative to the root (`css/site.css`);
+/// the first rule whose glob matches sets each header it names.
+public struct ServerPolicy: Sendable, Codable {
+    public struct Rule: Sendable, Codable {
+        /// A glob: `*` matches within a segment, `**` across segments.
+        public var match: String
+        public var headers: [String: String]
+        public init(match: String, headers: [String: String]) {
+            self.match = match
+            self.headers = headers
+        }
+    }
+
+    public var rules: [Rule]
+
+    public init(rules: [Rule] = []) { self.rules = rules }
+
+    /// Fingerprinted assets are immutable for a year; HTML is revalidated every time;
+    /// everything else may be cached for an hour.
+    public static let `default` = ServerPolicy(rules: [
+        Rule(match: "**/*.[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f].*",
+             headers: ["Cache-Control": "public, max-age=31536000, immutable"]),
+        Rule(match: "**.html", headers: ["Cache-Control": "no-cache"]),
+        Rule(match: "**", headers: ["Cache-Control": "public, max-age=3600"]),
+    ])
+
+    /// Headers for a path: for each header name, the first matching rule wins.
+    public func headers(for path: String) -> [(String, String)] {
+        var result: [(String, String)] = []
+        var seen: Set<String> = []
+        for rule in rules where Glob.matches(rule.match, path) {
+            for (name, value) in rule.headers.sorted(by: { $0.key < $1.key }) where seen.insert(name.lowercased()).inserted {
+                result.append((name, value))
+            }
+        }
+        return result
+    }
+}
+
+/// Shell-style globs over `/`-separated paths: `*`, `**`, `?`, `[a-z]`.
+public enum Glob {
+    public static func matches(_ pattern: String, _ path: String) -> Bool {
+        match(Array(pattern.utf8), 0, Array(path.utf8), 0)
+    }
+
+    private static func match(_ p: [UInt8], _ pi: Int, _ s: [UInt8], _ si: Int) -> Bool {
+        var pi = pi, si = si
+        while pi < p.count {
+            let c = p[pi]
+            if c == UInt8(ascii: "*") {
+                let doubleStar = pi + 1 < p.count && p[pi + 1] == UInt8(ascii: "*")
+                var next = pi + (doubleStar ? 2 : 1)
+                // `**/` also matches zero segments.
+                if doubleStar, next < p.count, p[next] == UInt8(ascii: "/"), match(p, next + 1, s, si) { return true }
+                if doubleStar { next = pi + 2 }
+                var k = si
+                while true {
+                    if match(p, next, s, k) { return true }
+                    if k >= s.count || (!doubleStar && s[k] == UInt8(ascii: "/")) { return false }
+                    k += 1
+                }
+            }
+            guard si < s.count else { return false }
+            if c == UInt8(ascii: "?") {
+                if s[si] == UInt8(ascii: "/") { return false }
+            } else if c == UInt8(ascii: "["), let close = p[(pi + 1)...].firstIndex(of: UInt8(ascii: "]")) {
+                var ok = false
+                var j = pi + 1
+                while j < close {
+                    if j + 2 < close, p[j + 1] == UInt8(ascii: "-") {
+                        if s[si] >= p[j] && s[si] <= p[j + 2] { ok = true }
+                        j += 3
+                    } else {
+                        if s[si] == p[j] { ok = true }
+                        j += 1
+                    }
+                }
+                if !ok { return false }
+                pi = close
+            } else if c != s[si] {
+                return false
+            }
+            pi += 1
+            si += 1
+        }
+        return si == s.count
+    }
+}

@@ -1,0 +1,152 @@
+public import Audit
+public import CrawlModel
+public import Foundation
+
+/// The JSON report: versioned, sorted keys, stable order.
+///
+/// Field names are a contract (`version`, `startURL`, `pages[].url/status/requisites`,
+/// `resources[].url/status/contentType/bodyBytes/etag/lastModified/revalidation`); new
+/// fields are added, never renamed. Optional values are written as `null`, not omitted.
+public struct JSONReport: Encodable, Sendable {
+    public static let formatVersion = 1
+
+    public var version = JSONReport.formatVersion
+    public var startURL: String
+    public var startURLs: [String]
+    public var stopReason: String?
+    public var pages: [Page]
+    public var resources: [Resource]
+
+    public struct Page: Encodable, Sendable {
+        var url: String
+        var status: Int?
+        var depth: Int
+        var requisites: [String]
+        var firstVisitBytes: Int
+        var broken: [BrokenReference]
+        var references: [Reference]
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(url, forKey: .url)
+            try c.encode(status, forKey: .status)
+            try c.encode(depth, forKey: .depth)
+            try c.encode(requisites, forKey: .requisites)
+            try c.encode(firstVisitBytes, forKey: .firstVisitBytes)
+            try c.encode(broken, forKey: .broken)
+            try c.encode(references, forKey: .references)
+        }
+        enum CodingKeys: String, CodingKey { case url, status, depth, requisites, firstVisitBytes, broken, references }
+    }
+
+    public struct Resource: Encodable, Sendable {
+        var url: String
+        var finalURL: String
+        var kind: AssetKind
+        var status: Int?
+        var httpVersion: String?
+        var contentType: String?
+        var contentEncoding: String?
+        var headerBytes: Int
+        var bodyBytes: Int
+        var decodedBytes: Int?
+        var etag: String?
+        var lastModified: String?
+        var cacheControl: String?
+        var redirects: [Hop]
+        var revalidation: Revalidation
+        var error: String?
+        var errorCode: String?
+
+        struct Hop: Encodable, Sendable {
+            var url: String
+            var status: Int?
+            var location: String?
+            var wireBytes: Int
+        }
+
+        struct Revalidation: Encodable, Sendable {
+            var ifNoneMatch: Int?
+            var ifModifiedSince: Int?
+            var ifNoneMatchVerdict: String
+            var ifModifiedSinceVerdict: String
+            var notes: [String]
+
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(ifNoneMatch, forKey: .ifNoneMatch)
+                try c.encode(ifModifiedSince, forKey: .ifModifiedSince)
+                try c.encode(ifNoneMatchVerdict, forKey: .ifNoneMatchVerdict)
+                try c.encode(ifModifiedSinceVerdict, forKey: .ifModifiedSinceVerdict)
+                try c.encode(notes, forKey: .notes)
+            }
+            enum CodingKeys: String, CodingKey { case ifNoneMatch, ifModifiedSince, ifNoneMatchVerdict, ifModifiedSinceVerdict, notes }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(url, forKey: .url)
+            try c.encode(finalURL, forKey: .finalURL)
+            try c.encode(kind, forKey: .kind)
+            try c.encode(status, forKey: .status)
+            try c.encode(httpVersion, forKey: .httpVersion)
+            try c.encode(contentType, forKey: .contentType)
+            try c.encode(contentEncoding, forKey: .contentEncoding)
+            try c.encode(headerBytes, forKey: .headerBytes)
+            try c.encode(bodyBytes, forKey: .bodyBytes)
+            try c.encode(decodedBytes, forKey: .decodedBytes)
+            try c.encode(etag, forKey: .etag)
+            try c.encode(lastModified, forKey: .lastModified)
+            try c.encode(cacheControl, forKey: .cacheControl)
+            try c.encode(redirects, forKey: .redirects)
+            try c.encode(revalidation, forKey: .revalidation)
+            try c.encode(error, forKey: .error)
+            try c.encode(errorCode, forKey: .errorCode)
+        }
+        enum CodingKeys: String, CodingKey {
+            case url, finalURL, kind, status, httpVersion, contentType, contentEncoding, headerBytes, bodyBytes, decodedBytes
+            case etag, lastModified, cacheControl, redirects, revalidation, error, errorCode
+        }
+    }
+
+    public init(result: CrawlResult, audits: [PageAudit]) {
+        startURL = result.startURLs.first ?? ""
+        startURLs = result.startURLs
+        stopReason = result.stopReason
+        let pagesByURL = Dictionary(result.pages.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
+        pages = audits.map { audit in
+            Page(url: audit.url, status: audit.status, depth: pagesByURL[audit.url]?.depth ?? 0, requisites: audit.requisites,
+                 firstVisitBytes: audit.firstVisitBytes, broken: audit.broken, references: pagesByURL[audit.url]?.references ?? [])
+        }
+        resources = result.resources.values.sorted { $0.url < $1.url }.map(Self.resource)
+    }
+
+    static func resource(_ r: FetchedResource) -> Resource {
+        let e = r.exchange
+        let inm = r.revalidation?.ifNoneMatch
+        let ims = r.revalidation?.ifModifiedSince
+        let probed = r.revalidation != nil
+        let failure = r.failure
+        return Resource(
+            url: r.url, finalURL: e.url, kind: r.kind, status: e.status, httpVersion: e.httpVersion, contentType: e.contentType,
+            contentEncoding: e.responseHeaders.first("Content-Encoding"), headerBytes: e.headerBytes, bodyBytes: e.bodyBytes,
+            decodedBytes: e.decodedBytes, etag: e.etag, lastModified: e.lastModified,
+            cacheControl: e.responseHeaders.first("Cache-Control"),
+            redirects: r.redirects.map { Resource.Hop(url: $0.url, status: $0.status, location: $0.location, wireBytes: $0.wireBytes) },
+            revalidation: Resource.Revalidation(
+                ifNoneMatch: inm?.exchange.status, ifModifiedSince: ims?.exchange.status,
+                ifNoneMatchVerdict: inm?.verdict.rawValue ?? (probed ? RevalidationVerdict.NO_VALIDATOR.rawValue : "NOT_PROBED"),
+                ifModifiedSinceVerdict: ims?.verdict.rawValue ?? (probed ? RevalidationVerdict.NO_VALIDATOR.rawValue : "NOT_PROBED"),
+                notes: Array(Set((inm?.notes ?? []) + (ims?.notes ?? [])).map(\.rawValue)).sorted()),
+            error: failure?.message, errorCode: failure?.code.rawValue)
+    }
+
+    /// Pretty-printed, sorted-key UTF-8 JSON with a trailing newline.
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(self)
+        data.append(0x0A)
+        return data
+    }
+}

@@ -1,0 +1,3 @@
+import AssetCrawlCLI
+
+await AssetCrawlCommand.runMain()

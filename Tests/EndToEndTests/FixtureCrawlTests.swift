@@ -1,0 +1,86 @@
+import AsyncHTTPClient
+import Audit
+import Crawler
+import CrawlModel
+import Fetching
+import FixtureServer
+import Foundation
+import Reports
+import Testing
+
+@Suite("End to end: crawl the fixture site served by the embedded server")
+struct FixtureCrawlTests {
+    func crawlFixture(revalidate: Bool = true) async throws -> (CrawlResult, URL) {
+        try await FixtureServer.withFixtureServer(root: Repo.fixtureSite) { base in
+            var configuration = CrawlConfiguration(startURLs: [base])
+            configuration.revalidate = revalidate
+            configuration.concurrency = 8
+            let result = try await HTTPClient.withHTTPClient(configuration: HTTPClientFetcher.clientConfiguration()) { client in
+                await Crawler(fetcher: HTTPClientFetcher(client: client), configuration: configuration).run()
+            }
+            return (result, base)
+        }
+    }
+
+    func path(_ url: String, base: URL) -> String {
+        "/" + url.dropFirst(base.absoluteString.count)
+    }
+
+    @Test("every page's requisites equal the manifest, page by page")
+    func requisitesMatchManifest() async throws {
+        let manifest = try FixtureManifest.load()
+        let (result, base) = try await crawlFixture()
+        let crawled = Dictionary(uniqueKeysWithValues: result.pages.map { (path($0.url, base: base), $0) })
+        #expect(Set(crawled.keys) == Set(manifest.pages.keys))
+        for (page, expected) in manifest.pages {
+            let found = try #require(crawled[page], "page \(page) was not crawled")
+            let requisites = result.requisites(of: found).map { path($0, base: base) }
+            #expect(Set(requisites) == Set(expected), "requisites of \(page)")
+        }
+        // Nothing outside the manifest was requested.
+        let expectedURLs = Set(manifest.pages.keys).union(manifest.pages.values.joined())
+        #expect(Set(result.resources.keys.map { path($0, base: base) }) == expectedURLs)
+    }
+
+    @Test("every asset answers 304 to both If-None-Match and If-Modified-Since")
+    func everyAssetRevalidates() async throws {
+        let manifest = try FixtureManifest.load()
+        let (result, base) = try await crawlFixture()
+        for (url, resource) in result.resources {
+            if manifest.broken.contains(path(url, base: base)) {
+                #expect(resource.exchange.status == 404)
+                #expect(resource.revalidation == nil)
+                continue
+            }
+            #expect(resource.exchange.status == 200, "\(url)")
+            #expect(resource.revalidation?.ifNoneMatch?.verdict == .INM_304, "\(url)")
+            #expect(resource.revalidation?.ifModifiedSince?.verdict == .IMS_304, "\(url)")
+            #expect(resource.revalidation?.ifNoneMatch?.notes == [], "\(url)")
+        }
+    }
+
+    @Test("bytes are counted as received: body bytes equal the file sizes")
+    func bodyBytes() async throws {
+        let (result, base) = try await crawlFixture(revalidate: false)
+        for (url, resource) in result.resources where resource.exchange.status == 200 {
+            var file = Repo.fixtureSite.appendingPathComponent(path(url, base: base))
+            if url.hasSuffix("/") { file.appendPathComponent("index.html") }
+            let size = try FileManager.default.attributesOfItem(atPath: file.path)[.size] as! Int
+            #expect(resource.exchange.bodyBytes == size, "\(url)")
+            #expect(resource.exchange.headerBytes > 0)
+        }
+    }
+
+    @Test("the broken image is reported with the page, element and line it came from")
+    func brokenImage() async throws {
+        let (result, base) = try await crawlFixture(revalidate: false)
+        let audits = SiteAudit.pages(result)
+        let home = try #require(audits.first { $0.url == base.absoluteString })
+        #expect(home.broken.count == 1)
+        let broken = try #require(home.broken.first)
+        #expect(broken.url.hasSuffix("/img/missing.png"))
+        #expect(broken.element == "img" && broken.attribute == "src")
+        #expect(broken.line != nil)
+        #expect(broken.reason.contains("404"))
+    }
+}
