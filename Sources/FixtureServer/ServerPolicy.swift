@@ -6,10 +6,15 @@ public struct ServerPolicy: Sendable, Codable {
     public struct Rule: Sendable, Codable {
         /// A glob: `*` matches within a segment, `**` across segments.
         public var match: String
-        public var headers: [String: String]
-        public init(match: String, headers: [String: String]) {
+        /// Headers to set on responses for matching paths (first matching rule wins per header).
+        public var headers: [String: String]?
+        /// A fault to inject on matching paths (the first rule with a fault wins).
+        public var fault: Fault?
+
+        public init(match: String, headers: [String: String]? = nil, fault: Fault? = nil) {
             self.match = match
             self.headers = headers
+            self.fault = fault
         }
     }
 
@@ -26,12 +31,20 @@ public struct ServerPolicy: Sendable, Codable {
         Rule(match: "**", headers: ["Cache-Control": "public, max-age=3600"]),
     ])
 
+    /// The index and fault of the first rule with a fault that matches `path`.
+    public func fault(for path: String) -> (index: Int, fault: Fault)? {
+        for (i, rule) in rules.enumerated() {
+            if let fault = rule.fault, Glob.matches(rule.match, path) { return (i, fault) }
+        }
+        return nil
+    }
+
     /// Headers for a path: for each header name, the first matching rule wins.
     public func headers(for path: String) -> [(String, String)] {
         var result: [(String, String)] = []
         var seen: Set<String> = []
-        for rule in rules where Glob.matches(rule.match, path) {
-            for (name, value) in rule.headers.sorted(by: { $0.key < $1.key }) where seen.insert(name.lowercased()).inserted {
+        for rule in rules where rule.headers != nil && Glob.matches(rule.match, path) {
+            for (name, value) in (rule.headers ?? [:]).sorted(by: { $0.key < $1.key }) where seen.insert(name.lowercased()).inserted {
                 result.append((name, value))
             }
         }
