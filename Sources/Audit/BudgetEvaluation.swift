@@ -35,12 +35,20 @@ public struct CheckSuite: Sendable, Equatable, Codable {
     public var name: String
     public var url: String?
     public var checks: [CheckResult]
+
+    public init(name: String, url: String?, checks: [CheckResult]) {
+        self.name = name
+        self.url = url
+        self.checks = checks
+    }
 }
 
 /// Every check of a budget against a crawl.
 public struct BudgetOutcome: Sendable, Equatable, Codable {
     /// The site suite first, then one suite per page with rules, in path order.
     public var suites: [CheckSuite]
+
+    public init(suites: [CheckSuite]) { self.suites = suites }
 
     public var checks: [CheckResult] { suites.flatMap(\.checks) }
     /// True when no check failed (warnings and skips do not fail a run).
