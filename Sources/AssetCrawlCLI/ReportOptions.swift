@@ -34,10 +34,15 @@ struct ReportOptions: ParsableArguments {
 
     func validate() throws {
         // Fail before crawling: a bad budget or baseline is a run that cannot happen (exit 2).
-        if let budget { _ = try Self.loadBudget(budget) }
-        if let baseline { _ = try Self.loadSnapshot(baseline, flag: "--baseline") }
-        if maxGrowth != nil && baseline == nil { throw ValidationError("--max-growth needs --baseline OLD.json") }
-        if let maxGrowth { _ = try Self.parseGrowth(maxGrowth) }
+        // ArgumentParser wraps other error types thrown here, so report them as ValidationError.
+        do {
+            if let budget { _ = try Self.loadBudget(budget) }
+            if let baseline { _ = try Self.loadSnapshot(baseline, flag: "--baseline") }
+            if maxGrowth != nil && baseline == nil { throw UsageError(message: "--max-growth needs --baseline OLD.json") }
+            if let maxGrowth { _ = try Self.parseGrowth(maxGrowth) }
+        } catch let error as UsageError {
+            throw ValidationError(error.message)
+        }
     }
 
     /// The budget and baseline checks of a crawl, or nil when neither was asked for.
@@ -76,7 +81,7 @@ struct ReportOptions: ParsableArguments {
         }
         if let junit { try write(Data(JUnitReport.render(shown).utf8), junit, "JUnit report") }
         if let har { try write(try HARReport.render(result: result, startedAt: startedAt), har, "HAR") }
-        if let html { try write(Data(HTMLReport.render(result: result, audits: audits, outcome: shown).utf8), html, "HTML report") }
+        if let html { try write(Data(HTMLReport.render(result: result, audits: audits, outcome: shown, advisory: outcome == nil).utf8), html, "HTML report") }
         if let dot { try write(Data(DOTReport.render(result: result).utf8), dot, "DOT graph") }
         if let outcome, !outcome.passed { throw ExitCode.failure }
     }

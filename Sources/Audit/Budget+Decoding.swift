@@ -89,7 +89,7 @@ extension Budget {
             case "fingerprintedLongLived":
                 var f = Fingerprinted()
                 if case .object(let fields) = v.value {
-                    try checkKeys(fields, allowed: ["level", "minMaxAge"], in: "\"fingerprintedLongLived\"")
+                    try checkKeys(fields, allowed: ["level", "minMaxAge", "description"], in: "\"fingerprintedLongLived\"")
                     for x in fields {
                         if x.key == "level" { f.level = try level(x.value, "level") }
                         if x.key == "minMaxAge" { f.minMaxAge = try int(x.value, "minMaxAge") }
@@ -99,7 +99,7 @@ extension Budget {
             case "compressText":
                 var c = Compression()
                 if case .object(let fields) = v.value {
-                    try checkKeys(fields, allowed: ["level", "minBytes"], in: "\"compressText\"")
+                    try checkKeys(fields, allowed: ["level", "minBytes", "description"], in: "\"compressText\"")
                     for x in fields {
                         if x.key == "level" { c.level = try level(x.value, "level") }
                         if x.key == "minBytes" { c.minBytes = try size(x.value, "minBytes") }
@@ -109,7 +109,7 @@ extension Budget {
             case "securityHeaders":
                 var s = SecurityHeaders()
                 if case .object(let fields) = v.value {
-                    try checkKeys(fields, allowed: ["level", "require"], in: "\"securityHeaders\"")
+                    try checkKeys(fields, allowed: ["level", "require", "description"], in: "\"securityHeaders\"")
                     for x in fields {
                         if x.key == "level" { s.level = try level(x.value, "level") }
                         if x.key == "require" {

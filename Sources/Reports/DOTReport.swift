@@ -39,14 +39,14 @@ public enum DOTReport {
 enum KindPalette {
     static func color(_ kind: AssetKind) -> String {
         switch kind {
-        case .page: "#bfdbfe"
-        case .stylesheet: "#c7d2fe"
-        case .script: "#fde68a"
-        case .image: "#bbf7d0"
-        case .font: "#fbcfe8"
-        case .icon: "#a5f3fc"
-        case .manifest: "#ddd6fe"
-        case .media, .track: "#fed7aa"
+        case .page: "#93c5fd"
+        case .stylesheet: "#c4b5fd"
+        case .script: "#fcd34d"
+        case .image: "#86efac"
+        case .font: "#f9a8d4"
+        case .icon: "#67e8f9"
+        case .manifest: "#fdba74"
+        case .media, .track: "#fca5a5"
         default: "#e5e7eb"
         }
     }

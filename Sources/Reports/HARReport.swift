@@ -61,9 +61,10 @@ public enum HARReport {
                         pageTimings: HAR.PageTimings(onContentLoad: -1, onLoad: round(end - start)))
     }
 
+    /// Entries in document order (the page, then its requisites as referenced; redirect hops
+    /// before their target), not by start time, so the same crawl gives the same file.
     static func sortedEntries(_ items: [(ex: Exchange, comment: String?)], pageref: String, startedAt: Date) -> [HAR.Entry] {
-        items.sorted { ($0.ex.timings.startedMs, $0.ex.url) < ($1.ex.timings.startedMs, $1.ex.url) }
-            .map { entry($0.ex, comment: $0.comment, pageref: pageref, startedAt: startedAt) }
+        items.map { entry($0.ex, comment: $0.comment, pageref: pageref, startedAt: startedAt) }
     }
 
     static func entry(_ e: Exchange, comment: String?, pageref: String, startedAt: Date) -> HAR.Entry {

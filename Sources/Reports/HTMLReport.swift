@@ -10,7 +10,9 @@ internal import Foundation
 /// revalidation verdict matrix, the largest assets, broken references with the page, element
 /// and line they came from, and the asset graph.
 public enum HTMLReport {
-    public static func render(result: CrawlResult, audits: [PageAudit], outcome: BudgetOutcome? = nil) -> String {
+    /// - Parameters:
+    ///   - outcome: the checks to show; `advisory` says they come from `Budget.advisory` (no budget given).
+    public static func render(result: CrawlResult, audits: [PageAudit], outcome: BudgetOutcome? = nil, advisory: Bool = false) -> String {
         let origin = result.startURLs.first.map { SiteAudit.origin(of: $0) } ?? ""
         func short(_ url: String) -> String { !origin.isEmpty && url.hasPrefix(origin + "/") ? String(url.dropFirst(origin.count)) : url }
         let costs = SiteAudit.costs(result)
@@ -38,7 +40,7 @@ public enum HTMLReport {
             </div>
 
             """
-        if let outcome { h += checksSection(outcome) }
+        if let outcome { h += checksSection(outcome, advisory: advisory) }
         h += bytesChart(costs: costs, short: short)
         h += verdictMatrix(resources, short: short, pageURLs: Set(result.pages.map(\.url)))
         h += largestAssets(resources, short: short)
@@ -67,8 +69,10 @@ public enum HTMLReport {
         "<div class=\"card \(cls)\"><b>\(e(value))</b>\(e(label))</div>"
     }
 
-    static func checksSection(_ outcome: BudgetOutcome) -> String {
-        var h = "<h2 id=\"checks\">Checks</h2>\n<table>\n<tr><th>scope</th><th>check</th><th>result</th><th>what to do</th></tr>\n"
+    static func checksSection(_ outcome: BudgetOutcome, advisory: Bool) -> String {
+        var h = "<h2 id=\"checks\">Checks</h2>\n"
+        if advisory { h += "<p class=\"note\">No budget was given: these are the built-in checks as warnings. Gate a build with --budget FILE.</p>\n" }
+        h += "<table>\n<tr><th>scope</th><th>check</th><th>result</th><th>what to do</th></tr>\n"
         let order: [CheckResult.Status: Int] = [.failed: 0, .warning: 1, .skipped: 2, .passed: 3]
         let rows = outcome.suites.flatMap { s in s.checks.map { (s.name, $0) } }
             .enumerated().sorted { (order[$0.element.1.status]!, $0.offset) < (order[$1.element.1.status]!, $1.offset) }.map(\.element)
@@ -200,7 +204,7 @@ public enum HTMLReport {
         }
         let columns = Dictionary(grouping: graph.nodes, by: { depth[$0.id] ?? 1 }).mapValues { $0.sorted { $0.id < $1.id } }
         let columnCount = (columns.keys.max() ?? 0) + 1
-        let rowHeight = 20.0, columnWidth = 330.0, nodeWidth = 210.0
+        let rowHeight = 20.0, columnWidth = 290.0, nodeWidth = 200.0
         let height = Double(columns.values.map(\.count).max() ?? 1) * rowHeight + 20
         var position: [String: (x: Double, y: Double)] = [:]
         for (c, nodes) in columns {

@@ -85,7 +85,8 @@ public enum TextReport {
                 case .warning: ("WARN", .yellow)
                 default: ("SKIP", .dim)
                 }
-                out.append((fit("\(mark) \(suite.name) \(check.name): \(check.message)", width), style))
+                let wrapped = wrap("\(mark) \(suite.name) \(check.name): \(check.message)", width, indent: 5)
+                out += wrapped.enumerated().map { ($0.element, $0.offset == 0 ? style : .plain) }
                 for offender in check.offenders.prefix(5) { out.append((fit("       \(offender)", width), .plain)) }
                 if check.offenders.count > 5 { out.append(("       … and \(check.offenders.count - 5) more (see --junit or --json)", .plain)) }
             }
@@ -94,6 +95,23 @@ public enum TextReport {
             + "\(outcome.count(.warning)) warnings, \(outcome.count(.skipped)) skipped"
         out.append((fit(summary, width), outcome.passed ? .green : .red))
         return out
+    }
+
+    /// Breaks text into lines of at most `width` columns at spaces; continuation lines are indented.
+    static func wrap(_ text: String, _ width: Int, indent: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if candidate.count > width && !current.isEmpty {
+                lines.append(current)
+                current = String(repeating: " ", count: indent) + word
+            } else {
+                current = candidate
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines.map { fit($0, width) }
     }
 
     /// Cuts a line to `width` columns (one column per character), ending it with `…`.
