@@ -19,7 +19,7 @@ public struct CheckResult: Sendable, Equatable, Codable {
     public var status: Status
     /// One sentence: what was measured against what, and what to do when it failed.
     public var message: String
-    /// The URLs (with details) that made it fail, sorted.
+    /// The URLs (with details) that made it fail: largest first for byte budgets, else in page order.
     public var offenders: [String]
 
     public init(name: String, status: Status, message: String, offenders: [String] = []) {
@@ -111,7 +111,7 @@ extension Budget {
         func result(_ name: String, _ level: Level, ok: Bool, _ message: String, _ offenders: [String] = []) {
             guard level != .off else { return }
             out.append(CheckResult(name: name, status: ok ? .passed : (level == .warn ? .warning : .failed),
-                                   message: message, offenders: offenders.sorted()))
+                                   message: message, offenders: offenders))
         }
         func largest(_ resources: [FetchedResource]) -> [String] {
             resources.sorted { ($0.wireBytes, $1.url) > ($1.wireBytes, $0.url) }.prefix(5)

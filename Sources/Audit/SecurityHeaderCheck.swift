@@ -40,7 +40,7 @@ public enum SecurityHeaderCheck {
             case "strict-transport-security":
                 // HSTS is ignored over plain HTTP, so only judged on https responses.
                 guard exchange.url.lowercased().hasPrefix("https:") else { continue }
-                let maxAge = CacheDirectives(headers.first("Strict-Transport-Security")).int("max-age")
+                let maxAge = CacheDirectives(headers.first("Strict-Transport-Security")?.replacingOccurrences(of: ";", with: ",")).int("max-age")
                 if (maxAge ?? 0) < 31_536_000 {
                     out.append(maxAge == nil ? "no Strict-Transport-Security; send max-age=31536000; includeSubDomains" : "Strict-Transport-Security max-age=\(maxAge!) is under a year; send max-age=31536000")
                 }
