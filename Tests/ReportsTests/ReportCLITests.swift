@@ -110,4 +110,31 @@ struct ReportCLITests {
         #expect(garbage.stderr.contains("not an assetcrawl JSON report"), "\(garbage.stderr)")
         #expect(try run(Repo.binary.path, ["diff", old.path, "/nonexistent.json"]).status == 2)
     }
+
+    @Test("the sample CI job's steps: assetcrawl serve in the background, crawl its URL with the sample budget")
+    func sampleJob() throws {
+        let server = Process()
+        server.executableURL = Repo.binary
+        server.arguments = ["serve", "Samples/FixtureSite", "--host", "127.0.0.1", "--port", "0", "--log-level", "warning"]
+        server.currentDirectoryURL = Repo.root
+        let out = Pipe()
+        server.standardOutput = out
+        try server.run()
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        // "serving /…/Samples/FixtureSite at http://127.0.0.1:PORT/"
+        var line = ""
+        while !line.contains("\n") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line += String(decoding: chunk, as: UTF8.self)
+        }
+        let url = try #require(line.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }, "\(line)")
+        #expect(url.hasPrefix("http://127.0.0.1:"), "\(line)")
+        let crawl = try run(Repo.binary.path, ["crawl", url, "--budget", "Samples/budget.json"])
+        #expect(crawl.status == 0, "\(crawl.stdout)\(crawl.stderr)")
+        #expect(crawl.stdout.contains("0 failed"))
+    }
 }
