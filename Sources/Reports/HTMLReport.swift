@@ -72,17 +72,23 @@ public enum HTMLReport {
     static func checksSection(_ outcome: BudgetOutcome, advisory: Bool) -> String {
         var h = "<h2 id=\"checks\">Checks</h2>\n"
         if advisory { h += "<p class=\"note\">No budget was given: these are the built-in checks as warnings. Gate a build with --budget FILE.</p>\n" }
-        h += "<table>\n<tr><th>scope</th><th>check</th><th>result</th><th>what to do</th></tr>\n"
         let order: [CheckResult.Status: Int] = [.failed: 0, .warning: 1, .skipped: 2, .passed: 3]
         let rows = outcome.suites.flatMap { s in s.checks.map { (s.name, $0) } }
             .enumerated().sorted { (order[$0.element.1.status]!, $0.offset) < (order[$1.element.1.status]!, $1.offset) }.map(\.element)
-        for (scope, check) in rows {
-            let cls = switch check.status { case .passed: "good"; case .failed: "badv"; case .warning: "warn"; case .skipped: "none" }
-            let offenders = check.offenders.isEmpty ? "" : "<ul class=\"off\">" + check.offenders.prefix(20).map { "<li><code>\(e($0))</code></li>" }.joined()
-                + (check.offenders.count > 20 ? "<li>… and \(check.offenders.count - 20) more</li>" : "") + "</ul>"
-            h += "<tr><td>\(e(scope))</td><td><code>\(e(check.name))</code></td><td><span class=\"v \(cls)\">\(check.status.rawValue)</span></td><td>\(e(check.message))\(offenders)</td></tr>\n"
+        func table(_ rows: [(String, CheckResult)]) -> String {
+            var t = "<table>\n<tr><th>scope</th><th>check</th><th>result</th><th>what to do</th></tr>\n"
+            for (scope, check) in rows {
+                let cls = switch check.status { case .passed: "good"; case .failed: "badv"; case .warning: "warn"; case .skipped: "none" }
+                let offenders = check.offenders.isEmpty ? "" : "<ul class=\"off\">" + check.offenders.prefix(10).map { "<li><code>\(e($0))</code></li>" }.joined()
+                    + (check.offenders.count > 10 ? "<li>… and \(check.offenders.count - 10) more (see the JUnit or JSON report)</li>" : "") + "</ul>"
+                t += "<tr><td>\(e(scope))</td><td><code>\(e(check.name))</code></td><td><span class=\"v \(cls)\">\(check.status.rawValue)</span></td><td>\(e(check.message))\(offenders)</td></tr>\n"
+            }
+            return t + "</table>\n"
         }
-        return h + "</table>\n"
+        let open = rows.filter { $0.1.status != .passed }, passed = rows.filter { $0.1.status == .passed }
+        h += open.isEmpty ? "<p>Every check passed.</p>\n" : table(open)
+        if !passed.isEmpty { h += "<details><summary>\(passed.count) checks passed</summary>\n" + table(passed) + "</details>\n" }
+        return h
     }
 
     static func bytesChart(costs: [PageCost], short: (String) -> String) -> String {
