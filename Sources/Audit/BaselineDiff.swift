@@ -36,8 +36,9 @@ public struct ReportSnapshot: Decodable, Sendable, Equatable {
     ///
     /// - Throws: `BudgetError` (no line) saying which field is missing or wrong.
     public static func decode(_ data: Data) throws(BudgetError) -> ReportSnapshot {
+        let snapshot: ReportSnapshot
         do {
-            return try JSONDecoder().decode(ReportSnapshot.self, from: data)
+            snapshot = try JSONDecoder().decode(ReportSnapshot.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
             throw BudgetError(line: nil, message: "not an assetcrawl JSON report: \(path(context.codingPath + [key])) is missing")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
@@ -45,6 +46,10 @@ public struct ReportSnapshot: Decodable, Sendable, Equatable {
         } catch {
             throw BudgetError(line: nil, message: "not JSON: \(error.localizedDescription)")
         }
+        guard snapshot.version == 1 else {
+            throw BudgetError(line: nil, message: "report version \(snapshot.version) is not one this assetcrawl reads (1); compare reports of the same assetcrawl version")
+        }
+        return snapshot
     }
 
     static func path(_ keys: [any CodingKey]) -> String {

@@ -194,7 +194,17 @@ public enum HTMLReport {
     }
 
     /// Columns by depth: pages, their direct requisites, what stylesheets and manifests reference.
-    static func graphSection(_ graph: AssetGraphView) -> String {
+    static func graphSection(_ full: AssetGraphView) -> String {
+        // A graph of thousands of boxes helps nobody: keep the pages and the first assets.
+        let limit = 400
+        var graph = full
+        if graph.nodes.count > limit {
+            graph.nodes = Array(graph.nodes.prefix(limit))
+            let kept = Set(graph.nodes.map(\.id))
+            graph.edges = graph.edges.filter { kept.contains($0.from) && kept.contains($0.to) }
+        }
+        let cut = full.nodes.count > limit
+            ? "<p class=\"note\">Showing \(limit) of \(full.nodes.count) URLs; the DOT report (--dot) has them all.</p>\n" : ""
         var depth: [String: Int] = [:]
         for n in graph.nodes where n.isPage { depth[n.id] = 0 }
         var changed = true
@@ -234,7 +244,7 @@ public enum HTMLReport {
         }
         svg += "</svg>\n"
         return "<h2 id=\"graph\">Asset graph</h2>\n<p class=\"note\">Pages on the left, their requisites to the right; dashed lines are references from inside stylesheets and manifests; red outlines failed.</p>\n"
-            + "<div style=\"overflow-x:auto\">" + svg + "</div>\n"
+            + cut + "<div style=\"overflow-x:auto\">" + svg + "</div>\n"
     }
 
     static func truncate(_ s: String, _ n: Int) -> String { s.count <= n ? s : String(s.prefix(n - 1)) + "…" }
