@@ -141,9 +141,11 @@ public struct Budget: Sendable, Equatable {
 
     /// The checks that need no numbers, as warnings: what `--junit` and the HTML report show
     /// when no `--budget` is given. Never fails a run.
-    public static let advisory = Budget(site: Rules(
-        noFullRevalidation: .warn, requireValidators: .warn, fingerprintedLongLived: Fingerprinted(level: .warn),
-        compressText: Compression(level: .warn), securityHeaders: SecurityHeaders(level: .warn), noBrokenRequisites: .warn))
+    /// Page-level checks go in a `/**` rule so that every page gets its own suite.
+    public static let advisory = Budget(
+        pages: [PageRules(match: "/**", rules: Rules(securityHeaders: SecurityHeaders(level: .warn), noBrokenRequisites: .warn))],
+        site: Rules(noFullRevalidation: .warn, requireValidators: .warn, fingerprintedLongLived: Fingerprinted(level: .warn),
+                    compressText: Compression(level: .warn)))
 
     /// The rules for a page path: the site rules' check settings are not inherited; only
     /// matching `pages` entries apply, first setter wins per field.

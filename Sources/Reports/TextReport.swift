@@ -55,7 +55,7 @@ public enum TextReport {
             }
             if broken.count > 20 { lines.append("  … and \(broken.count - 20) more (see --json)") }
         }
-        var styled = lines.map { (fit($0, width), Style.plain) }
+        var styled = lines.flatMap { wrap($0, width, indent: 2) }.map { ($0, Style.plain) }
         if let outcome {
             styled += checkLines(outcome, width: width)
         }
@@ -99,6 +99,7 @@ public enum TextReport {
 
     /// Breaks text into lines of at most `width` columns at spaces; continuation lines are indented.
     static func wrap(_ text: String, _ width: Int, indent: Int) -> [String] {
+        if text.count <= width { return [text] }
         var lines: [String] = []
         var current = ""
         for word in text.split(separator: " ", omittingEmptySubsequences: false) {

@@ -120,3 +120,16 @@ struct BudgetEvaluationTests {
         #expect(Budget.isFingerprinted(url) == expected)
     }
 }
+
+@Suite("The advisory checks shown without a budget")
+struct AdvisoryTests {
+    @Test("a suite per page and one for the site, all warnings: never fails a run")
+    func advisory() {
+        let outcome = Budget.advisory.evaluate(Site.crawl(script: [("Content-Type", "text/javascript")]))
+        #expect(outcome.suites.map(\.name) == ["site", "/"])
+        #expect(outcome.passed)
+        #expect(outcome.checks.contains { $0.status == .warning && $0.name == "noBrokenRequisites" })
+        #expect(outcome.checks.contains { $0.status == .warning && $0.name == "fingerprintedLongLived" })
+        #expect(!outcome.checks.contains { $0.status == .failed })
+    }
+}
