@@ -103,7 +103,11 @@ struct ReportCLITests {
         #expect(diff.stdout.contains("assets added (1):\n  /js/blog.js"), "\(diff.stdout)")
         let written = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: diffJSON)) as? [String: Any])
         #expect((written["diff"] as? [String: Any])?["assetsAdded"] as? [String] == ["/js/blog.js"])
-        #expect(try run(Repo.binary.path, ["diff", old.path, old.path]).status == 0)
+        let junit = temporaryFile("diff-junit.xml")
+        defer { try? FileManager.default.removeItem(at: junit) }
+        #expect(try run(Repo.binary.path, ["diff", old.path, old.path, "--junit", junit.path]).status == 0)
+        let xml = try String(contentsOf: junit, encoding: .utf8)
+        #expect(xml.contains("<testsuite name=\"baseline\"") && xml.contains("failures=\"0\""))
 
         let garbage = try run(Repo.binary.path, ["diff", old.path, "Samples/budget.json"])
         #expect(garbage.status == 2)

@@ -181,6 +181,17 @@ struct ReportFormatTests {
         try expectGolden("graph.dot", crawl.normalise(dot))
     }
 
+    @Test("DOT: Graphviz lays it out", .enabled(if: onPath("dot"), "needs Graphviz (optional; not installed by .ci/run)"))
+    func dotRenders() async throws {
+        let crawl = try await FixtureCrawl.shared.value
+        let file = temporaryFile("graph.dot")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(DOTReport.render(result: crawl.result).utf8).write(to: file)
+        let result = try run("dot", ["-Tsvg", file.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("<svg") && result.stdout.contains("/img/missing.png"))
+    }
+
     @Test("text summary: fits 100 columns, colour only when asked, golden file")
     func text() async throws {
         let crawl = try await FixtureCrawl.shared.value
