@@ -65,6 +65,21 @@ struct ReportFormatTests {
         #expect(result.stderr.contains("'etag' is a required property"))
     }
 
+    @Test("the sample budget validates against Schemas/budget.schema.json (for editors), a typo does not")
+    func budgetSchema() throws {
+        let script = """
+            import json, sys, jsonschema
+            schema = json.load(open(sys.argv[1]))
+            jsonschema.Draft202012Validator.check_schema(schema)
+            jsonschema.Draft202012Validator(schema).validate(json.load(open(sys.argv[2])))
+            errors = list(jsonschema.Draft202012Validator(schema).iter_errors({"version": 1, "pages": [{"match": "/**", "maxRequest": 3}]}))
+            print(len(errors))
+            """
+        let result = try run("python3", ["-c", script, Repo.schemas.appendingPathComponent("budget.schema.json").path, Repo.sampleBudget.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "1\n")
+    }
+
     @Test("JSON golden file (sample budget checks included)")
     func jsonGolden() async throws {
         let crawl = try await FixtureCrawl.shared.value
