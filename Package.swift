@@ -86,5 +86,10 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: [
             "AssetCrawlCLI", "Crawler", "Fetching", "FixtureServer", "CrawlModel", "Reports", "Audit",
         ], swiftSettings: swiftSettings),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "CrawlModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "ReportsTests", dependencies: [
+            "Reports", "Audit", "CrawlModel", "Crawler", "Fetching", "FixtureServer",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ], exclude: ["Golden"], swiftSettings: swiftSettings),
     ]
 )

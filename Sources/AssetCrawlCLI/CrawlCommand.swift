@@ -41,6 +41,9 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "warning"
 
+    @OptionGroup(title: "Reports and checks")
+    var reportOptions: ReportOptions
+
     func validate() throws {
         if maxPages < 1 { throw ValidationError("--max-pages must be at least 1, e.g. --max-pages 100") }
         if concurrency < 1 { throw ValidationError("--concurrency must be at least 1, e.g. --concurrency 16") }
@@ -100,13 +103,7 @@ struct CrawlCommand: AsyncParsableCommand {
                 throw UsageError(message: "the start page \(first.exchange.url) is not HTML (Content-Type: \(first.exchange.contentType ?? "none")); give the URL of an HTML page")
             }
         }
-        let audits = SiteAudit.pages(result)
-        if let json {
-            let data = try JSONReport(result: result, audits: audits).encoded()
-            do { try data.write(to: URL(fileURLWithPath: json)) } catch {
-                throw UsageError(message: "cannot write the JSON report to \(json): \(error.localizedDescription)")
-            }
-        }
-        print(TextReport.render(result: result, audits: audits), terminator: "")
+        // Reports, budgets and the exit code for checks (issue #6): see ReportOptions.swift.
+        try reportOptions.emit(result: result, json: json)
     }
 }

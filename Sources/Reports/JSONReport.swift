@@ -16,6 +16,10 @@ public struct JSONReport: Encodable, Sendable {
     public var stopReason: String?
     public var pages: [Page]
     public var resources: [Resource]
+    /// Budget and baseline checks, when a budget or baseline was given.
+    public var checks: BudgetOutcome?
+    /// The comparison with `--baseline`, when given.
+    public var baseline: BaselineDiff?
 
     public struct Page: Encodable, Sendable {
         var url: String
@@ -25,6 +29,11 @@ public struct JSONReport: Encodable, Sendable {
         var firstVisitBytes: Int
         var broken: [BrokenReference]
         var references: [Reference]
+        var requests: Int
+        var firstVisitBytesByKind: [String: Int]
+        var revalidationVisitBytes: Int
+        var revalidationBytesByKind: [String: Int]
+        var repeatVisitBytes: Int?
 
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -35,8 +44,16 @@ public struct JSONReport: Encodable, Sendable {
             try c.encode(firstVisitBytes, forKey: .firstVisitBytes)
             try c.encode(broken, forKey: .broken)
             try c.encode(references, forKey: .references)
+            try c.encode(requests, forKey: .requests)
+            try c.encode(firstVisitBytesByKind, forKey: .firstVisitBytesByKind)
+            try c.encode(revalidationVisitBytes, forKey: .revalidationVisitBytes)
+            try c.encode(revalidationBytesByKind, forKey: .revalidationBytesByKind)
+            try c.encode(repeatVisitBytes, forKey: .repeatVisitBytes)
         }
-        enum CodingKeys: String, CodingKey { case url, status, depth, requisites, firstVisitBytes, broken, references }
+        enum CodingKeys: String, CodingKey {
+            case url, status, depth, requisites, firstVisitBytes, broken, references
+            case requests, firstVisitBytesByKind, revalidationVisitBytes, revalidationBytesByKind, repeatVisitBytes
+        }
     }
 
     public struct Resource: Encodable, Sendable {
@@ -57,6 +74,23 @@ public struct JSONReport: Encodable, Sendable {
         var revalidation: Revalidation
         var error: String?
         var errorCode: String?
+        var wireBytes: Int
+        /// Only with `includeTimings`: the one non-deterministic part of the report.
+        var timingsMs: TimingsMs?
+
+        /// Milliseconds since the crawl started, of the final exchange.
+        struct TimingsMs: Encodable, Sendable {
+            var started: Double
+            var head: Double?
+            var total: Double?
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(started, forKey: .started)
+                try c.encode(head, forKey: .head)
+                try c.encode(total, forKey: .total)
+            }
+            enum CodingKeys: String, CodingKey { case started, head, total }
+        }
 
         struct Hop: Encodable, Sendable {
             var url: String
@@ -102,26 +136,43 @@ public struct JSONReport: Encodable, Sendable {
             try c.encode(revalidation, forKey: .revalidation)
             try c.encode(error, forKey: .error)
             try c.encode(errorCode, forKey: .errorCode)
+            try c.encode(wireBytes, forKey: .wireBytes)
+            try c.encodeIfPresent(timingsMs, forKey: .timingsMs)
         }
         enum CodingKeys: String, CodingKey {
             case url, finalURL, kind, status, httpVersion, contentType, contentEncoding, headerBytes, bodyBytes, decodedBytes
-            case etag, lastModified, cacheControl, redirects, revalidation, error, errorCode
+            case etag, lastModified, cacheControl, redirects, revalidation, error, errorCode, wireBytes, timingsMs
         }
     }
 
-    public init(result: CrawlResult, audits: [PageAudit]) {
+    /// Builds the report.
+    ///
+    /// - Parameters:
+    ///   - checks: the budget (and baseline) outcome, written as `checks` when given.
+    ///   - baseline: the comparison with a baseline report, written as `baseline` when given.
+    ///   - includeTimings: add `resources[].timingsMs`; without it the same crawl gives byte-identical output.
+    public init(result: CrawlResult, audits: [PageAudit], checks: BudgetOutcome? = nil, baseline: BaselineDiff? = nil,
+                includeTimings: Bool = false) {
         startURL = result.startURLs.first ?? ""
         startURLs = result.startURLs
         stopReason = result.stopReason
+        self.checks = checks
+        self.baseline = baseline
         let pagesByURL = Dictionary(result.pages.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
+        let costs = Dictionary(SiteAudit.costs(result).map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
+        let byKind = { (d: [AssetKind: Int]?) in Dictionary(uniqueKeysWithValues: (d ?? [:]).map { ($0.key.rawValue, $0.value) }) }
         pages = audits.map { audit in
-            Page(url: audit.url, status: audit.status, depth: pagesByURL[audit.url]?.depth ?? 0, requisites: audit.requisites,
-                 firstVisitBytes: audit.firstVisitBytes, broken: audit.broken, references: pagesByURL[audit.url]?.references ?? [])
+            let cost = costs[audit.url]
+            return Page(url: audit.url, status: audit.status, depth: pagesByURL[audit.url]?.depth ?? 0, requisites: audit.requisites,
+                        firstVisitBytes: audit.firstVisitBytes, broken: audit.broken, references: pagesByURL[audit.url]?.references ?? [],
+                        requests: cost?.requests ?? 0, firstVisitBytesByKind: byKind(cost?.firstVisitBytesByKind),
+                        revalidationVisitBytes: cost?.revalidationVisitBytes ?? 0,
+                        revalidationBytesByKind: byKind(cost?.revalidationBytesByKind), repeatVisitBytes: cost?.repeatVisitBytes)
         }
-        resources = result.resources.values.sorted { $0.url < $1.url }.map(Self.resource)
+        resources = result.resources.values.sorted { $0.url < $1.url }.map { Self.resource($0, includeTimings: includeTimings) }
     }
 
-    static func resource(_ r: FetchedResource) -> Resource {
+    static func resource(_ r: FetchedResource, includeTimings: Bool) -> Resource {
         let e = r.exchange
         let inm = r.revalidation?.ifNoneMatch
         let ims = r.revalidation?.ifModifiedSince
@@ -138,7 +189,8 @@ public struct JSONReport: Encodable, Sendable {
                 ifNoneMatchVerdict: inm?.verdict.rawValue ?? (probed ? RevalidationVerdict.NO_VALIDATOR.rawValue : "NOT_PROBED"),
                 ifModifiedSinceVerdict: ims?.verdict.rawValue ?? (probed ? RevalidationVerdict.NO_VALIDATOR.rawValue : "NOT_PROBED"),
                 notes: Array(Set((inm?.notes ?? []) + (ims?.notes ?? [])).map(\.rawValue)).sorted()),
-            error: failure?.message, errorCode: failure?.code.rawValue)
+            error: failure?.message, errorCode: failure?.code.rawValue, wireBytes: r.wireBytes,
+            timingsMs: includeTimings ? Resource.TimingsMs(started: e.timings.startedMs, head: e.timings.headMs, total: e.timings.totalMs) : nil)
     }
 
     /// Pretty-printed, sorted-key UTF-8 JSON with a trailing newline.

@@ -2,9 +2,13 @@ public import Audit
 public import CrawlModel
 internal import Foundation
 
-/// The terminal summary: one row per page, then totals.
+/// The terminal summary: one row per page, then totals, broken references and checks.
+///
+/// Every line fits `width` columns (long paths and messages are cut with `…`). ANSI colour
+/// only when `colour` is true: the CLI passes true on a terminal when `NO_COLOR` is not set.
 public enum TextReport {
-    public static func render(result: CrawlResult, audits: [PageAudit], width: Int = 100) -> String {
+    public static func render(result: CrawlResult, audits: [PageAudit], outcome: BudgetOutcome? = nil,
+                              width: Int = 100, colour: Bool = false) -> String {
         let origin = result.startURLs.first.flatMap(URL.init(string:)).map(WebURL.origin) ?? ""
         var lines: [String] = []
         let header = ["page", "reqs", "first visit", "304", "200", "broken"]
@@ -45,11 +49,75 @@ public enum TextReport {
             lines.append("")
             lines.append("broken references:")
             for b in broken.prefix(20) {
-                lines.append("  \(b.page) → \(b.url) (<\(b.element) \(b.attribute)>\(b.line.map { " line \($0)" } ?? "")): \(b.reason)")
+                let page = b.page.hasPrefix(origin) ? String(b.page.dropFirst(origin.count)) : b.page
+                let url = b.url.hasPrefix(origin) ? String(b.url.dropFirst(origin.count)) : b.url
+                lines.append("  \(page) → \(url) (<\(b.element) \(b.attribute)>\(b.line.map { " line \($0)" } ?? "")): \(b.reason)")
             }
             if broken.count > 20 { lines.append("  … and \(broken.count - 20) more (see --json)") }
         }
-        return lines.joined(separator: "\n") + "\n"
+        var styled = lines.flatMap { wrap($0, width, indent: 2) }.map { ($0, Style.plain) }
+        if let outcome {
+            styled += checkLines(outcome, width: width)
+        }
+        return styled.map { colour ? $0.1.apply($0.0) : $0.0 }.joined(separator: "\n") + "\n"
+    }
+
+    enum Style {
+        case plain, red, yellow, green, dim
+        func apply(_ s: String) -> String {
+            switch self {
+            case .plain: s
+            case .red: "\u{1B}[31m" + s + "\u{1B}[0m"
+            case .yellow: "\u{1B}[33m" + s + "\u{1B}[0m"
+            case .green: "\u{1B}[32m" + s + "\u{1B}[0m"
+            case .dim: "\u{1B}[2m" + s + "\u{1B}[0m"
+            }
+        }
+    }
+
+    /// The checks: one line per failed, warned or skipped check with up to 5 offenders, then the verdict.
+    static func checkLines(_ outcome: BudgetOutcome, width: Int) -> [(String, Style)] {
+        var out: [(String, Style)] = [("", .plain)]
+        for suite in outcome.suites {
+            for check in suite.checks where check.status != .passed {
+                let (mark, style): (String, Style) = switch check.status {
+                case .failed: ("FAIL", .red)
+                case .warning: ("WARN", .yellow)
+                default: ("SKIP", .dim)
+                }
+                let wrapped = wrap("\(mark) \(suite.name) \(check.name): \(check.message)", width, indent: 5)
+                out += wrapped.enumerated().map { ($0.element, $0.offset == 0 ? style : .plain) }
+                for offender in check.offenders.prefix(5) { out.append((fit("       \(offender)", width), .plain)) }
+                if check.offenders.count > 5 { out.append(("       … and \(check.offenders.count - 5) more (see --junit or --json)", .plain)) }
+            }
+        }
+        let summary = "checks: \(outcome.count(.passed)) passed, \(outcome.count(.failed)) failed, "
+            + "\(outcome.count(.warning)) warnings, \(outcome.count(.skipped)) skipped"
+        out.append((fit(summary, width), outcome.passed ? .green : .red))
+        return out
+    }
+
+    /// Breaks text into lines of at most `width` columns at spaces; continuation lines are indented.
+    static func wrap(_ text: String, _ width: Int, indent: Int) -> [String] {
+        if text.count <= width { return [text] }
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if candidate.count > width && !current.isEmpty {
+                lines.append(current)
+                current = String(repeating: " ", count: indent) + word
+            } else {
+                current = candidate
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines.map { fit($0, width) }
+    }
+
+    /// Cuts a line to `width` columns (one column per character), ending it with `…`.
+    static func fit(_ line: String, _ width: Int) -> String {
+        line.count <= width ? line : String(line.prefix(max(1, width - 1))) + "…"
     }
 
     public static func formatBytes(_ n: Int) -> String {

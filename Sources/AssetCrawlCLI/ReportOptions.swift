@@ -1,0 +1,130 @@
+internal import ArgumentParser
+internal import Audit
+internal import CrawlModel
+internal import Foundation
+internal import Reports
+
+/// The report and gate flags of `crawl`: budgets, baseline, and every report format.
+///
+/// All file I/O and exit codes of reporting live here; `Audit` decides, `Reports` formats.
+struct ReportOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Check the crawl against a budget (JSON); exit 1 when a check fails.", valueName: "file"))
+    var budget: String?
+
+    @Option(name: .long, help: ArgumentHelp("Compare with an earlier --json report: assets added and removed, byte growth, verdict regressions.", valueName: "file"))
+    var baseline: String?
+
+    @Option(name: .customLong("max-growth"), help: ArgumentHelp("With --baseline: fail when the site or a page grew by more than this, e.g. 5%.", valueName: "percent"))
+    var maxGrowth: String?
+
+    @Option(name: .long, help: ArgumentHelp("Write the checks as JUnit XML (a testsuite per page and one for the site).", valueName: "file"))
+    var junit: String?
+
+    @Option(name: .long, help: ArgumentHelp("Write every exchange as HAR 1.2.", valueName: "file"))
+    var har: String?
+
+    @Option(name: .long, help: ArgumentHelp("Write a self-contained HTML report.", valueName: "file"))
+    var html: String?
+
+    @Option(name: .long, help: ArgumentHelp("Write the asset graph for Graphviz.", valueName: "file"))
+    var dot: String?
+
+    @Flag(name: .long, help: "Add timing fields (resources[].timingsMs) to the JSON report; without them the same crawl gives the same bytes.")
+    var timings = false
+
+    func validate() throws {
+        // Fail before crawling: a bad budget or baseline is a run that cannot happen (exit 2).
+        // ArgumentParser wraps other error types thrown here, so report them as ValidationError.
+        do {
+            if let budget { _ = try Self.loadBudget(budget) }
+            if let baseline { _ = try Self.loadSnapshot(baseline, flag: "--baseline") }
+            if maxGrowth != nil && baseline == nil { throw UsageError(message: "--max-growth needs --baseline OLD.json") }
+            if let maxGrowth { _ = try Self.parseGrowth(maxGrowth) }
+        } catch let error as UsageError {
+            throw ValidationError(error.message)
+        }
+    }
+
+    /// The budget and baseline checks of a crawl, or nil when neither was asked for.
+    func outcome(_ result: CrawlResult, audits: [PageAudit]) throws -> (BudgetOutcome?, BaselineDiff?) {
+        var suites: [CheckSuite] = []
+        if let budget { suites += try Self.loadBudget(budget).evaluate(result).suites }
+        var diff: BaselineDiff?
+        if let baseline {
+            let old = try Self.loadSnapshot(baseline, flag: "--baseline")
+            let current = try ReportSnapshot.decode(try JSONReport(result: result, audits: audits).encoded())
+            let d = BaselineDiff(old: old, new: current)
+            suites.append(d.checks(maxGrowth: try maxGrowth.map(Self.parseGrowth)))
+            diff = d
+        }
+        return (budget == nil && baseline == nil ? nil : BudgetOutcome(suites: suites), diff)
+    }
+
+    /// Prints the summary, writes every requested report, and throws `ExitCode.failure` when a check failed.
+    func emit(result: CrawlResult, json: String?) throws {
+        let audits = SiteAudit.pages(result)
+        let (outcome, diff) = try outcome(result, audits: audits)
+        let shown = outcome ?? Budget.advisory.evaluate(result)
+        // Exchange timings are relative to the crawl's start; the last one ended about now.
+        var crawlMs = 0.0
+        for resource in result.resources.values {
+            let probes = [resource.revalidation?.ifNoneMatch, resource.revalidation?.ifModifiedSince].compactMap { $0?.exchange }
+            for exchange in resource.redirects + [resource.exchange] + probes {
+                crawlMs = max(crawlMs, exchange.timings.startedMs + (exchange.timings.totalMs ?? 0))
+            }
+        }
+        let startedAt = Date().addingTimeInterval(-crawlMs / 1000)
+
+        print(TextReport.render(result: result, audits: audits, outcome: outcome, width: 100, colour: Terminal.colour), terminator: "")
+        if let json {
+            try write(try JSONReport(result: result, audits: audits, checks: outcome, baseline: diff, includeTimings: timings).encoded(), json, "JSON report")
+        }
+        if let junit { try write(Data(JUnitReport.render(shown).utf8), junit, "JUnit report") }
+        if let har { try write(try HARReport.render(result: result, startedAt: startedAt), har, "HAR") }
+        if let html { try write(Data(HTMLReport.render(result: result, audits: audits, outcome: shown, advisory: outcome == nil).utf8), html, "HTML report") }
+        if let dot { try write(Data(DOTReport.render(result: result).utf8), dot, "DOT graph") }
+        if let outcome, !outcome.passed { throw ExitCode.failure }
+    }
+
+    func write(_ data: Data, _ path: String, _ what: String) throws {
+        do { try data.write(to: URL(fileURLWithPath: path)) } catch {
+            throw UsageError(message: "cannot write the \(what) to \(path): \(error.localizedDescription)")
+        }
+    }
+
+    static func loadBudget(_ path: String) throws -> Budget {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw UsageError(message: "--budget: cannot read \(path) (give a budget JSON file, e.g. Samples/budget.json)")
+        }
+        do { return try Budget.decode(Array(data)) } catch {
+            throw UsageError(message: "\(path):\(error.line.map { "\($0):" } ?? "") \(error.message)")
+        }
+    }
+
+    static func loadSnapshot(_ path: String, flag: String) throws -> ReportSnapshot {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw UsageError(message: "\(flag): cannot read \(path) (give a report written by crawl --json)")
+        }
+        do { return try ReportSnapshot.decode(data) } catch {
+            throw UsageError(message: "\(path): \(error.message)")
+        }
+    }
+
+    /// `5%`, `5` or `0.5%` → 0.05, 0.05, 0.005.
+    static func parseGrowth(_ text: String) throws -> Double {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let number = trimmed.hasSuffix("%") ? String(trimmed.dropLast()) : trimmed
+        guard let value = Double(number), value >= 0, value.isFinite else {
+            throw UsageError(message: "--max-growth: \"\(text)\" is not a percentage; write e.g. 5%")
+        }
+        return value / 100
+    }
+}
+
+/// Whether to colour terminal output: only on a terminal, never when `NO_COLOR` is set (no-color.org).
+enum Terminal {
+    static var colour: Bool {
+        if let noColor = ProcessInfo.processInfo.environment["NO_COLOR"], !noColor.isEmpty { return false }
+        return isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+    }
+}
