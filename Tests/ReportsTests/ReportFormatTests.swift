@@ -204,7 +204,7 @@ struct ReportFormatTests {
         try expectGolden("graph.dot", crawl.normalise(dot))
     }
 
-    @Test("DOT: Graphviz lays it out", .enabled(if: onPath("dot"), "needs Graphviz (optional; not installed by .ci/run)"))
+    @Test("DOT: Graphviz lays it out", .enabled(if: onPath("dot"), "needs Graphviz (.ci/run installs it)"))
     func dotRenders() async throws {
         let crawl = try await FixtureCrawl.shared.value
         let file = temporaryFile("graph.dot")

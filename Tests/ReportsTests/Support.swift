@@ -91,8 +91,11 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
 }
 
 /// True when a program is on PATH.
+/// True when `program` is on PATH — or when running under CI (`CI` set), where `.ci/run`
+/// installs every tool the tests use, so a missing one fails the test instead of skipping it.
 func onPath(_ program: String) -> Bool {
-    (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
+    if ProcessInfo.processInfo.environment["CI"] != nil { return true }
+    return (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
         FileManager.default.isExecutableFile(atPath: "\($0)/\(program)")
     }
 }
