@@ -19,17 +19,62 @@ public struct ServerPolicy: Sendable, Codable {
     }
 
     public var rules: [Rule]
+    /// File names tried, in order, for a request that names a directory; default `["index.html"]`.
+    public var directoryIndex: [String]?
+    /// A file, relative to the root, sent with status 404 when nothing matches; default `404.html`
+    /// (used only when it exists). `""` turns it off.
+    public var notFoundPage: String?
+    /// Extra or overriding content types by file extension, e.g. `{"glb": "model/gltf-binary"}`.
+    public var mimeTypes: [String: String]?
+    /// `Strict-Transport-Security` sent over TLS only (never over plain HTTP, where it means
+    /// nothing); default `max-age=31536000`. `""` turns it off.
+    public var strictTransportSecurity: String?
 
-    public init(rules: [Rule] = []) { self.rules = rules }
+    public init(rules: [Rule] = [], directoryIndex: [String]? = nil, notFoundPage: String? = nil,
+                mimeTypes: [String: String]? = nil, strictTransportSecurity: String? = nil) {
+        self.rules = rules
+        self.directoryIndex = directoryIndex
+        self.notFoundPage = notFoundPage
+        self.mimeTypes = mimeTypes
+        self.strictTransportSecurity = strictTransportSecurity
+    }
+
+    /// The security headers of the default policy. The CSP only forbids framing by other
+    /// origins (`frame-ancestors`), so it breaks no site's scripts or styles; write a full
+    /// policy for a stricter one.
+    public static let defaultSecurityHeaders: [String: String] = [
+        "Content-Security-Policy": "frame-ancestors 'self'",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+    ]
 
     /// Fingerprinted assets are immutable for a year; HTML is revalidated every time;
-    /// everything else may be cached for an hour.
+    /// everything else may be cached for an hour. Every response carries the security headers.
     public static let `default` = ServerPolicy(rules: [
         Rule(match: "**/*.[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f].*",
              headers: ["Cache-Control": "public, max-age=31536000, immutable"]),
         Rule(match: "**.html", headers: ["Cache-Control": "no-cache"]),
-        Rule(match: "**", headers: ["Cache-Control": "public, max-age=3600"]),
+        Rule(match: "**", headers: defaultSecurityHeaders.merging(["Cache-Control": "public, max-age=3600"]) { a, _ in a }),
     ])
+
+    var effectiveDirectoryIndex: [String] { directoryIndex ?? ["index.html"] }
+    var effectiveNotFoundPage: String? {
+        let page = notFoundPage ?? "404.html"
+        return page.isEmpty ? nil : page
+    }
+    var effectiveStrictTransportSecurity: String? {
+        let value = strictTransportSecurity ?? "max-age=31536000"
+        return value.isEmpty ? nil : value
+    }
+
+    /// The content type for a path: the policy's own table first, then ``MIMETypes``.
+    public func contentType(forPath path: String) -> String {
+        if let mimeTypes, let dot = path.lastIndex(of: "."), !path[dot...].contains("/"),
+           let type = mimeTypes[String(path[path.index(after: dot)...]).lowercased()] {
+            return type
+        }
+        return MIMETypes.type(forPath: path)
+    }
 
     /// The index and fault of the first rule with a fault that matches `path`.
     public func fault(for path: String) -> (index: Int, fault: Fault)? {
