@@ -31,9 +31,12 @@ final class ProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHandler 
             ])
             context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+        } else {
+            context.close(promise: nil)
         }
-        // The decoder closes the connection after this returns.
+        // The parser cannot go on after an error: the connection closes once the answer is out.
         context.fireErrorCaught(error)
     }
 
@@ -46,7 +49,7 @@ final class ProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHandler 
         case .invalidMethod: return "invalid method"
         case .invalidVersion: return "invalid HTTP version"
         case .invalidHeaderToken: return "invalid header"
-        default: return "malformed request (\(error))"
+        default: return "malformed request (framing or syntax the parser refuses, such as Content-Length with Transfer-Encoding)"
         }
     }
 
