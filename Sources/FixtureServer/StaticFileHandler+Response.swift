@@ -12,8 +12,9 @@ struct Response {
     enum Body {
         case none
         case bytes(ByteBuffer)
-        /// Pieces of an open file and literal bytes between them (multipart part headers).
-        case file(NIOFileHandle, [BodyPiece])
+        /// Pieces of an open file and literal bytes between them (multipart part headers);
+        /// without a handle, every piece is bytes (a small file served from memory).
+        case file(NIOFileHandle?, [BodyPiece])
     }
 
     func bodyLength(isHead: Bool) -> Int {
@@ -61,13 +62,13 @@ extension StaticFileHandler {
             relative = p
         }
         var path = relative.hasSuffix("/") ? String(relative.dropLast()) : relative
-        var (fsPath, escapes) = context.resolver.fileSystemPath(path)
-        if escapes {
+        let resolved = context.resolver.resolve(path)
+        var fsPath = resolved.path
+        if resolved.escapes {
             context.logger.notice("refused \(head.method.rawValue) \(head.uri.prefix(200)): 403, symlink out of the root")
             return errorResponse(.forbidden, allocator: allocator)
         }
-        var st = stat()
-        guard stat(fsPath, &st) == 0 else { return notFound(head, allocator: allocator) }
+        guard var st = resolved.stat else { return notFound(head, allocator: allocator) }
         if (st.st_mode & S_IFMT) == S_IFDIR {
             if !target.hasSuffix("/") {
                 var r = Response(status: .movedPermanently, headers: ["Location": target + "/", "Content-Length": "0"])
@@ -77,56 +78,81 @@ extension StaticFileHandler {
             var found = false
             for name in context.policy.effectiveDirectoryIndex {
                 let candidate = path.isEmpty ? name : path + "/" + name
-                let (candidatePath, candidateEscapes) = context.resolver.fileSystemPath(candidate)
-                var ist = stat()
-                if stat(candidatePath, &ist) == 0, (ist.st_mode & S_IFMT) == S_IFREG {
-                    if candidateEscapes {
+                let c = context.resolver.resolve(candidate)
+                if let ist = c.stat, (ist.st_mode & S_IFMT) == S_IFREG {
+                    if c.escapes {
                         context.logger.notice("refused \(head.method.rawValue) \(head.uri.prefix(200)): 403, symlink out of the root")
                         return errorResponse(.forbidden, allocator: allocator)
                     }
-                    (path, fsPath, found) = (candidate, candidatePath, true)
+                    (path, fsPath, st, found) = (candidate, c.path, ist, true)
                     break
                 }
             }
             if !found { return notFound(head, allocator: allocator) }
-        } else if relative.hasSuffix("/") {
+        } else if relative.hasSuffix("/") || (st.st_mode & S_IFMT) != S_IFREG {
             return notFound(head, allocator: allocator)
         }
-        return fileResponse(head: head, relativePath: path, fsPath: fsPath, fault: fault, allocator: allocator)
+        return fileResponse(head: head, relativePath: path, fsPath: fsPath, stat: st, fault: fault, allocator: allocator)
             ?? notFound(head, allocator: allocator)
     }
 
     /// The precompressed siblings of a file that exist, are regular files and stay inside the root.
-    func siblings(of relativePath: String, fsPath: String) -> [ContentCoding] {
-        var available: [ContentCoding] = []
-        for coding in ContentCoding.allCases {
-            var st = stat()
-            guard stat(fsPath + coding.fileSuffix, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
-            if context.resolver.fileSystemPath(relativePath + coding.fileSuffix).escapes { continue }
-            available.append(coding)
+    func siblings(of relativePath: String, fsPath: String) -> [(coding: ContentCoding, path: String, stat: stat)] {
+        guard let slash = fsPath.lastIndex(of: "/") else { return [] }
+        let candidates = context.siblings.candidates(in: String(fsPath[..<slash]))
+        if candidates.isEmpty { return [] }
+        let base = fsPath[fsPath.index(after: slash)...]
+        var available: [(ContentCoding, String, stat)] = []
+        for coding in ContentCoding.allCases where candidates.contains(base + coding.fileSuffix) {
+            let r = context.resolver.resolve(relativePath + coding.fileSuffix)
+            guard let st = r.stat, (st.st_mode & S_IFMT) == S_IFREG, !r.escapes else { continue }
+            available.append((coding, r.path, st))
         }
         return available
     }
 
-    func fileResponse(head: HTTPRequestHead, relativePath: String, fsPath: String, fault active: (fault: Fault, serial: Int)?,
-                      allocator: ByteBufferAllocator) -> Response? {
+    func fileResponse(head: HTTPRequestHead, relativePath: String, fsPath: String, stat fileStat: stat,
+                      fault active: (fault: Fault, serial: Int)?, allocator: ByteBufferAllocator) -> Response? {
         let fault = active?.fault
         // Content negotiation: a precompressed sibling for clients that accept it. A fault's
         // lying Content-Encoding must describe the plain bytes, so it turns negotiation off.
         let available = fault?.contentEncoding == nil ? siblings(of: relativePath, fsPath: fsPath) : []
-        let coding = ContentCoding.negotiate(head.headers["Accept-Encoding"], available: available)
-        let servedPath = coding.map { fsPath + $0.fileSuffix } ?? fsPath
+        let coding = ContentCoding.negotiate(head.headers["Accept-Encoding"], available: available.map(\.coding))
+        let chosen = coding.flatMap { c in available.first { $0.coding == c } }
+        let servedPath = chosen?.path ?? fsPath
+        var st = chosen?.stat ?? fileStat
 
-        let fd = open(servedPath, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, let hash = context.hashes.hash(fd: fd, stat: st) else {
-            close(fd)
-            return nil
+        // A small file already hashed is answered from memory; anything else is opened, and
+        // hashed on first sight.
+        let handle: NIOFileHandle?
+        let entry: ContentHashCache.Entry
+        if let hit = context.hashes.lookup(st), hit.bytes != nil {
+            handle = nil
+            entry = hit
+        } else {
+            let fd = open(servedPath, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return nil }
+            guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, let e = context.hashes.entry(fd: fd, stat: st) else {
+                close(fd)
+                return nil
+            }
+            entry = e
+            if e.bytes != nil {
+                close(fd)
+                handle = nil
+            } else {
+                handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: fd)
+            }
         }
-        let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: fd)
+        let hash = entry.hash
+        /// A piece of the body: a slice of the bytes in memory, or a region of the open file.
+        func piece(_ offset: Int, _ length: Int) -> BodyPiece {
+            if let bytes = entry.bytes { return .bytes(bytes.getSlice(at: bytes.readerIndex + offset, length: length) ?? ByteBuffer()) }
+            return .file(offset: offset, length: length)
+        }
+        func closeHandle() { try? handle?.close() }
         let size = Int(st.st_size)
-        let now = Int(Date().timeIntervalSince1970)
+        let now = currentSecond()
 
         // Validators: a strong ETag from the served bytes (so each encoding has its own) and
         // Last-Modified from their mtime, never later than Date; unless a fault says otherwise.
@@ -165,7 +191,7 @@ extension StaticFileHandler {
         let honourRange: Bool
         switch preconditions.evaluate(method: head.method.rawValue, etag: etag, lastModified: lastModified) {
         case .notModified:
-            try? handle.close()
+            closeHandle()
             var kept = HTTPHeaders()
             for (name, value) in headers {
                 let lower = name.lowercased()
@@ -178,7 +204,7 @@ extension StaticFileHandler {
             }
             return Response(status: .notModified, headers: kept)
         case .preconditionFailed:
-            try? handle.close()
+            closeHandle()
             var r = errorResponse(.preconditionFailed, allocator: allocator)
             r.headers.add(contentsOf: headers)
             return r
@@ -197,7 +223,7 @@ extension StaticFileHandler {
             case .ignore:
                 break
             case .unsatisfiable(let reason):
-                try? handle.close()
+                closeHandle()
                 context.logger.debug("416 for \(head.uri.prefix(200)): \(reason)")
                 var r = errorResponse(.rangeNotSatisfiable, allocator: allocator)
                 r.headers.add(name: "Content-Range", value: "bytes */\(size)")
@@ -209,14 +235,14 @@ extension StaticFileHandler {
                 headers.add(name: "Content-Type", value: contentType)
                 headers.add(name: "Content-Range", value: "bytes \(r.lowerBound)-\(r.upperBound)/\(size)")
                 headers.add(name: "Content-Length", value: String(r.count))
-                return Response(status: .partialContent, headers: headers, body: .file(handle, [.file(offset: r.lowerBound, length: r.count)]))
+                return Response(status: .partialContent, headers: headers, body: .file(handle, [piece(r.lowerBound, r.count)]))
             case .partial(let parts):
                 let boundary = String(UInt64.random(in: 1 ... .max), radix: 16).leftPadded(to: 16)
                 var pieces: [BodyPiece] = []
                 for (i, r) in parts.enumerated() {
                     let partHead = "\(i == 0 ? "" : "\r\n")--\(boundary)\r\nContent-Type: \(contentType)\r\nContent-Range: bytes \(r.lowerBound)-\(r.upperBound)/\(size)\r\n\r\n"
                     pieces.append(.bytes(allocator.buffer(string: partHead)))
-                    pieces.append(.file(offset: r.lowerBound, length: r.count))
+                    pieces.append(piece(r.lowerBound, r.count))
                 }
                 pieces.append(.bytes(allocator.buffer(string: "\r\n--\(boundary)--\r\n")))
                 headers.add(name: "Content-Type", value: "multipart/byteranges; boundary=\(boundary)")
@@ -226,7 +252,7 @@ extension StaticFileHandler {
         }
         headers.add(name: "Content-Type", value: contentType)
         headers.add(name: "Content-Length", value: String(max(0, size + (fault?.contentLengthDelta ?? 0))))
-        return Response(status: .ok, headers: headers, body: .file(handle, [.file(offset: 0, length: size)]))
+        return Response(status: .ok, headers: headers, body: .file(handle, [piece(0, size)]))
     }
 
     /// A fixed status from a fault: a redirect when it has a location, else a short body.

@@ -13,6 +13,7 @@ struct ServerContext: Sendable {
     let logger: Logger
     let isTLS: Bool
     let hashes = ContentHashCache()
+    let siblings = SiblingIndex()
     let fileIO = NonBlockingFileIO(threadPool: .singleton)
     /// Responses served per fault rule (for `times`) and for `changing` ETags.
     let faultCounts = NIOLockedValueBox<[Int: Int]>([:])
@@ -63,71 +64,86 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var dateCache: (second: Int, value: String) = (-1, "")
     private var policyHeaderCache: [String: [(String, String)]] = [:]
 
-    // Timers (HTTP/1.1 only): `idleTimer` runs while no request is in progress, `requestTimer`
-    // from the first byte of a request until its end.
+    // Timeouts (HTTP/1.1 only), checked by one repeating tick per connection rather than a
+    // timer scheduled and cancelled per request: a request costs two clock reads.
+    // `requestStarted` runs from the first byte of a request to its end; `idleSince` while
+    // no request is in progress.
     private var awaitingRequest = true
     private var respondedInThisRead = false
-    private var idleTimer: Scheduled<Void>?
-    private var requestTimer: Scheduled<Void>?
+    private var requestStarted: NIODeadline?
+    private var idleSince: NIODeadline?
+    private var tick: Scheduled<Void>?
 
     init(context: ServerContext, transport: Transport = .plain) {
         self.context = context
         self.transport = transport
     }
 
-    // MARK: Timers
+    // MARK: Timeouts
 
     func handlerAdded(context ctx: ChannelHandlerContext) {
-        if ctx.channel.isActive { startIdleTimer(ctx) }
+        if ctx.channel.isActive { startTick(ctx) }
     }
 
     func channelActive(context ctx: ChannelHandlerContext) {
-        startIdleTimer(ctx)
+        startTick(ctx)
         ctx.fireChannelActive()
     }
 
     func channelInactive(context ctx: ChannelHandlerContext) {
-        cancelTimers()
+        stopTick()
         ctx.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        cancelTimers()
+        stopTick()
     }
 
     func channelReadComplete(context ctx: ChannelHandlerContext) {
         // Bytes arrived but no request head was complete: a request is being trickled in.
-        if transport != .http2, awaitingRequest, !respondedInThisRead, requestTimer == nil {
-            idleTimer?.cancel()
-            idleTimer = nil
-            startRequestTimer(ctx)
+        if transport != .http2, awaitingRequest, !respondedInThisRead, requestStarted == nil {
+            requestStarted = .now()
         }
         respondedInThisRead = false
         ctx.fireChannelReadComplete()
     }
 
-    private func startIdleTimer(_ ctx: ChannelHandlerContext) {
-        guard transport != .http2, idleTimer == nil else { return }
-        let timeout = context.limits.idleTimeout
-        idleTimer = ctx.eventLoop.assumeIsolated().scheduleTask(in: timeout.timeAmount) {
-            self.context.logger.debug("closing an idle connection from \(ctx.remoteAddress?.description ?? "?") after \(timeout)")
-            ctx.close(promise: nil)
+    private func startTick(_ ctx: ChannelHandlerContext) {
+        guard transport != .http2, tick == nil else { return }
+        idleSince = .now()
+        scheduleTick(ctx)
+    }
+
+    private func scheduleTick(_ ctx: ChannelHandlerContext) {
+        let limits = context.limits
+        let shortest = min(limits.requestTimeout, limits.idleTimeout)
+        let interval = max(Duration.milliseconds(10), min(Duration.seconds(1), shortest / 4))
+        tick = ctx.eventLoop.assumeIsolated().scheduleTask(in: interval.timeAmount) {
+            guard self.tick != nil else { return }
+            if self.checkTimeouts(ctx) { self.scheduleTick(ctx) }
         }
     }
 
-    private func startRequestTimer(_ ctx: ChannelHandlerContext) {
-        let timeout = context.limits.requestTimeout
-        requestTimer = ctx.eventLoop.assumeIsolated().scheduleTask(in: timeout.timeAmount) {
-            self.context.logger.notice("refused a request from \(ctx.remoteAddress?.description ?? "?"): not complete after \(timeout), closing the connection")
-            ctx.close(promise: nil)
-        }
+    private func stopTick() {
+        tick?.cancel()
+        tick = nil
     }
 
-    private func cancelTimers() {
-        idleTimer?.cancel()
-        idleTimer = nil
-        requestTimer?.cancel()
-        requestTimer = nil
+    /// Closes the connection when a timeout has passed; false then.
+    private func checkTimeouts(_ ctx: ChannelHandlerContext) -> Bool {
+        let now = NIODeadline.now()
+        if let started = requestStarted, now - started > context.limits.requestTimeout.timeAmount {
+            context.logger.notice("refused a request from \(ctx.remoteAddress?.description ?? "?"): not complete after \(context.limits.requestTimeout), closing the connection")
+            stopTick()
+            ctx.close(promise: nil)
+            return false
+        } else if awaitingRequest, requestStarted == nil, let idle = idleSince, now - idle > context.limits.idleTimeout.timeAmount {
+            context.logger.debug("closing an idle connection from \(ctx.remoteAddress?.description ?? "?") after \(context.limits.idleTimeout)")
+            stopTick()
+            ctx.close(promise: nil)
+            return false
+        }
+        return true
     }
 
     // MARK: Requests
@@ -137,9 +153,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             awaitingRequest = false
-            idleTimer?.cancel()
-            idleTimer = nil
-            if requestTimer == nil, transport != .http2 { startRequestTimer(ctx) }
+            if requestStarted == nil, transport != .http2 { requestStarted = .now() }
             if transport != .http2, let (status, reason) = Self.refusal(of: head, limits: context.limits) {
                 refuse(head, status: status, reason: reason, ctx: ctx)
                 return
@@ -148,8 +162,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .body:
             break
         case .end:
-            requestTimer?.cancel()
-            requestTimer = nil
+            requestStarted = nil
             guard let head else { return }
             self.head = nil
             respond(to: head, ctx: ctx)
@@ -205,11 +218,16 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// `Sun, 06 Nov 1994 08:49:37 GMT`, formatted once per second per connection.
     func currentDate() -> String {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        let second = Int(now.tv_sec)
+        let second = currentSecond()
         if second != dateCache.second { dateCache = (second, HTTPDate.format(second)) }
         return dateCache.value
+    }
+
+    /// Seconds since 1970, from the vDSO clock (no Foundation `Date`).
+    func currentSecond() -> Int {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int(now.tv_sec)
     }
 
     /// The policy's headers for a path, cached per connection.
@@ -239,7 +257,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func write(_ response: Response, for head: HTTPRequestHead, keepAlive: Bool, fault: Fault?, ctx: ChannelHandlerContext) {
         guard ctx.channel.isActive else {
-            if case .file(let handle, _) = response.body { try? handle.close() }
+            if case .file(let handle, _) = response.body { try? handle?.close() }
             return
         }
         ctx.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: response.status, headers: response.headers))), promise: nil)
@@ -250,13 +268,24 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .file(let handle, let pieces):
             let length = pieces.reduce(0) { $0 + $1.length }
             if isHead || length == 0 {
-                try? handle.close()
-            } else if let fault, fault.altersBody, case .file(let offset, let count)? = pieces.first {
-                let bytes = Self.read(handle, offset: offset, length: count)
-                try? handle.close()
+                try? handle?.close()
+            } else if let fault, fault.altersBody {
+                var bytes: [UInt8] = []
+                for piece in pieces {
+                    switch piece {
+                    case .bytes(let buffer): bytes += buffer.readableBytesView
+                    case .file(let offset, let count): if let handle { bytes += Self.read(handle, offset: offset, length: count) }
+                    }
+                }
+                try? handle?.close()
                 FaultyBodyWriter(handler: self, ctx: ctx, bytes: bytes, fault: fault).start()
                 return
-            } else if transport.usesSendfile {
+            } else if handle == nil {
+                // From memory: head and body leave in one write.
+                for case .bytes(let buffer) in pieces {
+                    ctx.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+                }
+            } else if let handle, transport.usesSendfile {
                 var last: EventLoopFuture<Void>?
                 for piece in pieces {
                     switch piece {
@@ -268,7 +297,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
                     }
                 }
                 last?.whenComplete { _ in try? handle.close() }
-            } else {
+            } else if let handle {
                 stream(pieces[...], from: handle, keepAlive: keepAlive, ctx: ctx)
                 return
             }
@@ -323,7 +352,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
         } else {
             awaitingRequest = true
             respondedInThisRead = true
-            startIdleTimer(ctx)
+            if transport != .http2 { idleSince = .now() }
         }
     }
 

@@ -37,12 +37,13 @@ struct TestCertificate {
 struct TLSTests {
     static let big = patternBytes(3 * 1024 * 1024 + 17)
 
-    func serve(_ body: (URL) async throws -> Void) async throws {
+    func serve(limits: ServerLimits = ServerLimits(), _ body: (URL) async throws -> Void) async throws {
         let cert = try TestCertificate.make()
         defer { cert.remove() }
         try await withTemporaryBinarySite(["index.html": Array("<h1>tls</h1>".utf8), "big.bin": Self.big]) { root in
             var configuration = FixtureServer.Configuration(root: root)
             configuration.tls = FixtureServer.TLS(certificateChainFile: cert.certificate, privateKeyFile: cert.key)
+            configuration.limits = limits
             try await FixtureServer.withFixtureServer(configuration) { base in try await body(base) }
         }
     }
@@ -100,6 +101,18 @@ struct TLSTests {
                 let parts = try parseMultipart(range.body, boundary: String(type.split(separator: "=").last ?? ""))
                 #expect(parts.map(\.body) == [Array(Self.big[100...199]), Array(Self.big[2_000_000...2_000_099])])
             }
+        }
+    }
+
+    @Test("a TLS connection that never says anything is closed after the idle timeout")
+    func stalledHandshake() async throws {
+        var limits = ServerLimits()
+        limits.idleTimeout = .milliseconds(300)
+        try await serve(limits: limits) { (base: URL) async throws in
+            let connection = try RawConnection(port: base.port!)
+            let (text, closed) = connection.readAll()
+            #expect(closed)
+            #expect(text.isEmpty)
         }
     }
 }
