@@ -71,10 +71,11 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw UsageError(message: "cannot start on \(host):\(port): \(error) (try another --port, or --port 0; check the TLS files)")
         }
-        FileHandle.standardOutput.write(Data("serving \(root.path) at \(server.baseURL.absoluteString)\n".utf8))
+        // Signals are watched before the URL is printed: whoever reads the URL may stop us at once.
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) {
             Task { try? await server.shutdown() }
         }
+        FileHandle.standardOutput.write(Data("serving \(root.path) at \(server.baseURL.absoluteString)\n".utf8))
         try await server.waitUntilClosed()
         signals.cancel()
     }
@@ -102,14 +103,20 @@ enum ServePolicyLoader {
 final class SignalWatcher: @unchecked Sendable {
     private let sources: [any DispatchSourceSignal]
 
+    /// Returns once every source is registered: libdispatch registers them asynchronously,
+    /// and a signal that arrived before that (after `SIG_IGN`) would be lost.
     init(signals: [Int32], handler: @escaping @Sendable () -> Void) {
+        let registered = DispatchGroup()
         sources = signals.map { sig in
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler(handler: handler)
+            registered.enter()
+            source.setRegistrationHandler { registered.leave() }
             source.resume()
             return source
         }
+        _ = registered.wait(timeout: .now() + 5)
     }
 
     func cancel() { sources.forEach { $0.cancel() } }

@@ -22,6 +22,10 @@ final class ContentHashCache: Sendable {
 
     struct Entry: Sendable {
         var hash: String
+        /// `"hash"`, the ETag header value.
+        var quotedHash: String
+        /// The file's mtime as an HTTP date.
+        var lastModified: String
         /// The whole content, for small files.
         var bytes: ByteBuffer?
     }
@@ -68,7 +72,9 @@ final class ContentHashCache: Sendable {
             offset += off_t(n)
         }
         // Keep the bytes only if the file did not change while it was read.
-        let entry = Entry(hash: String(h, radix: 16).leftPadded(to: 16), bytes: keep && offset == st.st_size ? kept : nil)
+        let hash = String(h, radix: 16).leftPadded(to: 16)
+        let entry = Entry(hash: hash, quotedHash: "\"" + hash + "\"", lastModified: HTTPDate.format(st.st_mtim.tv_sec),
+                          bytes: keep && offset == st.st_size ? kept : nil)
         state.withLockedValue { state in
             let added = entry.bytes?.readableBytes ?? 0
             if state.entries.count > 100_000 || state.bytes + added > Self.totalBytesLimit {

@@ -25,6 +25,19 @@ struct PathResolver: Sendable {
     /// Decodes and checks the path part of a request target (query stripped by the caller).
     func decode(_ target: String) -> Resolution {
         guard target.hasPrefix("/") else { return .badRequest("request target is not an absolute path") }
+        // Fast path for the common case: nothing encoded, no backslash, no dot segment
+        // candidates, no empty segments; the slow path below gives the same answer.
+        var previous: UInt8 = 0
+        var plain = true
+        for byte in target.utf8 {
+            if byte == UInt8(ascii: "%") || byte == UInt8(ascii: "\\") || byte == 0
+                || (previous == UInt8(ascii: "/") && (byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/"))) {
+                plain = false
+                break
+            }
+            previous = byte
+        }
+        if plain { return .path(String(target.dropFirst())) }
         guard let decoded = Self.percentDecode(target) else { return .badRequest("invalid percent-encoding") }
         if decoded.contains(0) { return .badRequest("NUL byte in path") }
         guard let path = String(validating: decoded, as: UTF8.self) else { return .badRequest("path is not UTF-8") }

@@ -44,7 +44,8 @@ extension StaticFileHandler {
     /// response, as the 200 would have had them. Last-Modified only when there is no ETag.
     static let notModifiedHeaders: Set<String> = ["etag", "cache-control", "expires", "vary", "content-location"]
 
-    func makeResponse(_ head: HTTPRequestHead, target: String, fault: (fault: Fault, serial: Int)?, allocator: ByteBufferAllocator) -> Response {
+    func makeResponse(_ head: HTTPRequestHead, target: String, resolution: PathResolver.Resolution,
+                      fault: (fault: Fault, serial: Int)?, allocator: ByteBufferAllocator) -> Response {
         guard head.method == .GET || head.method == .HEAD else {
             var r = errorResponse(.methodNotAllowed, allocator: allocator)
             r.headers.add(name: "Allow", value: "GET, HEAD")
@@ -54,7 +55,7 @@ extension StaticFileHandler {
             return faultStatusResponse(fault.fault, status: status, allocator: allocator)
         }
         let relative: String
-        switch context.resolver.decode(target) {
+        switch resolution {
         case .badRequest(let why):
             context.logger.notice("refused \(head.method.rawValue) \(head.uri.prefix(200)): 400, \(why)")
             return errorResponse(.badRequest, allocator: allocator)
@@ -167,15 +168,18 @@ extension StaticFileHandler {
         case nil: break
         }
 
-        var headers = HTTPHeaders()
-        if let etag { headers.add(name: "ETag", value: etag.description) }
-        if let lastModified { headers.add(name: "Last-Modified", value: HTTPDate.format(lastModified)) }
-        var vary: String?
-        for (name, value) in policyHeaders(for: relativePath) {
-            if name.lowercased() == "vary" { vary = value } else { headers.add(name: name, value: value) }
-        }
+        // Headers in a fixed order: validators, the policy's, Vary.
+        let policyHeaders = policyHeaders(for: relativePath)
+        let etagText = etag.map { $0 == EntityTag(opaque: hash) ? entry.quotedHash : $0.description }
+        let lastModifiedText = lastModified.map { $0 == st.st_mtim.tv_sec ? entry.lastModified : HTTPDate.format($0) }
+        var vary = policyHeaders.vary
         // Vary whenever the encoding is negotiated, whichever was chosen (RFC 9110 §12.5.5).
         if !available.isEmpty { vary = vary.map { $0 + ", Accept-Encoding" } ?? "Accept-Encoding" }
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(policyHeaders.all.count + 9)
+        if let etagText { headers.add(name: "ETag", value: etagText) }
+        if let lastModifiedText { headers.add(name: "Last-Modified", value: lastModifiedText) }
+        headers.add(contentsOf: policyHeaders.all)
         if let vary { headers.add(name: "Vary", value: vary) }
 
         let ranges = head.method == .GET ? head.headers["Range"] : []
@@ -192,16 +196,15 @@ extension StaticFileHandler {
         switch preconditions.evaluate(method: head.method.rawValue, etag: etag, lastModified: lastModified) {
         case .notModified:
             closeHandle()
+            // Only what a cache needs to update its stored response (§15.4.5); Last-Modified
+            // only when there is no ETag.
             var kept = HTTPHeaders()
-            for (name, value) in headers {
-                let lower = name.lowercased()
-                if Self.notModifiedHeaders.contains(lower) || (lower == "last-modified" && etag == nil) {
-                    kept.add(name: name, value: value)
-                }
+            if fault?.drop304Headers != true {
+                if let etagText { kept.add(name: "ETag", value: etagText) }
+                kept.add(contentsOf: policyHeaders.notModified)
+                if let vary { kept.add(name: "Vary", value: vary) }
             }
-            if fault?.drop304Headers == true {
-                for name in ["ETag", "Cache-Control", "Expires", "Vary", "Content-Location"] { kept.remove(name: name) }
-            }
+            if etag == nil, let lastModifiedText { kept.add(name: "Last-Modified", value: lastModifiedText) }
             return Response(status: .notModified, headers: kept)
         case .preconditionFailed:
             closeHandle()
@@ -278,7 +281,7 @@ extension StaticFileHandler {
                 var st = stat()
                 if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG {
                     var headers = HTTPHeaders()
-                    for (name, value) in policyHeaders(for: page) where name.lowercased() != "cache-control" {
+                    for (name, value) in policyHeaders(for: page).all where name.lowercased() != "cache-control" {
                         headers.add(name: name, value: value)
                     }
                     headers.add(name: "Content-Type", value: context.policy.contentType(forPath: page))

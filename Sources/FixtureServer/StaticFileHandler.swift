@@ -12,6 +12,8 @@ struct ServerContext: Sendable {
     let limits: ServerLimits
     let logger: Logger
     let isTLS: Bool
+    /// False for policies without faults, so ordinary requests skip the fault lookup.
+    let hasFaults: Bool
     let hashes = ContentHashCache()
     let siblings = SiblingIndex()
     let fileIO = NonBlockingFileIO(threadPool: .singleton)
@@ -24,6 +26,7 @@ struct ServerContext: Sendable {
         self.limits = limits
         self.logger = logger
         self.isTLS = isTLS
+        self.hasFaults = policy.rules.contains { $0.fault != nil }
     }
 
     /// The fault that applies to this request, counting it against the rule's `times`.
@@ -62,7 +65,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
     // Per connection, so without locks: the Date header of the current second, and policy
     // headers per path (glob matching is the costliest part of a small response).
     private var dateCache: (second: Int, value: String) = (-1, "")
-    private var policyHeaderCache: [String: [(String, String)]] = [:]
+    private var policyHeaderCache: [String: PolicyHeaders] = [:]
 
     // Timeouts (HTTP/1.1 only), checked by one repeating tick per connection rather than a
     // timer scheduled and cancelled per request: a request costs two clock reads.
@@ -194,13 +197,14 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func respond(to head: HTTPRequestHead, ctx: ChannelHandlerContext) {
         let target = Self.path(of: head.uri)
+        let resolution = self.context.resolver.decode(target)
         let active: (fault: Fault, serial: Int)?
-        if case .path(let relative) = self.context.resolver.decode(target) {
+        if case .path(let relative) = resolution, self.context.hasFaults {
             active = self.context.activeFault(for: relative)
         } else {
             active = nil
         }
-        var response = makeResponse(head, target: target, fault: active, allocator: ctx.channel.allocator)
+        var response = makeResponse(head, target: target, resolution: resolution, fault: active, allocator: ctx.channel.allocator)
         let keepAlive = transport == .http2 || (head.isKeepAlive && !(active?.fault.altersBody ?? false))
         response.headers.replaceOrAdd(name: "Date", value: currentDate())
         if !keepAlive { response.headers.replaceOrAdd(name: "Connection", value: "close") }
@@ -230,8 +234,15 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
         return Int(now.tv_sec)
     }
 
-    /// The policy's headers for a path, cached per connection.
-    func policyHeaders(for path: String) -> [(String, String)] {
+    /// The policy's headers for a path, cached per connection: all of them but Vary, the
+    /// subset a 304 carries, and Vary on its own (negotiation may add to it).
+    struct PolicyHeaders {
+        var all: [(String, String)] = []
+        var notModified: [(String, String)] = []
+        var vary: String?
+    }
+
+    func policyHeaders(for path: String) -> PolicyHeaders {
         if let hit = policyHeaderCache[path] { return hit }
         var headers = context.policy.headers(for: path)
         if context.isTLS {
@@ -243,9 +254,19 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
             // HSTS over plain HTTP is meaningless (RFC 6797 §7.2): never send it.
             headers.removeAll { $0.0.lowercased() == "strict-transport-security" }
         }
+        var result = PolicyHeaders()
+        for (name, value) in headers {
+            let lower = name.lowercased()
+            if lower == "vary" {
+                result.vary = value
+            } else {
+                result.all.append((name, value))
+                if Self.notModifiedHeaders.contains(lower) { result.notModified.append((name, value)) }
+            }
+        }
         if policyHeaderCache.count > 256 { policyHeaderCache.removeAll() }
-        policyHeaderCache[path] = headers
-        return headers
+        policyHeaderCache[path] = result
+        return result
     }
 
     /// The path part of a request target.
