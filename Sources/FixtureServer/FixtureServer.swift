@@ -90,16 +90,18 @@ public final class FixtureServer: Sendable {
         return FixtureServer(channel: channel, baseURL: URL(string: "\(scheme)://\(host):\(port)/")!)
     }
 
-    /// HTTP/1.1 with the decoder's limits, our own protocol-error answers (400/431) and the file handler.
+    /// HTTP/1.1 with the decoder's limits and the file handler, which also answers protocol
+    /// errors (400/431). NIO's outbound header validation is off: the only header text not
+    /// made here comes from the policy, which is checked once when the server starts.
     static func configureHTTP1Pipeline(_ channel: any Channel, context: ServerContext, transport: StaticFileHandler.Transport) throws {
         var limits = NIOHTTPDecoderLimitConfiguration()
         limits.maxHeaderFieldSize = context.limits.maxHeaderFieldBytes
         limits.maxHeaderListSize = context.limits.maxHeaderListBytes
         limits.maxHeaderFieldCount = context.limits.maxHeaderCount
         try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-            withErrorHandling: false, withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits
+            withErrorHandling: false, withOutboundHeaderValidation: false,
+            withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits
         )
-        try channel.pipeline.syncOperations.addHandler(ProtocolErrorHandler(logger: context.logger))
         try channel.pipeline.syncOperations.addHandler(StaticFileHandler(context: context, transport: transport))
     }
 

@@ -1,3 +1,4 @@
+internal import Logging
 /// What the server adds to responses by path: `Cache-Control` and other headers.
 ///
 /// Rules are matched in order against the path relative to the root (`css/site.css`);
@@ -74,6 +75,38 @@ public struct ServerPolicy: Sendable, Codable {
             return type
         }
         return MIMETypes.type(forPath: path)
+    }
+
+    /// The policy without header names or values that would corrupt a response (a name that
+    /// is not a token, a value with CR, LF or NUL), each dropped with a warning. The server
+    /// checks this once at start instead of validating every response's headers.
+    func sanitized(logger: Logger) -> ServerPolicy {
+        func validName(_ s: String) -> Bool {
+            !s.isEmpty && s.utf8.allSatisfy { b in
+                (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || "!#$%&'*+-.^_`|~".utf8.contains(b)
+            }
+        }
+        func validValue(_ s: String) -> Bool { !s.utf8.contains { $0 == 0 || $0 == 10 || $0 == 13 } }
+        var copy = self
+        for i in copy.rules.indices {
+            if let headers = copy.rules[i].headers {
+                copy.rules[i].headers = headers.filter { name, value in
+                    let ok = validName(name) && validValue(value)
+                    if !ok { logger.warning("policy: ignoring the header \(name.debugDescription) of rule \(rules[i].match): not a valid header") }
+                    return ok
+                }
+            }
+            if let location = copy.rules[i].fault?.location, !validValue(location) {
+                logger.warning("policy: ignoring the redirect location of rule \(rules[i].match): it contains a line break")
+                copy.rules[i].fault?.location = nil
+            }
+            if let encoding = copy.rules[i].fault?.contentEncoding, !validValue(encoding) {
+                copy.rules[i].fault?.contentEncoding = nil
+            }
+        }
+        copy.mimeTypes = mimeTypes?.filter { validValue($0.value) }
+        if let hsts = strictTransportSecurity, !validValue(hsts) { copy.strictTransportSecurity = "" }
+        return copy
     }
 
     /// The index and fault of the first rule with a fault that matches `path`.

@@ -22,7 +22,7 @@ struct ServerContext: Sendable {
 
     init(resolver: PathResolver, policy: ServerPolicy, limits: ServerLimits, logger: Logger, isTLS: Bool) {
         self.resolver = resolver
-        self.policy = policy
+        self.policy = policy.sanitized(logger: logger)
         self.limits = limits
         self.logger = logger
         self.isTLS = isTLS
@@ -60,7 +60,9 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
     let transport: Transport
     private var head: HTTPRequestHead?
     /// After a refused request, the rest of the connection's input is ignored until it closes.
-    private var refusing = false
+    var refusing = false
+    /// Between a response's head and its end (a protocol error then can only close).
+    var responseInProgress = false
 
     // Per connection, so without locks: the Date header of the current second, and policy
     // headers per path (glob matching is the costliest part of a small response).
@@ -271,7 +273,8 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// The path part of a request target.
     static func path(of uri: String) -> String {
-        uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "/"
+        guard let q = uri.utf8.firstIndex(of: UInt8(ascii: "?")) else { return uri }
+        return String(uri[..<q])
     }
 
     // MARK: Writing
@@ -281,6 +284,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
             if case .file(let handle, _) = response.body { try? handle?.close() }
             return
         }
+        responseInProgress = true
         ctx.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: response.status, headers: response.headers))), promise: nil)
         let isHead = head.method == .HEAD
         switch response.body {
@@ -365,6 +369,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Writes the end of the response; closes the connection after it unless kept alive.
     func finish(keepAlive: Bool, ctx: ChannelHandlerContext) {
+        responseInProgress = false
         let promise: EventLoopPromise<Void>? = keepAlive ? nil : ctx.eventLoop.makePromise()
         ctx.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
         if let promise {

@@ -94,4 +94,24 @@ struct PolicyTests {
         #expect(policy.contentType(forPath: "a/b.GLB") == "model/gltf-binary")
         #expect(policy.strictTransportSecurity == "max-age=63072000; includeSubDomains")
     }
+
+    @Test("policy headers that would corrupt a response (line breaks, bad names) are dropped with a warning")
+    func headerInjection() async throws {
+        let log = LogRecorder()
+        let policy = ServerPolicy(rules: [.init(match: "**", headers: [
+            "X-Evil": "a\r\nSet-Cookie: stolen=1", "Bad Name": "x", "X-Good": "fine",
+        ])])
+        try await withTemporarySite(["a.css": "x"]) { root in
+            var configuration = FixtureServer.Configuration(root: root)
+            configuration.policy = policy
+            try await FixtureServer.withFixtureServer(configuration, logger: log.logger) { (base: URL) async throws in
+                let r = try await request(.GET, url(base, "a.css"))
+                #expect(r.status == 200)
+                #expect(r.headers.first(name: "X-Good") == "fine")
+                #expect(r.headers.first(name: "X-Evil") == nil)
+                #expect(r.headers.first(name: "Set-Cookie") == nil)
+            }
+        }
+        #expect(log.messages(atLeast: .warning).filter { $0.contains("not a valid header") }.count == 2)
+    }
 }
