@@ -4,7 +4,10 @@
 # answered 304, (c) a 200 KB file; then a soak on (a) sampling the server's RSS.
 #
 #   Benchmarks/server.sh                 # 2 threads, 64 connections, 10 s each, 60 s soak
-#   DURATION=5 SOAK=20 Benchmarks/server.sh
+#   DURATION=5 SOAK=20 ROUNDS=1 Benchmarks/server.sh
+#
+# Each case runs ROUNDS times (default 3), alternating the two servers, and the median
+# round (by req/s) of each is printed: on a shared machine one run says little.
 #
 # Everything runs on loopback, every run is bounded in time, and every process this script
 # starts is stopped by its pid on exit.
@@ -15,6 +18,7 @@ DURATION=${DURATION:-10}
 SOAK=${SOAK:-60}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
+ROUNDS=${ROUNDS:-3}
 
 install_if_missing() {  # command package
   if ! command -v "$1" >/dev/null 2>&1; then
@@ -127,14 +131,20 @@ bench() {  # name path [conditional]
     [ "$(status_with "$ac_url" "${ac_header#If-None-Match: }")" = 304 ] || { echo "assetcrawl did not answer 304" >&2; exit 1; }
     [ "$(status_with "$ng_url" "${ng_header#If-None-Match: }")" = 304 ] || { echo "nginx did not answer 304" >&2; exit 1; }
   fi
-  local ac ng
-  if [ -n "$conditional" ]; then ac=$(run_wrk "$ac_url" "$ac_header"); else ac=$(run_wrk "$ac_url"); fi
-  if [ -n "$conditional" ]; then ng=$(run_wrk "$ng_url" "$ng_header"); else ng=$(run_wrk "$ng_url"); fi
-  read -r ac_rps ac_p99 <<<"$ac"
-  read -r ng_rps ng_p99 <<<"$ng"
+  local ac_runs="" ng_runs=""
+  for _ in $(seq 1 "$ROUNDS"); do
+    if [ -n "$conditional" ]; then ac_runs+="$(run_wrk "$ac_url" "$ac_header")"$'\n'; else ac_runs+="$(run_wrk "$ac_url")"$'\n'; fi
+    if [ -n "$conditional" ]; then ng_runs+="$(run_wrk "$ng_url" "$ng_header")"$'\n'; else ng_runs+="$(run_wrk "$ng_url")"$'\n'; fi
+  done
+  local ac_rps ac_p99 ng_rps ng_p99
+  read -r ac_rps ac_p99 <<<"$(median "$ac_runs")"
+  read -r ng_rps ng_p99 <<<"$(median "$ng_runs")"
+  echo "  $name rounds: assetcrawl [$(echo "$ac_runs" | awk 'NF { printf "%s ", $1 }')] nginx [$(echo "$ng_runs" | awk 'NF { printf "%s ", $1 }')]" >&2
   printf '%-26s %12s %10s %12s %10s %7.2fx\n' "$name" "$ac_rps" "$ac_p99" "$ng_rps" "$ng_p99" \
     "$(awk -v a="$ac_rps" -v b="$ng_rps" 'BEGIN { print (b > 0 ? a / b : 0) }')"
 }
+# The median line (by req/s) of "rps p99" lines.
+median() { echo "$1" | awk 'NF' | sort -n | awk '{ line[NR] = $0 } END { print line[int((NR + 1) / 2)] }'; }
 bench "(a) 10 KB file" 10k.bin
 bench "(b) 304 (If-None-Match)" 10k.bin conditional
 bench "(c) 200 KB file" 200k.bin

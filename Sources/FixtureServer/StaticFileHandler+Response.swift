@@ -100,7 +100,7 @@ extension StaticFileHandler {
     /// The precompressed siblings of a file that exist, are regular files and stay inside the root.
     func siblings(of relativePath: String, fsPath: String) -> [(coding: ContentCoding, path: String, stat: stat)] {
         guard let slash = fsPath.lastIndex(of: "/") else { return [] }
-        let candidates = context.siblings.candidates(in: String(fsPath[..<slash]))
+        let candidates = context.siblings.candidates(in: String(fsPath[..<slash]), now: currentSecond())
         if candidates.isEmpty { return [] }
         let base = fsPath[fsPath.index(after: slash)...]
         var available: [(ContentCoding, String, stat)] = []

@@ -11,9 +11,13 @@ struct ContentCodingTests {
 
     func serve(_ body: (URL) async throws -> Void) async throws {
         try await withTemporarySite(files) { root in
-            try await FixtureServer.withFixtureServer(root: root) { base in try await body(base) }
+            try await FixtureServer.withFixtureServer(root: root) { base in
+                try await SiteRoot.$current.withValue(root) { try await body(base) }
+            }
         }
     }
+
+    func siblingURL(_ base: URL) throws -> URL { try #require(SiteRoot.current).appendingPathComponent("plain.txt.gz") }
 
     func url(_ base: URL, _ path: String) -> URL { URL(string: base.absoluteString + path)! }
 
@@ -93,6 +97,26 @@ struct ContentCodingTests {
         }
     }
 
+    @Test("a sibling added while the server runs is picked up; one removed is no longer served")
+    func siblingsAppearAndDisappear() async throws {
+        try await serve { base in
+            #expect(try await request(.GET, url(base, "plain.txt"), headers: [("Accept-Encoding", "gzip")]).headers.first(name: "Vary") == nil)
+            let sibling = try siblingURL(base)
+            try Data("GZ-PLAIN".utf8).write(to: sibling)
+            var encoded: TestResponse?
+            for _ in 0..<60 {
+                let r = try await request(.GET, url(base, "plain.txt"), headers: [("Accept-Encoding", "gzip")])
+                if r.headers.first(name: "Content-Encoding") == "gzip" { encoded = r; break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(encoded?.body == "GZ-PLAIN")
+            #expect(encoded?.headers.first(name: "Vary") == "Accept-Encoding")
+            try FileManager.default.removeItem(at: sibling)
+            let after = try await request(.GET, url(base, "plain.txt"), headers: [("Accept-Encoding", "gzip")])
+            #expect(after.body == "plain")
+        }
+    }
+
     @Test("negotiation as a pure function")
     func negotiateUnit() {
         #expect(ContentCoding.negotiate(["gzip;q=1.0, br;q=1.0"], available: [.br, .gzip]) == .br)
@@ -110,4 +134,9 @@ extension Array {
         for element in self { result.append(try await transform(element)) }
         return result
     }
+}
+
+/// The folder being served, for tests that change it while it is served.
+enum SiteRoot {
+    @TaskLocal static var current: URL?
 }
