@@ -6,7 +6,7 @@ internal import NIOHTTP1
 internal import NIOPosix
 
 /// Shared, immutable state of one server: the root, the policy, the ETag cache.
-struct ServerContext: Sendable {
+final class ServerContext: Sendable {
     let resolver: PathResolver
     let policy: ServerPolicy
     let limits: ServerLimits
