@@ -14,6 +14,18 @@ internal import NIOSSL
 /// }
 /// ```
 public final class FixtureServer: Sendable {
+    /// Where and how to serve. For https (HTTP/2 and HTTP/1.1 by ALPN) and misbehaving paths:
+    ///
+    /// ```swift
+    /// var configuration = FixtureServer.Configuration(root: siteURL)
+    /// configuration.tls = FixtureServer.TLS(certificateChainFile: certPEM, privateKeyFile: keyPEM)
+    /// configuration.policy = ServerPolicy(rules: [
+    ///     .init(match: "img/*.png", fault: Fault(status: 503, retryAfter: 1, times: 1)),
+    /// ])
+    /// try await FixtureServer.withFixtureServer(configuration) { baseURL in
+    ///     // baseURL is https://127.0.0.1:PORT/
+    /// }
+    /// ```
     public struct Configuration: Sendable {
         public var root: URL
         public var host: String = "127.0.0.1"
