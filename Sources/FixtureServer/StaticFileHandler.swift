@@ -287,6 +287,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
         responseInProgress = true
         ctx.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: response.status, headers: response.headers))), promise: nil)
         let isHead = head.method == .HEAD
+        var corked = false
         switch response.body {
         case .bytes(let buffer) where !isHead:
             ctx.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
@@ -311,6 +312,10 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
                     ctx.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
                 }
             } else if let handle, transport.usesSendfile {
+                // Cork the socket so the head leaves in the same segment as the start of the
+                // file (nginx's tcp_nopush), not in a small segment of its own; uncorked after
+                // the flush in `finish`.
+                corked = (try? ctx.channel.syncOptions?.setOption(Self.tcpCork, value: 1)) != nil
                 var last: EventLoopFuture<Void>?
                 for piece in pieces {
                     switch piece {
@@ -330,7 +335,10 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
             break
         }
         finish(keepAlive: keepAlive, ctx: ctx)
+        if corked { try? ctx.channel.syncOptions?.setOption(Self.tcpCork, value: 0) }
     }
+
+    static let tcpCork = ChannelOptions.Types.SocketOption(level: NIOBSDSocket.OptionLevel(rawValue: CInt(IPPROTO_TCP)), name: NIOBSDSocket.Option(rawValue: TCP_CORK))
 
     /// Writes the pieces one after the other, reading file pieces in 64 KiB chunks; each chunk
     /// waits until the previous one is written, so memory does not grow with the file.
