@@ -206,4 +206,21 @@ struct HardeningTests {
         }
         #expect(log.messages(atLeast: .notice).contains { $0.contains("connections already open") })
     }
+
+    @Test("pipelined requests are answered in order, even when the first is delayed")
+    func pipelining() async throws {
+        try await withTemporarySite(["slow.txt": "first", "fast.txt": "second"]) { root in
+            var configuration = FixtureServer.Configuration(root: root)
+            configuration.policy = ServerPolicy(rules: [.init(match: "slow.txt", fault: Fault(delayMs: 200))])
+            try await FixtureServer.withFixtureServer(configuration) { (base: URL) async throws in
+                let connection = try RawConnection(port: base.port!)
+                connection.send("GET /slow.txt HTTP/1.1\r\nHost: a\r\n\r\nGET /fast.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+                let text = connection.readAll().text
+                let first = try #require(text.range(of: "first"))
+                let second = try #require(text.range(of: "second"))
+                #expect(first.lowerBound < second.lowerBound)
+                #expect(text.components(separatedBy: "HTTP/1.1 200 OK").count == 3)
+            }
+        }
+    }
 }

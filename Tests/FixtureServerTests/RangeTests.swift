@@ -175,6 +175,26 @@ struct RangeTests {
         }
     }
 
+    @Test("a file too big to keep in memory (sendfile path): whole, single, suffix and multiple ranges are exact")
+    func largeFileRanges() async throws {
+        let big = patternBytes(300_001)
+        try await withTemporaryBinarySite(["big.bin": big]) { root in
+            try await FixtureServer.withFixtureServer(root: root) { base in
+                let u = URL(string: base.absoluteString + "big.bin")!
+                #expect(try await requestBytes(.GET, u).body == big)
+                let single = try await requestBytes(.GET, u, headers: [("Range", "bytes=70000-70099")])
+                #expect(single.status == 206 && single.body == Array(big[70000...70099]))
+                let suffix = try await requestBytes(.GET, u, headers: [("Range", "bytes=-10")])
+                #expect(suffix.body == Array(big[(big.count - 10)...]))
+                let multi = try await requestBytes(.GET, u, headers: [("Range", "bytes=0-9,150000-150009,-5")])
+                let type = try #require(multi.headers.first(name: "Content-Type"))
+                let parts = try parseMultipart(multi.body, boundary: String(type.dropFirst("multipart/byteranges; boundary=".count)))
+                #expect(parts.map(\.body) == [Array(big[0...9]), Array(big[150000...150009]), Array(big[(big.count - 5)...])])
+                #expect(multi.headers.first(name: "Content-Length") == String(multi.body.count))
+            }
+        }
+    }
+
     @Test("an empty file ignores Range: 200 with no body")
     func emptyFile() async throws {
         try await serve { base in
