@@ -17,6 +17,10 @@ public struct ServerLimits: Sendable {
     public var requestTimeout: Duration = .seconds(10)
     /// A kept-alive connection with no request in progress is closed after this long.
     public var idleTimeout: Duration = .seconds(60)
+    /// A response the client takes nothing of for this long is abandoned and the connection
+    /// closed. Like nginx's `send_timeout`, this is the time between two writes that make
+    /// progress, not a bound on the whole transfer.
+    public var sendTimeout: Duration = .seconds(60)
     /// Connections beyond this many are closed as soon as they are accepted.
     public var maxConnections = 1024
 

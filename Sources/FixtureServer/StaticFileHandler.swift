@@ -72,11 +72,16 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
     // Timeouts (HTTP/1.1 only), checked by one repeating tick per connection rather than a
     // timer scheduled and cancelled per request: a request costs two clock reads.
     // `requestStarted` runs from the first byte of a request to its end; `idleSince` while
-    // no request is in progress.
+    // no request is in progress; `lastProgress` while a client takes none of a response.
     private var awaitingRequest = true
     private var respondedInThisRead = false
     private var requestStarted: NIODeadline?
     private var idleSince: NIODeadline?
+    /// Bytes waiting to be sent at the last tick, and when that number last changed: a client
+    /// that takes none of a response for the send timeout is disconnected. (Writability is no
+    /// guide: a large file region keeps the channel unwritable for the whole download.)
+    private var lastBuffered = 0
+    private var lastProgress = NIODeadline.now()
     private var tick: Scheduled<Void>?
 
     init(context: ServerContext, transport: Transport = .plain) {
@@ -121,7 +126,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func scheduleTick(_ ctx: ChannelHandlerContext) {
         let limits = context.limits
-        let shortest = min(limits.requestTimeout, limits.idleTimeout)
+        let shortest = min(limits.requestTimeout, limits.idleTimeout, limits.sendTimeout)
         let interval = max(Duration.milliseconds(10), min(Duration.seconds(1), shortest / 4))
         tick = ctx.eventLoop.assumeIsolated().scheduleTask(in: interval.timeAmount) {
             guard self.tick != nil else { return }
@@ -139,6 +144,19 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
         let now = NIODeadline.now()
         if let started = requestStarted, now - started > context.limits.requestTimeout.timeAmount {
             context.logger.notice("refused a request from \(ctx.remoteAddress?.description ?? "?"): not complete after \(context.limits.requestTimeout), closing the connection")
+            stopTick()
+            ctx.close(promise: nil)
+            return false
+        }
+        let buffered = (try? ctx.channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes)) ?? 0
+        if buffered == 0 || buffered != lastBuffered {
+            lastBuffered = buffered
+            lastProgress = now
+        }
+        // A response still on its way is not idleness: the idle clock starts once it is out.
+        if buffered > 0 { idleSince = now }
+        if buffered > 0, now - lastProgress > context.limits.sendTimeout.timeAmount {
+            context.logger.notice("closing a connection from \(ctx.remoteAddress?.description ?? "?"): it has not read the response for \(context.limits.sendTimeout)")
             stopTick()
             ctx.close(promise: nil)
             return false

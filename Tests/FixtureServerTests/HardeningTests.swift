@@ -223,4 +223,65 @@ struct HardeningTests {
             }
         }
     }
+
+    @Test("a client that stops reading a large response is disconnected after the send timeout")
+    func stalledReader() async throws {
+        var limits = ServerLimits()
+        limits.sendTimeout = .milliseconds(300)
+        let log = LogRecorder()
+        let size = 64 << 20
+        try await withTemporaryBinarySite([:]) { root in
+            // A sparse 64 MiB file: far more than the socket buffers hold.
+            let path = root.appendingPathComponent("huge.bin").path
+            #expect(FileManager.default.createFile(atPath: path, contents: nil))
+            #expect(truncate(path, off_t(size)) == 0)
+            var configuration = FixtureServer.Configuration(root: root)
+            configuration.limits = limits
+            try await FixtureServer.withFixtureServer(configuration, logger: log.logger) { (base: URL) async throws in
+                let connection = try RawConnection(port: base.port!)
+                connection.send("GET /huge.bin HTTP/1.1\r\nHost: a\r\n\r\n")
+                // Read nothing until the server has had time to give up.
+                var closedNotice = false
+                for _ in 0..<100 where !closedNotice {
+                    try await Task.sleep(for: .milliseconds(50))
+                    closedNotice = log.messages(atLeast: .notice).contains { $0.contains("has not read the response") }
+                }
+                #expect(closedNotice)
+                let (text, closed) = connection.readAll(limit: size + 4096)
+                #expect(closed)
+                #expect(text.utf8.count < size)
+            }
+        }
+    }
+
+    @Test("a client that reads a large response slowly but steadily is cut off neither as idle nor as stalled")
+    func slowSteadyReader() async throws {
+        var limits = ServerLimits()
+        limits.idleTimeout = .milliseconds(300)
+        // Progress is what the kernel takes, and it takes more only once its buffers half
+        // drain (megabytes on loopback): the send timeout must allow for that.
+        limits.sendTimeout = .seconds(5)
+        let size = 24 << 20
+        try await withTemporaryBinarySite([:]) { root in
+            let path = root.appendingPathComponent("big.bin").path
+            #expect(FileManager.default.createFile(atPath: path, contents: nil))
+            #expect(truncate(path, off_t(size)) == 0)
+            var configuration = FixtureServer.Configuration(root: root)
+            configuration.limits = limits
+            try await FixtureServer.withFixtureServer(configuration) { (base: URL) async throws in
+                let connection = try RawConnection(port: base.port!)
+                connection.send("GET /big.bin HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+                var received = 0
+                var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+                // 256 KiB every 20 ms: about 2 s for the file, far longer than the idle timeout.
+                for _ in 0..<1000 {
+                    let n = buffer.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
+                    if n <= 0 { break }
+                    received += n
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                #expect(received > size)  // the whole body plus the head
+            }
+        }
+    }
 }
