@@ -22,13 +22,25 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A policy file (JSON) with Cache-Control and header rules; default: .assetcrawl-policy.json in the folder, else the built-in policy.", valueName: "file"))
     var policy: String?
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    @Option(name: .customLong("log-level"), help: "trace, debug, info (a line per request), notice (refused requests), warning, error or critical.")
     var logLevel: String = "notice"
+
+    @Flag(name: .customLong("follow-symlinks"), help: "Serve files reached through symlinks that lead out of the folder (refused with 403 by default).")
+    var followSymlinks = false
+
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("Serve https (HTTP/2 and HTTP/1.1) with this PEM certificate chain; needs --tls-key.", valueName: "file"))
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("The PEM private key for --tls-cert.", valueName: "file"))
+    var tlsKey: String?
 
     func validate() throws {
         if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535, e.g. --port 8080") }
         if Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        if (tlsCert == nil) != (tlsKey == nil) {
+            throw ValidationError("--tls-cert and --tls-key go together, e.g. --tls-cert cert.pem --tls-key key.pem")
         }
     }
 
@@ -44,16 +56,26 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.policy = try ServePolicyLoader.load(root: root, file: policy)
+        configuration.followSymlinks = followSymlinks
+        if let tlsCert, let tlsKey {
+            for file in [tlsCert, tlsKey] where !FileManager.default.fileExists(atPath: file) {
+                throw UsageError(message: "no such file: \(file) (give the PEM files of the certificate and its key)")
+            }
+            configuration.tls = FixtureServer.TLS(
+                certificateChainFile: URL(fileURLWithPath: tlsCert), privateKeyFile: URL(fileURLWithPath: tlsKey)
+            )
+        }
         let server: FixtureServer
         do {
             server = try await FixtureServer.start(configuration, logger: logger)
         } catch {
-            throw UsageError(message: "cannot listen on \(host):\(port): \(error) (try another --port, or --port 0)")
+            throw UsageError(message: "cannot start on \(host):\(port): \(error) (try another --port, or --port 0; check the TLS files)")
         }
-        FileHandle.standardOutput.write(Data("serving \(root.path) at \(server.baseURL.absoluteString)\n".utf8))
+        // Signals are watched before the URL is printed: whoever reads the URL may stop us at once.
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) {
             Task { try? await server.shutdown() }
         }
+        FileHandle.standardOutput.write(Data("serving \(root.path) at \(server.baseURL.absoluteString)\n".utf8))
         try await server.waitUntilClosed()
         signals.cancel()
     }
@@ -81,14 +103,20 @@ enum ServePolicyLoader {
 final class SignalWatcher: @unchecked Sendable {
     private let sources: [any DispatchSourceSignal]
 
+    /// Returns once every source is registered: libdispatch registers them asynchronously,
+    /// and a signal that arrived before that (after `SIG_IGN`) would be lost.
     init(signals: [Int32], handler: @escaping @Sendable () -> Void) {
+        let registered = DispatchGroup()
         sources = signals.map { sig in
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler(handler: handler)
+            registered.enter()
+            source.setRegistrationHandler { registered.leave() }
             source.resume()
             return source
         }
+        _ = registered.wait(timeout: .now() + 5)
     }
 
     func cancel() { sources.forEach { $0.cancel() } }

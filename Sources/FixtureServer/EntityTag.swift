@@ -25,6 +25,22 @@ public struct EntityTag: Sendable, Hashable, CustomStringConvertible {
         self.init(opaque: String(inner), weak: weak)
     }
 
+    /// Parses one entity tag from UTF-8 bytes; nil when it is not one.
+    init?(utf8 bytes: ArraySlice<UInt8>) {
+        var s = bytes
+        while let first = s.first, first == 32 || first == 9 { s = s.dropFirst() }
+        while let last = s.last, last == 32 || last == 9 { s = s.dropLast() }
+        var weak = false
+        if s.count >= 2, s[s.startIndex] == UInt8(ascii: "W"), s[s.startIndex + 1] == UInt8(ascii: "/") {
+            weak = true
+            s = s.dropFirst(2)
+        }
+        guard s.count >= 2, s.first == UInt8(ascii: "\""), s.last == UInt8(ascii: "\"") else { return nil }
+        let inner = s.dropFirst().dropLast()
+        guard !inner.contains(UInt8(ascii: "\"")) else { return nil }
+        self.init(opaque: String(decoding: inner, as: UTF8.self), weak: weak)
+    }
+
     /// Weak comparison: opaque strings equal, either may be weak (If-None-Match).
     public func weaklyMatches(_ other: EntityTag) -> Bool { opaque == other.opaque }
 
@@ -38,24 +54,29 @@ public enum EntityTagCondition: Sendable, Equatable {
     case tags([EntityTag])
 
     /// Parses every field line of the header, joined as a list; malformed members are skipped.
+    /// Works on the UTF-8 bytes (no Foundation): it runs on every conditional request.
     public init(parsing values: [String]) {
-        if values.contains(where: { $0.trimmingCharacters(in: .whitespaces) == "*" }) {
-            self = .any
-            return
-        }
         var tags: [EntityTag] = []
         for value in values {
+            var utf8 = Array(value.utf8)[...]
+            while let first = utf8.first, first == 32 || first == 9 { utf8 = utf8.dropFirst() }
+            while let last = utf8.last, last == 32 || last == 9 { utf8 = utf8.dropLast() }
+            if utf8.elementsEqual([UInt8(ascii: "*")]) {
+                self = .any
+                return
+            }
             // Split on commas outside quotes.
             var inQuotes = false
-            var start = value.startIndex
-            for i in value.indices {
-                if value[i] == "\"" { inQuotes.toggle() }
-                if value[i] == ",", !inQuotes {
-                    if let t = EntityTag(parsing: value[start..<i]) { tags.append(t) }
-                    start = value.index(after: i)
+            var start = utf8.startIndex
+            var i = utf8.startIndex
+            while i <= utf8.endIndex {
+                if i < utf8.endIndex, utf8[i] == UInt8(ascii: "\"") { inQuotes.toggle() }
+                if i == utf8.endIndex || (utf8[i] == UInt8(ascii: ",") && !inQuotes) {
+                    if let t = EntityTag(utf8: utf8[start..<i]) { tags.append(t) }
+                    start = i + 1
                 }
+                i += 1
             }
-            if let t = EntityTag(parsing: value[start...]) { tags.append(t) }
         }
         self = .tags(tags)
     }

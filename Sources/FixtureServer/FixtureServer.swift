@@ -3,6 +3,8 @@ public import Logging
 internal import NIOCore
 internal import NIOHTTP1
 internal import NIOPosix
+internal import NIOConcurrencyHelpers
+internal import NIOSSL
 
 /// The embedded static file server.
 ///
@@ -12,12 +14,29 @@ internal import NIOPosix
 /// }
 /// ```
 public final class FixtureServer: Sendable {
+    /// Where and how to serve. For https (HTTP/2 and HTTP/1.1 by ALPN) and misbehaving paths:
+    ///
+    /// ```swift
+    /// var configuration = FixtureServer.Configuration(root: siteURL)
+    /// configuration.tls = FixtureServer.TLS(certificateChainFile: certPEM, privateKeyFile: keyPEM)
+    /// configuration.policy = ServerPolicy(rules: [
+    ///     .init(match: "img/*.png", fault: Fault(status: 503, retryAfter: 1, times: 1)),
+    /// ])
+    /// try await FixtureServer.withFixtureServer(configuration) { baseURL in
+    ///     // baseURL is https://127.0.0.1:PORT/
+    /// }
+    /// ```
     public struct Configuration: Sendable {
         public var root: URL
         public var host: String = "127.0.0.1"
         /// 0 picks a free ephemeral port.
         public var port: Int = 0
         public var policy: ServerPolicy = .default
+        /// Serve files whose real path leaves the root through a symlink (refused with 403 by default).
+        public var followSymlinks = false
+        /// https (HTTP/2 and HTTP/1.1 by ALPN) instead of plain HTTP/1.1.
+        public var tls: TLS?
+        public var limits = ServerLimits()
         public init(root: URL) { self.root = root }
     }
 
@@ -31,7 +50,7 @@ public final class FixtureServer: Sendable {
     }
 
     let channel: any Channel
-    /// `http://host:port/` of the listening socket.
+    /// `http://host:port/` (or `https://`) of the listening socket.
     public let baseURL: URL
 
     private init(channel: any Channel, baseURL: URL) {
@@ -45,22 +64,57 @@ public final class FixtureServer: Sendable {
         guard FileManager.default.fileExists(atPath: configuration.root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw SetupError.rootNotFound(configuration.root.path)
         }
-        let context = ServerContext(resolver: PathResolver(root: configuration.root.path), policy: configuration.policy, logger: logger)
+        let context = ServerContext(
+            resolver: PathResolver(root: configuration.root.path, followSymlinksOutOfRoot: configuration.followSymlinks),
+            policy: configuration.policy, limits: configuration.limits, logger: logger, isTLS: configuration.tls != nil
+        )
+        let sslContext = try configuration.tls?.makeContext()
+        let connections = NIOLockedValueBox(0)
+        let maxConnections = configuration.limits.maxConnections
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(StaticFileHandler(context: context))
+                let admitted = connections.withLockedValue { count -> Bool in
+                    guard count < maxConnections else { return false }
+                    count += 1
+                    return true
+                }
+                guard admitted else {
+                    logger.notice("refused a connection from \(channel.remoteAddress?.description ?? "?"): \(maxConnections) connections already open")
+                    return channel.close()
+                }
+                channel.closeFuture.whenComplete { _ in connections.withLockedValue { $0 -= 1 } }
+                return channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        try configureTLSPipeline(channel, sslContext: sslContext, context: context)
+                    } else {
+                        try configureHTTP1Pipeline(channel, context: context, transport: .plain)
+                    }
                 }
             }
             .bind(host: configuration.host, port: configuration.port)
             .get()
         let port = channel.localAddress?.port ?? configuration.port
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
-        return FixtureServer(channel: channel, baseURL: URL(string: "http://\(host):\(port)/")!)
+        let scheme = configuration.tls == nil ? "http" : "https"
+        return FixtureServer(channel: channel, baseURL: URL(string: "\(scheme)://\(host):\(port)/")!)
+    }
+
+    /// HTTP/1.1 with the decoder's limits and the file handler, which also answers protocol
+    /// errors (400/431). NIO's outbound header validation is off: the only header text not
+    /// made here comes from the policy, which is checked once when the server starts.
+    static func configureHTTP1Pipeline(_ channel: any Channel, context: ServerContext, transport: StaticFileHandler.Transport) throws {
+        var limits = NIOHTTPDecoderLimitConfiguration()
+        limits.maxHeaderFieldSize = context.limits.maxHeaderFieldBytes
+        limits.maxHeaderListSize = context.limits.maxHeaderListBytes
+        limits.maxHeaderFieldCount = context.limits.maxHeaderCount
+        try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+            withErrorHandling: false, withOutboundHeaderValidation: false,
+            withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits
+        )
+        try channel.pipeline.syncOperations.addHandler(StaticFileHandler(context: context, transport: transport))
     }
 
     /// Stops listening and waits until the socket is closed.

@@ -6,13 +6,36 @@ public enum HTTPDate {
     static let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
 
     /// `Sun, 06 Nov 1994 08:49:37 GMT` for seconds since 1970.
+    ///
+    /// Built byte by byte (no `String(format:)`): the server formats a `Date` on every response.
     public static func format(_ seconds: Int) -> String {
         var t = time_t(seconds)
         var tm = tm()
         gmtime_r(&t, &tm)
         let day = days[Int((seconds / 86400) % 7 + 7) % 7]
-        return String(format: "%@, %02d %@ %04d %02d:%02d:%02d GMT", day, tm.tm_mday, months[Int(tm.tm_mon)],
-                      Int(tm.tm_year) + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec)
+        var out: [UInt8] = []
+        out.reserveCapacity(29)
+        func two(_ n: Int32) {
+            out.append(UInt8(48 + n / 10))
+            out.append(UInt8(48 + n % 10))
+        }
+        out.append(contentsOf: day.utf8)
+        out.append(contentsOf: ", ".utf8)
+        two(tm.tm_mday)
+        out.append(32)
+        out.append(contentsOf: months[Int(tm.tm_mon)].utf8)
+        out.append(32)
+        let year = Int32(tm.tm_year) + 1900
+        two(year / 100 % 100)
+        two(year % 100)
+        out.append(32)
+        two(tm.tm_hour)
+        out.append(58)
+        two(tm.tm_min)
+        out.append(58)
+        two(tm.tm_sec)
+        out.append(contentsOf: " GMT".utf8)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Parses any of the three formats; nil for anything else.

@@ -1,3 +1,4 @@
+internal import Logging
 /// What the server adds to responses by path: `Cache-Control` and other headers.
 ///
 /// Rules are matched in order against the path relative to the root (`css/site.css`);
@@ -19,17 +20,94 @@ public struct ServerPolicy: Sendable, Codable {
     }
 
     public var rules: [Rule]
+    /// File names tried, in order, for a request that names a directory; default `["index.html"]`.
+    public var directoryIndex: [String]?
+    /// A file, relative to the root, sent with status 404 when nothing matches; default `404.html`
+    /// (used only when it exists). `""` turns it off.
+    public var notFoundPage: String?
+    /// Extra or overriding content types by file extension, e.g. `{"glb": "model/gltf-binary"}`.
+    public var mimeTypes: [String: String]?
+    /// `Strict-Transport-Security` sent over TLS only (never over plain HTTP, where it means
+    /// nothing); default `max-age=31536000`. `""` turns it off.
+    public var strictTransportSecurity: String?
 
-    public init(rules: [Rule] = []) { self.rules = rules }
+    public init(rules: [Rule] = [], directoryIndex: [String]? = nil, notFoundPage: String? = nil,
+                mimeTypes: [String: String]? = nil, strictTransportSecurity: String? = nil) {
+        self.rules = rules
+        self.directoryIndex = directoryIndex
+        self.notFoundPage = notFoundPage
+        self.mimeTypes = mimeTypes
+        self.strictTransportSecurity = strictTransportSecurity
+    }
+
+    /// The security headers of the default policy. The CSP only forbids framing by other
+    /// origins (`frame-ancestors`), so it breaks no site's scripts or styles; write a full
+    /// policy for a stricter one.
+    public static let defaultSecurityHeaders: [String: String] = [
+        "Content-Security-Policy": "frame-ancestors 'self'",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+    ]
 
     /// Fingerprinted assets are immutable for a year; HTML is revalidated every time;
-    /// everything else may be cached for an hour.
+    /// everything else may be cached for an hour. Every response carries the security headers.
     public static let `default` = ServerPolicy(rules: [
         Rule(match: "**/*.[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f].*",
              headers: ["Cache-Control": "public, max-age=31536000, immutable"]),
         Rule(match: "**.html", headers: ["Cache-Control": "no-cache"]),
-        Rule(match: "**", headers: ["Cache-Control": "public, max-age=3600"]),
+        Rule(match: "**", headers: defaultSecurityHeaders.merging(["Cache-Control": "public, max-age=3600"]) { a, _ in a }),
     ])
+
+    var effectiveDirectoryIndex: [String] { directoryIndex ?? ["index.html"] }
+    var effectiveNotFoundPage: String? {
+        let page = notFoundPage ?? "404.html"
+        return page.isEmpty ? nil : page
+    }
+    var effectiveStrictTransportSecurity: String? {
+        let value = strictTransportSecurity ?? "max-age=31536000"
+        return value.isEmpty ? nil : value
+    }
+
+    /// The content type for a path: the policy's own table first, then ``MIMETypes``.
+    public func contentType(forPath path: String) -> String {
+        if let mimeTypes, let dot = path.lastIndex(of: "."), !path[dot...].contains("/"),
+           let type = mimeTypes[String(path[path.index(after: dot)...]).lowercased()] {
+            return type
+        }
+        return MIMETypes.type(forPath: path)
+    }
+
+    /// The policy without header names or values that would corrupt a response (a name that
+    /// is not a token, a value with CR, LF or NUL), each dropped with a warning. The server
+    /// checks this once at start instead of validating every response's headers.
+    func sanitized(logger: Logger) -> ServerPolicy {
+        func validName(_ s: String) -> Bool {
+            !s.isEmpty && s.utf8.allSatisfy { b in
+                (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || "!#$%&'*+-.^_`|~".utf8.contains(b)
+            }
+        }
+        func validValue(_ s: String) -> Bool { !s.utf8.contains { $0 == 0 || $0 == 10 || $0 == 13 } }
+        var copy = self
+        for i in copy.rules.indices {
+            if let headers = copy.rules[i].headers {
+                copy.rules[i].headers = headers.filter { name, value in
+                    let ok = validName(name) && validValue(value)
+                    if !ok { logger.warning("policy: ignoring the header \(name.debugDescription) of rule \(rules[i].match): not a valid header") }
+                    return ok
+                }
+            }
+            if let location = copy.rules[i].fault?.location, !validValue(location) {
+                logger.warning("policy: ignoring the redirect location of rule \(rules[i].match): it contains a line break")
+                copy.rules[i].fault?.location = nil
+            }
+            if let encoding = copy.rules[i].fault?.contentEncoding, !validValue(encoding) {
+                copy.rules[i].fault?.contentEncoding = nil
+            }
+        }
+        copy.mimeTypes = mimeTypes?.filter { validValue($0.value) }
+        if let hsts = strictTransportSecurity, !validValue(hsts) { copy.strictTransportSecurity = "" }
+        return copy
+    }
 
     /// The index and fault of the first rule with a fault that matches `path`.
     public func fault(for path: String) -> (index: Int, fault: Fault)? {

@@ -3,15 +3,31 @@ internal import Logging
 internal import NIOConcurrencyHelpers
 internal import NIOCore
 internal import NIOHTTP1
+internal import NIOPosix
 
 /// Shared, immutable state of one server: the root, the policy, the ETag cache.
-struct ServerContext: Sendable {
+final class ServerContext: Sendable {
     let resolver: PathResolver
     let policy: ServerPolicy
-    let hashes = ContentHashCache()
+    let limits: ServerLimits
     let logger: Logger
+    let isTLS: Bool
+    /// False for policies without faults, so ordinary requests skip the fault lookup.
+    let hasFaults: Bool
+    let hashes = ContentHashCache()
+    let siblings = SiblingIndex()
+    let fileIO = NonBlockingFileIO(threadPool: .singleton)
     /// Responses served per fault rule (for `times`) and for `changing` ETags.
     let faultCounts = NIOLockedValueBox<[Int: Int]>([:])
+
+    init(resolver: PathResolver, policy: ServerPolicy, limits: ServerLimits, logger: Logger, isTLS: Bool) {
+        self.resolver = resolver
+        self.policy = policy.sanitized(logger: logger)
+        self.limits = limits
+        self.logger = logger
+        self.isTLS = isTLS
+        self.hasFaults = policy.rules.contains { $0.fault != nil }
+    }
 
     /// The fault that applies to this request, counting it against the rule's `times`.
     func activeFault(for path: String) -> (fault: Fault, serial: Int)? {
@@ -26,52 +42,193 @@ struct ServerContext: Sendable {
     }
 }
 
-/// Serves files for one HTTP/1.1 connection: GET and HEAD, conditional requests, 404, 405.
+/// Serves files for one HTTP/1.1 connection or one HTTP/2 stream: GET and HEAD, conditional
+/// and range requests, precompressed siblings, 404, 405; refuses malformed HTTP/1.1 requests
+/// and disconnects slow or idle clients.
 final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    let context: ServerContext
-    private var head: HTTPRequestHead?
+    /// How bodies reach the socket: sendfile on plain TCP; read in chunks under TLS (which
+    /// must encrypt the bytes) and on HTTP/2 streams (which frame them).
+    enum Transport {
+        case plain, tls, http2
+        var usesSendfile: Bool { self == .plain }
+    }
 
-    init(context: ServerContext) { self.context = context }
+    let context: ServerContext
+    let transport: Transport
+    private var head: HTTPRequestHead?
+    /// After a refused request, the rest of the connection's input is ignored until it closes.
+    var refusing = false
+    /// Between a response's head and its end (a protocol error then can only close).
+    var responseInProgress = false
+
+    // Per connection, so without locks: the Date header of the current second, and policy
+    // headers per path (glob matching is the costliest part of a small response).
+    private var dateCache: (second: Int, value: String) = (-1, "")
+    private var policyHeaderCache: [String: PolicyHeaders] = [:]
+
+    // Timeouts (HTTP/1.1 only), checked by one repeating tick per connection rather than a
+    // timer scheduled and cancelled per request: a request costs two clock reads.
+    // `requestStarted` runs from the first byte of a request to its end; `idleSince` while
+    // no request is in progress; `lastProgress` while a client takes none of a response.
+    private var awaitingRequest = true
+    private var respondedInThisRead = false
+    private var requestStarted: NIODeadline?
+    private var idleSince: NIODeadline?
+    /// Bytes waiting to be sent at the last tick, and when that number last changed: a client
+    /// that takes none of a response for the send timeout is disconnected. (Writability is no
+    /// guide: a large file region keeps the channel unwritable for the whole download.)
+    private var lastBuffered = 0
+    private var lastProgress = NIODeadline.now()
+    private var tick: Scheduled<Void>?
+
+    init(context: ServerContext, transport: Transport = .plain) {
+        self.context = context
+        self.transport = transport
+    }
+
+    // MARK: Timeouts
+
+    func handlerAdded(context ctx: ChannelHandlerContext) {
+        if ctx.channel.isActive { startTick(ctx) }
+    }
+
+    func channelActive(context ctx: ChannelHandlerContext) {
+        startTick(ctx)
+        ctx.fireChannelActive()
+    }
+
+    func channelInactive(context ctx: ChannelHandlerContext) {
+        stopTick()
+        ctx.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        stopTick()
+    }
+
+    func channelReadComplete(context ctx: ChannelHandlerContext) {
+        // Bytes arrived but no request head was complete: a request is being trickled in.
+        if transport != .http2, awaitingRequest, !respondedInThisRead, requestStarted == nil {
+            requestStarted = .now()
+        }
+        respondedInThisRead = false
+        ctx.fireChannelReadComplete()
+    }
+
+    private func startTick(_ ctx: ChannelHandlerContext) {
+        guard transport != .http2, tick == nil else { return }
+        idleSince = .now()
+        scheduleTick(ctx)
+    }
+
+    private func scheduleTick(_ ctx: ChannelHandlerContext) {
+        let limits = context.limits
+        let shortest = min(limits.requestTimeout, limits.idleTimeout, limits.sendTimeout)
+        let interval = max(Duration.milliseconds(10), min(Duration.seconds(1), shortest / 4))
+        tick = ctx.eventLoop.assumeIsolated().scheduleTask(in: interval.timeAmount) {
+            guard self.tick != nil else { return }
+            if self.checkTimeouts(ctx) { self.scheduleTick(ctx) }
+        }
+    }
+
+    private func stopTick() {
+        tick?.cancel()
+        tick = nil
+    }
+
+    /// Closes the connection when a timeout has passed; false then.
+    private func checkTimeouts(_ ctx: ChannelHandlerContext) -> Bool {
+        let now = NIODeadline.now()
+        if let started = requestStarted, now - started > context.limits.requestTimeout.timeAmount {
+            context.logger.notice("refused a request from \(ctx.remoteAddress?.description ?? "?"): not complete after \(context.limits.requestTimeout), closing the connection")
+            stopTick()
+            ctx.close(promise: nil)
+            return false
+        }
+        let buffered = (try? ctx.channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes)) ?? 0
+        if buffered == 0 || buffered != lastBuffered {
+            lastBuffered = buffered
+            lastProgress = now
+        }
+        // A response still on its way is not idleness: the idle clock starts once it is out.
+        if buffered > 0 { idleSince = now }
+        if buffered > 0, now - lastProgress > context.limits.sendTimeout.timeAmount {
+            context.logger.notice("closing a connection from \(ctx.remoteAddress?.description ?? "?"): it has not read the response for \(context.limits.sendTimeout)")
+            stopTick()
+            ctx.close(promise: nil)
+            return false
+        } else if awaitingRequest, requestStarted == nil, let idle = idleSince, now - idle > context.limits.idleTimeout.timeAmount {
+            context.logger.debug("closing an idle connection from \(ctx.remoteAddress?.description ?? "?") after \(context.limits.idleTimeout)")
+            stopTick()
+            ctx.close(promise: nil)
+            return false
+        }
+        return true
+    }
+
+    // MARK: Requests
 
     func channelRead(context ctx: ChannelHandlerContext, data: NIOAny) {
+        guard !refusing else { return }
         switch unwrapInboundIn(data) {
-        case .head(let head): self.head = head
-        case .body: break
+        case .head(let head):
+            awaitingRequest = false
+            if requestStarted == nil, transport != .http2 { requestStarted = .now() }
+            if transport != .http2, let (status, reason) = Self.refusal(of: head, limits: context.limits) {
+                refuse(head, status: status, reason: reason, ctx: ctx)
+                return
+            }
+            self.head = head
+        case .body:
+            break
         case .end:
+            requestStarted = nil
             guard let head else { return }
             self.head = nil
             respond(to: head, ctx: ctx)
         }
     }
 
-    /// A response ready to write: status, headers and where the body comes from.
-    struct Response {
-        var status: HTTPResponseStatus
-        var headers: HTTPHeaders
-        var body: Body = .none
-        enum Body {
-            case none
-            case bytes(ByteBuffer)
-            case file(NIOFileHandle, offset: Int, length: Int)
+    /// Why an HTTP/1.x request head must be refused, if it must (RFC 9112 §3.2, §6.1).
+    static func refusal(of head: HTTPRequestHead, limits: ServerLimits) -> (HTTPResponseStatus, String)? {
+        if head.uri.utf8.count > limits.maxRequestTargetBytes {
+            return (.uriTooLong, "request target of \(head.uri.utf8.count) bytes (at most \(limits.maxRequestTargetBytes))")
         }
+        let hosts = head.headers["Host"].count
+        if head.version.major == 1, head.version.minor >= 1, hosts == 0 { return (.badRequest, "HTTP/1.1 request without Host") }
+        if hosts > 1 { return (.badRequest, "\(hosts) Host headers") }
+        if head.headers.contains(name: "Transfer-Encoding"), head.headers.contains(name: "Content-Length") {
+            return (.badRequest, "Content-Length with Transfer-Encoding")
+        }
+        return nil
+    }
+
+    private func refuse(_ head: HTTPRequestHead, status: HTTPResponseStatus, reason: String, ctx: ChannelHandlerContext) {
+        refusing = true
+        context.logger.notice("refused \(head.method.rawValue) \(head.uri.prefix(200)) from \(ctx.remoteAddress?.description ?? "?"): \(status.code), \(reason)")
+        var response = errorResponse(status, allocator: ctx.channel.allocator)
+        response.headers.add(name: "Connection", value: "close")
+        response.headers.add(name: "Date", value: currentDate())
+        write(response, for: head, keepAlive: false, fault: nil, ctx: ctx)
     }
 
     func respond(to head: HTTPRequestHead, ctx: ChannelHandlerContext) {
         let target = Self.path(of: head.uri)
+        let resolution = self.context.resolver.decode(target)
         let active: (fault: Fault, serial: Int)?
-        if case .path(let relative) = self.context.resolver.decode(target) {
+        if case .path(let relative) = resolution, self.context.hasFaults {
             active = self.context.activeFault(for: relative)
         } else {
             active = nil
         }
-        var response = makeResponse(head, target: target, fault: active, allocator: ctx.channel.allocator)
-        let keepAlive = head.isKeepAlive && !(active?.fault.altersBody ?? false)
-        response.headers.replaceOrAdd(name: "Date", value: HTTPDate.format(Int(Date().timeIntervalSince1970)))
+        var response = makeResponse(head, target: target, resolution: resolution, fault: active, allocator: ctx.channel.allocator)
+        let keepAlive = transport == .http2 || (head.isKeepAlive && !(active?.fault.altersBody ?? false))
+        response.headers.replaceOrAdd(name: "Date", value: currentDate())
         if !keepAlive { response.headers.replaceOrAdd(name: "Connection", value: "close") }
-        self.context.logger.info("\(head.method.rawValue) \(head.uri) \(response.status.code)\(active.map { _ in " (fault)" } ?? "")")
+        self.context.logger.info("\(head.method.rawValue) \(head.uri) \(response.status.code) \(response.bodyLength(isHead: head.method == .HEAD))\(active.map { _ in " (fault)" } ?? "")")
 
         if let delay = active?.fault.delayMs, delay > 0 {
             let loop = ctx.eventLoop.assumeIsolated()
@@ -83,43 +240,171 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// The path part of a request target.
-    static func path(of uri: String) -> String {
-        uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "/"
+    /// `Sun, 06 Nov 1994 08:49:37 GMT`, formatted once per second per connection.
+    func currentDate() -> String {
+        let second = currentSecond()
+        if second != dateCache.second { dateCache = (second, HTTPDate.format(second)) }
+        return dateCache.value
     }
 
+    /// Seconds since 1970, from the vDSO clock (no Foundation `Date`).
+    func currentSecond() -> Int {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int(now.tv_sec)
+    }
+
+    /// The policy's headers for a path, cached per connection: all of them but Vary, the
+    /// subset a 304 carries, and Vary on its own (negotiation may add to it).
+    struct PolicyHeaders {
+        var all: [(String, String)] = []
+        var notModified: [(String, String)] = []
+        var vary: String?
+    }
+
+    func policyHeaders(for path: String) -> PolicyHeaders {
+        if let hit = policyHeaderCache[path] { return hit }
+        var headers = context.policy.headers(for: path)
+        if context.isTLS {
+            if let hsts = context.policy.effectiveStrictTransportSecurity,
+               !headers.contains(where: { $0.0.lowercased() == "strict-transport-security" }) {
+                headers.append(("Strict-Transport-Security", hsts))
+            }
+        } else {
+            // HSTS over plain HTTP is meaningless (RFC 6797 §7.2): never send it.
+            headers.removeAll { $0.0.lowercased() == "strict-transport-security" }
+        }
+        var result = PolicyHeaders()
+        for (name, value) in headers {
+            let lower = name.lowercased()
+            if lower == "vary" {
+                result.vary = value
+            } else {
+                result.all.append((name, value))
+                if Self.notModifiedHeaders.contains(lower) { result.notModified.append((name, value)) }
+            }
+        }
+        if policyHeaderCache.count > 256 { policyHeaderCache.removeAll() }
+        policyHeaderCache[path] = result
+        return result
+    }
+
+    /// The path part of a request target.
+    static func path(of uri: String) -> String {
+        guard let q = uri.utf8.firstIndex(of: UInt8(ascii: "?")) else { return uri }
+        return String(uri[..<q])
+    }
+
+    // MARK: Writing
+
     func write(_ response: Response, for head: HTTPRequestHead, keepAlive: Bool, fault: Fault?, ctx: ChannelHandlerContext) {
-        guard ctx.channel.isActive else { return }
+        guard ctx.channel.isActive else {
+            if case .file(let handle, _) = response.body { try? handle?.close() }
+            return
+        }
+        responseInProgress = true
         ctx.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: response.status, headers: response.headers))), promise: nil)
         let isHead = head.method == .HEAD
+        var corked = false
         switch response.body {
         case .bytes(let buffer) where !isHead:
             ctx.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-        case .file(let handle, let offset, let length):
+        case .file(let handle, let pieces):
+            let length = pieces.reduce(0) { $0 + $1.length }
             if isHead || length == 0 {
-                try? handle.close()
+                try? handle?.close()
             } else if let fault, fault.altersBody {
-                let bytes = Self.read(handle, offset: offset, length: length)
-                try? handle.close()
+                var bytes: [UInt8] = []
+                for piece in pieces {
+                    switch piece {
+                    case .bytes(let buffer): bytes += buffer.readableBytesView
+                    case .file(let offset, let count): if let handle { bytes += Self.read(handle, offset: offset, length: count) }
+                    }
+                }
+                try? handle?.close()
                 FaultyBodyWriter(handler: self, ctx: ctx, bytes: bytes, fault: fault).start()
                 return
-            } else {
-                let region = FileRegion(fileHandle: handle, readerIndex: offset, endIndex: offset + length)
-                ctx.write(wrapOutboundOut(.body(.fileRegion(region)))).whenComplete { _ in try? handle.close() }
+            } else if handle == nil {
+                // From memory: head and body leave in one write.
+                for case .bytes(let buffer) in pieces {
+                    ctx.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+                }
+            } else if let handle, transport.usesSendfile {
+                // Cork the socket so the head leaves in the same segment as the start of the
+                // file (nginx's tcp_nopush), not in a small segment of its own; uncorked after
+                // the flush in `finish`.
+                corked = (try? ctx.channel.syncOptions?.setOption(Self.tcpCork, value: 1)) != nil
+                var last: EventLoopFuture<Void>?
+                for piece in pieces {
+                    switch piece {
+                    case .bytes(let buffer):
+                        last = ctx.write(wrapOutboundOut(.body(.byteBuffer(buffer))))
+                    case .file(let offset, let count):
+                        let region = FileRegion(fileHandle: handle, readerIndex: offset, endIndex: offset + count)
+                        last = ctx.write(wrapOutboundOut(.body(.fileRegion(region))))
+                    }
+                }
+                last?.whenComplete { _ in try? handle.close() }
+            } else if let handle {
+                stream(pieces[...], from: handle, keepAlive: keepAlive, ctx: ctx)
+                return
             }
         default:
             break
         }
         finish(keepAlive: keepAlive, ctx: ctx)
+        if corked { try? ctx.channel.syncOptions?.setOption(Self.tcpCork, value: 0) }
+    }
+
+    static let tcpCork = ChannelOptions.Types.SocketOption(level: NIOBSDSocket.OptionLevel(rawValue: CInt(IPPROTO_TCP)), name: NIOBSDSocket.Option(rawValue: TCP_CORK))
+
+    /// Writes the pieces one after the other, reading file pieces in 64 KiB chunks; each chunk
+    /// waits until the previous one is written, so memory does not grow with the file.
+    private func stream(_ pieces: ArraySlice<BodyPiece>, from handle: NIOFileHandle, keepAlive: Bool, ctx: ChannelHandlerContext) {
+        guard let piece = pieces.first else {
+            try? handle.close()
+            finish(keepAlive: keepAlive, ctx: ctx)
+            return
+        }
+        let rest = pieces.dropFirst()
+        switch piece {
+        case .bytes(let buffer):
+            ctx.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            stream(rest, from: handle, keepAlive: keepAlive, ctx: ctx)
+        case .file(let offset, let count):
+            let bound = NIOLoopBound((self, ctx), eventLoop: ctx.eventLoop)
+            context.fileIO.readChunked(
+                fileHandle: handle, fromOffset: Int64(offset), byteCount: count, chunkSize: 64 * 1024,
+                allocator: ctx.channel.allocator, eventLoop: ctx.eventLoop
+            ) { chunk in
+                let (handler, ctx) = bound.value
+                return ctx.writeAndFlush(handler.wrapOutboundOut(.body(.byteBuffer(chunk))))
+            }.assumeIsolated().whenComplete { result in
+                let (handler, ctx) = bound.value
+                switch result {
+                case .success:
+                    handler.stream(rest, from: handle, keepAlive: keepAlive, ctx: ctx)
+                case .failure(let error):
+                    try? handle.close()
+                    handler.context.logger.debug("body not sent: \(error)")
+                    ctx.close(promise: nil)
+                }
+            }
+        }
     }
 
     /// Writes the end of the response; closes the connection after it unless kept alive.
     func finish(keepAlive: Bool, ctx: ChannelHandlerContext) {
+        responseInProgress = false
         let promise: EventLoopPromise<Void>? = keepAlive ? nil : ctx.eventLoop.makePromise()
         ctx.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
         if let promise {
             let channel = ctx.channel
             promise.futureResult.whenComplete { _ in channel.close(promise: nil) }
+        } else {
+            awaitingRequest = true
+            respondedInThisRead = true
+            if transport != .http2 { idleSince = .now() }
         }
     }
 
@@ -129,133 +414,5 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
             bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, length, off_t(offset)) }
         }) ?? 0
         return Array(bytes.prefix(max(0, n)))
-    }
-
-    func makeResponse(_ head: HTTPRequestHead, target: String, fault: (fault: Fault, serial: Int)?, allocator: ByteBufferAllocator) -> Response {
-        guard head.method == .GET || head.method == .HEAD else {
-            var r = errorResponse(.methodNotAllowed, allocator: allocator)
-            r.headers.add(name: "Allow", value: "GET, HEAD")
-            return r
-        }
-        if let fault, let status = fault.fault.status {
-            return faultStatusResponse(fault.fault, status: status, allocator: allocator)
-        }
-        let relative: String
-        switch context.resolver.decode(target) {
-        case .badRequest(let why):
-            context.logger.notice("refused \(head.uri): \(why)")
-            return errorResponse(.badRequest, allocator: allocator)
-        case .path(let p):
-            relative = p
-        }
-        var path = relative.hasSuffix("/") ? String(relative.dropLast()) : relative
-        var (fsPath, escapes) = context.resolver.fileSystemPath(path)
-        if escapes {
-            context.logger.notice("refused \(head.uri): symlink out of the root")
-            return errorResponse(.forbidden, allocator: allocator)
-        }
-        var st = stat()
-        guard stat(fsPath, &st) == 0 else { return notFound(allocator: allocator) }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
-            if !target.hasSuffix("/") {
-                var r = Response(status: .movedPermanently, headers: ["Location": target + "/", "Content-Length": "0"])
-                r.headers.add(name: "Cache-Control", value: "no-cache")
-                return r
-            }
-            path = path.isEmpty ? "index.html" : path + "/index.html"
-            (fsPath, escapes) = context.resolver.fileSystemPath(path)
-            if escapes { return errorResponse(.forbidden, allocator: allocator) }
-        } else if relative.hasSuffix("/") {
-            return notFound(allocator: allocator)
-        }
-        return fileResponse(head: head, relativePath: path, fsPath: fsPath, fault: fault, allocator: allocator)
-            ?? notFound(allocator: allocator)
-    }
-
-    func fileResponse(head: HTTPRequestHead, relativePath: String, fsPath: String, fault active: (fault: Fault, serial: Int)?,
-                      allocator: ByteBufferAllocator) -> Response? {
-        let fd = open(fsPath, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, let hash = context.hashes.hash(fd: fd, stat: st) else {
-            close(fd)
-            return nil
-        }
-        let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: fd)
-        let size = Int(st.st_size)
-        let now = Int(Date().timeIntervalSince1970)
-        let fault = active?.fault
-
-        // Validators: a strong ETag from the content and Last-Modified from mtime (never in
-        // the future), unless a fault says otherwise.
-        var etag: EntityTag? = EntityTag(opaque: hash)
-        var lastModified: Int? = min(st.st_mtim.tv_sec, now)
-        switch fault?.validators {
-        case .none?: etag = nil; lastModified = nil
-        case .weak?: etag = EntityTag(opaque: hash, weak: true); lastModified = nil
-        case .changing?: etag = EntityTag(opaque: "\(hash)-\(active?.serial ?? 0)")
-        case .lastModifiedOnly?: etag = nil
-        case .etagOnly?: lastModified = nil
-        case nil: break
-        }
-
-        var headers = HTTPHeaders()
-        if let etag { headers.add(name: "ETag", value: etag.description) }
-        if let lastModified { headers.add(name: "Last-Modified", value: HTTPDate.format(lastModified)) }
-        for (name, value) in context.policy.headers(for: relativePath) { headers.add(name: name, value: value) }
-
-        var preconditions = Preconditions()
-        if fault?.ignoreConditionals != true {
-            preconditions.ifMatch = head.headers["If-Match"]
-            preconditions.ifUnmodifiedSince = head.headers["If-Unmodified-Since"]
-            preconditions.ifNoneMatch = head.headers["If-None-Match"]
-            preconditions.ifModifiedSince = head.headers["If-Modified-Since"]
-        }
-        switch preconditions.evaluate(method: head.method.rawValue, etag: etag, lastModified: lastModified) {
-        case .notModified:
-            try? handle.close()
-            if fault?.drop304Headers == true {
-                for name in ["ETag", "Cache-Control", "Expires", "Vary", "Content-Location"] { headers.remove(name: name) }
-            }
-            return Response(status: .notModified, headers: headers)
-        case .preconditionFailed:
-            try? handle.close()
-            var r = errorResponse(.preconditionFailed, allocator: allocator)
-            r.headers.add(contentsOf: headers)
-            return r
-        case .proceed:
-            break
-        }
-        headers.add(name: "Content-Type", value: MIMETypes.type(forPath: relativePath))
-        headers.add(name: "Content-Length", value: String(max(0, size + (fault?.contentLengthDelta ?? 0))))
-        headers.add(name: "Accept-Ranges", value: "bytes")
-        if let encoding = fault?.contentEncoding { headers.add(name: "Content-Encoding", value: encoding) }
-        return Response(status: .ok, headers: headers, body: .file(handle, offset: 0, length: size))
-    }
-
-    /// A fixed status from a fault: a redirect when it has a location, else a short body.
-    func faultStatusResponse(_ fault: Fault, status code: Int, allocator: ByteBufferAllocator) -> Response {
-        let status = HTTPResponseStatus(statusCode: code)
-        if let location = fault.location {
-            return Response(status: status, headers: ["Location": location, "Content-Length": "0", "Cache-Control": "no-store"])
-        }
-        if code == 204 || code == 304 || (100..<200).contains(code) {
-            return Response(status: status, headers: [:])
-        }
-        var r = errorResponse(status, allocator: allocator)
-        if let retryAfter = fault.retryAfter { r.headers.add(name: "Retry-After", value: String(retryAfter)) }
-        return r
-    }
-
-    func notFound(allocator: ByteBufferAllocator) -> Response {
-        errorResponse(.notFound, allocator: allocator)
-    }
-
-    func errorResponse(_ status: HTTPResponseStatus, allocator: ByteBufferAllocator) -> Response {
-        let text = "\(status.code) \(status.reasonPhrase)\n"
-        let buffer = allocator.buffer(string: text)
-        return Response(status: status, headers: [
-            "Content-Type": "text/plain; charset=utf-8", "Content-Length": String(buffer.readableBytes), "Cache-Control": "no-store",
-        ], body: .bytes(buffer))
     }
 }

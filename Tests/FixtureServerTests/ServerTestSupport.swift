@@ -3,6 +3,9 @@ import FixtureServer
 import Foundation
 import NIOCore
 import NIOHTTP1
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A fresh temporary folder with the given files, removed after `body`.
 func withTemporarySite<T>(_ files: [String: String], _ body: (URL) async throws -> T) async throws -> T {
@@ -36,4 +39,97 @@ func request(_ method: HTTPMethod = .GET, _ url: URL, headers: [(String, String)
         let body = try await response.body.collect(upTo: 10 << 20)
         return TestResponse(status: Int(response.status.code), headers: response.headers, body: String(buffer: body))
     }
+}
+
+/// Sends one request with AsyncHTTPClient and keeps the body as bytes.
+func requestBytes(_ method: HTTPMethod = .GET, _ url: URL, headers: [(String, String)] = []) async throws -> (status: Int, headers: HTTPHeaders, body: [UInt8]) {
+    var req = HTTPClientRequest(url: url.absoluteString)
+    req.method = method
+    for (n, v) in headers { req.headers.add(name: n, value: v) }
+    var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+    configuration.decompression = .disabled
+    return try await HTTPClient.withHTTPClient(configuration: configuration) { client in
+        let response = try await client.execute(req, timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 64 << 20)
+        return (Int(response.status.code), response.headers, Array(buffer: body))
+    }
+}
+
+/// A fresh temporary folder with binary files, removed after `body`.
+func withTemporaryBinarySite<T>(_ files: [String: [UInt8]], _ body: (URL) async throws -> T) async throws -> T {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("assetcrawl-site-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: root) }
+    for (path, content) in files {
+        let url = root.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(content).write(to: url)
+    }
+    return try await body(root)
+}
+
+/// `n` bytes of a repeating, position-dependent pattern (so any misplaced range shows).
+func patternBytes(_ n: Int) -> [UInt8] { (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 / 251) } }
+
+/// A plain TCP connection to the server for requests no HTTP client would send.
+/// Blocking POSIX sockets with a receive timeout, so a test can never hang.
+final class RawConnection {
+    let fd: Int32
+
+    init(port: Int, receiveTimeout: Double = 5) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw RawError.socket }
+        var tv = timeval(tv_sec: Int(receiveTimeout), tv_usec: Int((receiveTimeout - Double(Int(receiveTimeout))) * 1_000_000))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard rc == 0 else { close(fd); throw RawError.connect }
+    }
+
+    deinit { close(fd) }
+
+    enum RawError: Error { case socket, connect }
+
+    func send(_ text: String) { send(Array(text.utf8)) }
+
+    func send(_ bytes: [UInt8]) {
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return }
+            sent += n
+        }
+    }
+
+    /// Reads until the peer closes, the timeout passes, or `limit` bytes.
+    func readAll(limit: Int = 1 << 20) -> (text: String, closed: Bool) {
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        while out.count < limit {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n == 0 { return (String(decoding: out, as: UTF8.self), true) }
+            if n < 0 { return (String(decoding: out, as: UTF8.self), errno == ECONNRESET) }
+            out.append(contentsOf: buffer[0..<n])
+        }
+        return (String(decoding: out, as: UTF8.self), false)
+    }
+
+    /// The status code of the first response in what was read.
+    static func status(of text: String) -> Int? {
+        guard text.hasPrefix("HTTP/1.") else { return nil }
+        return Int(text.dropFirst(9).prefix(3))
+    }
+}
+
+/// One exchange on a fresh connection: send `request` raw, read until the server closes
+/// (or the timeout), return the status of the first response.
+func rawStatus(_ base: URL, _ request: String) throws -> Int? {
+    let connection = try RawConnection(port: base.port ?? 80)
+    connection.send(request)
+    return RawConnection.status(of: connection.readAll().text)
 }

@@ -1,0 +1,52 @@
+/// Precompressed siblings and `Accept-Encoding` negotiation (RFC 9110 §12.5.3).
+///
+/// For `x.css` the server looks for `x.css.br` and `x.css.gz` next to it. When one exists,
+/// every response for `x.css` carries `Vary: Accept-Encoding`, and a client that accepts the
+/// coding gets the sibling's bytes with `Content-Encoding`; the ETag is the sibling's own
+/// content hash, so each encoding has its own strong ETag.
+public enum ContentCoding: String, Sendable, CaseIterable {
+    case br
+    case gzip
+
+    /// The file name suffix of a precompressed sibling.
+    public var fileSuffix: String {
+        switch self {
+        case .br: return ".br"
+        case .gzip: return ".gz"
+        }
+    }
+
+    /// The coding to send, from the `Accept-Encoding` field lines and the codings available;
+    /// nil means identity. Highest q wins; on a tie, `br` before `gzip`. `q=0` refuses a coding;
+    /// `*` stands for any coding not named; `x-gzip` is `gzip` (§12.5.3).
+    public static func negotiate(_ acceptEncoding: [String], available: [ContentCoding]) -> ContentCoding? {
+        if acceptEncoding.isEmpty || available.isEmpty { return nil }
+        var named: [String: Double] = [:]
+        var star: Double?
+        for line in acceptEncoding {
+            for member in line.split(separator: ",") {
+                let parts = member.split(separator: ";")
+                guard let first = parts.first else { continue }
+                var name = first.trimmingSpaces().lowercased()
+                if name.isEmpty { continue }
+                if name == "x-gzip" { name = "gzip" }
+                var q = 1.0
+                for parameter in parts.dropFirst() {
+                    let kv = parameter.split(separator: "=", maxSplits: 1)
+                    if kv.count == 2, kv[0].trimmingSpaces().lowercased() == "q" {
+                        q = Double(kv[1].trimmingSpaces()).map { min(max($0, 0), 1) } ?? 0
+                    }
+                }
+                if name == "*" { star = q } else { named[name] = max(named[name] ?? 0, q) }
+            }
+        }
+        var best: (coding: ContentCoding, q: Double)?
+        for coding in available {
+            let q = named[coding.rawValue] ?? star ?? 0
+            if q > 0, q > (best?.q ?? 0) { best = (coding, q) }
+        }
+        // identity wins only when the client names it with a higher q.
+        if let best, let identity = named["identity"], identity > best.q { return nil }
+        return best?.coding
+    }
+}

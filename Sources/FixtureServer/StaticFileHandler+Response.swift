@@ -1,0 +1,306 @@
+internal import Foundation
+internal import Logging
+internal import NIOCore
+internal import NIOHTTP1
+
+/// A response ready to write: status, headers and where the body comes from.
+struct Response {
+    var status: HTTPResponseStatus
+    var headers: HTTPHeaders
+    var body: Body = .none
+
+    enum Body {
+        case none
+        case bytes(ByteBuffer)
+        /// Pieces of an open file and literal bytes between them (multipart part headers);
+        /// without a handle, every piece is bytes (a small file served from memory).
+        case file(NIOFileHandle?, [BodyPiece])
+    }
+
+    func bodyLength(isHead: Bool) -> Int {
+        if isHead { return 0 }
+        switch body {
+        case .none: return 0
+        case .bytes(let b): return b.readableBytes
+        case .file(_, let pieces): return pieces.reduce(0) { $0 + $1.length }
+        }
+    }
+}
+
+enum BodyPiece {
+    case bytes(ByteBuffer)
+    case file(offset: Int, length: Int)
+
+    var length: Int {
+        switch self {
+        case .bytes(let b): return b.readableBytes
+        case .file(_, let length): return length
+        }
+    }
+}
+
+extension StaticFileHandler {
+    /// The headers a 304 carries (RFC 9110 §15.4.5): those a cache needs to update its stored
+    /// response, as the 200 would have had them. Last-Modified only when there is no ETag.
+    static let notModifiedHeaders: Set<String> = ["etag", "cache-control", "expires", "vary", "content-location"]
+
+    func makeResponse(_ head: HTTPRequestHead, target: String, resolution: PathResolver.Resolution,
+                      fault: (fault: Fault, serial: Int)?, allocator: ByteBufferAllocator) -> Response {
+        guard head.method == .GET || head.method == .HEAD else {
+            var r = errorResponse(.methodNotAllowed, allocator: allocator)
+            r.headers.add(name: "Allow", value: "GET, HEAD")
+            return r
+        }
+        if let fault, let status = fault.fault.status {
+            return faultStatusResponse(fault.fault, status: status, allocator: allocator)
+        }
+        let relative: String
+        switch resolution {
+        case .badRequest(let why):
+            context.logger.notice("refused \(head.method.rawValue) \(head.uri.prefix(200)): 400, \(why)")
+            return errorResponse(.badRequest, allocator: allocator)
+        case .path(let p):
+            relative = p
+        }
+        var path = relative.hasSuffix("/") ? String(relative.dropLast()) : relative
+        let resolved = context.resolver.resolve(path)
+        var fsPath = resolved.path
+        if resolved.escapes {
+            context.logger.notice("refused \(head.method.rawValue) \(head.uri.prefix(200)): 403, symlink out of the root")
+            return errorResponse(.forbidden, allocator: allocator)
+        }
+        guard var st = resolved.stat else { return notFound(head, allocator: allocator) }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            if !target.hasSuffix("/") {
+                var r = Response(status: .movedPermanently, headers: ["Location": target + "/", "Content-Length": "0"])
+                r.headers.add(name: "Cache-Control", value: "no-cache")
+                return r
+            }
+            var found = false
+            for name in context.policy.effectiveDirectoryIndex {
+                let candidate = path.isEmpty ? name : path + "/" + name
+                let c = context.resolver.resolve(candidate)
+                if let ist = c.stat, (ist.st_mode & S_IFMT) == S_IFREG {
+                    if c.escapes {
+                        context.logger.notice("refused \(head.method.rawValue) \(head.uri.prefix(200)): 403, symlink out of the root")
+                        return errorResponse(.forbidden, allocator: allocator)
+                    }
+                    (path, fsPath, st, found) = (candidate, c.path, ist, true)
+                    break
+                }
+            }
+            if !found { return notFound(head, allocator: allocator) }
+        } else if relative.hasSuffix("/") || (st.st_mode & S_IFMT) != S_IFREG {
+            return notFound(head, allocator: allocator)
+        }
+        return fileResponse(head: head, relativePath: path, fsPath: fsPath, stat: st, fault: fault, allocator: allocator)
+            ?? notFound(head, allocator: allocator)
+    }
+
+    /// The precompressed siblings of a file that exist, are regular files and stay inside the root.
+    func siblings(of relativePath: String, fsPath: String) -> [(coding: ContentCoding, path: String, stat: stat)] {
+        guard let slash = fsPath.lastIndex(of: "/") else { return [] }
+        let candidates = context.siblings.candidates(in: String(fsPath[..<slash]), now: currentSecond())
+        if candidates.isEmpty { return [] }
+        let base = fsPath[fsPath.index(after: slash)...]
+        var available: [(ContentCoding, String, stat)] = []
+        for coding in ContentCoding.allCases where candidates.contains(base + coding.fileSuffix) {
+            let r = context.resolver.resolve(relativePath + coding.fileSuffix)
+            guard let st = r.stat, (st.st_mode & S_IFMT) == S_IFREG, !r.escapes else { continue }
+            available.append((coding, r.path, st))
+        }
+        return available
+    }
+
+    func fileResponse(head: HTTPRequestHead, relativePath: String, fsPath: String, stat fileStat: stat,
+                      fault active: (fault: Fault, serial: Int)?, allocator: ByteBufferAllocator) -> Response? {
+        let fault = active?.fault
+        // Content negotiation: a precompressed sibling for clients that accept it. A fault's
+        // lying Content-Encoding must describe the plain bytes, so it turns negotiation off.
+        let available = fault?.contentEncoding == nil ? siblings(of: relativePath, fsPath: fsPath) : []
+        let coding = ContentCoding.negotiate(head.headers["Accept-Encoding"], available: available.map(\.coding))
+        let chosen = coding.flatMap { c in available.first { $0.coding == c } }
+        let servedPath = chosen?.path ?? fsPath
+        var st = chosen?.stat ?? fileStat
+
+        // A small file already hashed is answered from memory; anything else is opened, and
+        // hashed on first sight.
+        let handle: NIOFileHandle?
+        let entry: ContentHashCache.Entry
+        if let hit = context.hashes.lookup(st), hit.bytes != nil {
+            handle = nil
+            entry = hit
+        } else {
+            let fd = open(servedPath, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return nil }
+            guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, let e = context.hashes.entry(fd: fd, stat: st) else {
+                close(fd)
+                return nil
+            }
+            entry = e
+            if e.bytes != nil {
+                close(fd)
+                handle = nil
+            } else {
+                handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: fd)
+            }
+        }
+        let hash = entry.hash
+        /// A piece of the body: a slice of the bytes in memory, or a region of the open file.
+        func piece(_ offset: Int, _ length: Int) -> BodyPiece {
+            if let bytes = entry.bytes { return .bytes(bytes.getSlice(at: bytes.readerIndex + offset, length: length) ?? ByteBuffer()) }
+            return .file(offset: offset, length: length)
+        }
+        func closeHandle() { try? handle?.close() }
+        let size = Int(st.st_size)
+        let now = currentSecond()
+
+        // Validators: a strong ETag from the served bytes (so each encoding has its own) and
+        // Last-Modified from their mtime, never later than Date; unless a fault says otherwise.
+        var etag: EntityTag? = EntityTag(opaque: hash)
+        var lastModified: Int? = min(st.st_mtim.tv_sec, now)
+        switch fault?.validators {
+        case .none?: etag = nil; lastModified = nil
+        case .weak?: etag = EntityTag(opaque: hash, weak: true); lastModified = nil
+        case .changing?: etag = EntityTag(opaque: "\(hash)-\(active?.serial ?? 0)")
+        case .lastModifiedOnly?: etag = nil
+        case .etagOnly?: lastModified = nil
+        case nil: break
+        }
+
+        // Headers in a fixed order: validators, the policy's, Vary.
+        let policyHeaders = policyHeaders(for: relativePath)
+        let etagText = etag.map { $0 == EntityTag(opaque: hash) ? entry.quotedHash : $0.description }
+        let lastModifiedText = lastModified.map { $0 == st.st_mtim.tv_sec ? entry.lastModified : HTTPDate.format($0) }
+        var vary = policyHeaders.vary
+        // Vary whenever the encoding is negotiated, whichever was chosen (RFC 9110 §12.5.5).
+        if !available.isEmpty { vary = vary.map { $0 + ", Accept-Encoding" } ?? "Accept-Encoding" }
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(policyHeaders.all.count + 9)
+        if let etagText { headers.add(name: "ETag", value: etagText) }
+        if let lastModifiedText { headers.add(name: "Last-Modified", value: lastModifiedText) }
+        headers.add(contentsOf: policyHeaders.all)
+        if let vary { headers.add(name: "Vary", value: vary) }
+
+        let ranges = head.method == .GET ? head.headers["Range"] : []
+        var preconditions = Preconditions()
+        if fault?.ignoreConditionals != true {
+            preconditions.ifMatch = head.headers["If-Match"]
+            preconditions.ifUnmodifiedSince = head.headers["If-Unmodified-Since"]
+            preconditions.ifNoneMatch = head.headers["If-None-Match"]
+            preconditions.ifModifiedSince = head.headers["If-Modified-Since"]
+            preconditions.ifRange = head.headers["If-Range"]
+        }
+        preconditions.hasRange = !ranges.isEmpty
+        let honourRange: Bool
+        switch preconditions.evaluate(method: head.method.rawValue, etag: etag, lastModified: lastModified) {
+        case .notModified:
+            closeHandle()
+            // Only what a cache needs to update its stored response (§15.4.5); Last-Modified
+            // only when there is no ETag.
+            var kept = HTTPHeaders()
+            if fault?.drop304Headers != true {
+                if let etagText { kept.add(name: "ETag", value: etagText) }
+                kept.add(contentsOf: policyHeaders.notModified)
+                if let vary { kept.add(name: "Vary", value: vary) }
+            }
+            if etag == nil, let lastModifiedText { kept.add(name: "Last-Modified", value: lastModifiedText) }
+            return Response(status: .notModified, headers: kept)
+        case .preconditionFailed:
+            closeHandle()
+            var r = errorResponse(.preconditionFailed, allocator: allocator)
+            r.headers.add(contentsOf: headers)
+            return r
+        case .proceed(let honour):
+            honourRange = honour
+        }
+
+        let contentType = context.policy.contentType(forPath: relativePath)
+        headers.add(name: "Accept-Ranges", value: "bytes")
+        if let coding { headers.add(name: "Content-Encoding", value: coding.rawValue) }
+        if let encoding = fault?.contentEncoding { headers.add(name: "Content-Encoding", value: encoding) }
+
+        // Ranges (RFC 9110 §14): GET only, after the preconditions, over the served (encoded) bytes.
+        if honourRange, !ranges.isEmpty, !(fault?.altersBody ?? false) {
+            switch ByteRanges.evaluate(ranges.joined(separator: ","), length: size) {
+            case .ignore:
+                break
+            case .unsatisfiable(let reason):
+                closeHandle()
+                context.logger.debug("416 for \(head.uri.prefix(200)): \(reason)")
+                var r = errorResponse(.rangeNotSatisfiable, allocator: allocator)
+                r.headers.add(name: "Content-Range", value: "bytes */\(size)")
+                for (name, value) in headers where name.lowercased() != "accept-ranges" { r.headers.replaceOrAdd(name: name, value: value) }
+                r.headers.remove(name: "Content-Encoding")
+                return r
+            case .partial(let parts) where parts.count == 1:
+                let r = parts[0]
+                headers.add(name: "Content-Type", value: contentType)
+                headers.add(name: "Content-Range", value: "bytes \(r.lowerBound)-\(r.upperBound)/\(size)")
+                headers.add(name: "Content-Length", value: String(r.count))
+                return Response(status: .partialContent, headers: headers, body: .file(handle, [piece(r.lowerBound, r.count)]))
+            case .partial(let parts):
+                let boundary = String(UInt64.random(in: 1 ... .max), radix: 16).leftPadded(to: 16)
+                var pieces: [BodyPiece] = []
+                for (i, r) in parts.enumerated() {
+                    let partHead = "\(i == 0 ? "" : "\r\n")--\(boundary)\r\nContent-Type: \(contentType)\r\nContent-Range: bytes \(r.lowerBound)-\(r.upperBound)/\(size)\r\n\r\n"
+                    pieces.append(.bytes(allocator.buffer(string: partHead)))
+                    pieces.append(piece(r.lowerBound, r.count))
+                }
+                pieces.append(.bytes(allocator.buffer(string: "\r\n--\(boundary)--\r\n")))
+                headers.add(name: "Content-Type", value: "multipart/byteranges; boundary=\(boundary)")
+                headers.add(name: "Content-Length", value: String(pieces.reduce(0) { $0 + $1.length }))
+                return Response(status: .partialContent, headers: headers, body: .file(handle, pieces))
+            }
+        }
+        headers.add(name: "Content-Type", value: contentType)
+        headers.add(name: "Content-Length", value: String(max(0, size + (fault?.contentLengthDelta ?? 0))))
+        return Response(status: .ok, headers: headers, body: .file(handle, [piece(0, size)]))
+    }
+
+    /// A fixed status from a fault: a redirect when it has a location, else a short body.
+    func faultStatusResponse(_ fault: Fault, status code: Int, allocator: ByteBufferAllocator) -> Response {
+        let status = HTTPResponseStatus(statusCode: code)
+        if let location = fault.location {
+            return Response(status: status, headers: ["Location": location, "Content-Length": "0", "Cache-Control": "no-store"])
+        }
+        if code == 204 || code == 304 || (100..<200).contains(code) {
+            return Response(status: status, headers: [:])
+        }
+        var r = errorResponse(status, allocator: allocator)
+        if let retryAfter = fault.retryAfter { r.headers.add(name: "Retry-After", value: String(retryAfter)) }
+        return r
+    }
+
+    /// 404: the policy's not-found page (`404.html`) when it exists, else a short text.
+    func notFound(_ head: HTTPRequestHead, allocator: ByteBufferAllocator) -> Response {
+        if let page = context.policy.effectiveNotFoundPage {
+            let (fsPath, escapes) = context.resolver.fileSystemPath(page)
+            let fd = escapes ? -1 : open(fsPath, O_RDONLY | O_CLOEXEC)
+            if fd >= 0 {
+                var st = stat()
+                if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG {
+                    var headers = HTTPHeaders()
+                    for (name, value) in policyHeaders(for: page).all where name.lowercased() != "cache-control" {
+                        headers.add(name: name, value: value)
+                    }
+                    headers.add(name: "Content-Type", value: context.policy.contentType(forPath: page))
+                    headers.add(name: "Content-Length", value: String(st.st_size))
+                    headers.add(name: "Cache-Control", value: "no-cache")
+                    let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: fd)
+                    return Response(status: .notFound, headers: headers, body: .file(handle, [.file(offset: 0, length: Int(st.st_size))]))
+                }
+                close(fd)
+            }
+        }
+        return errorResponse(.notFound, allocator: allocator)
+    }
+
+    func errorResponse(_ status: HTTPResponseStatus, allocator: ByteBufferAllocator) -> Response {
+        let text = "\(status.code) \(status.reasonPhrase)\n"
+        let buffer = allocator.buffer(string: text)
+        return Response(status: status, headers: [
+            "Content-Type": "text/plain; charset=utf-8", "Content-Length": String(buffer.readableBytes), "Cache-Control": "no-store",
+        ], body: .bytes(buffer))
+    }
+}

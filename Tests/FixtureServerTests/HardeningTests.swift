@@ -1,0 +1,287 @@
+import FixtureServer
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import Testing
+
+/// Collects log messages so tests can check that refusals say why.
+final class LogRecorder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [(Logger.Level, String)] = []
+
+    var logger: Logger {
+        var logger = Logger(label: "test.server") { _ in Handler(recorder: self) }
+        logger.logLevel = .debug
+        return logger
+    }
+
+    func messages(atLeast level: Logger.Level) -> [String] {
+        lock.lock(); defer { lock.unlock() }
+        return entries.filter { $0.0 >= level }.map(\.1)
+    }
+
+    fileprivate func append(_ level: Logger.Level, _ message: String) {
+        lock.lock(); defer { lock.unlock() }
+        entries.append((level, message))
+    }
+
+    struct Handler: LogHandler {
+        let recorder: LogRecorder
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .debug
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+            recorder.append(level, message.description)
+        }
+    }
+}
+
+@Suite("Embedded server: hostile and malformed requests over raw TCP")
+struct HardeningTests {
+    let files = ["index.html": "<h1>hi</h1>", "css/a.css": "body{}"]
+
+    func serve(limits: ServerLimits = ServerLimits(), followSymlinks: Bool = false, log: LogRecorder = LogRecorder(),
+               setup: (URL) throws -> Void = { _ in }, _ body: (URL) async throws -> Void) async throws {
+        try await withTemporarySite(files) { root in
+            try setup(root)
+            var configuration = FixtureServer.Configuration(root: root)
+            configuration.limits = limits
+            configuration.followSymlinks = followSymlinks
+            try await FixtureServer.withFixtureServer(configuration, logger: log.logger) { base in try await body(base) }
+        }
+    }
+
+    func get(_ target: String) -> String { "GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n" }
+
+    @Test("path traversal in every encoding is refused with 400; double and overlong encodings name no file")
+    func traversal() async throws {
+        let log = LogRecorder()
+        try await serve(log: log) { (base: URL) async throws in
+            for target in ["/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/%2E%2E/etc/passwd", "/..%2f..%2fetc/passwd",
+                           "/%2e%2e%2f%2e%2e%2fetc/passwd", "/css/../../etc/passwd", "/css/%2e%2e/%2e%2e/etc/passwd",
+                           "/..%5c..%5cetc/passwd", "/.%2e/etc/passwd", "/%c0%ae%c0%ae/etc/passwd"] {
+                #expect(try rawStatus(base, get(target)) == 400, "\(target)")
+            }
+            for target in ["/%252e%252e/etc/passwd", "/%252e%252e%252fetc/passwd"] {
+                #expect(try rawStatus(base, get(target)) == 404, "\(target)")
+            }
+            // The server is still up.
+            #expect(try rawStatus(base, get("/css/a.css")) == 200)
+        }
+        #expect(log.messages(atLeast: .notice).contains { $0.contains("dot segment") })
+    }
+
+    @Test("a NUL byte (%00) in the path is refused with 400, never served as another file")
+    func nul() async throws {
+        try await serve { (base: URL) async throws in
+            #expect(try rawStatus(base, get("/index.html%00.png")) == 400)
+            #expect(try rawStatus(base, get("/%00")) == 400)
+        }
+    }
+
+    @Test("a symlink out of the root is refused with 403 by default and served with followSymlinks")
+    func symlinks() async throws {
+        let outside = FileManager.default.temporaryDirectory.appendingPathComponent("assetcrawl-outside-\(UUID().uuidString).txt")
+        try Data("secret".utf8).write(to: outside)
+        defer { try? FileManager.default.removeItem(at: outside) }
+        let link: (URL) throws -> Void = { root in
+            try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("leak.txt").path, withDestinationPath: outside.path)
+            try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("inside.css").path, withDestinationPath: root.appendingPathComponent("css/a.css").path)
+        }
+        let log = LogRecorder()
+        try await serve(log: log, setup: link) { (base: URL) async throws in
+            #expect(try rawStatus(base, get("/leak.txt")) == 403)
+            #expect(try rawStatus(base, get("/inside.css")) == 200)
+        }
+        #expect(log.messages(atLeast: .notice).contains { $0.contains("symlink out of the root") })
+        try await serve(followSymlinks: true, setup: link) { (base: URL) async throws in
+            let r = try await request(.GET, URL(string: base.absoluteString + "leak.txt")!)
+            #expect(r.status == 200 && r.body == "secret")
+        }
+    }
+
+    @Test("HTTP/1.1 without Host, two Host headers, and Content-Length with Transfer-Encoding get 400")
+    func framing() async throws {
+        let log = LogRecorder()
+        try await serve(log: log) { (base: URL) async throws in
+            #expect(try rawStatus(base, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n") == 400)
+            #expect(try rawStatus(base, "GET / HTTP/1.0\r\n\r\n") == 200)
+            #expect(try rawStatus(base, "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n") == 400)
+            #expect(try rawStatus(base, "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") == 400)
+        }
+        let notices = log.messages(atLeast: .notice)
+        #expect(notices.contains { $0.contains("without Host") })
+        #expect(notices.contains { $0.contains("2 Host headers") })
+        // llhttp refuses Content-Length with Transfer-Encoding itself, and reports it only as "unknown".
+        #expect(notices.contains { $0.contains("400, malformed request") })
+    }
+
+    @Test("a 9 KB request target gets 414; an oversized header, too many headers or too many header bytes get 431")
+    func limits() async throws {
+        let log = LogRecorder()
+        try await serve(log: log) { (base: URL) async throws in
+            #expect(try rawStatus(base, get("/" + String(repeating: "a", count: 9 * 1024))) == 414)
+            let big = "GET / HTTP/1.1\r\nHost: a\r\nX-Big: \(String(repeating: "b", count: 20 * 1024))\r\n\r\n"
+            #expect(try rawStatus(base, big) == 431)
+            let many = "GET / HTTP/1.1\r\nHost: a\r\n" + (0..<150).map { "X-H\($0): v\r\n" }.joined() + "\r\n"
+            #expect(try rawStatus(base, many) == 431)
+            let total = "GET / HTTP/1.1\r\nHost: a\r\n" + (0..<6).map { "X-H\($0): \(String(repeating: "c", count: 6000))\r\n" }.joined() + "\r\n"
+            #expect(try rawStatus(base, total) == 431)
+            #expect(try rawStatus(base, get("/css/a.css")) == 200)
+        }
+        #expect(log.messages(atLeast: .notice).contains { $0.contains("414") })
+        #expect(log.messages(atLeast: .notice).contains { $0.contains("431") })
+    }
+
+    @Test("garbage gets 400 and the server keeps serving")
+    func garbage() async throws {
+        try await serve { (base: URL) async throws in
+            #expect(try rawStatus(base, "HELLO THERE\r\n\r\n") == 400)
+            #expect(try rawStatus(base, "GET / HTTP/9.9\r\nHost: a\r\n\r\n") != 200)
+            #expect(try rawStatus(base, "GET /\u{1} HTTP/1.1\r\nHost: a\r\n\r\n") == 400)
+            let connection = try RawConnection(port: base.port!)
+            connection.send([0x16, 0x03, 0x01, 0x00, 0xff, 0x01, 0x00] + Array(repeating: 0, count: 100))
+            _ = connection.readAll()
+            #expect(try rawStatus(base, get("/")) == 200)
+        }
+    }
+
+    @Test("a request head trickled in (slowloris) is cut off after the request timeout, with a notice")
+    func slowloris() async throws {
+        var limits = ServerLimits()
+        limits.requestTimeout = .milliseconds(300)
+        let log = LogRecorder()
+        try await serve(limits: limits, log: log) { (base: URL) async throws in
+            let connection = try RawConnection(port: base.port!)
+            connection.send("GET / HTTP/1.1\r\nHost: a\r\n")
+            let (text, closed) = connection.readAll()
+            #expect(closed)
+            #expect(text.isEmpty)
+        }
+        #expect(log.messages(atLeast: .notice).contains { $0.contains("not complete") })
+    }
+
+    @Test("a kept-alive connection with nothing more to ask is closed after the idle timeout")
+    func idle() async throws {
+        var limits = ServerLimits()
+        limits.idleTimeout = .milliseconds(300)
+        try await serve(limits: limits) { (base: URL) async throws in
+            let connection = try RawConnection(port: base.port!)
+            connection.send("GET /css/a.css HTTP/1.1\r\nHost: a\r\n\r\n")
+            let (text, closed) = connection.readAll()
+            #expect(RawConnection.status(of: text) == 200)
+            #expect(text.hasSuffix("body{}"))
+            #expect(closed)
+        }
+    }
+
+    @Test("connections beyond the cap are closed at once; a slot frees when one closes")
+    func connectionCap() async throws {
+        var limits = ServerLimits()
+        limits.maxConnections = 2
+        let log = LogRecorder()
+        try await serve(limits: limits, log: log) { (base: URL) async throws in
+            let keepAliveGet = "GET /css/a.css HTTP/1.1\r\nHost: a\r\n\r\n"
+            var held: [RawConnection] = []
+            for _ in 0..<2 {
+                let c = try RawConnection(port: base.port!, receiveTimeout: 0.5)
+                c.send(keepAliveGet)
+                #expect(RawConnection.status(of: c.readAll().text) == 200)
+                held.append(c)
+            }
+            let third = try RawConnection(port: base.port!)
+            third.send(keepAliveGet)
+            let (text, closed) = third.readAll()
+            #expect(text.isEmpty && closed)
+            held.removeAll()  // closes both
+            var status: Int?
+            for _ in 0..<40 where status != 200 {
+                try await Task.sleep(for: .milliseconds(50))
+                status = try rawStatus(base, get("/css/a.css"))
+            }
+            #expect(status == 200)
+        }
+        #expect(log.messages(atLeast: .notice).contains { $0.contains("connections already open") })
+    }
+
+    @Test("pipelined requests are answered in order, even when the first is delayed")
+    func pipelining() async throws {
+        try await withTemporarySite(["slow.txt": "first", "fast.txt": "second"]) { root in
+            var configuration = FixtureServer.Configuration(root: root)
+            configuration.policy = ServerPolicy(rules: [.init(match: "slow.txt", fault: Fault(delayMs: 200))])
+            try await FixtureServer.withFixtureServer(configuration) { (base: URL) async throws in
+                let connection = try RawConnection(port: base.port!)
+                connection.send("GET /slow.txt HTTP/1.1\r\nHost: a\r\n\r\nGET /fast.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+                let text = connection.readAll().text
+                let first = try #require(text.range(of: "first"))
+                let second = try #require(text.range(of: "second"))
+                #expect(first.lowerBound < second.lowerBound)
+                #expect(text.components(separatedBy: "HTTP/1.1 200 OK").count == 3)
+            }
+        }
+    }
+
+    @Test("a client that stops reading a large response is disconnected after the send timeout")
+    func stalledReader() async throws {
+        var limits = ServerLimits()
+        limits.sendTimeout = .milliseconds(300)
+        let log = LogRecorder()
+        let size = 64 << 20
+        try await withTemporaryBinarySite([:]) { root in
+            // A sparse 64 MiB file: far more than the socket buffers hold.
+            let path = root.appendingPathComponent("huge.bin").path
+            #expect(FileManager.default.createFile(atPath: path, contents: nil))
+            #expect(truncate(path, off_t(size)) == 0)
+            var configuration = FixtureServer.Configuration(root: root)
+            configuration.limits = limits
+            try await FixtureServer.withFixtureServer(configuration, logger: log.logger) { (base: URL) async throws in
+                let connection = try RawConnection(port: base.port!)
+                connection.send("GET /huge.bin HTTP/1.1\r\nHost: a\r\n\r\n")
+                // Read nothing until the server has had time to give up.
+                var closedNotice = false
+                for _ in 0..<100 where !closedNotice {
+                    try await Task.sleep(for: .milliseconds(50))
+                    closedNotice = log.messages(atLeast: .notice).contains { $0.contains("has not read the response") }
+                }
+                #expect(closedNotice)
+                let (text, closed) = connection.readAll(limit: size + 4096)
+                #expect(closed)
+                #expect(text.utf8.count < size)
+            }
+        }
+    }
+
+    @Test("a client that reads a large response slowly but steadily is cut off neither as idle nor as stalled")
+    func slowSteadyReader() async throws {
+        var limits = ServerLimits()
+        limits.idleTimeout = .milliseconds(300)
+        // Progress is what the kernel takes, and it takes more only once its buffers half
+        // drain (megabytes on loopback): the send timeout must allow for that.
+        limits.sendTimeout = .seconds(5)
+        let size = 24 << 20
+        try await withTemporaryBinarySite([:]) { root in
+            let path = root.appendingPathComponent("big.bin").path
+            #expect(FileManager.default.createFile(atPath: path, contents: nil))
+            #expect(truncate(path, off_t(size)) == 0)
+            var configuration = FixtureServer.Configuration(root: root)
+            configuration.limits = limits
+            try await FixtureServer.withFixtureServer(configuration) { (base: URL) async throws in
+                let connection = try RawConnection(port: base.port!)
+                connection.send("GET /big.bin HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+                var received = 0
+                var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+                // 256 KiB every 20 ms: about 2 s for the file, far longer than the idle timeout.
+                for _ in 0..<1000 {
+                    let n = buffer.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
+                    if n <= 0 { break }
+                    received += n
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                #expect(received > size)  // the whole body plus the head
+            }
+        }
+    }
+}
