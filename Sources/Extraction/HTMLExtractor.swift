@@ -4,132 +4,29 @@ public import Foundation
 
 /// Finds every reference in an HTML document with libxml2's HTML parser.
 ///
-/// The walk is driven by one table, ``HTMLExtractor/rules``, of (element, attribute, kind,
+/// The walk is driven by one table, ``HTMLExtractor/elements``, of (element, attribute, kind,
 /// role); the few elements whose meaning depends on another attribute (`link rel`, `meta`,
-/// `input type`, `source`) are decided in ``classify(element:attributes:)``.
+/// `input type`, `source`) are decided in `rules(for:attributes:inSVG:inPicture:)`.
+///
+/// Some elements change how their content is read:
+/// - `<template>`: content is inert until a script clones it, so every reference inside is
+///   recorded with role `.lazy` and the condition `inert: template`, and never fetched.
+/// - `<noscript>`: content is what a browser fetches with scripting disabled. It is recorded
+///   with its usual role (so a broken fallback image is still found) and the condition
+///   `scripting: disabled`, so reports can tell it apart.
+/// - `<picture>`, `<video>`, `<audio>`: their alternatives share one `candidateGroup`.
+/// - `<iframe srcdoc>`: the inline document is extracted too (two levels deep at most).
+///
+/// Encoding: a byte-order mark wins, then the HTTP charset, then libxml2's own `<meta>`
+/// detection; labels are read as the WHATWG Encoding standard says (`iso-8859-1` is
+/// windows-1252, `Shift_JIS` is CP932), re-parsing when libxml2 picked a non-browser decoder.
+///
+/// Lines are libxml2's: the line where an element's start tag ends.
 ///
 /// ```swift
 /// let refs = HTMLExtractor.extract(Array(html.utf8), url: URL(string: "http://h/")!)
 /// ```
 public enum HTMLExtractor {
-    /// How an attribute's value holds URLs.
-    enum Syntax: Sendable { case url, srcset, css, refresh }
-
-    struct Rule: Sendable {
-        var attribute: String
-        var kind: AssetKind
-        var role: ReferenceRole
-        var syntax: Syntax = .url
-    }
-
-    /// The table: element → attribute rules that do not depend on other attributes.
-    static let rules: [String: [Rule]] = [
-        "script": [Rule(attribute: "src", kind: .script, role: .requisite)],
-        "img": [
-            Rule(attribute: "src", kind: .image, role: .requisite),
-            Rule(attribute: "srcset", kind: .image, role: .requisite, syntax: .srcset),
-        ],
-        "video": [
-            Rule(attribute: "src", kind: .media, role: .requisite),
-            Rule(attribute: "poster", kind: .image, role: .requisite),
-        ],
-        "audio": [Rule(attribute: "src", kind: .media, role: .requisite)],
-        "track": [Rule(attribute: "src", kind: .track, role: .requisite)],
-        "object": [Rule(attribute: "data", kind: .object, role: .requisite)],
-        "embed": [Rule(attribute: "src", kind: .object, role: .requisite)],
-        "iframe": [Rule(attribute: "src", kind: .frame, role: .requisite)],
-        "frame": [Rule(attribute: "src", kind: .frame, role: .requisite)],
-        "image": [
-            Rule(attribute: "href", kind: .image, role: .requisite),
-            Rule(attribute: "xlink:href", kind: .image, role: .requisite),
-        ],
-        "use": [
-            Rule(attribute: "href", kind: .image, role: .requisite),
-            Rule(attribute: "xlink:href", kind: .image, role: .requisite),
-        ],
-        "body": [Rule(attribute: "background", kind: .image, role: .requisite)],
-        "table": [Rule(attribute: "background", kind: .image, role: .requisite)],
-        "td": [Rule(attribute: "background", kind: .image, role: .requisite)],
-        "th": [Rule(attribute: "background", kind: .image, role: .requisite)],
-        "a": [Rule(attribute: "href", kind: .page, role: .navigation)],
-        "area": [Rule(attribute: "href", kind: .page, role: .navigation)],
-    ]
-
-    /// Lazy-loading attributes that scripts turn into real ones: a kind of their own.
-    static let lazyRules: [Rule] = [
-        Rule(attribute: "data-src", kind: .image, role: .lazy),
-        Rule(attribute: "data-srcset", kind: .image, role: .lazy, syntax: .srcset),
-    ]
-
-    /// Rules for `link`, decided by its `rel` token list (and `as` for preload).
-    static func linkRules(_ attributes: [String: String]) -> [Rule] {
-        let rel = Set((attributes["rel"] ?? "").lowercased().split(whereSeparator: \.isWhitespace).map(String.init))
-        var rules: [Rule] = []
-        if rel.contains("stylesheet") {
-            rules.append(Rule(attribute: "href", kind: .stylesheet, role: .requisite))
-        } else if !rel.isDisjoint(with: ["icon", "apple-touch-icon", "apple-touch-icon-precomposed", "mask-icon"]) {
-            rules.append(Rule(attribute: "href", kind: .icon, role: .requisite))
-        } else if rel.contains("manifest") {
-            rules.append(Rule(attribute: "href", kind: .manifest, role: .requisite))
-        } else if rel.contains("preload") {
-            let kind = preloadKind(attributes["as"])
-            rules.append(Rule(attribute: "href", kind: kind, role: .requisite))
-            rules.append(Rule(attribute: "imagesrcset", kind: kind, role: .requisite, syntax: .srcset))
-        } else if rel.contains("modulepreload") {
-            rules.append(Rule(attribute: "href", kind: .script, role: .requisite))
-        } else if rel.contains("prefetch") {
-            rules.append(Rule(attribute: "href", kind: .prefetch, role: .requisite))
-        } else if !rel.isDisjoint(with: ["preconnect", "dns-prefetch"]) {
-            rules.append(Rule(attribute: "href", kind: .other, role: .hint))
-        } else if !rel.isEmpty {
-            rules.append(Rule(attribute: "href", kind: .other, role: .metadata))
-        }
-        return rules
-    }
-
-    static func preloadKind(_ as: String?) -> AssetKind {
-        switch `as`?.lowercased() {
-        case "style": return .stylesheet
-        case "script": return .script
-        case "font": return .font
-        case "image": return .image
-        case "audio", "video": return .media
-        case "track": return .track
-        case "document": return .page
-        default: return .preload
-        }
-    }
-
-    /// The rules that apply to one element, table first, then attribute-dependent ones.
-    static func classify(element: String, attributes: [String: String]) -> [Rule] {
-        var result = rules[element] ?? []
-        switch element {
-        case "link":
-            result += linkRules(attributes)
-        case "source":
-            // In <picture> a source offers image candidates; in <video>/<audio> it is media.
-            result.append(Rule(attribute: "srcset", kind: .image, role: .requisite, syntax: .srcset))
-            result.append(Rule(attribute: "src", kind: .media, role: .requisite))
-        case "input" where attributes["type"]?.lowercased() == "image":
-            result.append(Rule(attribute: "src", kind: .image, role: .requisite))
-        case "meta":
-            let equiv = attributes["http-equiv"]?.lowercased()
-            let name = (attributes["property"] ?? attributes["name"])?.lowercased()
-            if equiv == "refresh" {
-                result.append(Rule(attribute: "content", kind: .page, role: .navigation, syntax: .refresh))
-            } else if let name, ["og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"].contains(name) {
-                result.append(Rule(attribute: "content", kind: .image, role: .metadata))
-            }
-        default:
-            break
-        }
-        if attributes["style"] != nil {
-            result.append(Rule(attribute: "style", kind: .image, role: .requisite, syntax: .css))
-        }
-        for rule in lazyRules where attributes[rule.attribute] != nil { result.append(rule) }
-        return result
-    }
-
     /// Extracts every reference from an HTML document.
     ///
     /// - Parameters:
@@ -139,146 +36,244 @@ public enum HTMLExtractor {
     ///     detects a BOM or `<meta charset>`.
     /// - Returns: references in document order.
     public static func extract(_ html: [UInt8], url: URL, charset: String? = nil) -> [Reference] {
-        LibXML.initialize()
-        guard !html.isEmpty else { return [] }
-        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
-            | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_COMPACT.rawValue) | Int32(XML_PARSE_BIG_LINES.rawValue)
-        let collected: [RawReference] = html.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { base in
-                guard let doc = htmlReadMemory(base, Int32(buffer.count), url.absoluteString, charset, options) else {
-                    return []
-                }
-                defer { xmlFreeDoc(doc) }
-                return walk(doc)
-            }
-        }
+        extract(html, url: url, charset: charset, srcdocDepth: 0)
+    }
+
+    /// How deep `<iframe srcdoc>` documents are followed (each level can nest the next in an attribute).
+    static let maxSrcdocDepth = 2
+
+    static func extract(_ html: [UInt8], url: URL, charset: String?, srcdocDepth: Int) -> [Reference] {
+        guard let walk = parse(html, url: url, charset: charset) else { return [] }
         // <base href>: the first one with an href, resolved against the document URL.
         var baseURL = url
-        if let base = collected.first(where: { $0.isBase }),
-           case .url(let resolved) = WebURL.resolve(base.raw, against: url) {
+        if let base = walk.baseHref, case .url(let resolved) = WebURL.resolve(base, against: url) {
             baseURL = resolved
         }
+        var context = ResolutionContext(documentURL: url, base: baseURL, groups: walk.groupCount, srcdocDepth: srcdocDepth)
         var refs: [Reference] = []
-        refs.reserveCapacity(collected.count)
-        for raw in collected where !raw.isBase {
-            refs += raw.references(base: baseURL)
+        refs.reserveCapacity(walk.references.count)
+        for raw in walk.references {
+            raw.appendReferences(to: &refs, context: &context)
         }
         return refs
     }
 
-    /// A value found during the walk, before resolution (the base URL may come later).
-    struct RawReference {
-        var element: String
-        var rule: Rule
-        var raw: String
-        var line: Int
-        var condition: [String: String]?
-        var group: Int?
-        var isBase = false
+    /// What the walk found, before resolution (the base URL may come after the references).
+    struct Walk {
+        var references: [RawReference] = []
+        var baseHref: String?
+        var groupCount = 0
+    }
 
-        func references(base: URL) -> [Reference] {
-            switch rule.syntax {
-            case .url:
-                return [ReferenceFactory.make(raw: raw, base: base, element: element, attribute: rule.attribute, line: line,
-                                              kind: rule.kind, role: rule.role, condition: condition, candidateGroup: group)]
-            case .srcset:
-                return Srcset.parse(raw).map { candidate in
-                    var cond = condition ?? [:]
-                    if let d = candidate.descriptor { cond["descriptor"] = d }
-                    return ReferenceFactory.make(raw: candidate.url, base: base, element: element, attribute: rule.attribute,
-                                                 line: line, kind: rule.kind, role: rule.role,
-                                                 condition: cond.isEmpty ? nil : cond, candidateGroup: group)
+    /// Parses with the right decoder and walks the tree.
+    static func parse(_ html: [UInt8], url: URL, charset: String?) -> Walk? {
+        LibXML.initialize()
+        return html.withUnsafeBufferPointer { buffer -> Walk? in
+            var bytes = buffer
+            var encoding: String?
+            if let bom = Charset.byteOrderMark(buffer) {
+                encoding = bom.name
+                bytes = UnsafeBufferPointer(rebasing: buffer[bom.length...])
+            } else if let charset {
+                encoding = Charset.libxmlName(forLabel: charset)
+            }
+            let urlString = url.absoluteString
+            enum Outcome { case walked(Walk), reparse(String) }
+            let first = LibXML.withHTMLDocument(bytes, url: urlString, encoding: encoding) { doc -> Outcome in
+                if encoding == nil, let declared = LibXML.declaredEncoding(of: doc),
+                   var wanted = Charset.libxmlName(forLabel: declared) {
+                    // A <meta> cannot switch an ASCII-compatible byte stream to UTF-16 (HTML §13.2.3.2).
+                    if wanted.hasPrefix("UTF-16") { wanted = "UTF-8" }
+                    if wanted.lowercased() != declared.lowercased() { return .reparse(wanted) }
                 }
-            case .css:
-                return CSSExtractor.extract(raw, base: base, origin: element == "style" ? .styleElement : .styleAttribute(element: element),
-                                            firstLine: line)
-            case .refresh:
-                guard let target = MetaRefresh.url(in: raw) else { return [] }
-                return [ReferenceFactory.make(raw: target, base: base, element: element, attribute: rule.attribute, line: line,
-                                              kind: rule.kind, role: rule.role, condition: condition)]
+                return .walked(walk(doc))
+            }
+            switch first {
+            case .walked(let walk)?:
+                return walk
+            case .reparse(let wanted)?:
+                return LibXML.withHTMLDocument(bytes, url: urlString, encoding: wanted, walk)
+            case nil where encoding != nil:
+                return LibXML.withHTMLDocument(bytes, url: urlString, encoding: nil, walk)
+            case nil:
+                return nil
             }
         }
     }
 
-    /// Attributes whose values become a reference's condition.
-    static let conditionAttributes = ["media", "type", "sizes", "as", "crossorigin", "rel"]
-
-    static func walk(_ doc: htmlDocPtr) -> [RawReference] {
-        var out: [RawReference] = []
-        var nextGroup = 0
-        // Walk every node, including later roots (content after </html>), without recursion.
-        var stack: [xmlNodePtr] = []
+    /// Walks every node in document order, including later roots (content after `</html>`),
+    /// without recursion and without allocating per node.
+    static func walk(_ doc: htmlDocPtr) -> Walk {
+        var walker = Walker(doc: doc)
         var node = doc.pointee.children
         while let current = node {
-            stack.append(current)
-            node = current.pointee.next
-        }
-        stack.reverse()
-        while let current = stack.popLast() {
-            var child = current.pointee.children
-            var children: [xmlNodePtr] = []
-            while let c = child {
-                children.append(c)
-                child = c.pointee.next
+            if current.pointee.type == XML_ELEMENT_NODE {
+                walker.visit(current)
+                if let child = current.pointee.children {
+                    node = child
+                    continue
+                }
             }
-            stack.append(contentsOf: children.reversed())
-
-            guard current.pointee.type == XML_ELEMENT_NODE, let namePtr = current.pointee.name else { continue }
-            let element = String(cString: namePtr).lowercased()
-            let attributes = LibXML.attributes(of: current, in: doc)
-            let line = Int(xmlGetLineNo(current))
-
-            if element == "base", let href = attributes["href"] {
-                out.append(RawReference(element: "base", rule: Rule(attribute: "href", kind: .other, role: .metadata),
-                                        raw: href, line: line, isBase: true))
-            }
-            if element == "style" {
-                let text = LibXML.textContent(of: current)
-                let cond = attributes["media"].map { ["media": $0] }
-                out.append(RawReference(element: "style", rule: Rule(attribute: "text", kind: .image, role: .requisite, syntax: .css),
-                                        raw: text, line: line, condition: cond))
-            }
-            let applicable = classify(element: element, attributes: attributes)
-            if applicable.isEmpty { continue }
-            var condition: [String: String] = [:]
-            for name in conditionAttributes { if let v = attributes[name] { condition[name] = v } }
-            // Alternatives a browser picks one of share a group: an img's src and srcset,
-            // a source's srcset, a preload's href and imagesrcset.
-            let group: Int?
-            if element == "img" || element == "source" || (element == "link" && attributes["imagesrcset"] != nil) {
-                nextGroup += 1
-                group = nextGroup
-            } else {
-                group = nil
-            }
-            for rule in applicable {
-                guard let value = attributes[rule.attribute] else { continue }
-                out.append(RawReference(element: element, rule: rule, raw: value, line: line,
-                                        condition: condition.isEmpty ? nil : condition,
-                                        group: rule.kind == .image || rule.syntax == .srcset ? group : nil))
+            // Next sibling, or climb until an ancestor has one.
+            var climbing = current
+            node = nil
+            while true {
+                walker.leave(climbing)
+                if let next = climbing.pointee.next {
+                    node = next
+                    break
+                }
+                guard let parent = climbing.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE else { break }
+                climbing = parent
             }
         }
-        return out
+        return walker.result
     }
-}
 
-/// Parses the `content` of `<meta http-equiv="refresh">`: `5; url=/next` or `0;URL='x'`.
-enum MetaRefresh {
-    static func url(in content: String) -> String? {
-        var s = Substring(content).drop { $0.isWhitespace }
-        s = s.drop { $0.isNumber || $0 == "." }
-        s = s.drop { $0.isWhitespace }
-        guard s.first == ";" || s.first == "," else { return nil }
-        s = s.dropFirst().drop { $0.isWhitespace }
-        if s.lowercased().hasPrefix("url") {
-            let afterURL = s.dropFirst(3).drop { $0.isWhitespace }
-            if afterURL.first == "=" { s = afterURL.dropFirst().drop { $0.isWhitespace } }
+    /// The walk's state: what was found, and the open contexts (template, noscript, svg, picture, media).
+    struct Walker {
+        let doc: htmlDocPtr
+        var result = Walk()
+        private var open: [(node: xmlNodePtr, context: Context, group: Int)] = []
+        private var templateDepth = 0
+        private var noscriptDepth = 0
+        private var svgDepth = 0
+
+        init(doc: htmlDocPtr) { self.doc = doc }
+
+        mutating func newGroup() -> Int {
+            result.groupCount += 1
+            return result.groupCount
         }
-        if let q = s.first, q == "\"" || q == "'" {
-            s = s.dropFirst()
-            if let end = s.firstIndex(of: q) { s = s[..<end] }
+
+        mutating func leave(_ node: xmlNodePtr) {
+            guard let last = open.last, last.node == node else { return }
+            open.removeLast()
+            switch last.context {
+            case .template: templateDepth -= 1
+            case .noscript: noscriptDepth -= 1
+            case .svg: svgDepth -= 1
+            case .picture, .media: break
+            }
         }
-        let url = s.trimmingCharacters(in: .whitespaces)
-        return url.isEmpty ? nil : url
+
+        private mutating func enter(_ node: xmlNodePtr, _ context: Context) {
+            var group = 0
+            switch context {
+            case .template: templateDepth += 1
+            case .noscript: noscriptDepth += 1
+            case .svg: svgDepth += 1
+            case .picture, .media: group = newGroup()
+            }
+            open.append((node, context, group))
+        }
+
+        /// The innermost open `picture`/`video`/`audio`.
+        private func innermostAlternatives() -> (context: Context, group: Int)? {
+            for entry in open.reversed() {
+                switch entry.context {
+                case .picture, .media: return (entry.context, entry.group)
+                default: continue
+                }
+            }
+            return nil
+        }
+
+        /// Attributes any element may carry: `style` and the lazy-loading ones.
+        static let anyElementAttributes: [StaticString] = ["style", "data-src", "data-srcset"]
+
+        mutating func visit(_ node: xmlNodePtr) {
+            guard let namePtr = node.pointee.name else { return }
+            let name = String(cString: namePtr)
+            let spec = HTMLExtractor.elements[name]
+            if spec == nil {
+                // Most elements: nothing unless they carry style or data-src.
+                guard node.pointee.properties != nil,
+                      LibXML.hasAttribute(node, among: Self.anyElementAttributes) else { return }
+            }
+            if let context = spec?.context { enter(node, context) }
+            let attributes = LibXML.attributes(of: node, in: doc)
+            let line = Int(xmlGetLineNo(node))
+            let alternatives = innermostAlternatives()
+
+            // What the element's surroundings add to every reference it makes.
+            var extra: [String: String] = [:]
+            if noscriptDepth > 0 { extra["scripting"] = "disabled" }
+            if templateDepth > 0 { extra["inert"] = "template" }
+            let roleOverride: ReferenceRole? = templateDepth > 0 ? .lazy : nil
+
+            var rules: [Rule] = []
+            if let spec {
+                switch spec.special {
+                case .base?:
+                    if templateDepth == 0, let href = attributes["href"] {
+                        if result.baseHref == nil { result.baseHref = href }
+                        result.references.append(RawReference(
+                            element: name, rule: Rule(attribute: "href", kind: .other, role: .metadata), raw: href,
+                            line: line, extra: nil, roleOverride: nil, isBase: true))
+                    }
+                case .style?:
+                    var condition = extra
+                    if let media = attributes["media"] { condition["media"] = media }
+                    result.references.append(RawReference(
+                        element: name, rule: Rule(attribute: "text", kind: .image, role: .requisite, syntax: .css),
+                        raw: LibXML.textContent(of: node), line: line, extra: condition.isEmpty ? nil : condition,
+                        roleOverride: roleOverride))
+                default:
+                    break
+                }
+                rules = HTMLExtractor.rules(for: spec, attributes: attributes, inSVG: svgDepth > 0,
+                                            inPicture: alternatives?.context == .picture)
+            }
+            if attributes["style"] != nil { rules.append(HTMLExtractor.styleRule) }
+            var lazyRules: [Rule] = []
+            for rule in HTMLExtractor.lazyRules where attributes[rule.attribute] != nil {
+                var lazy = rule
+                lazy.kind = HTMLExtractor.lazyKind(element: name, inMedia: alternatives?.context == .media)
+                lazyRules.append(lazy)
+            }
+            guard !rules.isEmpty || !lazyRules.isEmpty else { return }
+
+            var condition = extra
+            for attribute in HTMLExtractor.conditionAttributes {
+                if let value = attributes[attribute] { condition[attribute] = value }
+            }
+            let finalCondition = condition.isEmpty ? nil : condition
+
+            // Alternatives a browser picks one of share a group: an img's src and srcset (or
+            // all of a picture's), a video's src and sources, a preload's href and imagesrcset.
+            var group: Int?
+            let inherits = name == "img" || name == "source" || name == "video" || name == "audio"
+            for rule in rules {
+                guard let value = attributes[rule.attribute] else { continue }
+                var ruleGroup: Int?
+                if rule.grouped {
+                    if group == nil { group = (inherits ? alternatives?.group : nil) ?? newGroup() }
+                    ruleGroup = group
+                }
+                result.references.append(RawReference(
+                    element: name, rule: rule, raw: value, line: line, condition: finalCondition, group: ruleGroup,
+                    extra: rule.syntax == .css || rule.syntax == .srcdoc ? (extra.isEmpty ? nil : extra) : nil,
+                    roleOverride: roleOverride))
+            }
+            let lazyGroup = lazyRules.count > 1 ? newGroup() : nil
+            for rule in lazyRules {
+                guard let value = attributes[rule.attribute] else { continue }
+                result.references.append(RawReference(
+                    element: name, rule: rule, raw: value, line: line, condition: finalCondition, group: lazyGroup,
+                    extra: nil, roleOverride: nil))
+            }
+        }
+    }
+
+    /// The kind a lazy-loading attribute names, from the element that carries it.
+    static func lazyKind(element: String, inMedia: Bool) -> AssetKind {
+        switch element {
+        case "iframe", "frame": return .frame
+        case "video", "audio": return .media
+        case "source": return inMedia ? .media : .image
+        case "script": return .script
+        default: return .image
+        }
     }
 }

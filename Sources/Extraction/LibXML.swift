@@ -15,26 +15,77 @@ enum LibXML {
         assetcrawl_silenceErrors()
     }
 
-    /// Attributes of an element, names lowercased, entities decoded; the first of duplicates wins.
-    static func attributes(of node: xmlNodePtr, in doc: htmlDocPtr) -> [String: String] {
-        var result: [String: String] = [:]
+    /// The options every parse uses: recover from anything, never touch the network, stay quiet.
+    static let htmlOptions = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
+        | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_COMPACT.rawValue) | Int32(XML_PARSE_BIG_LINES.rawValue)
+
+    /// Parses `bytes` as HTML and hands the document to `body`; the document is freed after.
+    ///
+    /// - Parameters:
+    ///   - encoding: an iconv name, or nil to let libxml2 detect a BOM or `<meta charset>`.
+    /// - Returns: nil when libxml2 could not create a document at all.
+    static func withHTMLDocument<R>(
+        _ bytes: UnsafeBufferPointer<UInt8>, url: String?, encoding: String?, _ body: (htmlDocPtr) -> R
+    ) -> R? {
+        guard let base = bytes.baseAddress, bytes.count > 0, bytes.count <= Int(Int32.max) else { return nil }
+        let doc = base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+            htmlReadMemory($0, Int32(bytes.count), url, encoding, htmlOptions)
+        }
+        guard let doc else { return nil }
+        defer { xmlFreeDoc(doc) }
+        return body(doc)
+    }
+
+    /// The encoding libxml2 settled on (from `<meta>`), if it recorded one.
+    static func declaredEncoding(of doc: htmlDocPtr) -> String? {
+        doc.pointee.encoding.map { String(cString: $0) }
+    }
+
+    /// The value of an attribute, entities decoded. A single text child (the usual case) is
+    /// read in place; anything else goes through `xmlNodeListGetString`.
+    static func value(of attr: xmlAttrPtr, in doc: htmlDocPtr) -> String {
+        guard let first = attr.pointee.children else { return "" }
+        if first.pointee.next == nil, first.pointee.type == XML_TEXT_NODE, let content = first.pointee.content {
+            return String(cString: content)
+        }
+        guard let value = xmlNodeListGetString(doc, first, 1) else { return "" }
+        defer { assetcrawl_xmlFree(value) }
+        return String(cString: value)
+    }
+
+    /// The name of an attribute as written (`xlink:href` stays one name: libxml2's HTML parser
+    /// has no namespaces; a namespace prefix, if a tree ever has one, is put back in front).
+    static func name(of attr: xmlAttrPtr) -> String? {
+        guard let namePtr = attr.pointee.name else { return nil }
+        let name = String(cString: namePtr)
+        if let ns = attr.pointee.ns, let prefix = ns.pointee.prefix {
+            return String(cString: prefix) + ":" + name
+        }
+        return name
+    }
+
+    /// The attributes of an element, in order; libxml2's HTML parser has already lowercased
+    /// the names and decoded character references in the values.
+    static func attributes(of node: xmlNodePtr, in doc: htmlDocPtr) -> Attributes {
+        var result = Attributes()
         var attr = node.pointee.properties
         while let a = attr {
-            defer { attr = a.pointee.next }
-            guard let namePtr = a.pointee.name else { continue }
-            var name = String(cString: namePtr).lowercased()
-            if let ns = a.pointee.ns, let prefix = ns.pointee.prefix {
-                name = String(cString: prefix).lowercased() + ":" + name
-            }
-            guard result[name] == nil else { continue }
-            if let valuePtr = xmlNodeListGetString(doc, a.pointee.children, 1) {
-                result[name] = String(cString: valuePtr)
-                assetcrawl_xmlFree(valuePtr)
-            } else {
-                result[name] = ""
-            }
+            attr = a.pointee.next
+            guard let name = name(of: a) else { continue }
+            result.append(name: name, value: value(of: a, in: doc))
         }
         return result
+    }
+
+    /// True when the element has an attribute whose name is one of `names` (compared as C strings).
+    static func hasAttribute(_ node: xmlNodePtr, among names: [StaticString]) -> Bool {
+        var attr = node.pointee.properties
+        while let a = attr {
+            attr = a.pointee.next
+            guard let namePtr = a.pointee.name else { continue }
+            for name in names where xmlStrEqual(namePtr, name.utf8Start) != 0 { return true }
+        }
+        return false
     }
 
     /// The text content of a node and its descendants.
@@ -42,5 +93,22 @@ enum LibXML {
         guard let content = xmlNodeGetContent(node) else { return "" }
         defer { assetcrawl_xmlFree(content) }
         return String(cString: content)
+    }
+}
+
+/// An element's attributes: a short list searched linearly (faster than a dictionary for the
+/// handful an element has); the first of duplicate names wins.
+struct Attributes {
+    private(set) var names: [String] = []
+    private(set) var values: [String] = []
+
+    mutating func append(name: String, value: String) {
+        names.append(name)
+        values.append(value)
+    }
+
+    subscript(name: String) -> String? {
+        guard let i = names.firstIndex(of: name) else { return nil }
+        return values[i]
     }
 }
