@@ -108,7 +108,8 @@ struct CSSScanner {
     mutating func readURLFunction() -> String {
         _ = readIdentifier()
         advance()  // (
-        skipWhitespaceAndComments()
+        // Only whitespace: inside an unquoted url( ) a `/*` is part of the URL (CSS Syntax §4.3.6).
+        while let c = peek(), c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\u{0C}" { advance() }
         if peek() == "\"" || peek() == "'" {
             let s = readString()
             // Skip to the closing parenthesis.
