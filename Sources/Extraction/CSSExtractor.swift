@@ -39,8 +39,10 @@ public enum CSSExtractor {
 
     /// As above, numbering candidate groups after `groups` (a document's groups are shared
     /// by its HTML and its inline CSS) and leaving in it the last number used.
-    static func extract(_ css: String, base: URL, origin: Origin, firstLine: Int, groups: inout Int) -> [Reference] {
-        var extraction = Extraction(base: base, origin: origin, firstLine: firstLine, groups: groups)
+    static func extract(_ css: String, base: URL, origin: Origin, firstLine: Int, groups: inout Int,
+                        resolver: FastResolver? = nil) -> [Reference] {
+        var extraction = Extraction(base: base, origin: origin, firstLine: firstLine, groups: groups,
+                                    resolver: resolver ?? FastResolver(base: base))
         extraction.run(CSSScanner(Array(css.unicodeScalars)))
         groups = extraction.groups
         return extraction.refs
@@ -51,6 +53,7 @@ public enum CSSExtractor {
         let base: URL
         let origin: Origin
         let firstLine: Int
+        let resolver: FastResolver
         var groups: Int
         var refs: [Reference] = []
 
@@ -63,11 +66,12 @@ public enum CSSExtractor {
         /// The paren depth and group of the `image-set()` being read.
         private var imageSet: (depth: Int, group: Int)?
 
-        init(base: URL, origin: Origin, firstLine: Int, groups: Int) {
+        init(base: URL, origin: Origin, firstLine: Int, groups: Int, resolver: FastResolver) {
             self.base = base
             self.origin = origin
             self.firstLine = firstLine
             self.groups = groups
+            self.resolver = resolver
         }
 
         var element: String {
@@ -87,7 +91,7 @@ public enum CSSExtractor {
                 cond["css"] = construct
             }
             refs.append(ReferenceFactory.make(
-                raw: raw, base: base, element: element, attribute: attribute, line: firstLine + line - 1,
+                raw: raw, base: base, resolver: resolver, element: element, attribute: attribute, line: firstLine + line - 1,
                 kind: kind, role: .requisite, condition: cond.isEmpty ? nil : cond, candidateGroup: group))
         }
 

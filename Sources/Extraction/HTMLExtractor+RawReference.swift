@@ -22,7 +22,8 @@ extension HTMLExtractor {
             switch rule.syntax {
             case .url:
                 refs.append(ReferenceFactory.make(
-                    raw: raw, base: isBase ? context.documentURL : context.base, element: element,
+                    raw: raw, base: isBase ? context.documentURL : context.base,
+                    resolver: isBase ? nil : context.resolver, element: element,
                     attribute: rule.attribute, line: line, kind: rule.kind, role: role, condition: condition,
                     candidateGroup: group))
             case .srcset:
@@ -30,18 +31,18 @@ extension HTMLExtractor {
                     var cond = condition ?? [:]
                     if let d = candidate.descriptor { cond["descriptor"] = d }
                     refs.append(ReferenceFactory.make(
-                        raw: candidate.url, base: context.base, element: element, attribute: rule.attribute, line: line,
+                        raw: candidate.url, base: context.base, resolver: context.resolver, element: element, attribute: rule.attribute, line: line,
                         kind: rule.kind, role: role, condition: cond.isEmpty ? nil : cond, candidateGroup: group))
                 }
             case .css:
                 let origin: CSSExtractor.Origin = rule.attribute == "style" ? .styleAttribute(element: element) : .styleElement
                 let found = CSSExtractor.extract(raw, base: context.base, origin: origin, firstLine: line,
-                                                 groups: &context.groups)
+                                                 groups: &context.groups, resolver: context.resolver)
                 refs += found.map(adjusted)
             case .refresh:
                 guard let target = MetaRefresh.url(in: raw) else { return }
                 refs.append(ReferenceFactory.make(
-                    raw: target, base: context.base, element: element, attribute: rule.attribute, line: line,
+                    raw: target, base: context.base, resolver: context.resolver, element: element, attribute: rule.attribute, line: line,
                     kind: rule.kind, role: role, condition: condition))
             case .srcdoc:
                 // The srcdoc document resolves against this document's base (HTML "about:srcdoc").
@@ -81,6 +82,16 @@ extension HTMLExtractor {
         /// The last candidate group used; CSS and srcdoc groups continue from it.
         var groups: Int
         var srcdocDepth: Int
+        /// The fast path for `base`.
+        let resolver: FastResolver
+
+        init(documentURL: URL, base: URL, groups: Int, srcdocDepth: Int) {
+            self.documentURL = documentURL
+            self.base = base
+            self.groups = groups
+            self.srcdocDepth = srcdocDepth
+            resolver = FastResolver(base: base)
+        }
     }
 }
 

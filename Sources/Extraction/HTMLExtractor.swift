@@ -51,7 +51,9 @@ public enum HTMLExtractor {
         }
         var context = ResolutionContext(documentURL: url, base: baseURL, groups: walk.groupCount, srcdocDepth: srcdocDepth)
         var refs: [Reference] = []
-        refs.reserveCapacity(walk.references.count)
+        // Srcset and CSS values yield several references each: reserve for that, since growing
+        // an array of references copies every one of them.
+        refs.reserveCapacity(walk.references.count * 2 + 16)
         for raw in walk.references {
             raw.appendReferences(to: &refs, context: &context)
         }
@@ -179,17 +181,17 @@ public enum HTMLExtractor {
             return nil
         }
 
-        /// Attributes any element may carry: `style` and the lazy-loading ones.
-        static let anyElementAttributes: [StaticString] = ["style", "data-src", "data-srcset"]
-
         mutating func visit(_ node: xmlNodePtr) {
             guard let namePtr = node.pointee.name else { return }
+            // Most elements (div, p, span, li…) are not in the table: tell so from the name's
+            // length and first byte, and look no further unless they carry style or data-src.
+            let length = Int(xmlStrlen(namePtr))
+            let mayBeInTable = length < HTMLExtractor.tableShapes.count && HTMLExtractor.tableShapes[length][Int(namePtr[0])]
+            if !mayBeInTable, node.pointee.properties == nil || !LibXML.hasAnyElementAttribute(node) { return }
             let name = String(cString: namePtr)
-            let spec = HTMLExtractor.elements[name]
+            let spec = mayBeInTable ? HTMLExtractor.elements[name] : nil
             if spec == nil {
-                // Most elements: nothing unless they carry style or data-src.
-                guard node.pointee.properties != nil,
-                      LibXML.hasAttribute(node, among: Self.anyElementAttributes) else { return }
+                guard node.pointee.properties != nil, LibXML.hasAnyElementAttribute(node) else { return }
             }
             if let context = spec?.context { enter(node, context) }
             let attributes = LibXML.attributes(of: node, in: doc)
@@ -265,6 +267,15 @@ public enum HTMLExtractor {
             }
         }
     }
+
+    /// `tableShapes[length][firstByte]` is true when some element of the table has that name
+    /// length and first byte: a cheap test that rules out most elements before any String is made.
+    static let tableShapes: [[Bool]] = {
+        let longest = elements.keys.map(\.utf8.count).max() ?? 0
+        var shapes = Array(repeating: Array(repeating: false, count: 256), count: longest + 1)
+        for name in elements.keys { shapes[name.utf8.count][Int(name.utf8.first!)] = true }
+        return shapes
+    }()
 
     /// The kind a lazy-loading attribute names, from the element that carries it.
     static func lazyKind(element: String, inMedia: Bool) -> AssetKind {

@@ -71,19 +71,34 @@ enum LibXML {
         var attr = node.pointee.properties
         while let a = attr {
             attr = a.pointee.next
-            guard let name = name(of: a) else { continue }
+            // Skip what extraction never reads (class, id, title, alt…) before making any String:
+            // by length and first byte, the way the element table is screened.
+            guard let namePtr = a.pointee.name else { continue }
+            let length = Int(xmlStrlen(namePtr))
+            guard a.pointee.ns != nil || (length < Attributes.usedShapes.count && Attributes.usedShapes[length][Int(namePtr[0])]),
+                  let name = name(of: a) else { continue }
             result.append(name: name, value: value(of: a, in: doc))
         }
         return result
     }
 
-    /// True when the element has an attribute whose name is one of `names` (compared as C strings).
-    static func hasAttribute(_ node: xmlNodePtr, among names: [StaticString]) -> Bool {
+    /// True when the element has a `style`, `data-src` or `data-srcset` attribute: the ones
+    /// any element may carry. Compared as C strings, without creating a String per attribute.
+    static func hasAnyElementAttribute(_ node: xmlNodePtr) -> Bool {
         var attr = node.pointee.properties
         while let a = attr {
             attr = a.pointee.next
-            guard let namePtr = a.pointee.name else { continue }
-            for name in names where xmlStrEqual(namePtr, name.utf8Start) != 0 { return true }
+            guard let name = a.pointee.name else { continue }
+            switch name[0] {
+            case UInt8(ascii: "s"):
+                if xmlStrEqual(name, "style") != 0 { return true }
+            case UInt8(ascii: "d"):
+                if name[1] == UInt8(ascii: "a"), xmlStrEqual(name, "data-src") != 0 || xmlStrEqual(name, "data-srcset") != 0 {
+                    return true
+                }
+            default:
+                break
+            }
         }
         return false
     }
@@ -99,6 +114,21 @@ enum LibXML {
 /// An element's attributes: a short list searched linearly (faster than a dictionary for the
 /// handful an element has); the first of duplicate names wins.
 struct Attributes {
+    /// The attributes extraction reads; others (`class`, `title`, `alt`…) are not copied, except
+    /// the rare one that shares a length and first byte with one of these.
+    static let used: Set<String> = [
+        "src", "srcset", "href", "xlink:href", "rel", "as", "type", "media", "sizes", "imagesizes", "imagesrcset",
+        "crossorigin", "loading", "poster", "data", "background", "content", "http-equiv", "name", "property",
+        "style", "data-src", "data-srcset", "srcdoc",
+    ]
+
+    /// `usedShapes[length][firstByte]`: some used name has that length and first byte.
+    static let usedShapes: [[Bool]] = {
+        var shapes = Array(repeating: Array(repeating: false, count: 256), count: (used.map(\.utf8.count).max() ?? 0) + 1)
+        for name in used { shapes[name.utf8.count][Int(name.utf8.first!)] = true }
+        return shapes
+    }()
+
     private(set) var names: [String] = []
     private(set) var values: [String] = []
 

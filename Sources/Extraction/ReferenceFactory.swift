@@ -3,14 +3,24 @@ internal import CrawlModel
 
 /// Builds a `Reference` from a raw value: resolves it, and marks what is not fetchable.
 enum ReferenceFactory {
+    /// - Parameter resolver: the fast path for `base`, when the caller resolves many values
+    ///   against the same base; values it declines go through `WebURL.resolve`.
     static func make(
-        raw: String, base: URL, element: String, attribute: String, line: Int?, kind: AssetKind,
-        role: ReferenceRole, condition: [String: String]? = nil, candidateGroup: Int? = nil
+        raw: String, base: URL, resolver: FastResolver? = nil, element: String, attribute: String, line: Int?,
+        kind: AssetKind, role: ReferenceRole, condition: [String: String]? = nil, candidateGroup: Int? = nil
     ) -> Reference {
+        if let url = resolver?.resolve(raw) {
+            return Reference(url: url, raw: raw, element: element, attribute: attribute, line: line,
+                             kind: kind, role: role, condition: condition, candidateGroup: candidateGroup)
+        }
         switch WebURL.resolve(raw, against: base) {
-        case .url(let url):
+        case .url(let url) where url.host?.isEmpty == false:
             return Reference(url: url.absoluteString, raw: raw, element: element, attribute: attribute, line: line,
                              kind: kind, role: role, condition: condition, candidateGroup: candidateGroup)
+        case .url:
+            // WebURL can return an http(s) URL without a host (`https:/x`); nothing can fetch it.
+            return Reference(url: nil, raw: raw, element: element, attribute: attribute, line: line, kind: kind,
+                             role: role, condition: condition, notFetchable: "invalid URL", candidateGroup: candidateGroup)
         case .notFetchable(let reason):
             return Reference(url: nil, raw: raw, element: element, attribute: attribute, line: line, kind: kind,
                              role: role, condition: condition, notFetchable: reason, candidateGroup: candidateGroup)
