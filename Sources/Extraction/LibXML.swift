@@ -16,8 +16,13 @@ enum LibXML {
     }
 
     /// The options every parse uses: recover from anything, never touch the network, stay quiet.
+    /// `XML_PARSE_HUGE` lifts the 256-element depth limit: without it libxml2 stops the whole
+    /// parse at the 257th unclosed `<div>` or `<font>` and every later reference is lost, where a
+    /// browser keeps going. Bodies are bounded by the fetcher, so the other lifted limits (text
+    /// and name lengths) cost nothing here.
     static let htmlOptions = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
-        | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_COMPACT.rawValue) | Int32(XML_PARSE_BIG_LINES.rawValue)
+        | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_COMPACT.rawValue)
+        | Int32(XML_PARSE_BIG_LINES.rawValue) | Int32(XML_PARSE_HUGE.rawValue)
 
     /// Parses `bytes` as HTML and hands the document to `body`; the document is freed after.
     ///
