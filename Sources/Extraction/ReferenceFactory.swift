@@ -9,6 +9,10 @@ enum ReferenceFactory {
         raw: String, base: URL, resolver: FastResolver? = nil, element: String, attribute: String, line: Int?,
         kind: AssetKind, role: ReferenceRole, condition: [String: String]? = nil, candidateGroup: Int? = nil
     ) -> Reference {
+        if resolver != nil, FastResolver.isFragmentOnly(raw) {
+            return Reference(url: nil, raw: raw, element: element, attribute: attribute, line: line, kind: kind,
+                             role: role, condition: condition, notFetchable: "fragment-only", candidateGroup: candidateGroup)
+        }
         if let url = resolver?.resolve(raw) {
             return Reference(url: url, raw: raw, element: element, attribute: attribute, line: line,
                              kind: kind, role: role, condition: condition, candidateGroup: candidateGroup)
