@@ -41,11 +41,21 @@ public enum CSSExtractor {
     /// by its HTML and its inline CSS) and leaving in it the last number used.
     static func extract(_ css: String, base: URL, origin: Origin, firstLine: Int, groups: inout Int,
                         resolver: FastResolver? = nil) -> [Reference] {
+        var refs: [Reference] = []
+        extract(css, base: base, origin: origin, firstLine: firstLine, groups: &groups, resolver: resolver, into: &refs)
+        return refs
+    }
+
+    /// As above, appending to `refs` (a document's one array: a small array per `style=""`
+    /// costs more in allocation than the scan).
+    static func extract(_ css: String, base: URL, origin: Origin, firstLine: Int, groups: inout Int,
+                        resolver: FastResolver?, into refs: inout [Reference]) {
         var extraction = Extraction(base: base, origin: origin, firstLine: firstLine, groups: groups,
                                     resolver: resolver ?? FastResolver(base: base))
+        swap(&extraction.refs, &refs)
         extraction.run(CSSScanner(Array(css.unicodeScalars)))
+        swap(&extraction.refs, &refs)
         groups = extraction.groups
-        return extraction.refs
     }
 
     /// One pass over a stylesheet.

@@ -36,9 +36,12 @@ extension HTMLExtractor {
                 }
             case .css:
                 let origin: CSSExtractor.Origin = rule.attribute == "style" ? .styleAttribute(element: element) : .styleElement
-                let found = CSSExtractor.extract(raw, base: context.base, origin: origin, firstLine: line,
-                                                 groups: &context.groups, resolver: context.resolver)
-                refs += found.map(adjusted)
+                let first = refs.count
+                CSSExtractor.extract(raw, base: context.base, origin: origin, firstLine: line,
+                                     groups: &context.groups, resolver: context.resolver, into: &refs)
+                if roleOverride != nil || extra?.isEmpty == false {
+                    for i in first..<refs.count { refs[i] = adjusted(refs[i]) }
+                }
             case .refresh:
                 guard let target = MetaRefresh.url(in: raw) else { return }
                 refs.append(ReferenceFactory.make(

@@ -105,6 +105,7 @@ extension HTMLExtractor {
     static let styleRule = Rule(attribute: "style", kind: .image, role: .requisite, syntax: .css)
 
     /// Attributes whose values become a reference's condition.
+    /// (Read in `Attributes.isCondition(_:)`.)
     static let conditionAttributes = ["media", "type", "sizes", "imagesizes", "as", "crossorigin", "rel", "loading"]
 
     /// Rules for `link`, decided by its `rel` token list (and `as` for preload).

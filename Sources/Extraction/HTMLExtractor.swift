@@ -141,7 +141,10 @@ public enum HTMLExtractor {
         private var noscriptDepth = 0
         private var svgDepth = 0
 
-        init(doc: htmlDocPtr) { self.doc = doc }
+        init(doc: htmlDocPtr) {
+            self.doc = doc
+            result.references.reserveCapacity(256)
+        }
 
         mutating func newGroup() -> Int {
             result.groupCount += 1
@@ -237,9 +240,7 @@ public enum HTMLExtractor {
             guard !rules.isEmpty || !lazyRules.isEmpty else { return }
 
             var condition = extra
-            for attribute in HTMLExtractor.conditionAttributes {
-                if let value = attributes[attribute] { condition[attribute] = value }
-            }
+            attributes.conditions(into: &condition)
             let finalCondition = condition.isEmpty ? nil : condition
 
             // Alternatives a browser picks one of share a group: an img's src and srcset (or

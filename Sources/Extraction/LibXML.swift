@@ -134,16 +134,31 @@ struct Attributes {
         return shapes
     }()
 
-    private(set) var names: [String] = []
-    private(set) var values: [String] = []
+    /// (name, value) pairs in document order: one small allocation per element.
+    private(set) var pairs: [(name: String, value: String)] = []
 
     mutating func append(name: String, value: String) {
-        names.append(name)
-        values.append(value)
+        if pairs.isEmpty { pairs.reserveCapacity(4) }
+        pairs.append((name, value))
     }
 
     subscript(name: String) -> String? {
-        guard let i = names.firstIndex(of: name) else { return nil }
-        return values[i]
+        for pair in pairs where pair.name == name { return pair.value }
+        return nil
+    }
+
+    /// The attributes that are conditions of the references an element makes (`media`,
+    /// `type`, `sizes`…), found in one pass over the element's few attributes.
+    func conditions(into condition: inout [String: String]) {
+        for pair in pairs where Self.isCondition(pair.name) && condition[pair.name] == nil {
+            condition[pair.name] = pair.value
+        }
+    }
+
+    static func isCondition(_ name: String) -> Bool {
+        switch name {
+        case "media", "type", "sizes", "imagesizes", "as", "crossorigin", "rel", "loading": return true
+        default: return false
+        }
     }
 }
