@@ -79,90 +79,73 @@ public enum HTMLExtractor {
             } else if let charset {
                 encoding = Charset.libxmlName(forLabel: charset)
             }
-            let urlString = url.absoluteString
             enum Outcome { case walked(Walk), reparse(String) }
-            let first = LibXML.withHTMLDocument(bytes, url: urlString, encoding: encoding) { doc -> Outcome in
-                if encoding == nil, let declared = LibXML.declaredEncoding(of: doc),
-                   var wanted = Charset.libxmlName(forLabel: declared) {
+            let first = LibXML.withSAXParse(bytes, encoding: encoding, handler: Walker()) { walker, declared -> Outcome in
+                if encoding == nil, let declared, var wanted = Charset.libxmlName(forLabel: declared) {
                     // A <meta> cannot switch an ASCII-compatible byte stream to UTF-16 (HTML §13.2.3.2).
                     if wanted.hasPrefix("UTF-16") { wanted = "UTF-8" }
                     if wanted.lowercased() != declared.lowercased() { return .reparse(wanted) }
                 }
-                return .walked(walk(doc))
+                return .walked(walker.result)
             }
             switch first {
             case .walked(let walk)?:
                 return walk
             case .reparse(let wanted)?:
-                return LibXML.withHTMLDocument(bytes, url: urlString, encoding: wanted, walk)
+                return LibXML.withSAXParse(bytes, encoding: wanted, handler: Walker()) { walker, _ in walker.result }
             case nil where encoding != nil:
-                return LibXML.withHTMLDocument(bytes, url: urlString, encoding: nil, walk)
+                return LibXML.withSAXParse(bytes, encoding: nil, handler: Walker()) { walker, _ in walker.result }
             case nil:
                 return nil
             }
         }
     }
 
-    /// Walks every node in document order, including later roots (content after `</html>`),
-    /// without recursion and without allocating per node.
-    static func walk(_ doc: htmlDocPtr) -> Walk {
-        var walker = Walker(doc: doc)
-        var node = doc.pointee.children
-        while let current = node {
-            if current.pointee.type == XML_ELEMENT_NODE {
-                walker.visit(current)
-                if let child = current.pointee.children {
-                    node = child
-                    continue
-                }
-            }
-            // Next sibling, or climb until an ancestor has one.
-            var climbing = current
-            node = nil
-            while true {
-                walker.leave(climbing)
-                if let next = climbing.pointee.next {
-                    node = next
-                    break
-                }
-                guard let parent = climbing.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE else { break }
-                climbing = parent
-            }
-        }
-        return walker.result
-    }
-
-    /// The walk's state: what was found, and the open contexts (template, noscript, svg, picture, media).
-    struct Walker {
-        let doc: htmlDocPtr
+    /// The walk's state, fed by libxml2's SAX callbacks (no tree is built): what was found,
+    /// the open contexts (template, noscript, svg, picture, media) and the `<style>` being read.
+    final class Walker {
         var result = Walk()
-        private var open: [(node: xmlNodePtr, context: Context, group: Int)] = []
+        private var depth = 0
+        private var open: [(depth: Int, context: Context, group: Int)] = []
         private var templateDepth = 0
         private var noscriptDepth = 0
         private var svgDepth = 0
+        /// The `<style>` element being read: its depth, and its reference without the text yet.
+        private var style: (depth: Int, reference: RawReference, text: [UInt8])?
 
-        init(doc: htmlDocPtr) {
-            self.doc = doc
+        init() {
             result.references.reserveCapacity(256)
         }
 
-        mutating func newGroup() -> Int {
+        func newGroup() -> Int {
             result.groupCount += 1
             return result.groupCount
         }
 
-        mutating func leave(_ node: xmlNodePtr) {
-            guard let last = open.last, last.node == node else { return }
-            open.removeLast()
-            switch last.context {
-            case .template: templateDepth -= 1
-            case .noscript: noscriptDepth -= 1
-            case .svg: svgDepth -= 1
-            case .picture, .media: break
+        func endElement() {
+            if let current = style, current.depth == depth {
+                var reference = current.reference
+                reference.raw = String(decoding: current.text, as: UTF8.self)
+                result.references.append(reference)
+                style = nil
             }
+            if let last = open.last, last.depth == depth {
+                open.removeLast()
+                switch last.context {
+                case .template: templateDepth -= 1
+                case .noscript: noscriptDepth -= 1
+                case .svg: svgDepth -= 1
+                case .picture, .media: break
+                }
+            }
+            depth = max(0, depth - 1)
         }
 
-        private mutating func enter(_ node: xmlNodePtr, _ context: Context) {
+        func text(_ bytes: UnsafeBufferPointer<UInt8>) {
+            style?.text.append(contentsOf: bytes)
+        }
+
+        private func enter(_ context: Context) {
             var group = 0
             switch context {
             case .template: templateDepth += 1
@@ -170,7 +153,7 @@ public enum HTMLExtractor {
             case .svg: svgDepth += 1
             case .picture, .media: group = newGroup()
             }
-            open.append((node, context, group))
+            open.append((depth, context, group))
         }
 
         /// The innermost open `picture`/`video`/`audio`.
@@ -184,21 +167,20 @@ public enum HTMLExtractor {
             return nil
         }
 
-        mutating func visit(_ node: xmlNodePtr) {
-            guard let namePtr = node.pointee.name else { return }
+        func startElement(_ namePtr: UnsafePointer<UInt8>, _ attributeList: SAXAttributes, line: Int) {
+            depth += 1
             // Most elements (div, p, span, li…) are not in the table: tell so from the name's
             // length and first byte, and look no further unless they carry style or data-src.
             let length = Int(xmlStrlen(namePtr))
             let mayBeInTable = length < HTMLExtractor.tableShapes.count && HTMLExtractor.tableShapes[length][Int(namePtr[0])]
-            if !mayBeInTable, node.pointee.properties == nil || !LibXML.hasAnyElementAttribute(node) { return }
+            if !mayBeInTable, !attributeList.hasAnyElementAttribute { return }
             let name = String(cString: namePtr)
             let spec = mayBeInTable ? HTMLExtractor.elements[name] : nil
             if spec == nil {
-                guard node.pointee.properties != nil, LibXML.hasAnyElementAttribute(node) else { return }
+                guard attributeList.hasAnyElementAttribute else { return }
             }
-            if let context = spec?.context { enter(node, context) }
-            let attributes = LibXML.attributes(of: node, in: doc)
-            let line = Int(xmlGetLineNo(node))
+            if let context = spec?.context { enter(context) }
+            let attributes = attributeList.attributes()
             let alternatives = innermostAlternatives()
 
             // What the element's surroundings add to every reference it makes.
@@ -218,12 +200,12 @@ public enum HTMLExtractor {
                             line: line, extra: nil, roleOverride: nil, isBase: true))
                     }
                 case .style?:
+                    // The text comes in SAX callbacks; the reference is added at </style>.
                     var condition = extra
                     if let media = attributes["media"] { condition["media"] = media }
-                    result.references.append(RawReference(
+                    style = (depth, RawReference(
                         element: name, rule: Rule(attribute: "text", kind: .image, role: .requisite, syntax: .css),
-                        raw: LibXML.textContent(of: node), line: line, extra: condition.isEmpty ? nil : condition,
-                        roleOverride: roleOverride))
+                        raw: "", line: line, extra: condition.isEmpty ? nil : condition, roleOverride: roleOverride), [])
                 default:
                     break
                 }

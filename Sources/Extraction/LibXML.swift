@@ -24,7 +24,8 @@ enum LibXML {
         | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_COMPACT.rawValue)
         | Int32(XML_PARSE_BIG_LINES.rawValue) | Int32(XML_PARSE_HUGE.rawValue)
 
-    /// Parses `bytes` as HTML and hands the document to `body`; the document is freed after.
+    /// Parses `bytes` into a libxml2 tree and hands it to `body`; the tree is freed after.
+    /// Extraction itself uses the SAX parse (`withSAXParse`); this is the benchmark's baseline.
     ///
     /// - Parameters:
     ///   - encoding: an iconv name, or nil to let libxml2 detect a BOM or `<meta charset>`.
@@ -39,80 +40,6 @@ enum LibXML {
         guard let doc else { return nil }
         defer { xmlFreeDoc(doc) }
         return body(doc)
-    }
-
-    /// The encoding libxml2 settled on (from `<meta>`), if it recorded one.
-    static func declaredEncoding(of doc: htmlDocPtr) -> String? {
-        doc.pointee.encoding.map { String(cString: $0) }
-    }
-
-    /// The value of an attribute, entities decoded. A single text child (the usual case) is
-    /// read in place; anything else goes through `xmlNodeListGetString`.
-    static func value(of attr: xmlAttrPtr, in doc: htmlDocPtr) -> String {
-        guard let first = attr.pointee.children else { return "" }
-        if first.pointee.next == nil, first.pointee.type == XML_TEXT_NODE, let content = first.pointee.content {
-            return String(cString: content)
-        }
-        guard let value = xmlNodeListGetString(doc, first, 1) else { return "" }
-        defer { assetcrawl_xmlFree(value) }
-        return String(cString: value)
-    }
-
-    /// The name of an attribute as written (`xlink:href` stays one name: libxml2's HTML parser
-    /// has no namespaces; a namespace prefix, if a tree ever has one, is put back in front).
-    static func name(of attr: xmlAttrPtr) -> String? {
-        guard let namePtr = attr.pointee.name else { return nil }
-        let name = String(cString: namePtr)
-        if let ns = attr.pointee.ns, let prefix = ns.pointee.prefix {
-            return String(cString: prefix) + ":" + name
-        }
-        return name
-    }
-
-    /// The attributes of an element, in order; libxml2's HTML parser has already lowercased
-    /// the names and decoded character references in the values.
-    static func attributes(of node: xmlNodePtr, in doc: htmlDocPtr) -> Attributes {
-        var result = Attributes()
-        var attr = node.pointee.properties
-        while let a = attr {
-            attr = a.pointee.next
-            // Skip what extraction never reads (class, id, title, alt…) before making any String:
-            // by length and first byte, the way the element table is screened.
-            guard let namePtr = a.pointee.name else { continue }
-            let length = Int(xmlStrlen(namePtr))
-            guard a.pointee.ns != nil || (length < Attributes.usedShapes.count && Attributes.usedShapes[length][Int(namePtr[0])]),
-                  let name = name(of: a) else { continue }
-            result.append(name: name, value: value(of: a, in: doc))
-        }
-        return result
-    }
-
-    /// True when the element has a `style`, `data-src` or `data-srcset` attribute: the ones
-    /// any element may carry. Compared as C strings, without creating a String per attribute.
-    static func hasAnyElementAttribute(_ node: xmlNodePtr) -> Bool {
-        var attr = node.pointee.properties
-        while let a = attr {
-            attr = a.pointee.next
-            guard let name = a.pointee.name else { continue }
-            switch name[0] {
-            case UInt8(ascii: "s"):
-                if xmlStrEqual(name, "style") != 0 { return true }
-            case UInt8(ascii: "d"):
-                if name[1] == UInt8(ascii: "a"), xmlStrEqual(name, "data-src") != 0 || xmlStrEqual(name, "data-srcset") != 0 {
-                    return true
-                }
-            default:
-                break
-            }
-        }
-        return false
-    }
-
-    /// The text content of a node and its descendants.
-    static func textContent(of node: xmlNodePtr) -> String {
-        guard let content = xmlNodeGetContent(node) else { return "" }
-        defer { assetcrawl_xmlFree(content) }
-        return String(cString: content)
     }
 }
 
