@@ -1,5 +1,4 @@
-public import Foundation
-
+internal import Foundation
 
 /// Resolves the common, plain reference values (`/css/a.css`, `img/b.png?v=2`) by string
 /// concatenation, and hands everything else to ``WebURL/resolve(_:against:)``.

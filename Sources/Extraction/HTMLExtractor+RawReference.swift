@@ -1,5 +1,5 @@
-public import CrawlModel
-public import Foundation
+internal import CrawlModel
+internal import Foundation
 
 extension HTMLExtractor {
     /// A value found during the walk, before resolution (the base URL may come later).
@@ -22,7 +22,7 @@ extension HTMLExtractor {
             switch rule.syntax {
             case .url:
                 refs.append(ReferenceFactory.make(
-                    raw: raw, base: isBase ? context.documentURL : context.base,
+                    raw: raw, resolving: context.prepared(raw), base: isBase ? context.documentURL : context.base,
                     resolver: isBase ? nil : context.resolver, element: element,
                     attribute: rule.attribute, line: line, kind: rule.kind, role: role, condition: condition,
                     candidateGroup: group))
@@ -31,7 +31,8 @@ extension HTMLExtractor {
                     var cond = condition ?? [:]
                     if let d = candidate.descriptor { cond["descriptor"] = d }
                     refs.append(ReferenceFactory.make(
-                        raw: candidate.url, base: context.base, resolver: context.resolver, element: element, attribute: rule.attribute, line: line,
+                        raw: candidate.url, resolving: context.prepared(candidate.url), base: context.base,
+                        resolver: context.resolver, element: element, attribute: rule.attribute, line: line,
                         kind: rule.kind, role: role, condition: cond.isEmpty ? nil : cond, candidateGroup: group))
                 }
             case .css:
@@ -45,7 +46,8 @@ extension HTMLExtractor {
             case .refresh:
                 guard let target = MetaRefresh.url(in: raw) else { return }
                 refs.append(ReferenceFactory.make(
-                    raw: target, base: context.base, resolver: context.resolver, element: element, attribute: rule.attribute, line: line,
+                    raw: target, resolving: context.prepared(target), base: context.base, resolver: context.resolver,
+                    element: element, attribute: rule.attribute, line: line,
                     kind: rule.kind, role: role, condition: condition))
             case .srcdoc:
                 // The srcdoc document resolves against this document's base (HTML "about:srcdoc").
@@ -88,12 +90,23 @@ extension HTMLExtractor {
         /// The fast path for `base`.
         let resolver: FastResolver
 
-        init(documentURL: URL, base: URL, groups: Int, srcdocDepth: Int) {
+        /// The document's encoding when it is a legacy one, for the query of its URLs.
+        let queryEncoding: String?
+
+        init(documentURL: URL, base: URL, groups: Int, srcdocDepth: Int, queryEncoding: String? = nil) {
             self.documentURL = documentURL
             self.base = base
             self.groups = groups
             self.srcdocDepth = srcdocDepth
+            self.queryEncoding = queryEncoding
             resolver = FastResolver(base: base)
+        }
+
+        /// The value to resolve: in a legacy-encoded document, the URL standard encodes the
+        /// query (only the query) in the document's encoding.
+        func prepared(_ raw: String) -> String {
+            guard let queryEncoding else { return raw }
+            return QueryEncoding.encode(raw, in: queryEncoding)
         }
     }
 }

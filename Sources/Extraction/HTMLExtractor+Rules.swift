@@ -1,4 +1,4 @@
-public import CrawlModel
+internal import CrawlModel
 
 extension HTMLExtractor {
     /// How an attribute's value holds URLs.

@@ -49,7 +49,8 @@ public enum HTMLExtractor {
         if let base = walk.baseHref, case .url(let resolved) = WebURL.resolve(base, against: url) {
             baseURL = resolved
         }
-        var context = ResolutionContext(documentURL: url, base: baseURL, groups: walk.groupCount, srcdocDepth: srcdocDepth)
+        var context = ResolutionContext(documentURL: url, base: baseURL, groups: walk.groupCount, srcdocDepth: srcdocDepth,
+                                        queryEncoding: QueryEncoding.legacy(walk.encoding))
         var refs: [Reference] = []
         // Srcset and CSS values yield several references each: reserve for that, since growing
         // an array of references copies every one of them.
@@ -65,6 +66,8 @@ public enum HTMLExtractor {
         var references: [RawReference] = []
         var baseHref: String?
         var groupCount = 0
+        /// The iconv name of the encoding the document was decoded with, when known.
+        var encoding: String?
     }
 
     /// Parses with the right decoder and walks the tree.
@@ -86,13 +89,19 @@ public enum HTMLExtractor {
                     if wanted.hasPrefix("UTF-16") { wanted = "UTF-8" }
                     if wanted.lowercased() != declared.lowercased() { return .reparse(wanted) }
                 }
-                return .walked(walker.result)
+                var walk = walker.result
+                walk.encoding = encoding ?? declared.flatMap(Charset.libxmlName(forLabel:))
+                return .walked(walk)
             }
             switch first {
             case .walked(let walk)?:
                 return walk
             case .reparse(let wanted)?:
-                return LibXML.withSAXParse(bytes, encoding: wanted, handler: Walker()) { walker, _ in walker.result }
+                return LibXML.withSAXParse(bytes, encoding: wanted, handler: Walker()) { walker, _ in
+                    var walk = walker.result
+                    walk.encoding = wanted
+                    return walk
+                }
             case nil where encoding != nil:
                 return LibXML.withSAXParse(bytes, encoding: nil, handler: Walker()) { walker, _ in walker.result }
             case nil:

@@ -1,5 +1,5 @@
-public import CrawlModel
-public import Foundation
+internal import CrawlModel
+internal import Foundation
 
 /// Web-app manifests (JSON): `icons[].src`, `screenshots[].src` and `shortcuts[].icons[].src`,
 /// resolved against the manifest's URL, with `sizes`, `type` and `purpose` as the condition.

@@ -110,3 +110,28 @@ struct EncodingTests {
         #expect(requisites(broken, contentType: "text/css") == ["http://h.test/%EF%BF%BDx.png", "http://h.test/ok.png"])
     }
 }
+
+@Suite("Queries of URLs in legacy-encoded pages")
+struct QueryEncodingTests {
+    let url = URL(string: "http://h.test/")!
+
+    func hrefs(_ bytes: [UInt8], contentType: String = "text/html") -> [String?] {
+        Extractor.references(in: bytes, contentType: contentType, url: url).map(\.url)
+    }
+
+    @Test("windows-1252: the query in windows-1252, the path in UTF-8; unmappable characters as &#NNNN;")
+    func windows1252() {
+        // /café?q=café€ in windows-1252, then ?q=日 written as a character reference.
+        let bytes = Array(#"<meta charset="windows-1252"><a href="/caf"#.utf8) + [0xE9] + Array("?q=caf".utf8) + [0xE9, 0x80]
+            + Array(#"#x">a</a><a href="/s?q=&#26085;">b</a>"#.utf8)
+        #expect(hrefs(bytes) == ["http://h.test/caf%C3%A9?q=caf%E9%80", "http://h.test/s?q=%26%2326085%3B"])
+    }
+
+    @Test("shift_jis: the query in Shift_JIS; UTF-8 and UTF-16 pages: UTF-8")
+    func shiftJISAndUnicode() {
+        let sjis = Array(#"<meta charset="shift_jis"><a href="/s?q="#.utf8) + [0x93, 0xFA, 0x96, 0x7B] + Array(#"">x</a>"#.utf8)
+        #expect(hrefs(sjis) == ["http://h.test/s?q=%93%FA%96%7B"])
+        let utf8 = Array(#"<meta charset="utf-8"><a href="/s?q=日本">x</a>"#.utf8)
+        #expect(hrefs(utf8) == ["http://h.test/s?q=%E6%97%A5%E6%9C%AC"])
+    }
+}
