@@ -2,7 +2,8 @@ internal import CLibXML2
 public import CrawlModel
 public import Foundation
 
-/// Finds every reference in an HTML document with libxml2's HTML parser.
+/// Finds every reference in an HTML document with libxml2's HTML parser, run in SAX mode
+/// (no tree is built; see `LibXML.withSAXParse`).
 ///
 /// The walk is driven by one table, ``HTMLExtractor/elements``, of (element, attribute, kind,
 /// role); the few elements whose meaning depends on another attribute (`link rel`, `meta`,
@@ -20,6 +21,8 @@ public import Foundation
 /// Encoding: a byte-order mark wins, then the HTTP charset, then libxml2's own `<meta>`
 /// detection; labels are read as the WHATWG Encoding standard says (`iso-8859-1` is
 /// windows-1252, `Shift_JIS` is CP932), re-parsing when libxml2 picked a non-browser decoder.
+/// In a legacy-encoded page the query of a URL is percent-encoded in the page's encoding, as
+/// the URL standard says; the path is always UTF-8.
 ///
 /// Lines are libxml2's: the line where an element's start tag ends.
 ///
