@@ -4,6 +4,7 @@
 //   extract-bench corpus FILE.dat|DIR...         every html5lib #data input through every extractor
 //   extract-bench generate DIR [--pages N]       a deterministic corpus of realistic pages
 //   extract-bench run FILE...                    replay inputs (fuzz crashes) through the fuzz entry
+//   extract-bench dump FILE [CONTENT-TYPE] [URL] every reference of one document, one JSON object a line
 import CrawlModel
 @_spi(Benchmark) @_spi(Fuzzing) import Extraction
 import Foundation
@@ -133,6 +134,22 @@ func run(_ arguments: [String]) {
     }
 }
 
+// MARK: dump
+
+func dump(_ arguments: [String]) {
+    guard let path = arguments.first, let data = FileManager.default.contents(atPath: path) else {
+        die("usage: extract-bench dump FILE [CONTENT-TYPE] [URL]")
+    }
+    let contentType = arguments.count > 1 ? arguments[1] : "text/html"
+    let url = arguments.count > 2 ? URL(string: arguments[2]) : URL(string: "http://dump.test/" + (path as NSString).lastPathComponent)
+    guard let url else { die("not a URL: \(arguments[2])") }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    for ref in Extractor.references(in: Array(data), contentType: contentType, url: url) {
+        print(String(decoding: (try? encoder.encode(ref)) ?? Data(), as: UTF8.self))
+    }
+}
+
 // MARK: generate
 
 /// A deterministic generator of content-site pages: head with stylesheets, preloads and
@@ -227,12 +244,13 @@ func generate(_ arguments: [String]) {
 // MARK: main
 
 var arguments = Array(CommandLine.arguments.dropFirst())
-guard !arguments.isEmpty else { die("usage: extract-bench bench|corpus|generate|run …") }
+guard !arguments.isEmpty else { die("usage: extract-bench bench|corpus|generate|run|dump …") }
 let command = arguments.removeFirst()
 switch command {
 case "bench": bench(arguments)
 case "corpus": corpus(arguments)
 case "generate": generate(arguments)
 case "run": run(arguments)
-default: die("unknown command \(command): use bench, corpus, generate or run")
+case "dump": dump(arguments)
+default: die("unknown command \(command): use bench, corpus, generate, run or dump")
 }

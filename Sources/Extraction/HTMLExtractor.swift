@@ -253,7 +253,8 @@ public enum HTMLExtractor {
                     extra: rule.syntax == .css || rule.syntax == .srcdoc ? (extra.isEmpty ? nil : extra) : nil,
                     roleOverride: roleOverride))
             }
-            let lazyGroup = lazyRules.count > 1 ? newGroup() : nil
+            // data-src and data-srcset, or the candidates of one data-srcset, are alternatives too.
+            let lazyGroup = lazyRules.count > 1 || lazyRules.contains { $0.syntax == .srcset } ? newGroup() : nil
             for rule in lazyRules {
                 guard let value = attributes[rule.attribute] else { continue }
                 result.references.append(RawReference(

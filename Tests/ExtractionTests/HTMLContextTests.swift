@@ -75,6 +75,17 @@ struct HTMLContextTests {
         #expect(byRaw["a.opus"]?.candidateGroup != video[0].candidateGroup)
     }
 
+    @Test("lazy data-src and data-srcset candidates form their own group")
+    func lazyGroups() {
+        let refs = extract(#"<img src="data:," data-src="l.png" data-srcset="l1.png 1x, l2.png 2x"><img data-srcset="m1.png 1x, m2.png 2x">"#)
+        let first = refs.filter { $0.raw.hasPrefix("l") }
+        let second = refs.filter { $0.raw.hasPrefix("m") }
+        #expect(first.count == 3 && Set(first.map(\.candidateGroup)).count == 1 && first[0].candidateGroup != nil)
+        #expect(second.count == 2 && second[0].candidateGroup == second[1].candidateGroup && second[0].candidateGroup != nil)
+        #expect(first[0].candidateGroup != second[0].candidateGroup && first[0].candidateGroup != refs[0].candidateGroup)
+        #expect((first + second).allSatisfy { $0.role == .lazy })
+    }
+
     @Test("<iframe srcdoc> is extracted as a document resolved against the page's base")
     func srcdoc() throws {
         let refs = extract("""
