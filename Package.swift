@@ -97,3 +97,17 @@ let package = Package(
         ], exclude: ["Golden"], swiftSettings: swiftSettings),
     ]
 )
+
+// Extraction tools, added last: `extract-bench bench` (throughput against a bare libxml2 parse),
+// `extract-bench corpus` (every html5lib input through every extractor), `extract-bench generate`
+// (a deterministic page corpus), `extract-bench run` (replay files, e.g. fuzz crashes) and
+// `extract-bench dump` (one document's references as JSON lines).
+// See Benchmarks/extract.sh, Scripts/extract-corpus.sh and Fuzz/README.md.
+package.targets.append(
+    .executableTarget(
+        name: "extract-bench",
+        dependencies: ["Extraction", "CrawlModel"],
+        path: "Benchmarks/ExtractBench",
+        swiftSettings: swiftSettings
+    )
+)

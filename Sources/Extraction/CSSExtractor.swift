@@ -2,8 +2,17 @@ public import Foundation
 public import CrawlModel
 
 /// Finds every URL a stylesheet makes a browser fetch: `url()` (quoted, unquoted, escaped),
-/// `@import` in string and url form with its media, `image-set()` strings, and `@font-face`
-/// sources (as fonts). Comments are skipped; escapes are decoded as CSS Syntax §4.3.7 says.
+/// `@import` in string and url form with its media (and `layer`/`supports`), `image-set()`
+/// options with their resolution and `type()`, and `@font-face` sources as fonts with their
+/// `format()`. Comments are skipped; escapes are decoded as CSS Syntax §4.3.7 says;
+/// `@namespace` URLs are names, not fetched, and are skipped.
+///
+/// Alternatives a browser fetches one of share a `candidateGroup`: the options of one
+/// `image-set()`, the sources of one `@font-face` `src` declaration.
+///
+/// ```swift
+/// let refs = CSSExtractor.extract("@import 'a.css' print;", base: URL(string: "http://h/s.css")!)
+/// ```
 public enum CSSExtractor {
     /// Where a CSS text came from, for the references' `element`/`attribute`.
     public enum Origin: Sendable {
@@ -15,239 +24,239 @@ public enum CSSExtractor {
         case styleAttribute(element: String)
     }
 
+    /// Extracts the references of a stylesheet.
+    ///
     /// - Parameters:
     ///   - css: the stylesheet text.
     ///   - base: the URL relative references resolve against.
     ///   - origin: where the text came from.
     ///   - firstLine: the line of the document the text starts on.
+    /// - Returns: references in source order.
     public static func extract(_ css: String, base: URL, origin: Origin = .file, firstLine: Int = 1) -> [Reference] {
-        var scanner = Scanner(Array(css.unicodeScalars))
-        var refs: [Reference] = []
-        let element: String
-        switch origin {
-        case .file: element = "css"
-        case .styleElement: element = "style"
-        case .styleAttribute(let name): element = name
-        }
-        func add(_ raw: String, construct: String, kind: AssetKind, line: Int, condition: [String: String]? = nil) {
-            let attribute: String
-            if case .styleAttribute = origin { attribute = "style" } else { attribute = construct }
-            var cond = condition ?? [:]
-            if case .styleAttribute = origin { cond["css"] = construct }
-            refs.append(ReferenceFactory.make(
-                raw: raw, base: base, element: element, attribute: attribute, line: firstLine + line - 1,
-                kind: kind, role: .requisite, condition: cond.isEmpty ? nil : cond))
-        }
+        var groups = 0
+        return extract(css, base: base, origin: origin, firstLine: firstLine, groups: &groups)
+    }
 
-        var braceDepth = 0
-        var fontFaceDepth: Int? = nil
-        var imageSetDepth: Int? = nil
-        var parenDepth = 0
-        while let c = scanner.peek() {
-            if c == "/" && scanner.peek(1) == "*" {
-                scanner.skipComment()
-            } else if c == "\"" || c == "'" {
-                let line = scanner.line
-                let s = scanner.readString()
-                if imageSetDepth != nil {
-                    add(s, construct: "image-set", kind: fontFaceDepth != nil ? .font : .image, line: line)
-                }
-            } else if c == "@" {
-                scanner.advance()
-                let name = scanner.readIdentifier().lowercased()
-                if name == "import" {
-                    let line = scanner.line
-                    scanner.skipWhitespaceAndComments()
-                    var url: String?
-                    if scanner.peek() == "\"" || scanner.peek() == "'" {
-                        url = scanner.readString()
-                    } else if scanner.lookingAtURLFunction() {
-                        url = scanner.readURLFunction()
-                    }
-                    let media = scanner.readUntilSemicolon().trimmingCharacters(in: .whitespacesAndNewlines)
-                    if let url {
-                        add(url, construct: "@import", kind: .stylesheet, line: line,
-                            condition: media.isEmpty ? nil : ["media": media])
-                    }
-                } else if name == "font-face" {
-                    fontFaceDepth = braceDepth + 1
-                }
-            } else if c == "{" {
-                braceDepth += 1
-                scanner.advance()
-            } else if c == "}" {
-                if fontFaceDepth == braceDepth { fontFaceDepth = nil }
-                braceDepth = max(0, braceDepth - 1)
-                scanner.advance()
-            } else if c == "(" {
-                parenDepth += 1
-                scanner.advance()
-            } else if c == ")" {
-                if imageSetDepth == parenDepth { imageSetDepth = nil }
-                parenDepth = max(0, parenDepth - 1)
-                scanner.advance()
-            } else if scanner.isIdentifierStart(c) || c == "\\" {
-                let line = scanner.line
-                let start = scanner.pos
-                if scanner.lookingAtURLFunction() {
-                    let raw = scanner.readURLFunction()
-                    add(raw, construct: "url", kind: fontFaceDepth != nil ? .font : .image, line: line)
-                } else {
-                    let ident = scanner.readIdentifier().lowercased()
-                    if (ident == "image-set" || ident == "-webkit-image-set") && scanner.peek() == "(" {
-                        scanner.advance()
-                        parenDepth += 1
-                        imageSetDepth = parenDepth
-                    }
-                    // A backslash before a newline starts nothing: step over it.
-                    if scanner.pos == start { scanner.advance() }
-                }
-            } else {
-                scanner.advance()
-            }
-        }
+    /// As above, numbering candidate groups after `groups` (a document's groups are shared
+    /// by its HTML and its inline CSS) and leaving in it the last number used.
+    static func extract(_ css: String, base: URL, origin: Origin, firstLine: Int, groups: inout Int,
+                        resolver: FastResolver? = nil) -> [Reference] {
+        var refs: [Reference] = []
+        extract(css, base: base, origin: origin, firstLine: firstLine, groups: &groups, resolver: resolver, into: &refs)
         return refs
     }
-}
 
-/// A small CSS tokenizer over unicode scalars, enough to find URLs.
-struct Scanner {
-    let chars: [Unicode.Scalar]
-    var pos = 0
-    var line = 1
-
-    init(_ chars: [Unicode.Scalar]) { self.chars = chars }
-
-    func peek(_ offset: Int = 0) -> Unicode.Scalar? {
-        pos + offset < chars.count ? chars[pos + offset] : nil
+    /// As above, appending to `refs` (a document's one array: a small array per `style=""`
+    /// costs more in allocation than the scan).
+    static func extract(_ css: String, base: URL, origin: Origin, firstLine: Int, groups: inout Int,
+                        resolver: FastResolver?, into refs: inout [Reference]) {
+        var extraction = Extraction(base: base, origin: origin, firstLine: firstLine, groups: groups,
+                                    resolver: resolver ?? FastResolver(base: base))
+        swap(&extraction.refs, &refs)
+        extraction.run(CSSScanner(Array(css.unicodeScalars)))
+        swap(&extraction.refs, &refs)
+        groups = extraction.groups
     }
 
-    mutating func advance() {
-        guard pos < chars.count else { return }
-        if chars[pos] == "\n" { line += 1 }
-        pos += 1
-    }
+    /// One pass over a stylesheet.
+    struct Extraction {
+        let base: URL
+        let origin: Origin
+        let firstLine: Int
+        let resolver: FastResolver
+        var groups: Int
+        var refs: [Reference] = []
 
-    mutating func skipComment() {
-        advance(); advance()
-        while let c = peek() {
-            if c == "*" && peek(1) == "/" { advance(); advance(); return }
-            advance()
+        private var braceDepth = 0
+        private var parenDepth = 0
+        /// The brace depth of the `@font-face` block we are in.
+        private var fontFaceDepth: Int?
+        /// The group of the `src` declaration being read in a `@font-face`.
+        private var fontSourceGroup: Int?
+        /// The paren depth and group of the `image-set()` being read.
+        private var imageSet: (depth: Int, group: Int)?
+
+        init(base: URL, origin: Origin, firstLine: Int, groups: Int, resolver: FastResolver) {
+            self.base = base
+            self.origin = origin
+            self.firstLine = firstLine
+            self.groups = groups
+            self.resolver = resolver
         }
-    }
 
-    mutating func skipWhitespaceAndComments() {
-        while let c = peek() {
-            if c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\u{0C}" { advance() }
-            else if c == "/" && peek(1) == "*" { skipComment() }
-            else { return }
+        var element: String {
+            switch origin {
+            case .file: "css"
+            case .styleElement: "style"
+            case .styleAttribute(let name): name
+            }
         }
-    }
 
-    func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
-        c == "-" || c == "_" || (c.value >= 0x41 && c.value <= 0x5A) || (c.value >= 0x61 && c.value <= 0x7A) || c.value >= 0x80
-    }
+        mutating func add(_ raw: String, construct: String, kind: AssetKind, line: Int, condition: [String: String] = [:],
+                          group: Int? = nil) {
+            var attribute = construct
+            var cond = condition
+            if case .styleAttribute = origin {
+                attribute = "style"
+                cond["css"] = construct
+            }
+            refs.append(ReferenceFactory.make(
+                raw: raw, base: base, resolver: resolver, element: element, attribute: attribute, line: firstLine + line - 1,
+                kind: kind, role: .requisite, condition: cond.isEmpty ? nil : cond, candidateGroup: group))
+        }
 
-    func isIdentifierChar(_ c: Unicode.Scalar) -> Bool {
-        isIdentifierStart(c) || (c.value >= 0x30 && c.value <= 0x39)
-    }
+        /// Sets a condition on the last reference when it belongs to `group` (the option or
+        /// source a `2x`, `type()` or `format()` describes).
+        mutating func describeLast(in group: Int?, key: String, value: String) {
+            guard let group, let last = refs.indices.last, refs[last].candidateGroup == group else { return }
+            var cond = refs[last].condition ?? [:]
+            cond[key] = value
+            refs[last].condition = cond
+        }
 
-    /// Reads a name, decoding escapes (`\75 rl` is `url`).
-    mutating func readIdentifier() -> String {
-        var out = String.UnicodeScalarView()
-        while let c = peek() {
-            if c == "\\", let next = peek(1), next != "\n" {
-                advance()
-                out.append(readEscape())
-            } else if isIdentifierChar(c) {
-                out.append(c)
-                advance()
-            } else {
+        mutating func newGroup() -> Int {
+            groups += 1
+            return groups
+        }
+
+        /// The group a `url()` or string joins here, if it is one of a set of alternatives.
+        var currentGroup: Int? { imageSet?.group ?? fontSourceGroup }
+
+        mutating func run(_ start: CSSScanner) {
+            var scanner = start
+            while let c = scanner.peek() {
+                if c == "/" && scanner.peek(1) == "*" {
+                    scanner.skipComment()
+                } else if c == "\"" || c == "'" {
+                    let line = scanner.line
+                    let s = scanner.readString()
+                    if let imageSet {
+                        add(s, construct: "image-set", kind: .image, line: line, group: imageSet.group)
+                    }
+                } else if c == "@" {
+                    scanner.advance()
+                    atRule(scanner.readIdentifier().lowercased(), &scanner)
+                } else if c == "{" {
+                    braceDepth += 1
+                    scanner.advance()
+                } else if c == "}" {
+                    if fontFaceDepth == braceDepth { fontFaceDepth = nil }
+                    fontSourceGroup = nil
+                    braceDepth = max(0, braceDepth - 1)
+                    scanner.advance()
+                } else if c == ";" {
+                    fontSourceGroup = nil
+                    scanner.advance()
+                } else if c == "(" {
+                    parenDepth += 1
+                    scanner.advance()
+                } else if c == ")" {
+                    if imageSet?.depth == parenDepth { imageSet = nil }
+                    parenDepth = max(0, parenDepth - 1)
+                    scanner.advance()
+                } else if imageSet != nil, scanner.lookingAtNumber() {
+                    describeLast(in: imageSet?.group, key: "descriptor", value: scanner.readDimension())
+                } else if scanner.isIdentifierStart(c) || c == "\\" {
+                    identifier(&scanner)
+                } else {
+                    scanner.advance()
+                }
+            }
+        }
+
+        mutating func atRule(_ name: String, _ scanner: inout CSSScanner) {
+            switch name {
+            case "import":
+                let line = scanner.line
+                scanner.skipWhitespaceAndComments()
+                var url: String?
+                if scanner.peek() == "\"" || scanner.peek() == "'" {
+                    url = scanner.readString()
+                } else if scanner.lookingAtURLFunction() {
+                    url = scanner.readURLFunction()
+                }
+                let condition = Self.importConditions(scanner.readUntilSemicolon())
+                if let url { add(url, construct: "@import", kind: .stylesheet, line: line, condition: condition) }
+            case "namespace":
+                // `@namespace svg url(http://www.w3.org/2000/svg);` names a namespace; nothing is fetched.
+                _ = scanner.readUntilSemicolon()
+            case "font-face":
+                fontFaceDepth = braceDepth + 1
+            default:
                 break
             }
         }
-        return String(out)
-    }
 
-    /// After a backslash: up to six hex digits and one optional whitespace, or any one character.
-    mutating func readEscape() -> Unicode.Scalar {
-        var hex = ""
-        while hex.count < 6, let c = peek(), c.properties.isASCIIHexDigit {
-            hex.unicodeScalars.append(c)
-            advance()
-        }
-        if hex.isEmpty {
-            guard let c = peek() else { return "\u{FFFD}" }
-            advance()
-            return c
-        }
-        if let c = peek(), c == " " || c == "\t" || c == "\n" { advance() }
-        let value = UInt32(hex, radix: 16) ?? 0xFFFD
-        if value == 0 || (0xD800...0xDFFF).contains(value) || value > 0x10FFFF { return "\u{FFFD}" }
-        return Unicode.Scalar(value) ?? "\u{FFFD}"
-    }
-
-    /// Reads a quoted string starting at the quote; escapes decoded, escaped newlines dropped.
-    mutating func readString() -> String {
-        guard let quote = peek() else { return "" }
-        advance()
-        var out = String.UnicodeScalarView()
-        while let c = peek() {
-            if c == quote { advance(); break }
-            if c == "\n" { break }  // bad string: ends here, as CSS Syntax says
-            if c == "\\" {
-                advance()
-                if peek() == "\n" { advance(); continue }
-                if peek() == nil { break }
-                out.append(readEscape())
-            } else {
-                out.append(c)
-                advance()
+        mutating func identifier(_ scanner: inout CSSScanner) {
+            let line = scanner.line
+            let start = scanner.pos
+            if scanner.lookingAtURLFunction() {
+                let raw = scanner.readURLFunction()
+                let group = currentGroup
+                add(raw, construct: imageSet != nil ? "image-set" : "url", kind: fontFaceDepth != nil ? .font : .image,
+                    line: line, group: group)
+                return
+            }
+            let ident = scanner.readIdentifier().lowercased()
+            if scanner.pos == start {
+                // A backslash before a newline starts nothing: step over it.
+                scanner.advance()
+                return
+            }
+            if scanner.peek() == "(" {
+                switch ident {
+                case "image-set", "-webkit-image-set":
+                    scanner.advance()
+                    parenDepth += 1
+                    imageSet = (parenDepth, newGroup())
+                case "type" where imageSet != nil:
+                    scanner.advance()
+                    describeLast(in: imageSet?.group, key: "type", value: scanner.readArguments())
+                case "format", "tech":
+                    scanner.advance()
+                    describeLast(in: fontSourceGroup, key: ident, value: scanner.readArguments())
+                case "local":
+                    // local("Font Name") names an installed font: nothing to fetch.
+                    scanner.advance()
+                    _ = scanner.readArguments()
+                default:
+                    break
+                }
+            } else if ident == "src", fontFaceDepth != nil, fontFaceDepth == braceDepth {
+                scanner.skipWhitespaceAndComments()
+                if scanner.peek() == ":" { fontSourceGroup = newGroup() }
             }
         }
-        return String(out)
-    }
 
-    /// True when the input at `pos` is `url(` in any case, possibly with escapes in the name.
-    func lookingAtURLFunction() -> Bool {
-        var copy = self
-        return copy.readIdentifier().lowercased() == "url" && copy.peek() == "("
-    }
-
-    /// Reads `url( … )` starting at the `u`; returns the URL.
-    mutating func readURLFunction() -> String {
-        _ = readIdentifier()
-        advance()  // (
-        skipWhitespaceAndComments()
-        if peek() == "\"" || peek() == "'" {
-            let s = readString()
-            // Skip to the closing parenthesis.
-            while let c = peek(), c != ")" { advance() }
-            advance()
-            return s
-        }
-        var out = String.UnicodeScalarView()
-        while let c = peek() {
-            if c == ")" { advance(); break }
-            if c == "\\" {
-                advance()
-                out.append(readEscape())
-            } else {
-                out.append(c)
-                advance()
+        /// Splits what follows an `@import` URL into `layer`, `supports` and `media`.
+        static func importConditions(_ text: String) -> [String: String] {
+            var rest = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            var conditions: [String: String] = [:]
+            func takeFunction(_ name: String) -> String? {
+                guard rest.lowercased().hasPrefix(name + "(") else { return nil }
+                var depth = 0
+                var end = rest.startIndex
+                for i in rest.indices {
+                    if rest[i] == "(" { depth += 1 }
+                    if rest[i] == ")" {
+                        depth -= 1
+                        if depth == 0 { end = rest.index(after: i); break }
+                    }
+                }
+                guard end > rest.startIndex else { return nil }
+                let inner = rest[rest.index(rest.startIndex, offsetBy: name.count + 1)..<rest.index(before: end)]
+                rest = rest[end...].drop { $0.isWhitespace }
+                return String(inner).trimmingCharacters(in: .whitespacesAndNewlines)
             }
+            if let layer = takeFunction("layer") {
+                conditions["layer"] = layer
+            } else if rest.lowercased() == "layer" || rest.lowercased().hasPrefix("layer ") {
+                conditions["layer"] = ""
+                rest = rest.dropFirst(5).drop { $0.isWhitespace }
+            }
+            if let supports = takeFunction("supports") { conditions["supports"] = supports }
+            if !rest.isEmpty { conditions["media"] = String(rest) }
+            return conditions
         }
-        return String(out).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    mutating func readUntilSemicolon() -> String {
-        var out = String.UnicodeScalarView()
-        while let c = peek() {
-            if c == ";" { advance(); break }
-            if c == "{" || c == "}" { break }
-            out.append(c)
-            advance()
-        }
-        return String(out)
     }
 }

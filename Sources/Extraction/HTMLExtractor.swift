@@ -2,134 +2,34 @@ internal import CLibXML2
 public import CrawlModel
 public import Foundation
 
-/// Finds every reference in an HTML document with libxml2's HTML parser.
+/// Finds every reference in an HTML document with libxml2's HTML parser, run in SAX mode
+/// (no tree is built; see `LibXML.withSAXParse`).
 ///
-/// The walk is driven by one table, ``HTMLExtractor/rules``, of (element, attribute, kind,
+/// The walk is driven by one table, ``HTMLExtractor/elements``, of (element, attribute, kind,
 /// role); the few elements whose meaning depends on another attribute (`link rel`, `meta`,
-/// `input type`, `source`) are decided in ``classify(element:attributes:)``.
+/// `input type`, `source`) are decided in `rules(for:attributes:inSVG:inPicture:)`.
+///
+/// Some elements change how their content is read:
+/// - `<template>`: content is inert until a script clones it, so every reference inside is
+///   recorded with role `.lazy` and the condition `inert: template`, and never fetched.
+/// - `<noscript>`: content is what a browser fetches with scripting disabled. It is recorded
+///   with its usual role (so a broken fallback image is still found) and the condition
+///   `scripting: disabled`, so reports can tell it apart.
+/// - `<picture>`, `<video>`, `<audio>`: their alternatives share one `candidateGroup`.
+/// - `<iframe srcdoc>`: the inline document is extracted too (two levels deep at most).
+///
+/// Encoding: a byte-order mark wins, then the HTTP charset, then libxml2's own `<meta>`
+/// detection; labels are read as the WHATWG Encoding standard says (`iso-8859-1` is
+/// windows-1252, `Shift_JIS` is CP932), re-parsing when libxml2 picked a non-browser decoder.
+/// In a legacy-encoded page the query of a URL is percent-encoded in the page's encoding, as
+/// the URL standard says; the path is always UTF-8.
+///
+/// Lines are libxml2's: the line where an element's start tag ends.
 ///
 /// ```swift
 /// let refs = HTMLExtractor.extract(Array(html.utf8), url: URL(string: "http://h/")!)
 /// ```
 public enum HTMLExtractor {
-    /// How an attribute's value holds URLs.
-    enum Syntax: Sendable { case url, srcset, css, refresh }
-
-    struct Rule: Sendable {
-        var attribute: String
-        var kind: AssetKind
-        var role: ReferenceRole
-        var syntax: Syntax = .url
-    }
-
-    /// The table: element → attribute rules that do not depend on other attributes.
-    static let rules: [String: [Rule]] = [
-        "script": [Rule(attribute: "src", kind: .script, role: .requisite)],
-        "img": [
-            Rule(attribute: "src", kind: .image, role: .requisite),
-            Rule(attribute: "srcset", kind: .image, role: .requisite, syntax: .srcset),
-        ],
-        "video": [
-            Rule(attribute: "src", kind: .media, role: .requisite),
-            Rule(attribute: "poster", kind: .image, role: .requisite),
-        ],
-        "audio": [Rule(attribute: "src", kind: .media, role: .requisite)],
-        "track": [Rule(attribute: "src", kind: .track, role: .requisite)],
-        "object": [Rule(attribute: "data", kind: .object, role: .requisite)],
-        "embed": [Rule(attribute: "src", kind: .object, role: .requisite)],
-        "iframe": [Rule(attribute: "src", kind: .frame, role: .requisite)],
-        "frame": [Rule(attribute: "src", kind: .frame, role: .requisite)],
-        "image": [
-            Rule(attribute: "href", kind: .image, role: .requisite),
-            Rule(attribute: "xlink:href", kind: .image, role: .requisite),
-        ],
-        "use": [
-            Rule(attribute: "href", kind: .image, role: .requisite),
-            Rule(attribute: "xlink:href", kind: .image, role: .requisite),
-        ],
-        "body": [Rule(attribute: "background", kind: .image, role: .requisite)],
-        "table": [Rule(attribute: "background", kind: .image, role: .requisite)],
-        "td": [Rule(attribute: "background", kind: .image, role: .requisite)],
-        "th": [Rule(attribute: "background", kind: .image, role: .requisite)],
-        "a": [Rule(attribute: "href", kind: .page, role: .navigation)],
-        "area": [Rule(attribute: "href", kind: .page, role: .navigation)],
-    ]
-
-    /// Lazy-loading attributes that scripts turn into real ones: a kind of their own.
-    static let lazyRules: [Rule] = [
-        Rule(attribute: "data-src", kind: .image, role: .lazy),
-        Rule(attribute: "data-srcset", kind: .image, role: .lazy, syntax: .srcset),
-    ]
-
-    /// Rules for `link`, decided by its `rel` token list (and `as` for preload).
-    static func linkRules(_ attributes: [String: String]) -> [Rule] {
-        let rel = Set((attributes["rel"] ?? "").lowercased().split(whereSeparator: \.isWhitespace).map(String.init))
-        var rules: [Rule] = []
-        if rel.contains("stylesheet") {
-            rules.append(Rule(attribute: "href", kind: .stylesheet, role: .requisite))
-        } else if !rel.isDisjoint(with: ["icon", "apple-touch-icon", "apple-touch-icon-precomposed", "mask-icon"]) {
-            rules.append(Rule(attribute: "href", kind: .icon, role: .requisite))
-        } else if rel.contains("manifest") {
-            rules.append(Rule(attribute: "href", kind: .manifest, role: .requisite))
-        } else if rel.contains("preload") {
-            let kind = preloadKind(attributes["as"])
-            rules.append(Rule(attribute: "href", kind: kind, role: .requisite))
-            rules.append(Rule(attribute: "imagesrcset", kind: kind, role: .requisite, syntax: .srcset))
-        } else if rel.contains("modulepreload") {
-            rules.append(Rule(attribute: "href", kind: .script, role: .requisite))
-        } else if rel.contains("prefetch") {
-            rules.append(Rule(attribute: "href", kind: .prefetch, role: .requisite))
-        } else if !rel.isDisjoint(with: ["preconnect", "dns-prefetch"]) {
-            rules.append(Rule(attribute: "href", kind: .other, role: .hint))
-        } else if !rel.isEmpty {
-            rules.append(Rule(attribute: "href", kind: .other, role: .metadata))
-        }
-        return rules
-    }
-
-    static func preloadKind(_ as: String?) -> AssetKind {
-        switch `as`?.lowercased() {
-        case "style": return .stylesheet
-        case "script": return .script
-        case "font": return .font
-        case "image": return .image
-        case "audio", "video": return .media
-        case "track": return .track
-        case "document": return .page
-        default: return .preload
-        }
-    }
-
-    /// The rules that apply to one element, table first, then attribute-dependent ones.
-    static func classify(element: String, attributes: [String: String]) -> [Rule] {
-        var result = rules[element] ?? []
-        switch element {
-        case "link":
-            result += linkRules(attributes)
-        case "source":
-            // In <picture> a source offers image candidates; in <video>/<audio> it is media.
-            result.append(Rule(attribute: "srcset", kind: .image, role: .requisite, syntax: .srcset))
-            result.append(Rule(attribute: "src", kind: .media, role: .requisite))
-        case "input" where attributes["type"]?.lowercased() == "image":
-            result.append(Rule(attribute: "src", kind: .image, role: .requisite))
-        case "meta":
-            let equiv = attributes["http-equiv"]?.lowercased()
-            let name = (attributes["property"] ?? attributes["name"])?.lowercased()
-            if equiv == "refresh" {
-                result.append(Rule(attribute: "content", kind: .page, role: .navigation, syntax: .refresh))
-            } else if let name, ["og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"].contains(name) {
-                result.append(Rule(attribute: "content", kind: .image, role: .metadata))
-            }
-        default:
-            break
-        }
-        if attributes["style"] != nil {
-            result.append(Rule(attribute: "style", kind: .image, role: .requisite, syntax: .css))
-        }
-        for rule in lazyRules where attributes[rule.attribute] != nil { result.append(rule) }
-        return result
-    }
-
     /// Extracts every reference from an HTML document.
     ///
     /// - Parameters:
@@ -139,146 +39,248 @@ public enum HTMLExtractor {
     ///     detects a BOM or `<meta charset>`.
     /// - Returns: references in document order.
     public static func extract(_ html: [UInt8], url: URL, charset: String? = nil) -> [Reference] {
-        LibXML.initialize()
-        guard !html.isEmpty else { return [] }
-        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
-            | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_COMPACT.rawValue) | Int32(XML_PARSE_BIG_LINES.rawValue)
-        let collected: [RawReference] = html.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { base in
-                guard let doc = htmlReadMemory(base, Int32(buffer.count), url.absoluteString, charset, options) else {
-                    return []
-                }
-                defer { xmlFreeDoc(doc) }
-                return walk(doc)
-            }
-        }
+        extract(html, url: url, charset: charset, srcdocDepth: 0)
+    }
+
+    /// How deep `<iframe srcdoc>` documents are followed (each level can nest the next in an attribute).
+    static let maxSrcdocDepth = 2
+
+    static func extract(_ html: [UInt8], url: URL, charset: String?, srcdocDepth: Int) -> [Reference] {
+        guard let walk = parse(html, url: url, charset: charset) else { return [] }
         // <base href>: the first one with an href, resolved against the document URL.
         var baseURL = url
-        if let base = collected.first(where: { $0.isBase }),
-           case .url(let resolved) = WebURL.resolve(base.raw, against: url) {
+        if let base = walk.baseHref, case .url(let resolved) = WebURL.resolve(base, against: url) {
             baseURL = resolved
         }
+        var context = ResolutionContext(documentURL: url, base: baseURL, groups: walk.groupCount, srcdocDepth: srcdocDepth,
+                                        queryEncoding: QueryEncoding.legacy(walk.encoding))
         var refs: [Reference] = []
-        refs.reserveCapacity(collected.count)
-        for raw in collected where !raw.isBase {
-            refs += raw.references(base: baseURL)
+        // Srcset and CSS values yield several references each: reserve for that, since growing
+        // an array of references copies every one of them.
+        refs.reserveCapacity(walk.references.count * 2 + 16)
+        for raw in walk.references {
+            raw.appendReferences(to: &refs, context: &context)
         }
         return refs
     }
 
-    /// A value found during the walk, before resolution (the base URL may come later).
-    struct RawReference {
-        var element: String
-        var rule: Rule
-        var raw: String
-        var line: Int
-        var condition: [String: String]?
-        var group: Int?
-        var isBase = false
+    /// What the walk found, before resolution (the base URL may come after the references).
+    struct Walk {
+        var references: [RawReference] = []
+        var baseHref: String?
+        var groupCount = 0
+        /// The iconv name of the encoding the document was decoded with, when known.
+        var encoding: String?
+    }
 
-        func references(base: URL) -> [Reference] {
-            switch rule.syntax {
-            case .url:
-                return [ReferenceFactory.make(raw: raw, base: base, element: element, attribute: rule.attribute, line: line,
-                                              kind: rule.kind, role: rule.role, condition: condition, candidateGroup: group)]
-            case .srcset:
-                return Srcset.parse(raw).map { candidate in
-                    var cond = condition ?? [:]
-                    if let d = candidate.descriptor { cond["descriptor"] = d }
-                    return ReferenceFactory.make(raw: candidate.url, base: base, element: element, attribute: rule.attribute,
-                                                 line: line, kind: rule.kind, role: rule.role,
-                                                 condition: cond.isEmpty ? nil : cond, candidateGroup: group)
+    /// Parses with the right decoder and walks the tree.
+    static func parse(_ html: [UInt8], url: URL, charset: String?) -> Walk? {
+        LibXML.initialize()
+        return html.withUnsafeBufferPointer { buffer -> Walk? in
+            var bytes = buffer
+            var encoding: String?
+            if let bom = Charset.byteOrderMark(buffer) {
+                encoding = bom.name
+                bytes = UnsafeBufferPointer(rebasing: buffer[bom.length...])
+            } else if let charset {
+                encoding = Charset.libxmlName(forLabel: charset)
+            }
+            enum Outcome { case walked(Walk), reparse(String) }
+            let first = LibXML.withSAXParse(bytes, encoding: encoding, handler: Walker()) { walker, declared -> Outcome in
+                if encoding == nil, let declared, var wanted = Charset.libxmlName(forLabel: declared) {
+                    // A <meta> cannot switch an ASCII-compatible byte stream to UTF-16 (HTML §13.2.3.2).
+                    if wanted.hasPrefix("UTF-16") { wanted = "UTF-8" }
+                    if wanted.lowercased() != declared.lowercased() { return .reparse(wanted) }
                 }
-            case .css:
-                return CSSExtractor.extract(raw, base: base, origin: element == "style" ? .styleElement : .styleAttribute(element: element),
-                                            firstLine: line)
-            case .refresh:
-                guard let target = MetaRefresh.url(in: raw) else { return [] }
-                return [ReferenceFactory.make(raw: target, base: base, element: element, attribute: rule.attribute, line: line,
-                                              kind: rule.kind, role: rule.role, condition: condition)]
+                var walk = walker.result
+                walk.encoding = encoding ?? declared.flatMap(Charset.libxmlName(forLabel:))
+                return .walked(walk)
+            }
+            switch first {
+            case .walked(let walk)?:
+                return walk
+            case .reparse(let wanted)?:
+                return LibXML.withSAXParse(bytes, encoding: wanted, handler: Walker()) { walker, _ in
+                    var walk = walker.result
+                    walk.encoding = wanted
+                    return walk
+                }
+            case nil where encoding != nil:
+                return LibXML.withSAXParse(bytes, encoding: nil, handler: Walker()) { walker, _ in walker.result }
+            case nil:
+                return nil
             }
         }
     }
 
-    /// Attributes whose values become a reference's condition.
-    static let conditionAttributes = ["media", "type", "sizes", "as", "crossorigin", "rel"]
+    /// The walk's state, fed by libxml2's SAX callbacks (no tree is built): what was found,
+    /// the open contexts (template, noscript, svg, picture, media) and the `<style>` being read.
+    final class Walker {
+        var result = Walk()
+        private var depth = 0
+        private var open: [(depth: Int, context: Context, group: Int)] = []
+        private var templateDepth = 0
+        private var noscriptDepth = 0
+        private var svgDepth = 0
+        /// The `<style>` element being read: its depth, and its reference without the text yet.
+        private var style: (depth: Int, reference: RawReference, text: [UInt8])?
 
-    static func walk(_ doc: htmlDocPtr) -> [RawReference] {
-        var out: [RawReference] = []
-        var nextGroup = 0
-        // Walk every node, including later roots (content after </html>), without recursion.
-        var stack: [xmlNodePtr] = []
-        var node = doc.pointee.children
-        while let current = node {
-            stack.append(current)
-            node = current.pointee.next
+        init() {
+            result.references.reserveCapacity(256)
         }
-        stack.reverse()
-        while let current = stack.popLast() {
-            var child = current.pointee.children
-            var children: [xmlNodePtr] = []
-            while let c = child {
-                children.append(c)
-                child = c.pointee.next
-            }
-            stack.append(contentsOf: children.reversed())
 
-            guard current.pointee.type == XML_ELEMENT_NODE, let namePtr = current.pointee.name else { continue }
-            let element = String(cString: namePtr).lowercased()
-            let attributes = LibXML.attributes(of: current, in: doc)
-            let line = Int(xmlGetLineNo(current))
+        func newGroup() -> Int {
+            result.groupCount += 1
+            return result.groupCount
+        }
 
-            if element == "base", let href = attributes["href"] {
-                out.append(RawReference(element: "base", rule: Rule(attribute: "href", kind: .other, role: .metadata),
-                                        raw: href, line: line, isBase: true))
+        func endElement() {
+            if let current = style, current.depth == depth {
+                var reference = current.reference
+                reference.raw = String(decoding: current.text, as: UTF8.self)
+                result.references.append(reference)
+                style = nil
             }
-            if element == "style" {
-                let text = LibXML.textContent(of: current)
-                let cond = attributes["media"].map { ["media": $0] }
-                out.append(RawReference(element: "style", rule: Rule(attribute: "text", kind: .image, role: .requisite, syntax: .css),
-                                        raw: text, line: line, condition: cond))
+            if let last = open.last, last.depth == depth {
+                open.removeLast()
+                switch last.context {
+                case .template: templateDepth -= 1
+                case .noscript: noscriptDepth -= 1
+                case .svg: svgDepth -= 1
+                case .picture, .media: break
+                }
             }
-            let applicable = classify(element: element, attributes: attributes)
-            if applicable.isEmpty { continue }
-            var condition: [String: String] = [:]
-            for name in conditionAttributes { if let v = attributes[name] { condition[name] = v } }
-            // Alternatives a browser picks one of share a group: an img's src and srcset,
-            // a source's srcset, a preload's href and imagesrcset.
-            let group: Int?
-            if element == "img" || element == "source" || (element == "link" && attributes["imagesrcset"] != nil) {
-                nextGroup += 1
-                group = nextGroup
-            } else {
-                group = nil
+            depth = max(0, depth - 1)
+        }
+
+        func text(_ bytes: UnsafeBufferPointer<UInt8>) {
+            style?.text.append(contentsOf: bytes)
+        }
+
+        private func enter(_ context: Context) {
+            var group = 0
+            switch context {
+            case .template: templateDepth += 1
+            case .noscript: noscriptDepth += 1
+            case .svg: svgDepth += 1
+            case .picture, .media: group = newGroup()
             }
-            for rule in applicable {
+            open.append((depth, context, group))
+        }
+
+        /// The innermost open `picture`/`video`/`audio`.
+        private func innermostAlternatives() -> (context: Context, group: Int)? {
+            for entry in open.reversed() {
+                switch entry.context {
+                case .picture, .media: return (entry.context, entry.group)
+                default: continue
+                }
+            }
+            return nil
+        }
+
+        func startElement(_ namePtr: UnsafePointer<UInt8>, _ attributeList: SAXAttributes, line: Int) {
+            depth += 1
+            // Most elements (div, p, span, li…) are not in the table: tell so from the name's
+            // length and first byte, and look no further unless they carry style or data-src.
+            let length = Int(xmlStrlen(namePtr))
+            let mayBeInTable = length < HTMLExtractor.tableShapes.count && HTMLExtractor.tableShapes[length][Int(namePtr[0])]
+            if !mayBeInTable, !attributeList.hasAnyElementAttribute { return }
+            let name = String(cString: namePtr)
+            let spec = mayBeInTable ? HTMLExtractor.elements[name] : nil
+            if spec == nil {
+                guard attributeList.hasAnyElementAttribute else { return }
+            }
+            if let context = spec?.context { enter(context) }
+            let attributes = attributeList.attributes()
+            let alternatives = innermostAlternatives()
+
+            // What the element's surroundings add to every reference it makes.
+            var extra: [String: String] = [:]
+            if noscriptDepth > 0 { extra["scripting"] = "disabled" }
+            if templateDepth > 0 { extra["inert"] = "template" }
+            let roleOverride: ReferenceRole? = templateDepth > 0 ? .lazy : nil
+
+            var rules: [Rule] = []
+            if let spec {
+                switch spec.special {
+                case .base?:
+                    if templateDepth == 0, let href = attributes["href"] {
+                        if result.baseHref == nil { result.baseHref = href }
+                        result.references.append(RawReference(
+                            element: name, rule: Rule(attribute: "href", kind: .other, role: .metadata), raw: href,
+                            line: line, extra: nil, roleOverride: nil, isBase: true))
+                    }
+                case .style?:
+                    // The text comes in SAX callbacks; the reference is added at </style>.
+                    var condition = extra
+                    if let media = attributes["media"] { condition["media"] = media }
+                    style = (depth, RawReference(
+                        element: name, rule: Rule(attribute: "text", kind: .image, role: .requisite, syntax: .css),
+                        raw: "", line: line, extra: condition.isEmpty ? nil : condition, roleOverride: roleOverride), [])
+                default:
+                    break
+                }
+                rules = HTMLExtractor.rules(for: spec, attributes: attributes, inSVG: svgDepth > 0,
+                                            inPicture: alternatives?.context == .picture)
+            }
+            if attributes["style"] != nil { rules.append(HTMLExtractor.styleRule) }
+            var lazyRules: [Rule] = []
+            for rule in HTMLExtractor.lazyRules where attributes[rule.attribute] != nil {
+                var lazy = rule
+                lazy.kind = HTMLExtractor.lazyKind(element: name, inMedia: alternatives?.context == .media)
+                lazyRules.append(lazy)
+            }
+            guard !rules.isEmpty || !lazyRules.isEmpty else { return }
+
+            var condition = extra
+            attributes.conditions(into: &condition)
+            let finalCondition = condition.isEmpty ? nil : condition
+
+            // Alternatives a browser picks one of share a group: an img's src and srcset (or
+            // all of a picture's), a video's src and sources, a preload's href and imagesrcset.
+            var group: Int?
+            let inherits = name == "img" || name == "source" || name == "video" || name == "audio"
+            for rule in rules {
                 guard let value = attributes[rule.attribute] else { continue }
-                out.append(RawReference(element: element, rule: rule, raw: value, line: line,
-                                        condition: condition.isEmpty ? nil : condition,
-                                        group: rule.kind == .image || rule.syntax == .srcset ? group : nil))
+                var ruleGroup: Int?
+                if rule.grouped {
+                    if group == nil { group = (inherits ? alternatives?.group : nil) ?? newGroup() }
+                    ruleGroup = group
+                }
+                result.references.append(RawReference(
+                    element: name, rule: rule, raw: value, line: line, condition: finalCondition, group: ruleGroup,
+                    extra: rule.syntax == .css || rule.syntax == .srcdoc ? (extra.isEmpty ? nil : extra) : nil,
+                    roleOverride: roleOverride))
+            }
+            // data-src and data-srcset, or the candidates of one data-srcset, are alternatives too.
+            let lazyGroup = lazyRules.count > 1 || lazyRules.contains { $0.syntax == .srcset } ? newGroup() : nil
+            for rule in lazyRules {
+                guard let value = attributes[rule.attribute] else { continue }
+                result.references.append(RawReference(
+                    element: name, rule: rule, raw: value, line: line, condition: finalCondition, group: lazyGroup,
+                    extra: nil, roleOverride: nil))
             }
         }
-        return out
     }
-}
 
-/// Parses the `content` of `<meta http-equiv="refresh">`: `5; url=/next` or `0;URL='x'`.
-enum MetaRefresh {
-    static func url(in content: String) -> String? {
-        var s = Substring(content).drop { $0.isWhitespace }
-        s = s.drop { $0.isNumber || $0 == "." }
-        s = s.drop { $0.isWhitespace }
-        guard s.first == ";" || s.first == "," else { return nil }
-        s = s.dropFirst().drop { $0.isWhitespace }
-        if s.lowercased().hasPrefix("url") {
-            let afterURL = s.dropFirst(3).drop { $0.isWhitespace }
-            if afterURL.first == "=" { s = afterURL.dropFirst().drop { $0.isWhitespace } }
+    /// `tableShapes[length][firstByte]` is true when some element of the table has that name
+    /// length and first byte: a cheap test that rules out most elements before any String is made.
+    static let tableShapes: [[Bool]] = {
+        let longest = elements.keys.map(\.utf8.count).max() ?? 0
+        var shapes = Array(repeating: Array(repeating: false, count: 256), count: longest + 1)
+        for name in elements.keys { shapes[name.utf8.count][Int(name.utf8.first!)] = true }
+        return shapes
+    }()
+
+    /// The kind a lazy-loading attribute names, from the element that carries it.
+    static func lazyKind(element: String, inMedia: Bool) -> AssetKind {
+        switch element {
+        case "iframe", "frame": return .frame
+        case "video", "audio": return .media
+        case "source": return inMedia ? .media : .image
+        case "script": return .script
+        default: return .image
         }
-        if let q = s.first, q == "\"" || q == "'" {
-            s = s.dropFirst()
-            if let end = s.firstIndex(of: q) { s = s[..<end] }
-        }
-        let url = s.trimmingCharacters(in: .whitespaces)
-        return url.isEmpty ? nil : url
     }
 }

@@ -83,4 +83,37 @@ struct FixtureCrawlTests {
         #expect(broken.line != nil)
         #expect(broken.reason.contains("404"))
     }
+
+    /// The manifest's record of references that are found but never fetched.
+    struct NotFetched: Decodable {
+        var recordedNotFetched: [String: [String: [String]]]
+        var unfetchable: [String: [String]]
+
+        static func load() throws -> NotFetched {
+            try JSONDecoder().decode(NotFetched.self, from: Data(contentsOf: Repo.manifest))
+        }
+    }
+
+    @Test("lazy, metadata and hint references are recorded with their role and never requested; unfetchable values are recorded")
+    func recordedButNotFetched() async throws {
+        let expected = try NotFetched.load()
+        let (result, base) = try await crawlFixture(revalidate: false)
+        func absolute(_ s: String) -> String { s.hasPrefix("/") ? base.absoluteString + s.dropFirst() : s }
+        #expect(!expected.recordedNotFetched.isEmpty)
+        for (page, byRole) in expected.recordedNotFetched {
+            let found = try #require(result.pages.first { path($0.url, base: base) == page }, "page \(page) was not crawled")
+            for (role, urls) in byRole {
+                for url in urls.map(absolute) {
+                    let refs = found.references.filter { $0.url == url }
+                    #expect(!refs.isEmpty, "\(url) is not recorded in \(page)")
+                    #expect(refs.allSatisfy { $0.role.rawValue == role && !$0.isFetchableRequisite }, "\(url) in \(page)")
+                    #expect(result.resources[url] == nil, "\(url) was requested")
+                }
+            }
+            for raw in expected.unfetchable[page] ?? [] {
+                let ref = found.references.first { $0.raw == raw }
+                #expect(ref != nil && ref?.url == nil && ref?.notFetchable != nil, "\(raw) in \(page)")
+            }
+        }
+    }
 }

@@ -1,0 +1,2 @@
+// Prefetched for a later navigation.
+window.later = 1;

@@ -1,0 +1,2 @@
+// An ES module, preloaded with modulepreload and loaded with type=module.
+export const ready = true;

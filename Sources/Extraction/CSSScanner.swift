@@ -1,0 +1,185 @@
+internal import Foundation
+
+/// A small CSS tokenizer over unicode scalars, enough to find URLs.
+struct CSSScanner {
+    let chars: [Unicode.Scalar]
+    var pos = 0
+    var line = 1
+
+    init(_ chars: [Unicode.Scalar]) { self.chars = chars }
+
+    func peek(_ offset: Int = 0) -> Unicode.Scalar? {
+        pos + offset < chars.count ? chars[pos + offset] : nil
+    }
+
+    mutating func advance() {
+        guard pos < chars.count else { return }
+        if chars[pos] == "\n" { line += 1 }
+        pos += 1
+    }
+
+    mutating func skipComment() {
+        advance(); advance()
+        while let c = peek() {
+            if c == "*" && peek(1) == "/" { advance(); advance(); return }
+            advance()
+        }
+    }
+
+    mutating func skipWhitespaceAndComments() {
+        while let c = peek() {
+            if c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\u{0C}" { advance() }
+            else if c == "/" && peek(1) == "*" { skipComment() }
+            else { return }
+        }
+    }
+
+    func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
+        c == "-" || c == "_" || (c.value >= 0x41 && c.value <= 0x5A) || (c.value >= 0x61 && c.value <= 0x7A) || c.value >= 0x80
+    }
+
+    func isIdentifierChar(_ c: Unicode.Scalar) -> Bool {
+        isIdentifierStart(c) || (c.value >= 0x30 && c.value <= 0x39)
+    }
+
+    /// Reads a name, decoding escapes (`\75 rl` is `url`).
+    mutating func readIdentifier() -> String {
+        var out = String.UnicodeScalarView()
+        while let c = peek() {
+            if c == "\\", let next = peek(1), next != "\n" {
+                advance()
+                out.append(readEscape())
+            } else if isIdentifierChar(c) {
+                out.append(c)
+                advance()
+            } else {
+                break
+            }
+        }
+        return String(out)
+    }
+
+    /// After a backslash: up to six hex digits and one optional whitespace, or any one character.
+    mutating func readEscape() -> Unicode.Scalar {
+        var hex = ""
+        while hex.count < 6, let c = peek(), c.properties.isASCIIHexDigit {
+            hex.unicodeScalars.append(c)
+            advance()
+        }
+        if hex.isEmpty {
+            guard let c = peek() else { return "\u{FFFD}" }
+            advance()
+            return c
+        }
+        if let c = peek(), c == " " || c == "\t" || c == "\n" { advance() }
+        let value = UInt32(hex, radix: 16) ?? 0xFFFD
+        if value == 0 || (0xD800...0xDFFF).contains(value) || value > 0x10FFFF { return "\u{FFFD}" }
+        return Unicode.Scalar(value) ?? "\u{FFFD}"
+    }
+
+    /// Reads a quoted string starting at the quote; escapes decoded, escaped newlines dropped.
+    mutating func readString() -> String {
+        guard let quote = peek() else { return "" }
+        advance()
+        var out = String.UnicodeScalarView()
+        while let c = peek() {
+            if c == quote { advance(); break }
+            if c == "\n" { break }  // bad string: ends here, as CSS Syntax says
+            if c == "\\" {
+                advance()
+                if peek() == "\n" { advance(); continue }
+                if peek() == nil { break }
+                out.append(readEscape())
+            } else {
+                out.append(c)
+                advance()
+            }
+        }
+        return String(out)
+    }
+
+    /// True when the input at `pos` is `url(` in any case, possibly with escapes in the name.
+    func lookingAtURLFunction() -> Bool {
+        var copy = self
+        return copy.readIdentifier().lowercased() == "url" && copy.peek() == "("
+    }
+
+    /// Reads `url( … )` starting at the `u`; returns the URL.
+    mutating func readURLFunction() -> String {
+        _ = readIdentifier()
+        advance()  // (
+        // Only whitespace: inside an unquoted url( ) a `/*` is part of the URL (CSS Syntax §4.3.6).
+        while let c = peek(), c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\u{0C}" { advance() }
+        if peek() == "\"" || peek() == "'" {
+            let s = readString()
+            // Skip to the closing parenthesis.
+            while let c = peek(), c != ")" { advance() }
+            advance()
+            return s
+        }
+        var out = String.UnicodeScalarView()
+        while let c = peek() {
+            if c == ")" { advance(); break }
+            if c == "\\" {
+                advance()
+                out.append(readEscape())
+            } else {
+                out.append(c)
+                advance()
+            }
+        }
+        return String(out).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    mutating func readUntilSemicolon() -> String {
+        var out = String.UnicodeScalarView()
+        while let c = peek() {
+            if c == ";" { advance(); break }
+            if c == "{" || c == "}" { break }
+            out.append(c)
+            advance()
+        }
+        return String(out)
+    }
+}
+
+extension CSSScanner {
+    static func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
+
+    /// True at the start of a number: a digit, or `.`/`+` followed by a digit.
+    func lookingAtNumber() -> Bool {
+        guard let c = peek() else { return false }
+        if Self.isDigit(c) { return true }
+        if c == "." || c == "+", let n = peek(1), Self.isDigit(n) { return true }
+        return false
+    }
+
+    /// Reads a number and its unit (`2x`, `1.5dppx`, `300dpi`) as written.
+    mutating func readDimension() -> String {
+        var out = String.UnicodeScalarView()
+        while let c = peek(), Self.isDigit(c) || c == "." || c == "+" || c == "e" && !out.isEmpty && peek(1).map(Self.isDigit) == true {
+            out.append(c)
+            advance()
+        }
+        out.append(contentsOf: readIdentifier().unicodeScalars)
+        return String(out)
+    }
+
+    /// After a function's `(`: its arguments up to the matching `)`, strings unquoted, comments dropped.
+    mutating func readArguments() -> String {
+        var out = String.UnicodeScalarView()
+        var depth = 0
+        while let c = peek() {
+            if c == "/" && peek(1) == "*" { skipComment(); continue }
+            if c == "\"" || c == "'" { out.append(contentsOf: readString().unicodeScalars); continue }
+            if c == "(" { depth += 1 }
+            if c == ")" {
+                if depth == 0 { advance(); break }
+                depth -= 1
+            }
+            out.append(c)
+            advance()
+        }
+        return String(out).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
