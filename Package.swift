@@ -86,5 +86,13 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: [
             "AssetCrawlCLI", "Crawler", "Fetching", "FixtureServer", "CrawlModel", "Reports", "Audit",
         ], swiftSettings: swiftSettings),
+        .testTarget(name: "CrawlerTests", dependencies: [
+            "Crawler", "Fetching", "FixtureServer", "CrawlModel", "Audit", "Reports",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ], swiftSettings: swiftSettings),
+        .testTarget(name: "FetchingTests", dependencies: [
+            "Fetching", "FixtureServer", "CrawlModel",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ], swiftSettings: swiftSettings),
     ]
 )

@@ -103,6 +103,8 @@ public struct CrawlResult: Codable, Sendable {
     public var resources: [String: FetchedResource]
     /// True when the crawl stopped early (limit, interrupt); `stopReason` says why.
     public var stopReason: String?
+    /// URLs the crawl chose not to fetch (robots.txt, --exclude, --max-depth, --max-pages), with the reason.
+    public var skipped: [String: String]?
 
     public init(startURLs: [String], pages: [PageResult] = [], subresourceReferences: [String: [Reference]] = [:],
                 resources: [String: FetchedResource] = [:], stopReason: String? = nil) {

@@ -42,6 +42,8 @@ public struct Exchange: Codable, Sendable {
     public var truncated: Bool
     public var error: FetchError?
     public var timings: Timings
+    /// How many times the request was retried (429/503) before this answer; nil when never.
+    public var retries: Int?
 
     public init(
         url: String, method: String = "GET", requestHeaders: [HeaderField] = [], status: Int? = nil,

@@ -16,6 +16,20 @@ public struct JSONReport: Encodable, Sendable {
     public var stopReason: String?
     public var pages: [Page]
     public var resources: [Resource]
+    /// A visitor who walks every page once, each URL paid once.
+    public var site: Site
+    /// URLs the crawl chose not to fetch, with the reason (robots.txt, --exclude, …).
+    public var skipped: [String: String]
+
+    /// Site-wide bandwidth: every URL any page needs, paid once.
+    public struct Site: Encodable, Sendable {
+        var pages: Int
+        var urls: Int
+        var firstVisitBytes: Int
+        var repeatVisitBytes: Int
+        var expiredVisitBytes: Int
+        var bytesByKind: [String: Int]
+    }
 
     public struct Page: Encodable, Sendable {
         var url: String
@@ -23,6 +37,9 @@ public struct JSONReport: Encodable, Sendable {
         var depth: Int
         var requisites: [String]
         var firstVisitBytes: Int
+        var repeatVisitBytes: Int
+        var expiredVisitBytes: Int
+        var bytesByKind: [String: Int]
         var broken: [BrokenReference]
         var references: [Reference]
 
@@ -33,10 +50,13 @@ public struct JSONReport: Encodable, Sendable {
             try c.encode(depth, forKey: .depth)
             try c.encode(requisites, forKey: .requisites)
             try c.encode(firstVisitBytes, forKey: .firstVisitBytes)
+            try c.encode(repeatVisitBytes, forKey: .repeatVisitBytes)
+            try c.encode(expiredVisitBytes, forKey: .expiredVisitBytes)
+            try c.encode(bytesByKind, forKey: .bytesByKind)
             try c.encode(broken, forKey: .broken)
             try c.encode(references, forKey: .references)
         }
-        enum CodingKeys: String, CodingKey { case url, status, depth, requisites, firstVisitBytes, broken, references }
+        enum CodingKeys: String, CodingKey { case url, status, depth, requisites, firstVisitBytes, repeatVisitBytes, expiredVisitBytes, bytesByKind, broken, references }
     }
 
     public struct Resource: Encodable, Sendable {
@@ -53,6 +73,8 @@ public struct JSONReport: Encodable, Sendable {
         var etag: String?
         var lastModified: String?
         var cacheControl: String?
+        var freshness: Freshness
+        var retries: Int
         var redirects: [Hop]
         var revalidation: Revalidation
         var error: String?
@@ -98,6 +120,8 @@ public struct JSONReport: Encodable, Sendable {
             try c.encode(etag, forKey: .etag)
             try c.encode(lastModified, forKey: .lastModified)
             try c.encode(cacheControl, forKey: .cacheControl)
+            try c.encode(freshness, forKey: .freshness)
+            try c.encode(retries, forKey: .retries)
             try c.encode(redirects, forKey: .redirects)
             try c.encode(revalidation, forKey: .revalidation)
             try c.encode(error, forKey: .error)
@@ -105,7 +129,7 @@ public struct JSONReport: Encodable, Sendable {
         }
         enum CodingKeys: String, CodingKey {
             case url, finalURL, kind, status, httpVersion, contentType, contentEncoding, headerBytes, bodyBytes, decodedBytes
-            case etag, lastModified, cacheControl, redirects, revalidation, error, errorCode
+            case etag, lastModified, cacheControl, freshness, retries, redirects, revalidation, error, errorCode
         }
     }
 
@@ -114,10 +138,18 @@ public struct JSONReport: Encodable, Sendable {
         startURLs = result.startURLs
         stopReason = result.stopReason
         let pagesByURL = Dictionary(result.pages.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
+        let bandwidth = Bandwidth.pages(result)
         pages = audits.map { audit in
-            Page(url: audit.url, status: audit.status, depth: pagesByURL[audit.url]?.depth ?? 0, requisites: audit.requisites,
-                 firstVisitBytes: audit.firstVisitBytes, broken: audit.broken, references: pagesByURL[audit.url]?.references ?? [])
+            let b = bandwidth[audit.url]
+            return Page(url: audit.url, status: audit.status, depth: pagesByURL[audit.url]?.depth ?? 0, requisites: audit.requisites,
+                        firstVisitBytes: b?.firstVisitBytes ?? audit.firstVisitBytes, repeatVisitBytes: b?.repeatVisitBytes ?? 0,
+                        expiredVisitBytes: b?.expiredVisitBytes ?? 0, bytesByKind: Self.byKind(b?.bytesByKind ?? [:]),
+                        broken: audit.broken, references: pagesByURL[audit.url]?.references ?? [])
         }
+        let walk = Bandwidth.site(result)
+        site = Site(pages: walk.pages, urls: walk.urls, firstVisitBytes: walk.firstVisitBytes, repeatVisitBytes: walk.repeatVisitBytes,
+                    expiredVisitBytes: walk.expiredVisitBytes, bytesByKind: Self.byKind(walk.bytesByKind))
+        skipped = result.skipped ?? [:]
         resources = result.resources.values.sorted { $0.url < $1.url }.map(Self.resource)
     }
 
@@ -131,7 +163,7 @@ public struct JSONReport: Encodable, Sendable {
             url: r.url, finalURL: e.url, kind: r.kind, status: e.status, httpVersion: e.httpVersion, contentType: e.contentType,
             contentEncoding: e.responseHeaders.first("Content-Encoding"), headerBytes: e.headerBytes, bodyBytes: e.bodyBytes,
             decodedBytes: e.decodedBytes, etag: e.etag, lastModified: e.lastModified,
-            cacheControl: e.responseHeaders.first("Cache-Control"),
+            cacheControl: e.responseHeaders.first("Cache-Control"), freshness: Freshness(e), retries: e.retries ?? 0,
             redirects: r.redirects.map { Resource.Hop(url: $0.url, status: $0.status, location: $0.location, wireBytes: $0.wireBytes) },
             revalidation: Resource.Revalidation(
                 ifNoneMatch: inm?.exchange.status, ifModifiedSince: ims?.exchange.status,
@@ -139,6 +171,10 @@ public struct JSONReport: Encodable, Sendable {
                 ifModifiedSinceVerdict: ims?.verdict.rawValue ?? (probed ? RevalidationVerdict.NO_VALIDATOR.rawValue : "NOT_PROBED"),
                 notes: Array(Set((inm?.notes ?? []) + (ims?.notes ?? [])).map(\.rawValue)).sorted()),
             error: failure?.message, errorCode: failure?.code.rawValue)
+    }
+
+    static func byKind(_ bytes: [AssetKind: Int]) -> [String: Int] {
+        Dictionary(uniqueKeysWithValues: bytes.map { ($0.key.rawValue, $0.value) })
     }
 
     /// Pretty-printed, sorted-key UTF-8 JSON with a trailing newline.

@@ -1,0 +1,54 @@
+internal import AsyncHTTPClient
+internal import Crawler
+internal import CrawlModel
+internal import Dispatch
+internal import Fetching
+internal import Foundation
+internal import Logging
+
+/// Builds the fetcher stack from the flags, runs the crawl, turns SIGINT into a
+/// cancellation (the crawl returns what it has), and draws the progress line.
+struct CrawlRunner {
+    var options: CrawlOptions
+    var logger: Logger
+
+    func run(_ starts: [URL]) async throws -> CrawlResult {
+        let configuration = options.configuration(startURLs: starts)
+        let clientConfiguration = HTTPClientFetcher.clientConfiguration(
+            perHostConnections: options.perHost, insecure: options.insecure,
+            connectTimeout: CrawlOptions.seconds(options.connectTimeout))
+        let showProgress = !options.quiet && isatty(STDERR_FILENO) == 1
+        let delay = CrawlOptions.seconds(options.delay)
+        let fetcherOptions = options.fetcherOptions
+        let retryPolicy = options.retryPolicy
+        let logger = self.logger
+        return try await HTTPClient.withHTTPClient(configuration: clientConfiguration) { client in
+            var fetcher: any Fetcher = HTTPClientFetcher(client: client, options: fetcherOptions)
+            if retryPolicy.maxRetries > 0 { fetcher = RetryingFetcher(fetcher, policy: retryPolicy) }
+            // Requests in flight never exceed --concurrency, so the per-host gate only matters
+            // when it is lower, or when requests must be spaced out.
+            if options.perHost < configuration.concurrency || delay > .zero {
+                fetcher = HostLimitingFetcher(fetcher, perHost: options.perHost, delay: delay)
+            }
+            let crawler = Crawler(fetcher: fetcher, configuration: configuration, logger: logger)
+            let task = Task {
+                await crawler.run(progress: showProgress ? Self.drawProgress : nil)
+            }
+            signal(SIGINT, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+            source.setEventHandler { task.cancel() }
+            source.resume()
+            let result = await task.value
+            source.cancel()
+            signal(SIGINT, SIG_DFL)
+            if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            return result
+        }
+    }
+
+    @Sendable static func drawProgress(_ p: CrawlProgress) {
+        let line = String(format: "\r\u{1B}[K%d pages done, %d queued, %d in flight, %d requests, %.1f MB, %.0f req/s",
+                          p.pagesDone, p.queued, p.inFlight, p.requests, Double(p.bytes) / 1_048_576, p.rate)
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+}
