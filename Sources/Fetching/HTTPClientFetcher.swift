@@ -176,6 +176,12 @@ public struct HTTPClientFetcher: Fetcher {
             default: break
             }
         }
+        if let e = error as? HTTPParserError {
+            if e == .invalidEOFState {
+                return FetchError(.reset, "connection closed before the body was complete (shorter than Content-Length)")
+            }
+            return FetchError(.other, "malformed HTTP response: \(text)")
+        }
         if error is NIOSSLError || lower.contains("ssl") || lower.contains("certificate") || lower.contains("handshake") {
             return FetchError(.tls, text)
         }
