@@ -92,6 +92,9 @@ struct CrawlCommand: AsyncParsableCommand {
                 throw UsageError(message: "the start page \(first.exchange.url) is not HTML (Content-Type: \(first.exchange.contentType ?? "none")); give the URL of an HTML page")
             }
         }
+        if !interrupted, result.pages.isEmpty, let reason = result.skipped?[start.absoluteString] {
+            throw UsageError(message: "cannot crawl \(start.absoluteString): \(reason) (use --ignore-robots to crawl it anyway)")
+        }
         let audits = SiteAudit.pages(result)
         if let json {
             let data = try JSONReport(result: result, audits: audits).encoded()

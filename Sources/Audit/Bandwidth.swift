@@ -74,42 +74,35 @@ public enum Bandwidth {
 
     /// Per page, keyed by page URL: the page and every requisite (through CSS and manifests),
     /// each counted once, as a visitor whose first page on the site is this one.
-    public static func pages(_ result: CrawlResult) -> [String: PageBandwidth] {
+    public static func pages(_ result: CrawlResult) -> [String: PageBandwidth] { analyse(result).pages }
+
+    /// Every URL needed by any crawled page, each paid once: a visitor who walks all pages.
+    public static func site(_ result: CrawlResult) -> SiteBandwidth { analyse(result).site }
+
+    /// Both at once, computing each resource's cost and each page's requisites once.
+    public static func analyse(_ result: CrawlResult) -> (pages: [String: PageBandwidth], site: SiteBandwidth) {
         var costs: [String: ResourceCost] = [:]
-        func cost(_ url: String) -> ResourceCost? {
-            if let c = costs[url] { return c }
-            guard let resource = result.resources[url] else { return nil }
-            let c = Bandwidth.cost(of: resource)
-            costs[url] = c
-            return c
-        }
+        costs.reserveCapacity(result.resources.count)
+        for (url, resource) in result.resources { costs[url] = cost(of: resource) }
+        let pageURLs = Set(result.pages.map(\.url))
         var out: [String: PageBandwidth] = [:]
+        var total = PageBandwidth(url: "", firstVisitBytes: 0, repeatVisitBytes: 0, expiredVisitBytes: 0, bytesByKind: [:])
+        var walked: Set<String> = []
         for page in result.pages {
             var b = PageBandwidth(url: page.url, firstVisitBytes: 0, repeatVisitBytes: 0, expiredVisitBytes: 0, bytesByKind: [:])
             var seen: Set<String> = []
             for url in [page.url] + result.requisites(of: page) where seen.insert(url).inserted {
-                guard let c = cost(url) else { continue }
+                guard let c = costs[url] else { continue }
                 let kind: AssetKind = url == page.url ? .page : (result.resources[url]?.kind ?? .other)
                 b.add(c, kind: kind)
+                if walked.insert(url).inserted { total.add(c, kind: pageURLs.contains(url) ? .page : kind) }
             }
             out[page.url] = b
         }
-        return out
-    }
-
-    /// Every URL needed by any crawled page, each paid once: a visitor who walks all pages.
-    public static func site(_ result: CrawlResult) -> SiteBandwidth {
-        var seen: Set<String> = []
-        var total = PageBandwidth(url: "", firstVisitBytes: 0, repeatVisitBytes: 0, expiredVisitBytes: 0, bytesByKind: [:])
-        for page in result.pages {
-            for url in [page.url] + result.requisites(of: page) where seen.insert(url).inserted {
-                guard let resource = result.resources[url] else { continue }
-                total.add(cost(of: resource), kind: url == page.url ? .page : resource.kind)
-            }
-        }
-        return SiteBandwidth(pages: result.pages.count, urls: seen.count, firstVisitBytes: total.firstVisitBytes,
-                             repeatVisitBytes: total.repeatVisitBytes, expiredVisitBytes: total.expiredVisitBytes,
-                             bytesByKind: total.bytesByKind)
+        let site = SiteBandwidth(pages: result.pages.count, urls: walked.count, firstVisitBytes: total.firstVisitBytes,
+                                 repeatVisitBytes: total.repeatVisitBytes, expiredVisitBytes: total.expiredVisitBytes,
+                                 bytesByKind: total.bytesByKind)
+        return (out, site)
     }
 }
 

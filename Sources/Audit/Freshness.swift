@@ -159,40 +159,78 @@ public struct CacheControl: Sendable, Hashable {
 /// HTTP dates (RFC 9110 §5.6.7): IMF-fixdate, the obsolete RFC 850 form and asctime,
 /// parsed without Foundation's formatters (fast, locale-free), as seconds since 1970.
 public enum HTTPDate {
-    static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
     /// Seconds since the Unix epoch, or nil when `string` is not an HTTP date.
     public static func parse(_ string: String) -> Int? {
-        // Tokens: runs of letters or digits; the time is hh:mm:ss.
-        var words: [Substring] = []
-        var time: (Int, Int, Int)?
-        for token in string.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "-" }) {
-            if token.contains(":") {
-                let p = token.split(separator: ":")
-                guard p.count == 3, let h = Int(p[0]), let m = Int(p[1]), let s = Int(p[2]),
-                      (0...23).contains(h), (0...59).contains(m), (0...60).contains(s) else { return nil }
-                time = (h, m, s)
+        var copy = string
+        return copy.withUTF8 { parse(bytes: $0) }
+    }
+
+    /// Byte-level parser: tokens are runs of letters, runs of digits, and hh:mm:ss.
+    static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var day: Int?, month: Int?, year: Int?, time: Int?
+        var i = 0
+        let n = bytes.count
+        @inline(__always) func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+        @inline(__always) func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+        while i < n {
+            let b = bytes[i]
+            if b == 0x20 || b == 0x2C || b == 0x2D { i += 1; continue }  // space , -
+            if isDigit(b) {
+                var value = 0, digits = 0
+                while i < n, isDigit(bytes[i]), digits < 9 { value = value * 10 + Int(bytes[i] - 0x30); digits += 1; i += 1 }
+                if i < n, bytes[i] == 0x3A {  // hh:mm:ss
+                    guard time == nil, digits <= 2 else { return nil }
+                    var parts = [value]
+                    while i < n, bytes[i] == 0x3A, parts.count < 3 {
+                        i += 1
+                        var v = 0, d = 0
+                        while i < n, isDigit(bytes[i]), d < 2 { v = v * 10 + Int(bytes[i] - 0x30); d += 1; i += 1 }
+                        guard d == 2 else { return nil }
+                        parts.append(v)
+                    }
+                    guard parts.count == 3, parts[0] <= 23, parts[1] <= 59, parts[2] <= 60 else { return nil }
+                    time = parts[0] * 3600 + parts[1] * 60 + parts[2]
+                } else if digits <= 2, day == nil {
+                    day = value
+                } else if year == nil {
+                    year = digits == 2 ? (value < 70 ? 2000 + value : 1900 + value) : value
+                } else {
+                    return nil
+                }
+            } else if isLetter(b) {
+                let start = i
+                while i < n, isLetter(bytes[i]) { i += 1 }
+                let word = UnsafeBufferPointer(rebasing: bytes[start..<i])
+                if word.count == 3, let m = monthIndex(word) {
+                    guard month == nil else { return nil }
+                    month = m
+                } else if !isWeekdayOrGMT(word) {
+                    return nil
+                }
             } else {
-                words.append(token)
-            }
-        }
-        guard let (h, m, s) = time else { return nil }
-        var day: Int?, month: Int?, year: Int?
-        for word in words {
-            if let n = Int(word) {
-                if word.count <= 2, day == nil { day = n } else if year == nil { year = word.count == 2 ? (n < 70 ? 2000 + n : 1900 + n) : n } else { return nil }
-            } else if let index = months.firstIndex(of: word.prefix(3).lowercased()), word.count == 3 {
-                month = index + 1
-            } else if word.uppercased() != "GMT", !isWeekday(word) {
                 return nil
             }
         }
-        guard let day, let month, let year, (1...31).contains(day), year >= 1900 else { return nil }
-        return daysFromCivil(year: year, month: month, day: day) * 86400 + h * 3600 + m * 60 + s
+        guard let day, let month, let year, let time, (1...31).contains(day), year >= 1900 else { return nil }
+        return daysFromCivil(year: year, month: month, day: day) * 86400 + time
     }
 
-    static func isWeekday(_ word: Substring) -> Bool {
-        ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].contains(word.prefix(3).lowercased())
+    static let monthKeys: [UInt32] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].map(key)
+    static let weekdayKeys: [UInt32] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map(key)
+    static let weekdayNames = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+    static func key(_ s: String) -> UInt32 { s.utf8.prefix(3).reduce(0) { $0 << 8 | UInt32($1 | 0x20) } }
+    static func key(_ word: UnsafeBufferPointer<UInt8>) -> UInt32 { word.prefix(3).reduce(0) { $0 << 8 | UInt32($1 | 0x20) } }
+
+    static func monthIndex(_ word: UnsafeBufferPointer<UInt8>) -> Int? {
+        monthKeys.firstIndex(of: key(word)).map { $0 + 1 }
+    }
+
+    static func isWeekdayOrGMT(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        if word.count == 3 { return key(word) == key("gmt") || weekdayKeys.contains(key(word)) }
+        let lower = String(decoding: word.map { $0 | 0x20 }, as: UTF8.self)
+        return weekdayNames.contains(lower)
     }
 
     /// Days since 1970-01-01 (Howard Hinnant's algorithm).

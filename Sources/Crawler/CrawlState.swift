@@ -87,7 +87,7 @@ struct CrawlState {
     }
 
     private mutating func admit(_ job: Crawler.Job, rules: RobotsRules) {
-        if rules.allows(job.url) {
+        if rules.allows(job.url) || (rules.unreachable && configuration.startURLs.contains(job.url)) {
             queue.append(job)
         } else {
             skip(job.url, "disallowed by robots.txt")

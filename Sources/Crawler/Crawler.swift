@@ -150,10 +150,12 @@ public struct Crawler: Sendable {
         }
     }
 
-    /// RFC 9309 §2.3.1: 2xx parse; 4xx allow everything; 5xx or unreachable disallow everything.
+    /// RFC 9309 §2.3.1: 2xx parse; 4xx allow everything; 5xx or unreachable disallow everything
+    /// (unreachable still lets the start URLs through, so their failure is recorded).
     func robotsRules(from outcome: Outcome) -> RobotsRules {
         let exchange = outcome.resource.exchange
-        guard let status = exchange.status, exchange.error == nil || exchange.error?.code == .http else { return .disallowAll }
+        guard let status = exchange.status else { return .unreachable }
+        guard exchange.error == nil else { return .disallowAll }
         switch status {
         case 200..<300: return RobotsRules(parsing: String(decoding: outcome.body ?? [], as: UTF8.self), userAgent: configuration.userAgent)
         case 400..<500: return .allowAll
@@ -216,7 +218,7 @@ public struct Crawler: Sendable {
         default:
             wantsBody = { _ in false }
         }
-        return FetchRequest(url: url, headers: baseHeaders(for: url), keepBody: wantsBody)
+        return FetchRequest(url: url, headers: baseHeaders(for: url), digest: configuration.revalidate, keepBody: wantsBody)
     }
 
     /// User-Agent and Accept-Encoding for everyone; the configured extra headers only on start origins.

@@ -28,8 +28,20 @@ public struct RobotsRules: Sendable, Equatable {
 
     /// Everything allowed (robots.txt missing, 4xx).
     public static let allowAll = RobotsRules()
-    /// Everything disallowed (robots.txt unreachable or 5xx, RFC 9309 §2.3.1.4).
+    /// Everything disallowed (robots.txt answered 5xx, RFC 9309 §2.3.1.4).
     public static let disallowAll = RobotsRules(rules: [Rule(allow: false, pattern: "/")])
+    /// robots.txt could not be fetched at all (DNS, refused, timeout): everything is
+    /// disallowed except the start URLs the user named, whose own fetches then record why
+    /// the server cannot be reached.
+    public static let unreachable = RobotsRules(rules: [Rule(allow: false, pattern: "/")], unreachable: true)
+
+    /// True when robots.txt could not be fetched at all.
+    public var unreachable = false
+
+    init(rules: [Rule], sitemaps: [String] = [], unreachable: Bool) {
+        self.init(rules: rules, sitemaps: sitemaps)
+        self.unreachable = unreachable
+    }
 
     /// The product token of a User-Agent: `assetcrawl/0.1 (+url)` → `assetcrawl`.
     public static func productToken(_ userAgent: String) -> String {

@@ -138,7 +138,7 @@ public struct JSONReport: Encodable, Sendable {
         startURLs = result.startURLs
         stopReason = result.stopReason
         let pagesByURL = Dictionary(result.pages.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
-        let bandwidth = Bandwidth.pages(result)
+        let (bandwidth, walk) = Bandwidth.analyse(result)
         pages = audits.map { audit in
             let b = bandwidth[audit.url]
             return Page(url: audit.url, status: audit.status, depth: pagesByURL[audit.url]?.depth ?? 0, requisites: audit.requisites,
@@ -146,7 +146,6 @@ public struct JSONReport: Encodable, Sendable {
                         expiredVisitBytes: b?.expiredVisitBytes ?? 0, bytesByKind: Self.byKind(b?.bytesByKind ?? [:]),
                         broken: audit.broken, references: pagesByURL[audit.url]?.references ?? [])
         }
-        let walk = Bandwidth.site(result)
         site = Site(pages: walk.pages, urls: walk.urls, firstVisitBytes: walk.firstVisitBytes, repeatVisitBytes: walk.repeatVisitBytes,
                     expiredVisitBytes: walk.expiredVisitBytes, bytesByKind: Self.byKind(walk.bytesByKind))
         skipped = result.skipped ?? [:]

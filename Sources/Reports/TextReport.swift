@@ -8,7 +8,7 @@ public enum TextReport {
         let origin = result.startURLs.first.flatMap(URL.init(string:)).map(WebURL.origin) ?? ""
         var lines: [String] = []
         let header = ["page", "reqs", "first visit", "repeat visit", "304", "200", "broken"]
-        let bandwidth = Bandwidth.pages(result)
+        let (bandwidth, walk) = Bandwidth.analyse(result)
         var rows: [[String]] = audits.map { audit in
             var path = audit.url.hasPrefix(origin) ? String(audit.url.dropFirst(origin.count)) : audit.url
             if path.isEmpty { path = "/" }
@@ -41,7 +41,6 @@ public enum TextReport {
         lines.append("")
         lines.append("\(audits.count) pages, \(resources.count) URLs fetched (\(formatBytes(totalWire))), \(failed) failed; "
             + "revalidation: \(total304) of \(probes.count) probes answered 304")
-        let walk = Bandwidth.site(result)
         lines.append("a visitor walking all pages: first visit \(formatBytes(walk.firstVisitBytes)), "
             + "repeat visit \(formatBytes(walk.repeatVisitBytes)), after expiry \(formatBytes(walk.expiredVisitBytes))")
         if let reason = result.stopReason { lines.append("stopped early: \(reason)") }
