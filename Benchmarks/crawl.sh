@@ -128,7 +128,9 @@ crawl_all() {  # size label
         echo "wget -r -p|$(recall "$WORK/got-wget.txt" "$truth")" >> "$WORK/recall"
 
         rm -rf /dev/shm/acb-wget2; mkdir -p /dev/shm/acb-wget2
-        run "wget2 -r -p" "$size" wget2 -q -r -p -nH -P /dev/shm/acb-wget2 "$base"
+        # wget2 1.99 with -p and no -l fetches only the start page's requisites ("not followed
+        # (page requisites + level)"); -l inf makes it crawl, as wget -r -p does with its default depth.
+        run "wget2 -r -p" "$size" wget2 -q -r -l inf -p -nH -P /dev/shm/acb-wget2 "$base"
         fetched_by_files /dev/shm/acb-wget2 > "$WORK/got-wget2.txt"; rm -rf /dev/shm/acb-wget2
         echo "wget2 -r -p|$(recall "$WORK/got-wget2.txt" "$truth")" >> "$WORK/recall"
 

@@ -97,8 +97,8 @@ struct CrawlCommand: AsyncParsableCommand {
         }
         let audits = SiteAudit.pages(result)
         if let json {
-            let data = try JSONReport(result: result, audits: audits).encoded()
-            do { try data.write(to: URL(fileURLWithPath: json)) } catch {
+            let report = JSONReport(result: result, audits: audits)
+            do { try report.write(to: URL(fileURLWithPath: json)) } catch {
                 throw UsageError(message: "cannot write the JSON report to \(json): \(error.localizedDescription)")
             }
         }

@@ -21,9 +21,6 @@ struct CrawlRunner {
         // the NIO threads and libxml2 that multiplied resident memory for no speed gain.
         _ = glibcMallopt(-8 /* M_ARENA_MAX */, 2)
         #endif
-        if ProcessInfo.processInfo.environment["ASSETCRAWL_NIO_EXECUTOR"] == "1" {
-            _ = EventLoopExecutor.install()
-        }
         let configuration = options.configuration(startURLs: starts)
         let clientConfiguration = HTTPClientFetcher.clientConfiguration(
             perHostConnections: options.perHost, insecure: options.insecure,
