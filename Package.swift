@@ -87,12 +87,13 @@ let package = Package(
             "AssetCrawlCLI", "Crawler", "Fetching", "FixtureServer", "CrawlModel", "Reports", "Audit",
         ], swiftSettings: swiftSettings),
         .testTarget(name: "CrawlerTests", dependencies: [
-            "Crawler", "Fetching", "FixtureServer", "CrawlModel", "Audit", "Reports",
+            "Crawler", "Fetching", "FixtureServer", "CrawlModel", "Audit", "Reports", "AssetCrawlCLI",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "FetchingTests", dependencies: [
             "Fetching", "FixtureServer", "CrawlModel",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], swiftSettings: swiftSettings),
     ]
 )

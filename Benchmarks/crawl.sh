@@ -94,29 +94,22 @@ run() {
     echo "$name|$site|$t0|$t1|$requests|$rss" >> "$WORK/results"
 }
 
-# recall NAME SITE: fraction of the ground truth the crawler fetched with status 200.
-fetched_by_files() { (cd "$1" && find . -type f | sed 's|^\.||') ; }
-fetched_by_report() {
-    python3 - "$1" <<'PY'
-import json, sys, urllib.parse
-report = json.load(open(sys.argv[1]))
-for r in report["resources"]:
-    if r["status"] == 200:
-        path = urllib.parse.urlsplit(r["finalURL"]).path
-        print("/index.html" if path == "/" else path)
-PY
+# What a crawler fetched: the paths nginx answered 200 during its run (the same measure for
+# every peer: downloads written, or not, do not matter).
+fetched() {
+    awk '$9 == 200 { p = $7; sub(/\?.*/, "", p); if (p == "/") p = "/index.html"; print p }' "$WORK/nginx/access.log" | sort -u
 }
-recall() {  # fetched-list-file ground-truth
-    python3 - "$1" "$2" <<'PY'
+recall() {  # label ground-truth
+    python3 - "$1" "$2" "$WORK/fetched.txt" >> "$WORK/recall" <<'PY'
 import sys
-got = set(open(sys.argv[1]).read().split())
-truth = set(open(sys.argv[2]).read().split())
-print(f"{100 * len(got & truth) / len(truth):.1f}%")
+label, truth, got = sys.argv[1], set(open(sys.argv[2]).read().split()), set(open(sys.argv[3]).read().split())
+print(f"{label}|{100 * len(got & truth) / len(truth):.1f}%")
 PY
 }
 
-crawl_all() {  # size label
+crawl_all() {  # big|small
     local size=$1 site="$WORK/$1/site" truth="$WORK/$1/ground-truth.txt" base="http://127.0.0.1:$PORT/"
+    local flags=(crawl "$base" --max-pages 1000000 --concurrency "$CONCURRENCY" --per-host "$CONCURRENCY" --quiet)
     start_nginx "$site"
     # Warm up nginx's open-file cache and the page cache.
     wget -q -O /dev/null "$base" || true
@@ -124,27 +117,21 @@ crawl_all() {  # size label
     if [[ $size == big ]]; then
         rm -rf /dev/shm/acb-wget; mkdir -p /dev/shm/acb-wget
         run "wget -r -p" "$size" wget -q -r -p -nH -P /dev/shm/acb-wget "$base"
-        fetched_by_files /dev/shm/acb-wget > "$WORK/got-wget.txt"; rm -rf /dev/shm/acb-wget
-        echo "wget -r -p|$(recall "$WORK/got-wget.txt" "$truth")" >> "$WORK/recall"
+        fetched > "$WORK/fetched.txt"; recall "wget -r -p" "$truth"; rm -rf /dev/shm/acb-wget
 
         rm -rf /dev/shm/acb-wget2; mkdir -p /dev/shm/acb-wget2
         # wget2 1.99 with -p and no -l fetches only the start page's requisites ("not followed
         # (page requisites + level)"); -l inf makes it crawl, as wget -r -p does with its default depth.
         run "wget2 -r -p" "$size" wget2 -q -r -l inf -p -nH -P /dev/shm/acb-wget2 "$base"
-        fetched_by_files /dev/shm/acb-wget2 > "$WORK/got-wget2.txt"; rm -rf /dev/shm/acb-wget2
-        echo "wget2 -r -p|$(recall "$WORK/got-wget2.txt" "$truth")" >> "$WORK/recall"
+        fetched > "$WORK/fetched.txt"; recall "wget2 -r -p" "$truth"; rm -rf /dev/shm/acb-wget2
 
-        run "assetcrawl --no-revalidate" "$size" "$ASSETCRAWL" crawl "$base" --max-pages 1000000 --no-revalidate \
-            --concurrency "$CONCURRENCY" --per-host "$CONCURRENCY" --quiet --json "$WORK/report-norev.json"
-        fetched_by_report "$WORK/report-norev.json" > "$WORK/got-norev.txt"
-        echo "assetcrawl --no-revalidate|$(recall "$WORK/got-norev.txt" "$truth")" >> "$WORK/recall"
+        run "assetcrawl --no-revalidate" "$size" "$ASSETCRAWL" "${flags[@]}" --no-revalidate
+        fetched > "$WORK/fetched.txt"; recall "assetcrawl --no-revalidate" "$truth"
     fi
-
-    run "assetcrawl (full audit)" "$size" "$ASSETCRAWL" crawl "$base" --max-pages 1000000 \
-        --concurrency "$CONCURRENCY" --per-host "$CONCURRENCY" --quiet --json "$WORK/report-$size.json"
-    fetched_by_report "$WORK/report-$size.json" > "$WORK/got-full.txt"
-    [[ $size == big ]] && echo "assetcrawl (full audit)|$(recall "$WORK/got-full.txt" "$truth")" >> "$WORK/recall"
-    [[ $size == small ]] && echo "assetcrawl (full audit, $SMALL pages)|$(recall "$WORK/got-full.txt" "$truth")" >> "$WORK/recall"
+    run "assetcrawl (full audit)" "$size" "$ASSETCRAWL" "${flags[@]}"
+    fetched > "$WORK/fetched.txt"; recall "assetcrawl (full audit)|$size" "$truth"
+    run "assetcrawl (full audit) --json" "$size" "$ASSETCRAWL" "${flags[@]}" --json "$WORK/report.json"
+    fetched > "$WORK/fetched.txt"; recall "assetcrawl (full audit) --json|$size" "$truth"
     stop_nginx
 }
 
@@ -155,23 +142,25 @@ crawl_all small
 python3 - "$WORK/results" "$WORK/recall" "$PAGES" "$SMALL" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("|") for l in open(sys.argv[1]) if l.strip()]
-recall = dict(l.rstrip("\n").split("|") for l in open(sys.argv[2]) if l.strip())
-pages, small = sys.argv[3], sys.argv[4]
-print(f"\n{'crawler':<40} {'pages':>6} {'wall s':>8} {'requests':>9} {'req/s':>8} {'peak RSS':>9} {'recall':>7}")
+recall = {}
+for l in open(sys.argv[2]):
+    parts = l.rstrip("\n").split("|")
+    if len(parts) == 2: recall[(parts[0], "big")] = parts[1]
+    elif len(parts) == 3: recall[(parts[0], parts[1])] = parts[2]
+pages = {"big": sys.argv[3], "small": sys.argv[4]}
+print(f"\n{'crawler':<34} {'pages':>6} {'wall s':>7} {'requests':>9} {'req/s':>7} {'peak RSS':>9} {'recall':>7}")
 rate = {}
 for name, site, t0, t1, req, rss in rows:
     wall = float(t1) - float(t0)
-    n = pages if site == "big" else small
-    label = name if site == "big" else f"{name}, {small} pages"
-    rate[label] = (int(req) / wall, wall)
-    r = recall.get(name if site == "big" else f"assetcrawl (full audit, {small} pages)", "-")
-    print(f"{label:<40} {n:>6} {wall:>8.2f} {req:>9} {int(req) / wall:>8.0f} {int(rss) / 1024:>7.1f}MB {r:>7}")
-w2 = rate.get("wget2 -r -p")
-w1 = rate.get("wget -r -p")
-nr = rate.get("assetcrawl --no-revalidate")
-fa = rate.get("assetcrawl (full audit)")
+    rate[(name, site)] = (int(req) / wall, wall, int(rss))
+    print(f"{name:<34} {pages[site]:>6} {wall:>7.2f} {req:>9} {int(req) / wall:>7.0f} {int(rss) / 1024:>7.1f}MB {recall.get((name, site), '-'):>7}")
+w1, w2 = rate.get(("wget -r -p", "big")), rate.get(("wget2 -r -p", "big"))
+nr, fa = rate.get(("assetcrawl --no-revalidate", "big")), rate.get(("assetcrawl (full audit)", "big"))
 if w2 and nr:
-    print(f"\nassetcrawl --no-revalidate vs wget2: {nr[0] / w2[0]:.2f}x the requests/s (target >= 1.0x)")
+    print(f"\nassetcrawl --no-revalidate vs wget2 -r -p: {nr[0] / w2[0]:.2f}x the requests/s (target >= 1.0x)")
 if w1 and fa:
     print(f"assetcrawl full audit wall time vs wget -r -p: {fa[1] / w1[1]:.2f}x (target <= 1.0x)")
+big, small = rate.get(("assetcrawl (full audit) --json", "big")), rate.get(("assetcrawl (full audit) --json", "small"))
+if big and small:
+    print(f"peak RSS, full audit with --json: {small[2] / 1024:.1f} MB for {pages['small']} pages, {big[2] / 1024:.1f} MB for {pages['big']} pages")
 PY
