@@ -141,13 +141,16 @@ struct CrawlState {
         if let depth = outcome.job.depth, outcome.isHTML {
             result.pages.append(PageResult(url: url, depth: depth, references: references))
             for ref in references where ref.role == .navigation && ref.notFetchable == nil {
-                if let target = ref.url.flatMap(URL.init(string:)) { enqueuePage(target, depth: depth + 1) }
+                // Most links point at pages already seen: check the string before building a URL.
+                guard let string = ref.url, !seen.contains(string), let target = URL(string: string) else { continue }
+                enqueuePage(target, depth: depth + 1)
             }
         } else {
             result.subresourceReferences[outcome.resource.exchange.url] = references
         }
         for ref in references where ref.isFetchableRequisite {
-            if let target = ref.url.flatMap(URL.init(string:)) { enqueueRequisite(target, kind: ref.kind) }
+            guard let string = ref.url, !seen.contains(string), let target = URL(string: string) else { continue }
+            enqueueRequisite(target, kind: ref.kind)
         }
     }
 }
