@@ -183,6 +183,40 @@ public struct JSONReport: Encodable, Sendable {
         return data
     }
 
+    /// Each element pretty-printed and indented as an array element of the top-level object.
+    static func encodeConcurrently<Element: Encodable & Sendable>(_ elements: [Element], slices: Int) throws -> [[UInt8]] {
+        let count = elements.count
+        let per = (count + slices - 1) / slices
+        nonisolated(unsafe) var results = [[UInt8]](repeating: [], count: count)
+        nonisolated(unsafe) var failure: (any Error)?
+        results.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            DispatchQueue.concurrentPerform(iterations: slices) { slice in
+                let encoder = makeEncoder()
+                for i in (slice * per)..<min(count, (slice + 1) * per) {
+                    do { out[i] = indented(try encoder.encode(elements[i])) } catch { failure = error }
+                }
+            }
+        }
+        if let failure { throw failure }
+        return results
+    }
+
+    /// Indents an encoded element by four spaces. JSON strings never hold a raw newline, so
+    /// every newline starts a line (except the blank line the encoder puts in an empty array).
+    static func indented(_ data: Data) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(data.count + data.count / 8)
+        out.append(contentsOf: "    ".utf8)
+        var lineStart = false
+        for byte in data {
+            if lineStart, byte != 0x0A { out.append(contentsOf: "    ".utf8) }
+            out.append(byte)
+            lineStart = byte == 0x0A
+        }
+        return out
+    }
+
     static func makeEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -210,31 +244,33 @@ public struct JSONReport: Encodable, Sendable {
         }
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
-        var buffer = Data()
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 21)
         func flush(force: Bool = false) throws {
             if force || buffer.count >= 1 << 20 {
                 try handle.write(contentsOf: buffer)
                 buffer.removeAll(keepingCapacity: true)
             }
         }
-        func array<Element: Encodable>(_ elements: [Element]) throws {
+        func array<Element: Encodable & Sendable>(_ elements: [Element]) throws {
             if elements.isEmpty {
                 buffer.append(contentsOf: empty.utf8)
                 return
             }
             buffer.append(contentsOf: "[\n".utf8)
-            for (i, element) in elements.enumerated() {
-                if i > 0 { buffer.append(contentsOf: ",\n".utf8) }
-                buffer.append(contentsOf: "    ".utf8)
-                // JSON strings never hold a raw newline, so every newline starts an indented
-                // line (except the blank line the encoder puts inside an empty array).
-                var lineStart = false
-                for byte in try encoder.encode(element) {
-                    if lineStart, byte != 0x0A { buffer.append(contentsOf: "    ".utf8) }
-                    buffer.append(byte)
-                    lineStart = byte == 0x0A
+            // Encode a window of elements on all cores, then append them in order.
+            let window = 512
+            let slices = max(1, ProcessInfo.processInfo.activeProcessorCount)
+            var start = 0
+            while start < elements.count {
+                let chunk = Array(elements[start..<min(start + window, elements.count)])
+                let encoded = try Self.encodeConcurrently(chunk, slices: slices)
+                for (i, element) in encoded.enumerated() {
+                    if start + i > 0 { buffer.append(contentsOf: ",\n".utf8) }
+                    buffer.append(contentsOf: element)
                 }
                 try flush()
+                start += window
             }
             buffer.append(contentsOf: "\n  ]".utf8)
         }

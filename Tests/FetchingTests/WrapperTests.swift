@@ -126,3 +126,39 @@ actor WaitRecorder {
     var all: [Duration] = []
     func add(_ d: Duration) { all.append(d) }
 }
+
+@Suite("Politeness delay")
+struct DelayTests {
+    actor Starts {
+        var instants: [ContinuousClock.Instant] = []
+        func add() { instants.append(.now) }
+    }
+
+    struct StampingFetcher: Fetcher {
+        let starts: Starts
+        func fetch(_ request: FetchRequest) async -> FetchResponse {
+            await starts.add()
+            return FetchResponse(exchange: Exchange(url: request.url.absoluteString, status: 200))
+        }
+    }
+
+    @Test("--delay spaces the starts of requests to one host by at least the delay, even when they all arrive at once")
+    func spacing() async {
+        let starts = Starts()
+        let delay = Duration.milliseconds(40)
+        let limited = HostLimitingFetcher(StampingFetcher(starts: starts), perHost: 4, delay: delay)
+        let before = ContinuousClock.now
+        await withTaskGroup(of: Void.self) { group in
+            for i in 0..<5 {
+                let u = URL(string: "http://127.0.0.1:9/\(i)")!
+                group.addTask { _ = await limited.fetch(FetchRequest(url: u)) }
+            }
+        }
+        let instants = await starts.instants.sorted()
+        #expect(instants.count == 5)
+        // The k-th start is scheduled k delays after the first request asked, which was after `before`.
+        for (k, instant) in instants.enumerated() {
+            #expect(instant - before >= delay * k)
+        }
+    }
+}
