@@ -133,10 +133,40 @@ struct CrawlState {
         }
     }
 
+    /// Long header values seen so far (Date, Last-Modified, Content-Type, Cache-Control…):
+    /// stored once and shared by every exchange that carries them.
+    private var internedValues: Set<String> = []
+
+    private mutating func intern(_ exchange: inout Exchange, url: String) {
+        if exchange.url == url { exchange.url = url }
+        for i in exchange.responseHeaders.indices {
+            let value = exchange.responseHeaders[i].value
+            // Short strings are stored inline; ETags are unique per resource.
+            guard value.utf8.count > 15, !HeaderField.namesEqual(exchange.responseHeaders[i].name, "ETag") else { continue }
+            exchange.responseHeaders[i].value = internedValues.insert(value).memberAfterInsert
+        }
+    }
+
+    /// Shares repeated strings among the exchanges of a resource and across resources: with
+    /// three exchanges per URL, header values were a large part of the crawl's memory.
+    private mutating func compact(_ resource: inout FetchedResource) {
+        let url = resource.url
+        intern(&resource.exchange, url: url)
+        for i in resource.redirects.indices { intern(&resource.redirects[i], url: resource.redirects[i].url) }
+        if var revalidation = resource.revalidation {
+            let finalURL = resource.exchange.url
+            if revalidation.ifNoneMatch != nil { intern(&revalidation.ifNoneMatch!.exchange, url: finalURL) }
+            if revalidation.ifModifiedSince != nil { intern(&revalidation.ifModifiedSince!.exchange, url: finalURL) }
+            resource.revalidation = revalidation
+        }
+    }
+
     /// Stores a finished job and enqueues what it references.
     mutating func record(_ outcome: Crawler.Outcome) {
-        let url = outcome.job.url.absoluteString
-        result.resources[url] = outcome.resource
+        var resource = outcome.resource
+        compact(&resource)
+        let url = resource.url
+        result.resources[url] = resource
         guard let references = outcome.references else { return }
         if let depth = outcome.job.depth, outcome.isHTML {
             result.pages.append(PageResult(url: url, depth: depth, references: references))
