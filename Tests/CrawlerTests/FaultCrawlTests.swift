@@ -130,13 +130,15 @@ struct FaultCrawlTests {
     func timeouts() async throws {
         let files = ["index.html": page(images: ["late.png", "slow.png", "ok.png"]), "late.png": Self.png, "slow.png": Self.png, "ok.png": Self.png]
         let rules: [ServerPolicy.Rule] = [
-            .init(match: "late.png", fault: Fault(delayMs: 3000)),
+            .init(match: "late.png", fault: Fault(delayMs: 20000)),
             .init(match: "slow.png", fault: Fault(bytesPerSecond: 20)),
         ]
         try await serve(files, rules: rules) { base in
             var options = HTTPClientFetcher.Options()
-            options.headTimeout = .milliseconds(300)
-            options.totalTimeout = .milliseconds(1500)
+            // Margins wide enough for a loaded machine: the late head comes after 20 s, the slow
+            // body needs 10 s; the healthy files need milliseconds.
+            options.headTimeout = .seconds(1)
+            options.totalTimeout = .seconds(3)
             let result = try await crawl([base], options: options)
             let late = try #require(result.resource(base, "late.png"))
             #expect(late.failure?.code == .timeout)
