@@ -153,7 +153,7 @@ struct CrawlFeatureTests {
         let images = (0..<8).map { "i\($0).png" }
         var files = Dictionary(uniqueKeysWithValues: images.map { ($0, "img") })
         files["index.html"] = page(images: images)
-        try await serve(files, rules: [.init(match: "*.png", fault: Fault(delayMs: 50))]) { base in
+        try await serve(files, rules: [.init(match: "*.png", fault: Fault(delayMs: 300))]) { base in
             let gate = LockedBox<HostLimitingFetcher?>(nil)
             let seen = LockedBox(0)
             var configuration = CrawlConfiguration(startURLs: [base])

@@ -78,7 +78,7 @@ struct WrapperTests {
     @Test("HostLimitingFetcher never lets more than perHost requests to one host run at once")
     func perHost() async {
         let script = Script([200])
-        let limited = HostLimitingFetcher(ScriptedFetcher(script: script, hold: .milliseconds(20)), perHost: 3)
+        let limited = HostLimitingFetcher(ScriptedFetcher(script: script, hold: .milliseconds(100)), perHost: 3)
         await withTaskGroup(of: Void.self) { group in
             for i in 0..<12 {
                 let u = URL(string: "http://127.0.0.1:9/\(i)")!
