@@ -1,5 +1,4 @@
 internal import ArgumentParser
-internal import AsyncHTTPClient
 internal import Audit
 internal import Crawler
 internal import CrawlModel

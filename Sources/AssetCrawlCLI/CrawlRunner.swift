@@ -1,4 +1,3 @@
-internal import AsyncHTTPClient
 internal import Crawler
 internal import CrawlModel
 internal import Dispatch
@@ -31,8 +30,8 @@ struct CrawlRunner {
         let fetcherOptions = options.fetcherOptions
         let retryPolicy = options.retryPolicy
         let logger = self.logger
-        return try await HTTPClient.withHTTPClient(configuration: clientConfiguration) { client in
-            var fetcher: any Fetcher = HTTPClientFetcher(client: client, options: fetcherOptions)
+        return try await HTTPClientFetcher.withFetcher(clientConfiguration, options: fetcherOptions) { client in
+            var fetcher: any Fetcher = client
             if retryPolicy.maxRetries > 0 { fetcher = RetryingFetcher(fetcher, policy: retryPolicy) }
             // Requests in flight never exceed --concurrency, so the per-host gate only matters
             // when it is lower, or when requests must be spaced out.

@@ -212,3 +212,22 @@ extension Double {
         return (self * f).rounded() / f
     }
 }
+
+extension HTTPClientFetcher {
+    /// Runs `body` with a fetcher over a client built from `configuration`, and always shuts
+    /// the client down. Callers outside `Fetching` never touch AsyncHTTPClient.
+    ///
+    /// ```swift
+    /// let result = try await HTTPClientFetcher.withFetcher(HTTPClientFetcher.clientConfiguration()) { fetcher in
+    ///     await Crawler(fetcher: fetcher, configuration: configuration).run()
+    /// }
+    /// ```
+    public static func withFetcher<Result>(
+        _ configuration: HTTPClient.Configuration, options: Options = Options(),
+        _ body: (HTTPClientFetcher) async throws -> Result
+    ) async throws -> Result {
+        try await HTTPClient.withHTTPClient(configuration: configuration) { client in
+            try await body(HTTPClientFetcher(client: client, options: options))
+        }
+    }
+}
