@@ -49,15 +49,16 @@ struct CrawlRunner {
             let result = await task.value
             source.cancel()
             signal(SIGINT, SIG_DFL)
-            if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            if showProgress { FileHandle.standardError.write(Data(("\r" + String(repeating: " ", count: 79) + "\r").utf8)) }
             return result
         }
     }
 
     @Sendable static func drawProgress(_ p: CrawlProgress) {
-        let line = String(format: "\r\u{1B}[K%d pages done, %d queued, %d in flight, %d requests, %.1f MB, %.0f req/s",
+        // Plain text padded over the previous line: no escape sequences (NO_COLOR terminals, logs).
+        let line = String(format: "%d pages done, %d queued, %d in flight, %d requests, %.1f MB, %.0f req/s",
                           p.pagesDone, p.queued, p.inFlight, p.requests, Double(p.bytes) / 1_048_576, p.rate)
-        FileHandle.standardError.write(Data(line.utf8))
+        FileHandle.standardError.write(Data(("\r" + line.padding(toLength: max(79, line.count), withPad: " ", startingAt: 0)).utf8))
     }
 }
 

@@ -130,7 +130,9 @@ struct FaultCrawlTests {
     func timeouts() async throws {
         let files = ["index.html": page(images: ["late.png", "slow.png", "ok.png"]), "late.png": Self.png, "slow.png": Self.png, "ok.png": Self.png]
         let rules: [ServerPolicy.Rule] = [
-            .init(match: "late.png", fault: Fault(delayMs: 20000)),
+            // A status fault (no file body): main's server leaks the open file of a delayed file
+            // response whose client has gone, which a debug build asserts on (fixed on the server branch).
+            .init(match: "late.png", fault: Fault(status: 404, delayMs: 20000)),
             .init(match: "slow.png", fault: Fault(bytesPerSecond: 20)),
         ]
         try await serve(files, rules: rules) { base in

@@ -16,7 +16,7 @@ struct SignalTests {
     func sigint() async throws {
         let files = [
             "index.html": page(images: ["/slow.png", "/fast.png"]), "slow.png": "s", "fast.png": "f",
-            ".assetcrawl-policy.json": #"{"rules":[{"match":"slow.png","fault":{"delayMs":60000}}]}"#,
+            ".assetcrawl-policy.json": #"{"rules":[{"match":"slow.png","fault":{"status":404,"delayMs":60000}}]}"#,
         ]
         try await withSite(files) { root in
             let json = FileManager.default.temporaryDirectory.appendingPathComponent("assetcrawl-sigint-\(UUID().uuidString).json")
