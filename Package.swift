@@ -95,6 +95,15 @@ let package = Package(
             "Reports", "Audit", "CrawlModel", "Crawler", "Fetching", "FixtureServer",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ], exclude: ["Golden"], swiftSettings: swiftSettings),
+        .testTarget(name: "CrawlerTests", dependencies: [
+            "Crawler", "Fetching", "FixtureServer", "CrawlModel", "Audit", "Reports", "AssetCrawlCLI",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ], swiftSettings: swiftSettings),
+        .testTarget(name: "FetchingTests", dependencies: [
+            "Fetching", "FixtureServer", "CrawlModel",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ], swiftSettings: swiftSettings),
     ]
 )
 

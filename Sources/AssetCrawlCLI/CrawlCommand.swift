@@ -1,5 +1,4 @@
 internal import ArgumentParser
-internal import AsyncHTTPClient
 internal import Audit
 internal import Crawler
 internal import CrawlModel
@@ -20,8 +19,8 @@ struct CrawlCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The start URL (http or https). Omit it with --serve.")
-    var url: String?
+    @Argument(help: "The start URLs (http or https); their origins are the crawl's scope. Omit them with --serve.")
+    var urls: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Serve this folder with the embedded server on 127.0.0.1 and crawl it from /.", valueName: "dir"))
     var serve: String?
@@ -29,14 +28,8 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the JSON report to this file.", valueName: "file"))
     var json: String?
 
-    @Option(name: .customLong("max-pages"), help: "Crawl at most this many pages.")
-    var maxPages: Int = 1000
-
-    @Option(name: .long, help: "Requests in flight at once.")
-    var concurrency: Int = 16
-
-    @Flag(name: .customLong("no-revalidate"), help: "Skip the If-None-Match / If-Modified-Since probes.")
-    var noRevalidate = false
+    @OptionGroup(title: "Crawling")
+    var crawlOptions: CrawlOptions
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "warning"
@@ -45,8 +38,6 @@ struct CrawlCommand: AsyncParsableCommand {
     var reportOptions: ReportOptions
 
     func validate() throws {
-        if maxPages < 1 { throw ValidationError("--max-pages must be at least 1, e.g. --max-pages 100") }
-        if concurrency < 1 { throw ValidationError("--concurrency must be at least 1, e.g. --concurrency 16") }
         if Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
@@ -55,12 +46,14 @@ struct CrawlCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "assetcrawl")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
+        if crawlOptions.verbose { logger.logLevel = min(logger.logLevel, .debug) }
+        if crawlOptions.quiet { logger.logLevel = max(logger.logLevel, .error) }
         // Checked here, not in validate(): ArgumentParser validates before it reports unknown
         // options, and a mistyped flag's value would otherwise land in `url`.
-        if url == nil && serve == nil {
+        if urls.isEmpty && serve == nil {
             throw UsageError(message: "give a start URL (assetcrawl crawl http://127.0.0.1:8080/) or a folder (assetcrawl crawl --serve DIR)")
         }
-        if url != nil && serve != nil {
+        if !urls.isEmpty && serve != nil {
             throw UsageError(message: "give either a start URL or --serve DIR, not both")
         }
         if let serve {
@@ -72,30 +65,28 @@ struct CrawlCommand: AsyncParsableCommand {
             var server = FixtureServer.Configuration(root: root)
             server.policy = try ServePolicyLoader.load(root: root, file: nil)
             try await FixtureServer.withFixtureServer(server, logger: logger) { baseURL in
-                try await crawl(baseURL, logger: logger)
+                try await crawl([baseURL], logger: logger)
             }
-        } else if let url {
-            guard let start = URL(string: url), let scheme = start.scheme?.lowercased(), scheme == "http" || scheme == "https",
-                  start.host != nil, case .url(let normalized) = WebURL.resolve(url, against: start)
-            else {
-                throw UsageError(message: "not an http(s) URL: \(url) (give one like http://127.0.0.1:8080/)")
+        } else {
+            var starts: [URL] = []
+            for url in urls {
+                guard let start = URL(string: url), let scheme = start.scheme?.lowercased(), scheme == "http" || scheme == "https",
+                      start.host != nil, case .url(let normalized) = WebURL.resolve(url, against: start)
+                else {
+                    throw UsageError(message: "not an http(s) URL: \(url) (give one like http://127.0.0.1:8080/)")
+                }
+                if !starts.contains(normalized) { starts.append(normalized) }
             }
-            try await crawl(normalized, logger: logger)
+            try await crawl(starts, logger: logger)
         }
     }
 
-    func crawl(_ start: URL, logger: Logger) async throws {
-        var configuration = CrawlConfiguration(startURLs: [start])
-        configuration.maxPages = maxPages
-        configuration.concurrency = concurrency
-        configuration.revalidate = !noRevalidate
-        let clientConfiguration = HTTPClientFetcher.clientConfiguration()
-        let result = try await HTTPClient.withHTTPClient(configuration: clientConfiguration) { client in
-            let fetcher = HTTPClientFetcher(client: client)
-            return await Crawler(fetcher: fetcher, configuration: configuration, logger: logger).run()
-        }
+    func crawl(_ starts: [URL], logger: Logger) async throws {
+        let start = starts[0]
+        let result = try await CrawlRunner(options: crawlOptions, logger: logger).run(starts)
+        let interrupted = result.stopReason?.hasPrefix("interrupted") == true
         // A start page that could not be fetched, or is not HTML, means the crawl did not happen.
-        if let first = result.resources[start.absoluteString] {
+        if !interrupted, let first = result.resources[start.absoluteString] {
             if let failure = first.failure, first.exchange.status == nil || first.redirects.isEmpty && result.pages.isEmpty {
                 throw UsageError(message: "cannot crawl \(start.absoluteString): \(failure.description) (is the server running and the URL right?)")
             }
@@ -103,7 +94,15 @@ struct CrawlCommand: AsyncParsableCommand {
                 throw UsageError(message: "the start page \(first.exchange.url) is not HTML (Content-Type: \(first.exchange.contentType ?? "none")); give the URL of an HTML page")
             }
         }
+        if !interrupted, result.pages.isEmpty, let reason = result.skipped?[start.absoluteString] {
+            throw UsageError(message: "cannot crawl \(start.absoluteString): \(reason) (use --ignore-robots to crawl it anyway)")
+        }
         // Reports, budgets and the exit code for checks (issue #6): see ReportOptions.swift.
-        try reportOptions.emit(result: result, json: json)
+        // An interrupted crawl still writes what it has, then exits 130 whatever the checks say.
+        do {
+            try reportOptions.emit(result: result, json: json)
+        } catch let exit as ExitCode where interrupted && exit == .failure {
+        }
+        if interrupted { throw ExitCode(130) }
     }
 }

@@ -75,7 +75,7 @@ extension Budget {
             firstVisitBytes: all.reduce(0) { $0 + $1.wireBytes },
             requests: all.reduce(0) { $0 + 1 + $1.redirects.count },
             bytesByKind: Dictionary(all.map { r in (pageURLs.contains(r.url) ? AssetKind.page : r.kind, r.wireBytes) }, uniquingKeysWith: +),
-            repeatVisitBytes: nil, revalidationVisitBytes: all.reduce(0) { $0 + SiteAudit.revalidationCost(of: $1) },
+            repeatVisitBytes: all.reduce(0) { $0 + Bandwidth.cost(of: $1).repeatVisitBytes }, revalidationVisitBytes: all.reduce(0) { $0 + SiteAudit.revalidationCost(of: $1) },
             broken: allBroken)
         let siteChecks = checks(site, scope: siteScope)
         if !siteChecks.isEmpty { suites.append(CheckSuite(name: "site", url: nil, checks: siteChecks)) }
@@ -101,7 +101,7 @@ extension Budget {
         var firstVisitBytes: Int
         var requests: Int
         var bytesByKind: [AssetKind: Int]
-        var repeatVisitBytes: Int?
+        var repeatVisitBytes: Int
         var revalidationVisitBytes: Int
         var broken: [BrokenReference]
     }
@@ -141,17 +141,10 @@ extension Budget {
                 : "\(scope.label) makes \(n) requests, \(n - limit) over the budget of \(limit): bundle files, inline small ones, or remove redirects")
         }
         if let limit = rules.maxRepeatVisitBytes {
-            if let n = scope.repeatVisitBytes {
-                result("maxRepeatVisitBytes", .error, ok: n <= limit, n <= limit
-                    ? "repeat visit of \(scope.label) is \(Self.bytes(n)), within \(Self.bytes(limit))"
-                    : "repeat visit of \(scope.label) is \(Self.bytes(n)), \(Self.bytes(n - limit)) over the budget of \(Self.bytes(limit)): give assets a max-age so a warm cache need not ask again, and make validators answer 304")
-            } else if scope.revalidationVisitBytes <= limit {
-                result("maxRepeatVisitBytes", .error, ok: true,
-                       "repeat visit of \(scope.label) is at most \(Self.bytes(scope.revalidationVisitBytes)) (every asset revalidated), within \(Self.bytes(limit))")
-            } else {
-                out.append(CheckResult(name: "maxRepeatVisitBytes", status: .skipped,
-                    message: "repeat visit of \(scope.label) not measured: freshness is not evaluated yet and revalidating everything would cost \(Self.bytes(scope.revalidationVisitBytes)), over \(Self.bytes(limit)); run with revalidation probes on"))
-            }
+            let n = scope.repeatVisitBytes
+            result("maxRepeatVisitBytes", .error, ok: n <= limit, n <= limit
+                ? "repeat visit of \(scope.label) is \(Self.bytes(n)), within \(Self.bytes(limit))"
+                : "repeat visit of \(scope.label) is \(Self.bytes(n)), \(Self.bytes(n - limit)) over the budget of \(Self.bytes(limit)): give assets a max-age so a warm cache need not ask again, and make validators answer 304")
         }
         if let level = rules.noFullRevalidation {
             var offenders: [String] = []

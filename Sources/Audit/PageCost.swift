@@ -14,8 +14,8 @@ public struct PageCost: Sendable, Equatable {
     /// `revalidationVisitBytes` by kind.
     public var revalidationBytesByKind: [AssetKind: Int]
     /// Bytes of a repeat visit with a warm cache, taking freshness into account (RFC 9111):
-    /// nil until the bandwidth analysis (issue #5) provides it; see `SiteAudit.costs`.
-    public var repeatVisitBytes: Int?
+    /// fresh responses cost nothing, stale ones what their revalidation cost (see `Bandwidth`).
+    public var repeatVisitBytes: Int
 }
 
 extension SiteAudit {
@@ -28,16 +28,18 @@ extension SiteAudit {
         var requests = 0
         var first: [AssetKind: Int] = [:]
         var again: [AssetKind: Int] = [:]
+        var repeatVisit = 0
         for url in [page.url] + result.requisites(of: page).filter({ $0 != page.url }) {
             guard let resource = result.resources[url] else { continue }
             let kind: AssetKind = url == page.url ? .page : resource.kind
             requests += 1 + resource.redirects.count
             first[kind, default: 0] += resource.wireBytes
             again[kind, default: 0] += revalidationCost(of: resource)
+            repeatVisit += Bandwidth.cost(of: resource).repeatVisitBytes
         }
         return PageCost(url: page.url, requests: requests, firstVisitBytesByKind: first,
                         revalidationVisitBytes: again.values.reduce(0, +), revalidationBytesByKind: again,
-                        repeatVisitBytes: nil)
+                        repeatVisitBytes: repeatVisit)
     }
 
     /// Bytes to get a resource again when the cached copy must be revalidated: the probe's

@@ -53,9 +53,38 @@ public struct FetchedResource: Codable, Sendable {
     public var redirects: [Exchange]
     /// The final exchange (after redirects), or the failing hop.
     public var exchange: Exchange
-    public var revalidation: Revalidation?
+    /// The If-None-Match and If-Modified-Since probes, when the resource was probed.
+    public var revalidation: Revalidation? {
+        get { revalidationBox?.value }
+        set { revalidationBox = newValue.map(RevalidationBox.init) }
+    }
+    /// Boxed: two probe exchanges inline made every resource 633 bytes, most of it empty
+    /// space in a crawl without revalidation, and the crawl's dictionary holds 20,000 of them.
+    private var revalidationBox: RevalidationBox?
     /// Content hash of the body, used to tell INM_FULL from INM_DUP_ETAG.
     public var bodyDigest: UInt64?
+
+    enum CodingKeys: String, CodingKey { case url, kind, redirects, exchange, revalidation, bodyDigest }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        url = try c.decode(String.self, forKey: .url)
+        kind = try c.decode(AssetKind.self, forKey: .kind)
+        redirects = try c.decode([Exchange].self, forKey: .redirects)
+        exchange = try c.decode(Exchange.self, forKey: .exchange)
+        revalidationBox = try c.decodeIfPresent(Revalidation.self, forKey: .revalidation).map(RevalidationBox.init)
+        bodyDigest = try c.decodeIfPresent(UInt64.self, forKey: .bodyDigest)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(url, forKey: .url)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(redirects, forKey: .redirects)
+        try c.encode(exchange, forKey: .exchange)
+        try c.encodeIfPresent(revalidation, forKey: .revalidation)
+        try c.encodeIfPresent(bodyDigest, forKey: .bodyDigest)
+    }
 
     public init(url: String, kind: AssetKind, redirects: [Exchange] = [], exchange: Exchange,
                 revalidation: Revalidation? = nil, bodyDigest: UInt64? = nil) {
@@ -63,7 +92,7 @@ public struct FetchedResource: Codable, Sendable {
         self.kind = kind
         self.redirects = redirects
         self.exchange = exchange
-        self.revalidation = revalidation
+        self.revalidationBox = revalidation.map(RevalidationBox.init)
         self.bodyDigest = bodyDigest
     }
 
@@ -76,6 +105,12 @@ public struct FetchedResource: Codable, Sendable {
 
     /// Wire bytes of every hop including the final one.
     public var wireBytes: Int { redirects.reduce(exchange.wireBytes) { $0 + $1.wireBytes } }
+}
+
+/// Immutable heap storage for a resource's probes.
+final class RevalidationBox: Sendable {
+    let value: Revalidation
+    init(_ value: Revalidation) { self.value = value }
 }
 
 /// A crawled page: its own fetch, and every reference found in it.
@@ -103,6 +138,8 @@ public struct CrawlResult: Codable, Sendable {
     public var resources: [String: FetchedResource]
     /// True when the crawl stopped early (limit, interrupt); `stopReason` says why.
     public var stopReason: String?
+    /// URLs the crawl chose not to fetch (robots.txt, --exclude, --max-depth, --max-pages), with the reason.
+    public var skipped: [String: String]?
 
     public init(startURLs: [String], pages: [PageResult] = [], subresourceReferences: [String: [Reference]] = [:],
                 resources: [String: FetchedResource] = [:], stopReason: String? = nil) {

@@ -13,12 +13,32 @@ public struct HeaderField: Codable, Sendable, Hashable {
 extension Array where Element == HeaderField {
     /// The first value of a header, compared case-insensitively.
     public func first(_ name: String) -> String? {
-        first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        first { HeaderField.namesEqual($0.name, name) }?.value
     }
 
     /// Every value of a header, compared case-insensitively.
     public func all(_ name: String) -> [String] {
-        filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }.map(\.value)
+        filter { HeaderField.namesEqual($0.name, name) }.map(\.value)
+    }
+}
+
+extension HeaderField {
+    /// ASCII case-insensitive comparison of header names (RFC 9110 §5.1), without
+    /// Foundation's locale-aware string comparison (which dominated audit profiles).
+    @inlinable
+    public static func namesEqual(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                guard x.count == y.count else { return false }
+                for i in 0..<x.count where x[i] != y[i] {
+                    // Only ASCII letters differ by case: fold both and compare.
+                    let l = x[i] | 0x20, r = y[i] | 0x20
+                    guard l == r, l >= 0x61, l <= 0x7A else { return false }
+                }
+                return true
+            }
+        }
     }
 }
 
@@ -42,6 +62,8 @@ public struct Exchange: Codable, Sendable {
     public var truncated: Bool
     public var error: FetchError?
     public var timings: Timings
+    /// How many times the request was retried (429/503) before this answer; nil when never.
+    public var retries: Int?
 
     public init(
         url: String, method: String = "GET", requestHeaders: [HeaderField] = [], status: Int? = nil,

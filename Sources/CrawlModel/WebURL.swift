@@ -37,6 +37,12 @@ public enum WebURL {
 
     /// WHATWG input clean-up: strip leading/trailing C0 controls and spaces, remove tabs and newlines.
     public static func clean(_ raw: String) -> String {
+        // Fast path (most references): nothing to strip, no tabs or newlines, no backslashes.
+        let utf8 = raw.utf8
+        if let first = utf8.first, let last = utf8.last, first > 0x20, last > 0x20,
+           !utf8.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x5C }) {
+            return raw
+        }
         var scalars = Array(raw.unicodeScalars)
         while let f = scalars.first, f.value <= 0x20 { scalars.removeFirst() }
         while let l = scalars.last, l.value <= 0x20 { scalars.removeLast() }
@@ -46,6 +52,7 @@ public enum WebURL {
         // in the part before the query.
         if let s = scheme(of: result), s != "http", s != "https" { return result }
         let end = result.firstIndex { $0 == "?" || $0 == "#" } ?? result.endIndex
+        guard result[..<end].contains("\\") else { return result }
         return result[..<end].replacingOccurrences(of: "\\", with: "/") + result[end...]
     }
 

@@ -3,11 +3,14 @@ public import CrawlModel
 
 /// What to crawl and how hard.
 public struct CrawlConfiguration: Sendable {
+    /// Where the crawl starts; their origins are the crawl's scope.
     public var startURLs: [URL]
     /// Stop enqueuing pages past this many.
     public var maxPages: Int = 1000
     /// Navigation depth from a start URL (0 = the start pages only).
     public var maxDepth: Int = .max
+    /// Stop (and report what was done) after this long.
+    public var maxTime: Duration?
     /// Requests in flight at once, across all hosts.
     public var concurrency: Int = 16
     /// Send the If-None-Match and If-Modified-Since probes for every fetched URL.
@@ -18,8 +21,47 @@ public struct CrawlConfiguration: Sendable {
     public var userAgent: String = "assetcrawl/0.1"
     /// Extra request headers, sent only to the start origins.
     public var headers: [HeaderField] = []
+    /// Honour robots.txt for the pages crawled (requisites of allowed pages are fetched as a browser would).
+    public var respectRobots: Bool = true
+    /// Seed the frontier from each start origin's sitemap (robots.txt `Sitemap:` lines, else `/sitemap.xml`).
+    public var useSitemap: Bool = false
+    /// Only crawl pages whose URL matches one of these regular expressions (all pages when empty).
+    public var include: [String] = []
+    /// Never crawl pages whose URL matches one of these regular expressions.
+    public var exclude: [String] = []
 
     public init(startURLs: [URL]) {
         self.startURLs = startURLs
+    }
+
+    /// Checks the regular expressions; throws a message that says which one is wrong.
+    public func validate() throws {
+        for pattern in include + exclude {
+            do { _ = try NSRegularExpression(pattern: pattern) } catch {
+                throw ConfigurationError(message: "not a valid regular expression: \(pattern)")
+            }
+        }
+    }
+}
+
+/// A configuration that cannot work, with what to change.
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var description: String { message }
+}
+
+/// A snapshot of a running crawl, for a progress line.
+public struct CrawlProgress: Sendable {
+    public var pagesDone: Int
+    public var queued: Int
+    public var inFlight: Int
+    public var requests: Int
+    public var bytes: Int
+    public var elapsed: Duration
+
+    /// Requests per second since the start.
+    public var rate: Double {
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return seconds > 0 ? Double(requests) / seconds : 0
     }
 }

@@ -9,12 +9,16 @@ public struct FetchRequest: Sendable {
     /// Decides, from the response's `Content-Type`, whether the body is kept (and decoded)
     /// for extraction. Bodies not kept are counted and dropped as they arrive.
     public var keepBody: @Sendable (_ contentType: String?) -> Bool
+    /// Hash the body as it arrives (for telling a re-sent body from a changed one).
+    /// Off when nothing will compare it, e.g. a crawl without revalidation.
+    public var digest: Bool
 
-    public init(url: URL, method: String = "GET", headers: [HeaderField] = [],
+    public init(url: URL, method: String = "GET", headers: [HeaderField] = [], digest: Bool = true,
                 keepBody: @escaping @Sendable (String?) -> Bool = { _ in false }) {
         self.url = url
         self.method = method
         self.headers = headers
+        self.digest = digest
         self.keepBody = keepBody
     }
 }

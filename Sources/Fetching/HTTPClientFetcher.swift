@@ -35,14 +35,18 @@ public struct HTTPClientFetcher: Fetcher {
 
     /// The client configuration the crawler wants: no redirects, no automatic decompression,
     /// a per-host connection limit, and optionally no certificate verification.
+    ///
+    /// - Parameter readTimeout: the longest silence while a response arrives; it ends a body
+    ///   that stalls completely (``Options/totalTimeout`` is checked as bytes arrive).
     public static func clientConfiguration(perHostConnections: Int = 6, insecure: Bool = false,
-                                           connectTimeout: Duration = .seconds(10)) -> HTTPClient.Configuration {
+                                           connectTimeout: Duration = .seconds(10),
+                                           readTimeout: Duration = .seconds(30)) -> HTTPClient.Configuration {
         var tls = TLSConfiguration.makeClientConfiguration()
         if insecure { tls.certificateVerification = .none }
         var configuration = HTTPClient.Configuration(
             tlsConfiguration: tls,
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .init(connectTimeout)),
+            timeout: .init(connect: .init(connectTimeout), read: .init(readTimeout)),
             connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: perHostConnections),
             decompression: .disabled
         )
@@ -66,42 +70,40 @@ public struct HTTPClientFetcher: Fetcher {
         let headTimeout = TimeAmount(options.headTimeout)
         let client = self.client
 
-        let outcome: Result<Streamed, any Error> = await withTaskGroup(of: Result<Streamed, any Error>?.self) { group in
-            group.addTask {
-                do {
-                    let response = try await client.execute(prepared, timeout: headTimeout)
-                    let headAt = ContinuousClock.now
-                    let keep = request.keepBody(response.headers.first(name: "content-type"))
-                    var streamed = Streamed(response: response, headMs: milliseconds(started, headAt))
-                    var digest = Digest()
-                    for try await buffer in response.body {
-                        let count = buffer.readableBytes
-                        let room = limit - streamed.bodyBytes
-                        if count > room {
-                            streamed.bodyBytes += max(room, 0)
-                            if keep, room > 0 { streamed.body.append(contentsOf: buffer.readableBytesView.prefix(room)) }
-                            streamed.truncated = true
-                            break
-                        }
-                        streamed.bodyBytes += count
-                        digest.update(buffer.readableBytesView)
-                        if keep { streamed.body.append(contentsOf: buffer.readableBytesView) }
-                    }
-                    streamed.digest = digest.value
-                    streamed.kept = keep
-                    return .success(streamed)
-                } catch {
-                    return .failure(error)
+        // The head is bounded by AsyncHTTPClient's deadline; the whole exchange by checking the
+        // clock as each chunk arrives, with the client's read timeout catching a body that
+        // stalls completely. (A timer task per request cost more CPU than the rest of the fetch.)
+        let totalDeadline = started + options.totalTimeout
+        let total = options.totalTimeout
+        let wantsDigest = request.digest
+        let outcome: Result<Streamed, any Error>
+        do {
+            let response = try await client.execute(prepared, timeout: headTimeout)
+            let headAt = ContinuousClock.now
+            let keep = request.keepBody(response.headers.first(name: "content-type"))
+            var streamed = Streamed(response: response, headMs: milliseconds(started, headAt))
+            var digest = Digest()
+            for try await buffer in response.body {
+                if ContinuousClock.now > totalDeadline {
+                    throw FetchError(.timeout, "no complete response within \(total)")
                 }
+                let count = buffer.readableBytes
+                let room = limit - streamed.bodyBytes
+                if count > room {
+                    streamed.bodyBytes += max(room, 0)
+                    if keep, room > 0 { streamed.body.append(contentsOf: buffer.readableBytesView.prefix(room)) }
+                    streamed.truncated = true
+                    break
+                }
+                streamed.bodyBytes += count
+                if wantsDigest { digest.update(buffer.readableBytesView) }
+                if keep { streamed.body.append(contentsOf: buffer.readableBytesView) }
             }
-            let total = options.totalTimeout
-            group.addTask {
-                try? await Task.sleep(for: total)
-                return Task.isCancelled ? nil : .failure(FetchError(.timeout, "no complete response within \(total)"))
-            }
-            let first = await group.next()!
-            group.cancelAll()
-            return first ?? .failure(FetchError(.other, "cancelled"))
+            streamed.digest = wantsDigest ? digest.value : nil
+            streamed.kept = keep
+            outcome = .success(streamed)
+        } catch {
+            outcome = .failure(error)
         }
         exchange.timings.totalMs = milliseconds(started, .now)
 
@@ -176,6 +178,12 @@ public struct HTTPClientFetcher: Fetcher {
             default: break
             }
         }
+        if let e = error as? HTTPParserError {
+            if e == .invalidEOFState {
+                return FetchError(.reset, "connection closed before the body was complete (shorter than Content-Length)")
+            }
+            return FetchError(.other, "malformed HTTP response: \(text)")
+        }
         if error is NIOSSLError || lower.contains("ssl") || lower.contains("certificate") || lower.contains("handshake") {
             return FetchError(.tls, text)
         }
@@ -202,5 +210,24 @@ extension Double {
     func rounded(toPlaces places: Int) -> Double {
         let f = Foundation.pow(10.0, Double(places))
         return (self * f).rounded() / f
+    }
+}
+
+extension HTTPClientFetcher {
+    /// Runs `body` with a fetcher over a client built from `configuration`, and always shuts
+    /// the client down. Callers outside `Fetching` never touch AsyncHTTPClient.
+    ///
+    /// ```swift
+    /// let result = try await HTTPClientFetcher.withFetcher(HTTPClientFetcher.clientConfiguration()) { fetcher in
+    ///     await Crawler(fetcher: fetcher, configuration: configuration).run()
+    /// }
+    /// ```
+    public static func withFetcher<Result>(
+        _ configuration: HTTPClient.Configuration, options: Options = Options(),
+        _ body: (HTTPClientFetcher) async throws -> Result
+    ) async throws -> Result {
+        try await HTTPClient.withHTTPClient(configuration: configuration) { client in
+            try await body(HTTPClientFetcher(client: client, options: options))
+        }
     }
 }

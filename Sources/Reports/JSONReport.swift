@@ -20,6 +20,20 @@ public struct JSONReport: Encodable, Sendable {
     public var checks: BudgetOutcome?
     /// The comparison with `--baseline`, when given.
     public var baseline: BaselineDiff?
+    /// A visitor who walks every page once, each URL paid once.
+    public var site: Site
+    /// URLs the crawl chose not to fetch, with the reason (robots.txt, --exclude, …).
+    public var skipped: [String: String]
+
+    /// Site-wide bandwidth: every URL any page needs, paid once.
+    public struct Site: Encodable, Sendable {
+        var pages: Int
+        var urls: Int
+        var firstVisitBytes: Int
+        var repeatVisitBytes: Int
+        var expiredVisitBytes: Int
+        var firstVisitBytesByKind: [String: Int]
+    }
 
     public struct Page: Encodable, Sendable {
         var url: String
@@ -27,13 +41,14 @@ public struct JSONReport: Encodable, Sendable {
         var depth: Int
         var requisites: [String]
         var firstVisitBytes: Int
+        var repeatVisitBytes: Int
+        var expiredVisitBytes: Int
         var broken: [BrokenReference]
         var references: [Reference]
         var requests: Int
         var firstVisitBytesByKind: [String: Int]
         var revalidationVisitBytes: Int
         var revalidationBytesByKind: [String: Int]
-        var repeatVisitBytes: Int?
 
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -42,17 +57,18 @@ public struct JSONReport: Encodable, Sendable {
             try c.encode(depth, forKey: .depth)
             try c.encode(requisites, forKey: .requisites)
             try c.encode(firstVisitBytes, forKey: .firstVisitBytes)
+            try c.encode(repeatVisitBytes, forKey: .repeatVisitBytes)
+            try c.encode(expiredVisitBytes, forKey: .expiredVisitBytes)
             try c.encode(broken, forKey: .broken)
             try c.encode(references, forKey: .references)
             try c.encode(requests, forKey: .requests)
             try c.encode(firstVisitBytesByKind, forKey: .firstVisitBytesByKind)
             try c.encode(revalidationVisitBytes, forKey: .revalidationVisitBytes)
             try c.encode(revalidationBytesByKind, forKey: .revalidationBytesByKind)
-            try c.encode(repeatVisitBytes, forKey: .repeatVisitBytes)
         }
         enum CodingKeys: String, CodingKey {
-            case url, status, depth, requisites, firstVisitBytes, broken, references
-            case requests, firstVisitBytesByKind, revalidationVisitBytes, revalidationBytesByKind, repeatVisitBytes
+            case url, status, depth, requisites, firstVisitBytes, repeatVisitBytes, expiredVisitBytes, broken, references
+            case requests, firstVisitBytesByKind, revalidationVisitBytes, revalidationBytesByKind
         }
     }
 
@@ -70,6 +86,8 @@ public struct JSONReport: Encodable, Sendable {
         var etag: String?
         var lastModified: String?
         var cacheControl: String?
+        var freshness: Freshness
+        var retries: Int
         var redirects: [Hop]
         var revalidation: Revalidation
         var error: String?
@@ -132,6 +150,8 @@ public struct JSONReport: Encodable, Sendable {
             try c.encode(etag, forKey: .etag)
             try c.encode(lastModified, forKey: .lastModified)
             try c.encode(cacheControl, forKey: .cacheControl)
+            try c.encode(freshness, forKey: .freshness)
+            try c.encode(retries, forKey: .retries)
             try c.encode(redirects, forKey: .redirects)
             try c.encode(revalidation, forKey: .revalidation)
             try c.encode(error, forKey: .error)
@@ -141,7 +161,7 @@ public struct JSONReport: Encodable, Sendable {
         }
         enum CodingKeys: String, CodingKey {
             case url, finalURL, kind, status, httpVersion, contentType, contentEncoding, headerBytes, bodyBytes, decodedBytes
-            case etag, lastModified, cacheControl, redirects, revalidation, error, errorCode, wireBytes, timingsMs
+            case etag, lastModified, cacheControl, freshness, retries, redirects, revalidation, error, errorCode, wireBytes, timingsMs
         }
     }
 
@@ -160,15 +180,21 @@ public struct JSONReport: Encodable, Sendable {
         self.baseline = baseline
         let pagesByURL = Dictionary(result.pages.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
         let costs = Dictionary(SiteAudit.costs(result).map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
-        let byKind = { (d: [AssetKind: Int]?) in Dictionary(uniqueKeysWithValues: (d ?? [:]).map { ($0.key.rawValue, $0.value) }) }
+        let (bandwidth, walk) = Bandwidth.analyse(result)
         pages = audits.map { audit in
             let cost = costs[audit.url]
+            let b = bandwidth[audit.url]
             return Page(url: audit.url, status: audit.status, depth: pagesByURL[audit.url]?.depth ?? 0, requisites: audit.requisites,
-                        firstVisitBytes: audit.firstVisitBytes, broken: audit.broken, references: pagesByURL[audit.url]?.references ?? [],
-                        requests: cost?.requests ?? 0, firstVisitBytesByKind: byKind(cost?.firstVisitBytesByKind),
+                        firstVisitBytes: b?.firstVisitBytes ?? audit.firstVisitBytes, repeatVisitBytes: b?.repeatVisitBytes ?? 0,
+                        expiredVisitBytes: b?.expiredVisitBytes ?? 0, broken: audit.broken,
+                        references: pagesByURL[audit.url]?.references ?? [], requests: cost?.requests ?? 0,
+                        firstVisitBytesByKind: Self.byKind(cost?.firstVisitBytesByKind ?? [:]),
                         revalidationVisitBytes: cost?.revalidationVisitBytes ?? 0,
-                        revalidationBytesByKind: byKind(cost?.revalidationBytesByKind), repeatVisitBytes: cost?.repeatVisitBytes)
+                        revalidationBytesByKind: Self.byKind(cost?.revalidationBytesByKind ?? [:]))
         }
+        site = Site(pages: walk.pages, urls: walk.urls, firstVisitBytes: walk.firstVisitBytes, repeatVisitBytes: walk.repeatVisitBytes,
+                    expiredVisitBytes: walk.expiredVisitBytes, firstVisitBytesByKind: Self.byKind(walk.bytesByKind))
+        skipped = result.skipped ?? [:]
         resources = result.resources.values.sorted { $0.url < $1.url }.map { Self.resource($0, includeTimings: includeTimings) }
     }
 
@@ -182,7 +208,7 @@ public struct JSONReport: Encodable, Sendable {
             url: r.url, finalURL: e.url, kind: r.kind, status: e.status, httpVersion: e.httpVersion, contentType: e.contentType,
             contentEncoding: e.responseHeaders.first("Content-Encoding"), headerBytes: e.headerBytes, bodyBytes: e.bodyBytes,
             decodedBytes: e.decodedBytes, etag: e.etag, lastModified: e.lastModified,
-            cacheControl: e.responseHeaders.first("Cache-Control"),
+            cacheControl: e.responseHeaders.first("Cache-Control"), freshness: Freshness(e), retries: e.retries ?? 0,
             redirects: r.redirects.map { Resource.Hop(url: $0.url, status: $0.status, location: $0.location, wireBytes: $0.wireBytes) },
             revalidation: Resource.Revalidation(
                 ifNoneMatch: inm?.exchange.status, ifModifiedSince: ims?.exchange.status,
@@ -193,12 +219,116 @@ public struct JSONReport: Encodable, Sendable {
             timingsMs: includeTimings ? Resource.TimingsMs(started: e.timings.startedMs, head: e.timings.headMs, total: e.timings.totalMs) : nil)
     }
 
+    static func byKind(_ bytes: [AssetKind: Int]) -> [String: Int] {
+        Dictionary(uniqueKeysWithValues: bytes.map { ($0.key.rawValue, $0.value) })
+    }
+
     /// Pretty-printed, sorted-key UTF-8 JSON with a trailing newline.
     public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(self)
+        var data = try Self.makeEncoder().encode(self)
         data.append(0x0A)
         return data
+    }
+
+    /// Each element pretty-printed and indented as an array element of the top-level object.
+    static func encodeConcurrently<Element: Encodable & Sendable>(_ elements: [Element], slices: Int) throws -> [[UInt8]] {
+        let count = elements.count
+        let per = (count + slices - 1) / slices
+        nonisolated(unsafe) var results = [[UInt8]](repeating: [], count: count)
+        nonisolated(unsafe) var failure: (any Error)?
+        results.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            DispatchQueue.concurrentPerform(iterations: slices) { slice in
+                let encoder = makeEncoder()
+                for i in (slice * per)..<min(count, (slice + 1) * per) {
+                    do { out[i] = indented(try encoder.encode(elements[i])) } catch { failure = error }
+                }
+            }
+        }
+        if let failure { throw failure }
+        return results
+    }
+
+    /// Indents an encoded element by four spaces. JSON strings never hold a raw newline, so
+    /// every newline starts a line (except the blank line the encoder puts in an empty array).
+    static func indented(_ data: Data) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(data.count + data.count / 8)
+        out.append(contentsOf: "    ".utf8)
+        var lineStart = false
+        for byte in data {
+            if lineStart, byte != 0x0A { out.append(contentsOf: "    ".utf8) }
+            out.append(byte)
+            lineStart = byte == 0x0A
+        }
+        return out
+    }
+
+    static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// Writes exactly the bytes of ``encoded()`` to `url`, but encodes `pages` and `resources`
+    /// one element at a time and streams them out, so a 20,000-URL report needs memory for one
+    /// element rather than for the whole document tree (which tripled the crawl's peak RSS).
+    public func write(to url: URL) throws {
+        var shell = self
+        shell.pages = []
+        shell.resources = []
+        let encoder = Self.makeEncoder()
+        let head = String(decoding: try encoder.encode(shell), as: UTF8.self)
+        let empty = "[\n\n  ]"
+        guard let pagesAt = head.range(of: "\n  \"pages\" : " + empty),
+              let resourcesAt = head.range(of: "\n  \"resources\" : " + empty), pagesAt.upperBound <= resourcesAt.lowerBound
+        else {
+            try encoded().write(to: url)
+            return
+        }
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: url.path])
+        }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 21)
+        func flush(force: Bool = false) throws {
+            if force || buffer.count >= 1 << 20 {
+                try handle.write(contentsOf: buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        func array<Element: Encodable & Sendable>(_ elements: [Element]) throws {
+            if elements.isEmpty {
+                buffer.append(contentsOf: empty.utf8)
+                return
+            }
+            buffer.append(contentsOf: "[\n".utf8)
+            // Encode a window of elements on all cores, then append them in order.
+            let window = 512
+            let slices = max(1, ProcessInfo.processInfo.activeProcessorCount)
+            var start = 0
+            while start < elements.count {
+                let chunk = Array(elements[start..<min(start + window, elements.count)])
+                let encoded = try Self.encodeConcurrently(chunk, slices: slices)
+                for (i, element) in encoded.enumerated() {
+                    if start + i > 0 { buffer.append(contentsOf: ",\n".utf8) }
+                    buffer.append(contentsOf: element)
+                }
+                try flush()
+                start += window
+            }
+            buffer.append(contentsOf: "\n  ]".utf8)
+        }
+        let pagesValue = head.index(pagesAt.upperBound, offsetBy: -empty.count)
+        let resourcesValue = head.index(resourcesAt.upperBound, offsetBy: -empty.count)
+        buffer.append(contentsOf: head[..<pagesValue].utf8)
+        try array(pages)
+        buffer.append(contentsOf: head[pagesAt.upperBound..<resourcesValue].utf8)
+        try array(resources)
+        buffer.append(contentsOf: head[resourcesAt.upperBound...].utf8)
+        buffer.append(0x0A)
+        try flush(force: true)
     }
 }

@@ -11,11 +11,13 @@ public enum TextReport {
                               width: Int = 100, colour: Bool = false) -> String {
         let origin = result.startURLs.first.flatMap(URL.init(string:)).map(WebURL.origin) ?? ""
         var lines: [String] = []
-        let header = ["page", "reqs", "first visit", "304", "200", "broken"]
+        let header = ["page", "reqs", "first visit", "repeat visit", "304", "200", "broken"]
+        let (bandwidth, walk) = Bandwidth.analyse(result)
         var rows: [[String]] = audits.map { audit in
             var path = audit.url.hasPrefix(origin) ? String(audit.url.dropFirst(origin.count)) : audit.url
             if path.isEmpty { path = "/" }
             return [path, String(audit.requisites.count), formatBytes(audit.firstVisitBytes),
+                    formatBytes(bandwidth[audit.url]?.repeatVisitBytes ?? audit.firstVisitBytes),
                     String(audit.revalidated304), String(audit.revalidated200), String(audit.broken.count)]
         }
         let numericWidths = (1..<header.count).map { i in max(header[i].count, rows.map { $0[i].count }.max() ?? 0) }
@@ -43,6 +45,8 @@ public enum TextReport {
         lines.append("")
         lines.append("\(audits.count) pages, \(resources.count) URLs fetched (\(formatBytes(totalWire))), \(failed) failed; "
             + "revalidation: \(total304) of \(probes.count) probes answered 304")
+        lines.append("a visitor walking all pages: first visit \(formatBytes(walk.firstVisitBytes)), "
+            + "repeat visit \(formatBytes(walk.repeatVisitBytes)), after expiry \(formatBytes(walk.expiredVisitBytes))")
         if let reason = result.stopReason { lines.append("stopped early: \(reason)") }
         let broken = audits.flatMap(\.broken)
         if !broken.isEmpty {

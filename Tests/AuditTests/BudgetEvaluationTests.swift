@@ -28,19 +28,22 @@ struct BudgetEvaluationTests {
         #expect(!outcome.passed)
     }
 
-    @Test("repeat visit: passes on the revalidation upper bound, skipped when it cannot tell")
+    @Test("repeat visit: freshness decides, so a fresh immutable script costs nothing again")
     func repeatVisit() throws {
         let crawl = Site.crawl()
         let cost = SiteAudit.cost(of: crawl.pages[0], in: crawl)
-        #expect(cost.repeatVisitBytes == nil)
         // 304s cost 80 bytes each (5 resources with validators), the 404 and the page... all have probes except missing.png (200 bytes).
         #expect(cost.revalidationVisitBytes == 5 * 80 + 200)
+        // The year-long immutable script is fresh: a warm cache skips its 304 entirely; the 404
+        // has no freshness and is downloaded again in full.
+        #expect(cost.repeatVisitBytes <= cost.revalidationVisitBytes - 80)
+        #expect(cost.repeatVisitBytes >= 200)
         let loose = Budget(pages: [.init(match: "/", rules: .init(maxRepeatVisitBytes: 1000))]).evaluate(crawl)
         #expect(try check(loose, "/", "maxRepeatVisitBytes").status == .passed)
         let tight = Budget(pages: [.init(match: "/", rules: .init(maxRepeatVisitBytes: 100))]).evaluate(crawl)
-        let skipped = try check(tight, "/", "maxRepeatVisitBytes")
-        #expect(skipped.status == .skipped && skipped.message.contains("not measured"))
-        #expect(tight.passed, "a skipped check does not fail the run")
+        let failed = try check(tight, "/", "maxRepeatVisitBytes")
+        #expect(failed.status == .failed && failed.message.contains("over the budget of 100 B"), "\(failed.message)")
+        #expect(!tight.passed)
     }
 
     @Test("caching checks name each offending URL and what to send")

@@ -1,0 +1,163 @@
+internal import ArgumentParser
+internal import Crawler
+internal import CrawlModel
+internal import Fetching
+internal import Foundation
+
+/// The crawl's scope, politeness, fetching and output flags of `assetcrawl crawl`.
+struct CrawlOptions: ParsableArguments {
+    // MARK: Scope
+    @Option(name: .customLong("max-pages"), help: "Crawl at most this many pages.")
+    var maxPages: Int = 1000
+
+    @Option(name: .customLong("max-depth"), help: "Follow links at most this many clicks from a start URL (0: the start pages only).")
+    var maxDepth: Int?
+
+    @Option(name: .customLong("max-time"), help: ArgumentHelp("Stop after this many seconds and report what was done.", valueName: "seconds"))
+    var maxTime: Double?
+
+    @Flag(name: .long, help: "Also seed the crawl from each start origin's sitemap (robots.txt Sitemap: lines, else /sitemap.xml).")
+    var sitemap = false
+
+    @Option(name: .long, help: ArgumentHelp("Only crawl pages whose URL matches this regular expression (repeatable).", valueName: "regex"))
+    var include: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Never crawl pages whose URL matches this regular expression (repeatable).", valueName: "regex"))
+    var exclude: [String] = []
+
+    @Flag(name: .customLong("ignore-robots"), help: "Crawl pages that robots.txt disallows.")
+    var ignoreRobots = false
+
+    @Flag(name: .customLong("no-external"), help: "Skip requisites on other origins (CDNs, font hosts); by default they are fetched and counted, never crawled.")
+    var noExternal = false
+
+    @Flag(name: .customLong("no-revalidate"), help: "Skip the If-None-Match / If-Modified-Since probes.")
+    var noRevalidate = false
+
+    // MARK: Fetching
+    @Option(name: .long, help: "Requests in flight at once, across all hosts.")
+    var concurrency: Int = 16
+
+    @Option(name: .customLong("per-host"), help: "Requests in flight at once to one host (browsers use 6).")
+    var perHost: Int = 6
+
+    @Option(name: .long, help: ArgumentHelp("Wait at least this many seconds between two requests to the same host.", valueName: "seconds"))
+    var delay: Double = 0
+
+    @Option(name: .customLong("connect-timeout"), help: ArgumentHelp("Give up connecting after this many seconds.", valueName: "seconds"))
+    var connectTimeout: Double = 10
+
+    @Option(name: .long, help: ArgumentHelp("Give up waiting for a response head after this many seconds.", valueName: "seconds"))
+    var timeout: Double = 30
+
+    @Option(name: .customLong("body-timeout"), help: ArgumentHelp("Give up on a whole exchange, body included, after this many seconds.", valueName: "seconds"))
+    var bodyTimeout: Double = 120
+
+    @Option(name: .customLong("max-body"), help: ArgumentHelp("Count at most this much of a body, then cut it and mark it (e.g. 50M, 512K, 1000000).", valueName: "size"))
+    var maxBody: String = "50M"
+
+    @Option(name: .long, help: "Retry a 429 or 503 answer this many times, honouring Retry-After.")
+    var retries: Int = 2
+
+    @Option(name: .customLong("max-retry-wait"), help: ArgumentHelp("Never wait longer than this before a retry, whatever Retry-After says.", valueName: "seconds"))
+    var maxRetryWait: Double = 10
+
+    @Option(name: .customLong("user-agent"), help: "The User-Agent header (its product token also picks the robots.txt group).")
+    var userAgent: String = "assetcrawl/0.1"
+
+    @Option(name: .long, help: ArgumentHelp("Send this header to the start origins only (repeatable), e.g. --header 'Authorization: Bearer …'.", valueName: "Name: value"))
+    var header: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Basic authentication for the start origins only.", valueName: "user:password"))
+    var user: String?
+
+    @Flag(name: .long, help: "Accept any TLS certificate (self-signed staging servers).")
+    var insecure = false
+
+    // MARK: Output
+    @Flag(name: .long, help: "No progress line and only errors on stderr.")
+    var quiet = false
+
+    @Flag(name: .long, help: "Log every fetched URL on stderr.")
+    var verbose = false
+
+    func validate() throws {
+        if maxPages < 1 { throw ValidationError("--max-pages must be at least 1, e.g. --max-pages 100") }
+        if concurrency < 1 { throw ValidationError("--concurrency must be at least 1, e.g. --concurrency 16") }
+        if perHost < 1 { throw ValidationError("--per-host must be at least 1, e.g. --per-host 6") }
+        if let maxDepth, maxDepth < 0 { throw ValidationError("--max-depth must be 0 or more") }
+        if let maxTime, maxTime <= 0 { throw ValidationError("--max-time must be a positive number of seconds, e.g. --max-time 60") }
+        for (name, value) in [("--delay", delay), ("--max-retry-wait", maxRetryWait)] where value < 0 {
+            throw ValidationError("\(name) must be 0 or more seconds")
+        }
+        for (name, value) in [("--connect-timeout", connectTimeout), ("--timeout", timeout), ("--body-timeout", bodyTimeout)] where value <= 0 {
+            throw ValidationError("\(name) must be a positive number of seconds, e.g. \(name) 10")
+        }
+        if retries < 0 { throw ValidationError("--retries must be 0 or more") }
+        if Self.parseSize(maxBody) == nil { throw ValidationError("--max-body must be a size like 50M, 512K or 1000000") }
+        for h in header where Self.parseHeader(h) == nil {
+            throw ValidationError("--header must look like 'Name: value', not \(h)")
+        }
+        if let user, !user.contains(":") { throw ValidationError("--user must look like user:password") }
+        if quiet && verbose { throw ValidationError("give --quiet or --verbose, not both") }
+        for pattern in include + exclude where (try? NSRegularExpression(pattern: pattern)) == nil {
+            throw ValidationError("--include/--exclude: not a valid regular expression: \(pattern)")
+        }
+    }
+
+    /// `50M`, `512K`, `1G`, `1000` → bytes.
+    static func parseSize(_ s: String) -> Int? {
+        let t = s.trimmingCharacters(in: .whitespaces).uppercased()
+        let multipliers: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        var digits = Substring(t)
+        var factor = 1
+        if digits.hasSuffix("B") { digits = digits.dropLast() }
+        if let last = digits.last, let m = multipliers[last] { factor = m; digits = digits.dropLast() }
+        guard let n = Int(digits), n > 0 else { return nil }
+        return n * factor
+    }
+
+    static func parseHeader(_ s: String) -> HeaderField? {
+        guard let colon = s.firstIndex(of: ":") else { return nil }
+        let name = s[..<colon].trimmingCharacters(in: .whitespaces)
+        let value = s[s.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else { return nil }
+        return HeaderField(name: name, value: value)
+    }
+
+    static func seconds(_ s: Double) -> Duration { .milliseconds(Int((s * 1000).rounded())) }
+
+    /// The crawler's configuration for these start URLs.
+    func configuration(startURLs: [URL]) -> CrawlConfiguration {
+        var c = CrawlConfiguration(startURLs: startURLs)
+        c.maxPages = maxPages
+        c.maxDepth = maxDepth ?? .max
+        c.maxTime = maxTime.map(Self.seconds)
+        c.concurrency = concurrency
+        c.revalidate = !noRevalidate
+        c.fetchExternalRequisites = !noExternal
+        c.userAgent = userAgent
+        c.respectRobots = !ignoreRobots
+        c.useSitemap = sitemap
+        c.include = include
+        c.exclude = exclude
+        c.headers = header.compactMap(Self.parseHeader)
+        if let user {
+            c.headers.append(HeaderField(name: "Authorization", value: "Basic " + Data(user.utf8).base64EncodedString()))
+        }
+        return c
+    }
+
+    var fetcherOptions: HTTPClientFetcher.Options {
+        var o = HTTPClientFetcher.Options()
+        o.headTimeout = Self.seconds(timeout)
+        o.totalTimeout = Self.seconds(bodyTimeout)
+        o.maxBodyBytes = Self.parseSize(maxBody) ?? o.maxBodyBytes
+        return o
+    }
+
+    var retryPolicy: RetryingFetcher.Policy {
+        RetryingFetcher.Policy(maxRetries: retries, maxDelay: Self.seconds(maxRetryWait))
+    }
+}
+

@@ -1,0 +1,116 @@
+public import CrawlModel
+
+/// What one fetched URL costs a browser on a first visit, on a repeat visit while its
+/// freshness lasts, and on a visit after everything has expired. Wire bytes of the
+/// responses (headers and bodies, redirect hops included).
+public struct ResourceCost: Sendable, Hashable {
+    public var firstVisitBytes: Int
+    /// Fresh → 0; revalidated by a 304 → the 304's bytes; otherwise the full response again.
+    public var repeatVisitBytes: Int
+    /// As if every response had expired: 304 bytes where revalidation works, else the full response.
+    public var expiredVisitBytes: Int
+    public var freshness: Freshness
+}
+
+/// The bandwidth of one page, counted alone (as a first visit to the site).
+public struct PageBandwidth: Sendable, Hashable {
+    public var url: String
+    public var firstVisitBytes: Int
+    public var repeatVisitBytes: Int
+    public var expiredVisitBytes: Int
+    /// First-visit bytes by asset kind (`page`, `stylesheet`, `image`, …).
+    public var bytesByKind: [AssetKind: Int]
+}
+
+/// A visitor who walks every crawled page once, paying for each URL only once,
+/// as a browser cache would.
+public struct SiteBandwidth: Sendable, Hashable {
+    public var pages: Int
+    public var urls: Int
+    public var firstVisitBytes: Int
+    public var repeatVisitBytes: Int
+    public var expiredVisitBytes: Int
+    public var bytesByKind: [AssetKind: Int]
+}
+
+/// Pure bandwidth analysis of a `CrawlResult`.
+///
+/// ```swift
+/// let perPage = Bandwidth.pages(result)   // [url: PageBandwidth]
+/// let walk = Bandwidth.site(result)       // everything, each URL once
+/// ```
+public enum Bandwidth {
+    /// The three costs of one resource.
+    ///
+    /// The repeat-visit cost uses the If-None-Match probe when there was one (a browser sends
+    /// both validators and a server decides on If-None-Match, RFC 9110 §13.1.3), else the
+    /// If-Modified-Since probe; without a probe (no validator, or `--no-revalidate`) a stale
+    /// response costs its full size again.
+    public static func cost(of resource: FetchedResource) -> ResourceCost {
+        var first = 0, repeatVisit = 0, expired = 0
+        for hop in resource.redirects {
+            let f = Freshness(hop)
+            first += hop.wireBytes
+            repeatVisit += f.isFresh ? 0 : hop.wireBytes
+            expired += hop.wireBytes
+        }
+        let exchange = resource.exchange
+        let freshness = Freshness(exchange)
+        let full = exchange.wireBytes
+        first += full
+        let revalidated: Int
+        if !freshness.isStored || exchange.status == nil {
+            revalidated = full
+        } else if let probe = resource.revalidation?.ifNoneMatch ?? resource.revalidation?.ifModifiedSince,
+                  probe.exchange.status != nil, probe.exchange.error == nil {
+            revalidated = probe.exchange.wireBytes
+        } else {
+            revalidated = full
+        }
+        repeatVisit += freshness.isFresh && freshness.isStored ? 0 : revalidated
+        expired += revalidated
+        return ResourceCost(firstVisitBytes: first, repeatVisitBytes: repeatVisit, expiredVisitBytes: expired, freshness: freshness)
+    }
+
+    /// Per page, keyed by page URL: the page and every requisite (through CSS and manifests),
+    /// each counted once, as a visitor whose first page on the site is this one.
+    public static func pages(_ result: CrawlResult) -> [String: PageBandwidth] { analyse(result).pages }
+
+    /// Every URL needed by any crawled page, each paid once: a visitor who walks all pages.
+    public static func site(_ result: CrawlResult) -> SiteBandwidth { analyse(result).site }
+
+    /// Both at once, computing each resource's cost and each page's requisites once.
+    public static func analyse(_ result: CrawlResult) -> (pages: [String: PageBandwidth], site: SiteBandwidth) {
+        var costs: [String: ResourceCost] = [:]
+        costs.reserveCapacity(result.resources.count)
+        for (url, resource) in result.resources { costs[url] = cost(of: resource) }
+        let pageURLs = Set(result.pages.map(\.url))
+        var out: [String: PageBandwidth] = [:]
+        var total = PageBandwidth(url: "", firstVisitBytes: 0, repeatVisitBytes: 0, expiredVisitBytes: 0, bytesByKind: [:])
+        var walked: Set<String> = []
+        for page in result.pages {
+            var b = PageBandwidth(url: page.url, firstVisitBytes: 0, repeatVisitBytes: 0, expiredVisitBytes: 0, bytesByKind: [:])
+            var seen: Set<String> = []
+            for url in [page.url] + result.requisites(of: page) where seen.insert(url).inserted {
+                guard let c = costs[url] else { continue }
+                let kind: AssetKind = url == page.url ? .page : (result.resources[url]?.kind ?? .other)
+                b.add(c, kind: kind)
+                if walked.insert(url).inserted { total.add(c, kind: pageURLs.contains(url) ? .page : kind) }
+            }
+            out[page.url] = b
+        }
+        let site = SiteBandwidth(pages: result.pages.count, urls: walked.count, firstVisitBytes: total.firstVisitBytes,
+                                 repeatVisitBytes: total.repeatVisitBytes, expiredVisitBytes: total.expiredVisitBytes,
+                                 bytesByKind: total.bytesByKind)
+        return (out, site)
+    }
+}
+
+extension PageBandwidth {
+    mutating func add(_ cost: ResourceCost, kind: AssetKind) {
+        firstVisitBytes += cost.firstVisitBytes
+        repeatVisitBytes += cost.repeatVisitBytes
+        expiredVisitBytes += cost.expiredVisitBytes
+        bytesByKind[kind, default: 0] += cost.firstVisitBytes
+    }
+}
