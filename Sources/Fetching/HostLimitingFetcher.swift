@@ -55,6 +55,8 @@ actor HostGate {
 
     /// Waits for a slot; false when the task was cancelled while waiting.
     func enter(_ host: String) async -> Bool {
+        // A request cancelled before its turn is never sent, whether or not it had to wait.
+        if Task.isCancelled { return false }
         if inFlight[host, default: 0] >= limit {
             nextID += 1
             let id = nextID

@@ -13,11 +13,12 @@ struct BudgetDecodingTests {
             .appendingPathComponent("Samples/budget.json")
         let budget = try Budget.decode(Array(try Data(contentsOf: url)))
         #expect(budget.allowBroken == ["/img/missing.png"])
-        #expect(budget.pages.map(\.match) == ["/", "/index.html", "/**"])
-        #expect(budget.site.securityHeaders?.level == .warn)
-        #expect(budget.rules(forPath: "/")?.maxFirstVisitBytesByKind?[.image] == 3 * 1024)
-        #expect(budget.rules(forPath: "/blog/post-1.html")?.maxFirstVisitBytesByKind?[.image] == 2560)
-        #expect(budget.rules(forPath: "/")?.maxFirstVisitBytes == 10 * 1024, "unset fields come from later matching entries")
+        #expect(budget.pages.map(\.match) == ["/contact.html", "/", "/index.html", "/**"])
+        #expect(budget.site.securityHeaders?.level == .error)
+        #expect(budget.rules(forPath: "/")?.maxFirstVisitBytesByKind?[.image] == 5 * 1024)
+        #expect(budget.rules(forPath: "/blog/post-1.html")?.maxFirstVisitBytesByKind?[.image] == 3 * 1024)
+        #expect(budget.rules(forPath: "/")?.maxFirstVisitBytes == 13 * 1024)
+        #expect(budget.rules(forPath: "/")?.maxRequests == 20, "unset fields come from later matching entries")
     }
 
     @Test("sizes: numbers, B, KB, MB")

@@ -39,9 +39,17 @@ func runCLI(_ arguments: [String], timeout: TimeInterval = 120) throws -> (statu
     process.standardOutput = out
     process.standardError = err
     try process.run()
-    // Drain both pipes while it runs so a large output cannot block it.
+    // Drain both pipes at once: a child that fills one pipe while we block on the other
+    // would otherwise never finish.
+    nonisolated(unsafe) var errData = Data()
+    let errRead = DispatchGroup()
+    errRead.enter()
+    DispatchQueue.global().async {
+        errData = err.fileHandleForReading.readDataToEndOfFile()
+        errRead.leave()
+    }
     let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    errRead.wait()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
 }

@@ -83,14 +83,21 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
     process.standardOutput = out
     process.standardError = err
     try process.run()
-    // stderr stays small (one line or a few log lines); stdout is drained first.
+    // Drain both pipes at once: a child that fills one pipe while we block on the other
+    // would otherwise never finish.
+    nonisolated(unsafe) var errData = Data()
+    let errRead = DispatchGroup()
+    errRead.enter()
+    DispatchQueue.global().async {
+        errData = err.fileHandleForReading.readDataToEndOfFile()
+        errRead.leave()
+    }
     let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    errRead.wait()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
 }
 
-/// True when a program is on PATH.
 /// True when `program` is on PATH — or when running under CI (`CI` set), where `.ci/run`
 /// installs every tool the tests use, so a missing one fails the test instead of skipping it.
 func onPath(_ program: String) -> Bool {
