@@ -76,10 +76,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "assetcrawl", dependencies: ["AssetCrawlCLI"], swiftSettings: swiftSettings),
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "CrawlModelTests", dependencies: ["CrawlModel"], swiftSettings: swiftSettings),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "CrawlModel"], swiftSettings: swiftSettings),
         .testTarget(name: "FixtureServerTests", dependencies: [
-            "FixtureServer",
+            "TestSupport", "FixtureServer",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -88,15 +89,15 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "EndToEndTests", dependencies: [
-            "AssetCrawlCLI", "Crawler", "Fetching", "FixtureServer", "CrawlModel", "Reports", "Audit",
+            "TestSupport", "AssetCrawlCLI", "Crawler", "Fetching", "FixtureServer", "CrawlModel", "Reports", "Audit",
         ], swiftSettings: swiftSettings),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "CrawlModel"], swiftSettings: swiftSettings),
         .testTarget(name: "ReportsTests", dependencies: [
-            "Reports", "Audit", "CrawlModel", "Crawler", "Fetching", "FixtureServer",
+            "TestSupport", "Reports", "Audit", "CrawlModel", "Crawler", "Fetching", "FixtureServer",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ], exclude: ["Golden"], swiftSettings: swiftSettings),
         .testTarget(name: "CrawlerTests", dependencies: [
-            "Crawler", "Fetching", "FixtureServer", "CrawlModel", "Audit", "Reports", "AssetCrawlCLI",
+            "TestSupport", "Crawler", "Fetching", "FixtureServer", "CrawlModel", "Audit", "Reports", "AssetCrawlCLI",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "FetchingTests", dependencies: [

@@ -4,6 +4,7 @@ import CrawlModel
 import Fetching
 import FixtureServer
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("Crawler scope, limits and seeding over real HTTP")
@@ -57,7 +58,7 @@ struct CrawlFeatureTests {
     @Test("--sitemap seeds pages nothing links to, through a sitemap index named in robots.txt")
     func sitemap() async throws {
         // The sitemap must name the server's own port, so the files are written once the port is known.
-        try await withSite(["index.html": page(), "orphan.html": page(styles: ["o.css"]), "o.css": Self.css, "deep/x.html": page()]) { root in
+        try await withTemporarySite(["index.html": page(), "orphan.html": page(styles: ["o.css"]), "o.css": Self.css, "deep/x.html": page()]) { root in
             try await FixtureServer.withFixtureServer(root: root) { base in
                 try Data("User-agent: *\nDisallow:\nSitemap: \(base.absoluteString)maps/index.xml\n".utf8)
                     .write(to: root.appendingPathComponent("robots.txt"))

@@ -1,14 +1,6 @@
 import Foundation
 import Testing
-
-/// The `assetcrawl` binary built beside the test bundle.
-func assetcrawlBinary() -> URL {
-    var dir = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-    while !FileManager.default.isExecutableFile(atPath: dir.appendingPathComponent("assetcrawl").path), dir.path != "/" {
-        dir = dir.deletingLastPathComponent()
-    }
-    return dir.appendingPathComponent("assetcrawl")
-}
+import TestSupport
 
 @Suite("The crawl command under SIGINT", .serialized)
 struct SignalTests {
@@ -18,11 +10,11 @@ struct SignalTests {
             "index.html": page(images: ["/slow.png", "/fast.png"]), "slow.png": "s", "fast.png": "f",
             ".assetcrawl-policy.json": #"{"rules":[{"match":"slow.png","fault":{"status":404,"delayMs":60000}}]}"#,
         ]
-        try await withSite(files) { root in
+        try await withTemporarySite(files) { root in
             let json = FileManager.default.temporaryDirectory.appendingPathComponent("assetcrawl-sigint-\(UUID().uuidString).json")
             defer { try? FileManager.default.removeItem(at: json) }
             let process = Process()
-            process.executableURL = assetcrawlBinary()
+            process.executableURL = RepoPaths.binary
             process.arguments = ["crawl", "--serve", root.path, "--json", json.path, "--verbose", "--no-revalidate"]
             let err = Pipe(), out = Pipe()
             process.standardError = err

@@ -4,24 +4,12 @@ import CrawlModel
 import Fetching
 import FixtureServer
 import Foundation
-
-/// A fresh temporary folder with the given files, removed after `body`.
-func withSite<T>(_ files: [String: String], _ body: (URL) async throws -> T) async throws -> T {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("assetcrawl-crawl-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: root) }
-    for (path, content) in files {
-        let url = root.appendingPathComponent(path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(content.utf8).write(to: url)
-    }
-    return try await body(root)
-}
+import TestSupport
 
 /// Serves `files` with `rules` on 127.0.0.1, port 0.
 func serve<T>(_ files: [String: String], rules: [ServerPolicy.Rule] = ServerPolicy.default.rules,
               _ body: (URL) async throws -> T) async throws -> T {
-    try await withSite(files) { root in
+    try await withTemporarySite(files) { root in
         try await FixtureServer.withFixtureServer(root: root, policy: ServerPolicy(rules: rules)) { base in
             try await body(base)
         }

@@ -1,5 +1,6 @@
 import FixtureServer
 import Foundation
+import TestSupport
 import Logging
 import NIOConcurrencyHelpers
 import Testing

@@ -1,5 +1,6 @@
 import FixtureServer
 import Foundation
+import TestSupport
 import NIOHTTP1
 import Testing
 

@@ -1,23 +1,16 @@
 import FixtureServer
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs `assetcrawl serve` as a child process: reads the URL it prints, then stops it with a signal.
 final class ServeProcess {
     let process = Process()
     let out = Pipe(), err = Pipe()
 
-    /// The `assetcrawl` binary built beside the test bundle.
-    static var binary: URL {
-        var dir = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-        while !FileManager.default.isExecutableFile(atPath: dir.appendingPathComponent("assetcrawl").path), dir.path != "/" {
-            dir = dir.deletingLastPathComponent()
-        }
-        return dir.appendingPathComponent("assetcrawl")
-    }
 
     init(_ arguments: [String]) throws {
-        process.executableURL = Self.binary
+        process.executableURL = RepoPaths.binary
         process.arguments = ["serve"] + arguments
         process.standardOutput = out
         process.standardError = err

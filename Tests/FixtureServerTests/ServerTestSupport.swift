@@ -1,24 +1,12 @@
 import AsyncHTTPClient
 import FixtureServer
 import Foundation
+import TestSupport
 import NIOCore
 import NIOHTTP1
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// A fresh temporary folder with the given files, removed after `body`.
-func withTemporarySite<T>(_ files: [String: String], _ body: (URL) async throws -> T) async throws -> T {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("assetcrawl-site-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: root) }
-    for (path, content) in files {
-        let url = root.appendingPathComponent(path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(content.utf8).write(to: url)
-    }
-    return try await body(root)
-}
 
 /// One response, body collected.
 struct TestResponse {

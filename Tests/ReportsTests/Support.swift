@@ -5,24 +5,17 @@ import Fetching
 import FixtureServer
 import Foundation
 import Testing
+import TestSupport
 
 /// Paths, found from this file.
 enum Repo {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let fixtureSite = root.appendingPathComponent("Samples/FixtureSite")
+    static let root = RepoPaths.root
+    static let fixtureSite = RepoPaths.fixtureSite
     static let sampleBudget = root.appendingPathComponent("Samples/budget.json")
     static let golden = root.appendingPathComponent("Tests/ReportsTests/Golden")
     static let schemas = root.appendingPathComponent("Schemas")
 
-    /// The `assetcrawl` binary built beside the test bundle.
-    static var binary: URL {
-        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        var dir = exe.deletingLastPathComponent()
-        while !FileManager.default.isExecutableFile(atPath: dir.appendingPathComponent("assetcrawl").path), dir.path != "/" {
-            dir = dir.deletingLastPathComponent()
-        }
-        return dir.appendingPathComponent("assetcrawl")
-    }
+    static var binary: URL { RepoPaths.binary }
 }
 
 /// One crawl of the fixture site over real HTTP (embedded server on port 0).
@@ -71,31 +64,12 @@ func expectGolden(_ name: String, _ actual: String, sourceLocation: SourceLocati
     }
 }
 
-/// Runs a program; returns its exit status, stdout and stderr.
+/// Runs a program (by path, or by name through PATH) in the repository root.
 @discardableResult
 func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/env")
-    process.arguments = executable.hasPrefix("/") ? arguments : [executable] + arguments
-    process.currentDirectoryURL = Repo.root
-    if let environment { process.environment = environment }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    // Drain both pipes at once: a child that fills one pipe while we block on the other
-    // would otherwise never finish.
-    nonisolated(unsafe) var errData = Data()
-    let errRead = DispatchGroup()
-    errRead.enter()
-    DispatchQueue.global().async {
-        errData = err.fileHandleForReading.readDataToEndOfFile()
-        errRead.leave()
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    errRead.wait()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    executable.hasPrefix("/")
+        ? try runProcess(URL(fileURLWithPath: executable), arguments, environment: environment)
+        : try runProcess(URL(fileURLWithPath: "/usr/bin/env"), [executable] + arguments, environment: environment)
 }
 
 /// True when `program` is on PATH — or when running under CI (`CI` set), where `.ci/run`

@@ -1,0 +1,60 @@
+public import Foundation
+
+/// Paths every test target needs, found from this file (never from the working directory).
+public enum RepoPaths {
+    public static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static let fixtureSite = root.appendingPathComponent("Samples/FixtureSite")
+
+    /// The `assetcrawl` binary that `swift test` built beside the test bundle.
+    public static var binary: URL {
+        var dir = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        while !FileManager.default.isExecutableFile(atPath: dir.appendingPathComponent("assetcrawl").path), dir.path != "/" {
+            dir = dir.deletingLastPathComponent()
+        }
+        return dir.appendingPathComponent("assetcrawl")
+    }
+}
+
+/// A fresh temporary folder holding `files` (path → text), removed after `body`.
+public func withTemporarySite<T>(_ files: [String: String], _ body: (URL) async throws -> T) async throws -> T {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("assetcrawl-site-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: root) }
+    for (path, content) in files {
+        let url = root.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(content.utf8).write(to: url)
+    }
+    return try await body(root)
+}
+
+/// Runs a program to completion in the repository root; returns its exit status, stdout and stderr.
+///
+/// Both pipes are drained at once: a child that fills one pipe while the other is being
+/// read would otherwise never finish.
+@discardableResult
+public func runProcess(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil)
+    throws -> (status: Int32, stdout: String, stderr: String)
+{
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = RepoPaths.root
+    if let environment { process.environment = environment }
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    nonisolated(unsafe) var errData = Data()
+    let errRead = DispatchGroup()
+    errRead.enter()
+    DispatchQueue.global().async {
+        errData = err.fileHandleForReading.readDataToEndOfFile()
+        errRead.leave()
+    }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    errRead.wait()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
