@@ -234,18 +234,22 @@ public struct JSONReport: Encodable, Sendable {
     static func encodeConcurrently<Element: Encodable & Sendable>(_ elements: [Element], slices: Int) throws -> [[UInt8]] {
         let count = elements.count
         let per = (count + slices - 1) / slices
+        // Each slice writes only its own indices of `results`; the first error is kept under a lock.
         nonisolated(unsafe) var results = [[UInt8]](repeating: [], count: count)
-        nonisolated(unsafe) var failure: (any Error)?
+        let failure = NSLock()
+        nonisolated(unsafe) var firstError: (any Error)?
         results.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let out = out
             DispatchQueue.concurrentPerform(iterations: slices) { slice in
                 let encoder = makeEncoder()
                 for i in (slice * per)..<min(count, (slice + 1) * per) {
-                    do { out[i] = indented(try encoder.encode(elements[i])) } catch { failure = error }
+                    do { out[i] = indented(try encoder.encode(elements[i])) } catch {
+                        failure.withLock { if firstError == nil { firstError = error } }
+                    }
                 }
             }
         }
-        if let failure { throw failure }
+        if let firstError { throw firstError }
         return results
     }
 
