@@ -64,7 +64,9 @@ struct ReportOptions: ParsableArguments {
     func emit(result: CrawlResult, json: String?) throws {
         let audits = SiteAudit.pages(result)
         let (outcome, diff) = try outcome(result, audits: audits)
-        let shown = outcome ?? Budget.advisory.evaluate(result)
+        // Without a budget, JUnit and HTML still show the advisory checks; evaluate them only
+        // when one of those reports is asked for (a 2,000-page crawl pays for it otherwise).
+        let shown = junit == nil && html == nil ? nil : (outcome ?? Budget.advisory.evaluate(result))
         // Exchange timings are relative to the crawl's start; the last one ended about now.
         var crawlMs = 0.0
         for resource in result.resources.values {
@@ -77,11 +79,16 @@ struct ReportOptions: ParsableArguments {
 
         print(TextReport.render(result: result, audits: audits, outcome: outcome, width: 100, colour: Terminal.colour), terminator: "")
         if let json {
-            try write(try JSONReport(result: result, audits: audits, checks: outcome, baseline: diff, includeTimings: timings).encoded(), json, "JSON report")
+            // Streamed element by element: the whole document tree of a large crawl would
+            // otherwise double the run's peak memory.
+            let report = JSONReport(result: result, audits: audits, checks: outcome, baseline: diff, includeTimings: timings)
+            do { try report.write(to: URL(fileURLWithPath: json)) } catch {
+                throw UsageError(message: "cannot write the JSON report to \(json): \(error.localizedDescription)")
+            }
         }
-        if let junit { try write(Data(JUnitReport.render(shown).utf8), junit, "JUnit report") }
+        if let junit, let shown { try write(Data(JUnitReport.render(shown).utf8), junit, "JUnit report") }
         if let har { try write(try HARReport.render(result: result, startedAt: startedAt), har, "HAR") }
-        if let html { try write(Data(HTMLReport.render(result: result, audits: audits, outcome: shown, advisory: outcome == nil).utf8), html, "HTML report") }
+        if let html, let shown { try write(Data(HTMLReport.render(result: result, audits: audits, outcome: shown, advisory: outcome == nil).utf8), html, "HTML report") }
         if let dot { try write(Data(DOTReport.render(result: result).utf8), dot, "DOT graph") }
         if let outcome, !outcome.passed { throw ExitCode.failure }
     }
