@@ -68,14 +68,7 @@ struct ReportOptions: ParsableArguments {
         // when one of those reports is asked for (a 2,000-page crawl pays for it otherwise).
         let shown = junit == nil && html == nil ? nil : (outcome ?? Budget.advisory.evaluate(result))
         // Exchange timings are relative to the crawl's start; the last one ended about now.
-        var crawlMs = 0.0
-        for resource in result.resources.values {
-            let probes = [resource.revalidation?.ifNoneMatch, resource.revalidation?.ifModifiedSince].compactMap { $0?.exchange }
-            for exchange in resource.redirects + [resource.exchange] + probes {
-                crawlMs = max(crawlMs, exchange.timings.startedMs + (exchange.timings.totalMs ?? 0))
-            }
-        }
-        let startedAt = Date().addingTimeInterval(-crawlMs / 1000)
+        let now = Date()
 
         print(TextReport.render(result: result, audits: audits, outcome: outcome, width: 100, colour: Terminal.colour), terminator: "")
         if let json {
@@ -87,10 +80,22 @@ struct ReportOptions: ParsableArguments {
             }
         }
         if let junit, let shown { try write(Data(JUnitReport.render(shown).utf8), junit, "JUnit report") }
-        if let har { try write(try HARReport.render(result: result, startedAt: startedAt), har, "HAR") }
+        if let har { try write(try HARReport.render(result: result, startedAt: Self.crawlStart(result, now: now)), har, "HAR") }
         if let html, let shown { try write(Data(HTMLReport.render(result: result, audits: audits, outcome: shown, advisory: outcome == nil).utf8), html, "HTML report") }
         if let dot { try write(Data(DOTReport.render(result: result).utf8), dot, "DOT graph") }
         if let outcome, !outcome.passed { throw ExitCode.failure }
+    }
+
+    /// When the crawl started: `now` less the end of its last exchange (only the HAR needs it).
+    static func crawlStart(_ result: CrawlResult, now: Date) -> Date {
+        var crawlMs = 0.0
+        for resource in result.resources.values {
+            let probes = [resource.revalidation?.ifNoneMatch, resource.revalidation?.ifModifiedSince].compactMap { $0?.exchange }
+            for exchange in resource.redirects + [resource.exchange] + probes {
+                crawlMs = max(crawlMs, exchange.timings.startedMs + (exchange.timings.totalMs ?? 0))
+            }
+        }
+        return now.addingTimeInterval(-crawlMs / 1000)
     }
 
     func write(_ data: Data, _ path: String, _ what: String) throws {

@@ -136,6 +136,8 @@ struct CrawlState {
     /// Long header values seen so far (Date, Last-Modified, Content-Type, Cache-Control…):
     /// stored once and shared by every exchange that carries them.
     private var internedValues: Set<String> = []
+    /// If-Modified-Since probe request headers seen so far, shared the same way.
+    private var internedRequestHeaders: Set<[HeaderField]> = []
 
     private mutating func intern(_ exchange: inout Exchange, url: String) {
         if exchange.url == url { exchange.url = url }
@@ -156,7 +158,13 @@ struct CrawlState {
         if var revalidation = resource.revalidation {
             let finalURL = resource.exchange.url
             if revalidation.ifNoneMatch != nil { intern(&revalidation.ifNoneMatch!.exchange, url: finalURL) }
-            if revalidation.ifModifiedSince != nil { intern(&revalidation.ifModifiedSince!.exchange, url: finalURL) }
+            if revalidation.ifModifiedSince != nil {
+                intern(&revalidation.ifModifiedSince!.exchange, url: finalURL)
+                // The If-Modified-Since request differs only by Last-Modified, which many
+                // resources share (files written in the same second): one array for all of them.
+                let headers = revalidation.ifModifiedSince!.exchange.requestHeaders
+                revalidation.ifModifiedSince!.exchange.requestHeaders = internedRequestHeaders.insert(headers).memberAfterInsert
+            }
             resource.revalidation = revalidation
         }
     }
