@@ -44,6 +44,17 @@ struct CSSScanner {
 
     /// Reads a name, decoding escapes (`\75 rl` is `url`).
     mutating func readIdentifier() -> String {
+        // Fast path: plain ASCII with no escape, built from bytes in one go (identifier
+        // characters include no newline, so `line` stays as it is).
+        let end = identifierEnd()
+        if end.ascii, end.index == chars.count || chars[end.index] != "\\" {
+            let start = pos, count = end.index - pos
+            pos = end.index
+            return String(unsafeUninitializedCapacity: count) { buffer in
+                for k in 0..<count { buffer[k] = UInt8(truncatingIfNeeded: chars[start + k].value) }
+                return count
+            }
+        }
         var out = String.UnicodeScalarView()
         while let c = peek() {
             if c == "\\", let next = peek(1), next != "\n" {
@@ -98,8 +109,25 @@ struct CSSScanner {
         return String(out)
     }
 
+    /// Where the identifier characters from `pos` end (an escape ends them too), and whether
+    /// they were all ASCII.
+    func identifierEnd() -> (index: Int, ascii: Bool) {
+        var j = pos, ascii = true
+        while j < chars.count, isIdentifierChar(chars[j]) {
+            if chars[j].value >= 0x80 { ascii = false }
+            j += 1
+        }
+        return (j, ascii)
+    }
+
     /// True when the input at `pos` is `url(` in any case, possibly with escapes in the name.
     func lookingAtURLFunction() -> Bool {
+        let end = identifierEnd()
+        if end.index == chars.count || chars[end.index] != "\\" {
+            // No escape: `url` in any ASCII case, then `(`.
+            guard end.index - pos == 3, end.index < chars.count, chars[end.index] == "(" else { return false }
+            return chars[pos].value | 0x20 == 0x75 && chars[pos + 1].value | 0x20 == 0x72 && chars[pos + 2].value | 0x20 == 0x6C
+        }
         var copy = self
         return copy.readIdentifier().lowercased() == "url" && copy.peek() == "("
     }
