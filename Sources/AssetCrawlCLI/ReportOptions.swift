@@ -1,6 +1,7 @@
 internal import ArgumentParser
 internal import Audit
 internal import CrawlModel
+internal import Dispatch
 internal import Foundation
 internal import Reports
 
@@ -62,7 +63,8 @@ struct ReportOptions: ParsableArguments {
 
     /// Prints the summary, writes every requested report, and throws `ExitCode.failure` when a check failed.
     func emit(result: CrawlResult, json: String?) throws {
-        let audits = SiteAudit.pages(result)
+        // The two passes over every page's requisites are independent: one per core.
+        let (audits, bandwidth) = Self.auditsAndBandwidth(result)
         let (outcome, diff) = try outcome(result, audits: audits)
         // Without a budget, JUnit and HTML still show the advisory checks; evaluate them only
         // when one of those reports is asked for (a 2,000-page crawl pays for it otherwise).
@@ -70,11 +72,13 @@ struct ReportOptions: ParsableArguments {
         // Exchange timings are relative to the crawl's start; the last one ended about now.
         let now = Date()
 
-        print(TextReport.render(result: result, audits: audits, outcome: outcome, width: 100, colour: Terminal.colour), terminator: "")
+        print(TextReport.render(result: result, audits: audits, outcome: outcome, width: 100, colour: Terminal.colour,
+                                bandwidth: bandwidth), terminator: "")
         if let json {
             // Streamed element by element: the whole document tree of a large crawl would
             // otherwise double the run's peak memory.
-            let report = JSONReport(result: result, audits: audits, checks: outcome, baseline: diff, includeTimings: timings)
+            let report = JSONReport(result: result, audits: audits, checks: outcome, baseline: diff, includeTimings: timings,
+                                    bandwidth: bandwidth)
             do { try report.write(to: URL(fileURLWithPath: json)) } catch {
                 throw UsageError(message: "cannot write the JSON report to \(json): \(error.localizedDescription)")
             }
@@ -84,6 +88,19 @@ struct ReportOptions: ParsableArguments {
         if let html, let shown { try write(Data(HTMLReport.render(result: result, audits: audits, outcome: shown, advisory: outcome == nil).utf8), html, "HTML report") }
         if let dot { try write(Data(DOTReport.render(result: result).utf8), dot, "DOT graph") }
         if let outcome, !outcome.passed { throw ExitCode.failure }
+    }
+
+    /// `SiteAudit.pages` and `Bandwidth.analyse`, run side by side.
+    static func auditsAndBandwidth(_ result: CrawlResult) -> ([PageAudit], (pages: [String: PageBandwidth], site: SiteBandwidth)) {
+        final class Slots: @unchecked Sendable {  // each slot written by one iteration, read after both end
+            var audits: [PageAudit] = []
+            var bandwidth: (pages: [String: PageBandwidth], site: SiteBandwidth)?
+        }
+        let slots = Slots()
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            if i == 0 { slots.audits = SiteAudit.pages(result) } else { slots.bandwidth = Bandwidth.analyse(result) }
+        }
+        return (slots.audits, slots.bandwidth!)
     }
 
     /// When the crawl started: `now` less the end of its last exchange (only the HAR needs it).

@@ -171,8 +171,10 @@ public struct JSONReport: Encodable, Sendable {
     ///   - checks: the budget (and baseline) outcome, written as `checks` when given.
     ///   - baseline: the comparison with a baseline report, written as `baseline` when given.
     ///   - includeTimings: add `resources[].timingsMs`; without it the same crawl gives byte-identical output.
+    ///   - bandwidth: `Bandwidth.analyse(result)` when the caller has it already.
     public init(result: CrawlResult, audits: [PageAudit], checks: BudgetOutcome? = nil, baseline: BaselineDiff? = nil,
-                includeTimings: Bool = false) {
+                includeTimings: Bool = false,
+                bandwidth precomputed: (pages: [String: PageBandwidth], site: SiteBandwidth)? = nil) {
         startURL = result.startURLs.first ?? ""
         startURLs = result.startURLs
         stopReason = result.stopReason
@@ -180,7 +182,7 @@ public struct JSONReport: Encodable, Sendable {
         self.baseline = baseline
         let pagesByURL = Dictionary(result.pages.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
         let costs = Dictionary(SiteAudit.costs(result).map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
-        let (bandwidth, walk) = Bandwidth.analyse(result)
+        let (bandwidth, walk) = precomputed ?? Bandwidth.analyse(result)
         pages = audits.map { audit in
             let cost = costs[audit.url]
             let b = bandwidth[audit.url]

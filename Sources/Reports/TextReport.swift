@@ -8,11 +8,12 @@ internal import Foundation
 /// only when `colour` is true: the CLI passes true on a terminal when `NO_COLOR` is not set.
 public enum TextReport {
     public static func render(result: CrawlResult, audits: [PageAudit], outcome: BudgetOutcome? = nil,
-                              width: Int = 100, colour: Bool = false) -> String {
+                              width: Int = 100, colour: Bool = false,
+                              bandwidth precomputed: (pages: [String: PageBandwidth], site: SiteBandwidth)? = nil) -> String {
         let origin = result.startURLs.first.flatMap(URL.init(string:)).map(WebURL.origin) ?? ""
         var lines: [String] = []
         let header = ["page", "reqs", "first visit", "repeat visit", "304", "200", "broken"]
-        let (bandwidth, walk) = Bandwidth.analyse(result)
+        let (bandwidth, walk) = precomputed ?? Bandwidth.analyse(result)
         var rows: [[String]] = audits.map { audit in
             var path = audit.url.hasPrefix(origin) ? String(audit.url.dropFirst(origin.count)) : audit.url
             if path.isEmpty { path = "/" }
