@@ -81,9 +81,10 @@ public enum Bandwidth {
 
     /// Both at once, computing each resource's cost and each page's requisites once.
     public static func analyse(_ result: CrawlResult) -> (pages: [String: PageBandwidth], site: SiteBandwidth) {
-        var costs: [String: ResourceCost] = [:]
+        // The kind rides along so the page walk needs one lookup per URL, not two.
+        var costs: [String: (cost: ResourceCost, kind: AssetKind)] = [:]
         costs.reserveCapacity(result.resources.count)
-        for (url, resource) in result.resources { costs[url] = cost(of: resource) }
+        for (url, resource) in result.resources { costs[url] = (cost(of: resource), resource.kind) }
         let pageURLs = Set(result.pages.map(\.url))
         var out: [String: PageBandwidth] = [:]
         var total = PageBandwidth(url: "", firstVisitBytes: 0, repeatVisitBytes: 0, expiredVisitBytes: 0, bytesByKind: [:])
@@ -92,8 +93,8 @@ public enum Bandwidth {
             var b = PageBandwidth(url: page.url, firstVisitBytes: 0, repeatVisitBytes: 0, expiredVisitBytes: 0, bytesByKind: [:])
             var seen: Set<String> = []
             for url in [page.url] + result.requisites(of: page) where seen.insert(url).inserted {
-                guard let c = costs[url] else { continue }
-                let kind: AssetKind = url == page.url ? .page : (result.resources[url]?.kind ?? .other)
+                guard let (c, resourceKind) = costs[url] else { continue }
+                let kind: AssetKind = url == page.url ? .page : resourceKind
                 b.add(c, kind: kind)
                 if walked.insert(url).inserted { total.add(c, kind: pageURLs.contains(url) ? .page : kind) }
             }

@@ -29,16 +29,29 @@ public struct PageAudit: Sendable {
 public enum SiteAudit {
     /// One audit per crawled page, in URL order.
     public static func pages(_ result: CrawlResult) -> [PageAudit] {
-        result.pages.sorted { $0.url < $1.url }.map { page in
+        // What each URL adds to a page, worked out once: shared requisites appear on many
+        // pages, and copying a resource (and its probes) out for each was most of the pass.
+        var summaries: [String: (wireBytes: Int, ok304: Int, full200: Int)] = [:]
+        summaries.reserveCapacity(result.resources.count)
+        for (url, resource) in result.resources {
+            var ok304 = 0, full200 = 0
+            if let revalidation = resource.revalidation {
+                for probe in [revalidation.ifNoneMatch, revalidation.ifModifiedSince] {
+                    guard let status = probe.map({ $0.exchange.status }) else { continue }
+                    if status == 304 { ok304 += 1 } else if status == 200 { full200 += 1 }
+                }
+            }
+            summaries[url] = (resource.wireBytes, ok304, full200)
+        }
+        return result.pages.sorted { $0.url < $1.url }.map { page in
             let requisites = result.requisites(of: page)
-            var bytes = result.resources[page.url]?.wireBytes ?? 0
+            var bytes = summaries[page.url]?.wireBytes ?? 0
             var ok304 = 0, full200 = 0
             for url in [page.url] + requisites {
-                guard let resource = result.resources[url] else { continue }
-                if url != page.url { bytes += resource.wireBytes }
-                for probe in [resource.revalidation?.ifNoneMatch, resource.revalidation?.ifModifiedSince].compactMap({ $0 }) {
-                    if probe.exchange.status == 304 { ok304 += 1 } else if probe.exchange.status == 200 { full200 += 1 }
-                }
+                guard let summary = summaries[url] else { continue }
+                if url != page.url { bytes += summary.wireBytes }
+                ok304 += summary.ok304
+                full200 += summary.full200
             }
             return PageAudit(url: page.url, status: result.resources[page.url]?.exchange.status,
                              requisites: requisites.sorted(), firstVisitBytes: bytes,
