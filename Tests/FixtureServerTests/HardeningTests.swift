@@ -231,7 +231,7 @@ struct HardeningTests {
         limits.sendTimeout = .milliseconds(300)
         let log = LogRecorder()
         let size = 64 << 20
-        try await withTemporaryBinarySite([:]) { root in
+        try await withTemporarySite([String: [UInt8]]()) { root in
             // A sparse 64 MiB file: far more than the socket buffers hold.
             let path = root.appendingPathComponent("huge.bin").path
             #expect(FileManager.default.createFile(atPath: path, contents: nil))
@@ -263,7 +263,7 @@ struct HardeningTests {
         // drain (megabytes on loopback): the send timeout must allow for that.
         limits.sendTimeout = .seconds(5)
         let size = 24 << 20
-        try await withTemporaryBinarySite([:]) { root in
+        try await withTemporarySite([String: [UInt8]]()) { root in
             let path = root.appendingPathComponent("big.bin").path
             #expect(FileManager.default.createFile(atPath: path, contents: nil))
             #expect(truncate(path, off_t(size)) == 0)

@@ -1,5 +1,6 @@
 import FixtureServer
 import Foundation
+import TestSupport
 import NIOHTTP1
 import Testing
 
@@ -8,7 +9,7 @@ struct RangeTests {
     static let data = patternBytes(1000)
 
     func serve(_ body: (URL) async throws -> Void) async throws {
-        try await withTemporaryBinarySite(["data.bin": Self.data, "page.css": Array("body{color:red}".utf8), "empty.txt": []]) { root in
+        try await withTemporarySite(["data.bin": Self.data, "page.css": Array("body{color:red}".utf8), "empty.txt": []]) { root in
             try await FixtureServer.withFixtureServer(root: root) { base in try await body(base) }
         }
     }
@@ -178,7 +179,7 @@ struct RangeTests {
     @Test("a file too big to keep in memory (sendfile path): whole, single, suffix and multiple ranges are exact")
     func largeFileRanges() async throws {
         let big = patternBytes(300_001)
-        try await withTemporaryBinarySite(["big.bin": big]) { root in
+        try await withTemporarySite(["big.bin": big]) { root in
             try await FixtureServer.withFixtureServer(root: root) { base in
                 let u = URL(string: base.absoluteString + "big.bin")!
                 #expect(try await requestBytes(.GET, u).body == big)

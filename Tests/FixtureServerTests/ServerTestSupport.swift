@@ -15,21 +15,13 @@ struct TestResponse {
     var body: String
 }
 
-/// Sends one request with AsyncHTTPClient (no redirects followed).
+/// Sends one request with AsyncHTTPClient (no redirects followed), body as text.
 func request(_ method: HTTPMethod = .GET, _ url: URL, headers: [(String, String)] = []) async throws -> TestResponse {
-    var req = HTTPClientRequest(url: url.absoluteString)
-    req.method = method
-    for (n, v) in headers { req.headers.add(name: n, value: v) }
-    var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
-    configuration.decompression = .disabled
-    return try await HTTPClient.withHTTPClient(configuration: configuration) { client in
-        let response = try await client.execute(req, timeout: .seconds(10))
-        let body = try await response.body.collect(upTo: 10 << 20)
-        return TestResponse(status: Int(response.status.code), headers: response.headers, body: String(buffer: body))
-    }
+    let r = try await requestBytes(method, url, headers: headers)
+    return TestResponse(status: r.status, headers: r.headers, body: String(decoding: r.body, as: UTF8.self))
 }
 
-/// Sends one request with AsyncHTTPClient and keeps the body as bytes.
+/// Sends one request with AsyncHTTPClient (no redirects, no decompression) and keeps the body as bytes.
 func requestBytes(_ method: HTTPMethod = .GET, _ url: URL, headers: [(String, String)] = []) async throws -> (status: Int, headers: HTTPHeaders, body: [UInt8]) {
     var req = HTTPClientRequest(url: url.absoluteString)
     req.method = method
@@ -41,19 +33,6 @@ func requestBytes(_ method: HTTPMethod = .GET, _ url: URL, headers: [(String, St
         let body = try await response.body.collect(upTo: 64 << 20)
         return (Int(response.status.code), response.headers, Array(buffer: body))
     }
-}
-
-/// A fresh temporary folder with binary files, removed after `body`.
-func withTemporaryBinarySite<T>(_ files: [String: [UInt8]], _ body: (URL) async throws -> T) async throws -> T {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("assetcrawl-site-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: root) }
-    for (path, content) in files {
-        let url = root.appendingPathComponent(path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(content).write(to: url)
-    }
-    return try await body(root)
 }
 
 /// `n` bytes of a repeating, position-dependent pattern (so any misplaced range shows).

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import FixtureServer
 import Foundation
+import TestSupport
 import NIOCore
 import NIOHTTP1
 import NIOSSL
@@ -40,7 +41,7 @@ struct TLSTests {
     func serve(limits: ServerLimits = ServerLimits(), _ body: (URL) async throws -> Void) async throws {
         let cert = try TestCertificate.make()
         defer { cert.remove() }
-        try await withTemporaryBinarySite(["index.html": Array("<h1>tls</h1>".utf8), "big.bin": Self.big]) { root in
+        try await withTemporarySite(["index.html": Array("<h1>tls</h1>".utf8), "big.bin": Self.big]) { root in
             var configuration = FixtureServer.Configuration(root: root)
             configuration.tls = FixtureServer.TLS(certificateChainFile: cert.certificate, privateKeyFile: cert.key)
             configuration.limits = limits

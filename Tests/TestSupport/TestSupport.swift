@@ -18,13 +18,18 @@ public enum RepoPaths {
 
 /// A fresh temporary folder holding `files` (path → text), removed after `body`.
 public func withTemporarySite<T>(_ files: [String: String], _ body: (URL) async throws -> T) async throws -> T {
+    try await withTemporarySite(files.mapValues { Array($0.utf8) }, body)
+}
+
+/// A fresh temporary folder holding `files` (path → bytes), removed after `body`.
+public func withTemporarySite<T>(_ files: [String: [UInt8]], _ body: (URL) async throws -> T) async throws -> T {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("assetcrawl-site-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: root) }
     for (path, content) in files {
         let url = root.appendingPathComponent(path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(content.utf8).write(to: url)
+        try Data(content).write(to: url)
     }
     return try await body(root)
 }
