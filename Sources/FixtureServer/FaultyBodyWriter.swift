@@ -25,7 +25,7 @@ struct FaultyBodyWriter {
         }
         let next = min(limit, offset + chunk)
         let buffer = ctx.channel.allocator.buffer(bytes: bytes[offset..<next])
-        ctx.writeAndFlush(handler.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        handler.writeBody(.byteBuffer(buffer), flush: true, ctx: ctx)
         if fault.bytesPerSecond != nil {
             ctx.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(100)) {
                 self.send(from: next, limit: limit, chunk: chunk)

@@ -19,9 +19,7 @@ extension StaticFileHandler {
         context.logger.notice("refused a request from \(ctx.remoteAddress?.description ?? "?"): \(status.code), \(Self.reason(parserError))")
         refusing = true
         if !responseInProgress {
-            var response = errorResponse(status, allocator: ctx.channel.allocator)
-            response.headers.add(name: "Connection", value: "close")
-            response.headers.add(name: "Date", value: currentDate())
+            let response = errorResponse(status, allocator: ctx.channel.allocator)
             let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
             write(response, for: head, keepAlive: false, fault: nil, ctx: ctx)
         } else {

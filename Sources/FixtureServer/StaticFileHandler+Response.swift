@@ -8,6 +8,8 @@ struct Response {
     var status: HTTPResponseStatus
     var headers: HTTPHeaders
     var body: Body = .none
+    /// `headers` already as HTTP/1.x header lines, and framed (made once per representation).
+    var encodedHeaders: ByteBuffer?
 
     enum Body {
         case none
@@ -24,6 +26,42 @@ struct Response {
         case .bytes(let b): return b.readableBytes
         case .file(_, let pieces): return pieces.reduce(0) { $0 + $1.length }
         }
+    }
+}
+
+/// One way of sending a file (its own bytes or a precompressed sibling's) and everything
+/// about its responses that does not depend on the request.
+struct Representation {
+    /// nil for the file's own bytes.
+    var coding: ContentCoding?
+    /// The file whose bytes are sent, and the state (`stat`) this was made from.
+    var path: String
+    var key: ContentHashCache.Key
+    var size: Int
+    /// The whole content of a small file.
+    var bytes: ByteBuffer?
+    var etag: EntityTag?
+    var lastModified: Int?
+    var contentType: String
+    /// Validators, the policy's headers, Vary, Accept-Ranges, Content-Encoding: the base of
+    /// 206, 412 and 416 responses.
+    var headers: HTTPHeaders
+    /// A 200's headers: `headers` with Content-Type and Content-Length.
+    var okHeaders: HTTPHeaders
+    /// A 304's headers.
+    var notModifiedHeaders: HTTPHeaders
+    /// `okHeaders` and `notModifiedHeaders` as HTTP/1.x header lines.
+    var encodedOK: ByteBuffer
+    var encodedNotModified: ByteBuffer
+
+    init(path: String, key: ContentHashCache.Key, size: Int, bytes: ByteBuffer?, etag: EntityTag?, lastModified: Int?,
+         contentType: String, coding: ContentCoding?, headers: HTTPHeaders, okHeaders: HTTPHeaders, notModifiedHeaders: HTTPHeaders) {
+        (self.path, self.key, self.size, self.bytes, self.etag, self.lastModified) = (path, key, size, bytes, etag, lastModified)
+        (self.contentType, self.coding, self.headers, self.okHeaders, self.notModifiedHeaders) = (contentType, coding, headers, okHeaders, notModifiedHeaders)
+        encodedOK = ByteBuffer()
+        encodedOK.writeHTTP1HeaderLines(okHeaders)
+        encodedNotModified = ByteBuffer()
+        encodedNotModified.writeHTTP1HeaderLines(notModifiedHeaders)
     }
 }
 
@@ -63,7 +101,7 @@ extension StaticFileHandler {
             relative = p
         }
         var path = relative.hasSuffix("/") ? String(relative.dropLast()) : relative
-        let resolved = context.resolver.resolve(path)
+        let resolved = resolve(path)
         var fsPath = resolved.path
         if resolved.escapes {
             context.logger.notice("refused \(head.method.rawValue) \(head.uri.prefix(200)): 403, symlink out of the root")
@@ -79,7 +117,7 @@ extension StaticFileHandler {
             var found = false
             for name in context.policy.effectiveDirectoryIndex {
                 let candidate = path.isEmpty ? name : path + "/" + name
-                let c = context.resolver.resolve(candidate)
+                let c = resolve(candidate)
                 if let ist = c.stat, (ist.st_mode & S_IFMT) == S_IFREG {
                     if c.escapes {
                         context.logger.notice("refused \(head.method.rawValue) \(head.uri.prefix(200)): 403, symlink out of the root")
@@ -105,56 +143,53 @@ extension StaticFileHandler {
         let base = fsPath[fsPath.index(after: slash)...]
         var available: [(ContentCoding, String, stat)] = []
         for coding in ContentCoding.allCases where candidates.contains(base + coding.fileSuffix) {
-            let r = context.resolver.resolve(relativePath + coding.fileSuffix)
+            let r = resolve(relativePath + coding.fileSuffix)
             guard let st = r.stat, (st.st_mode & S_IFMT) == S_IFREG, !r.escapes else { continue }
             available.append((coding, r.path, st))
         }
         return available
     }
 
-    func fileResponse(head: HTTPRequestHead, relativePath: String, fsPath: String, stat fileStat: stat,
-                      fault active: (fault: Fault, serial: Int)?, allocator: ByteBufferAllocator) -> Response? {
+    /// The file's representations, its own bytes first, then each precompressed sibling: from
+    /// the event loop's cache when nothing changed and no fault applies, else made afresh.
+    func representations(relativePath: String, fsPath: String, stat: stat, fault: (fault: Fault, serial: Int)?) -> [Representation]? {
+        func make() -> [Representation]? {
+            // A fault's lying Content-Encoding must describe the plain bytes, so it turns
+            // negotiation off.
+            let siblings = fault?.fault.contentEncoding == nil ? siblings(of: relativePath, fsPath: fsPath) : []
+            var result: [Representation] = []
+            for (coding, path, st) in [(nil, fsPath, stat)] + siblings.map({ (Optional($0.coding), $0.path, $0.stat) }) {
+                guard let entry = hashEntry(path: path, stat: st) else {
+                    if coding == nil { return nil } else { continue }
+                }
+                result.append(makeRepresentation(relativePath: relativePath, coding: coding, negotiated: !siblings.isEmpty,
+                                                 path: path, stat: st, entry: entry, fault: fault))
+            }
+            return result
+        }
+        if fault == nil, let resolveCache {
+            return resolveCache.representations(of: fsPath, now: currentSecond(), root: context.resolver.root, make: make)
+        }
+        return make()
+    }
+
+    /// The content hash (and the bytes of a small file) for a file in the state `st` describes.
+    func hashEntry(path: String, stat st: stat) -> ContentHashCache.Entry? {
+        if let hit = context.hashes.lookup(st) { return hit }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var now = stat()
+        guard fstat(fd, &now) == 0, (now.st_mode & S_IFMT) == S_IFREG, ContentHashCache.key(now) == ContentHashCache.key(st) else { return nil }
+        return context.hashes.entry(fd: fd, stat: now)
+    }
+
+    /// Everything about a representation's responses that does not depend on the request.
+    func makeRepresentation(relativePath: String, coding: ContentCoding?, negotiated: Bool, path: String, stat st: stat,
+                            entry: ContentHashCache.Entry, fault active: (fault: Fault, serial: Int)?) -> Representation {
         let fault = active?.fault
-        // Content negotiation: a precompressed sibling for clients that accept it. A fault's
-        // lying Content-Encoding must describe the plain bytes, so it turns negotiation off.
-        let available = fault?.contentEncoding == nil ? siblings(of: relativePath, fsPath: fsPath) : []
-        let coding = ContentCoding.negotiate(head.headers["Accept-Encoding"], available: available.map(\.coding))
-        let chosen = coding.flatMap { c in available.first { $0.coding == c } }
-        let servedPath = chosen?.path ?? fsPath
-        var st = chosen?.stat ?? fileStat
-
-        // A small file already hashed is answered from memory; anything else is opened, and
-        // hashed on first sight.
-        let handle: NIOFileHandle?
-        let entry: ContentHashCache.Entry
-        if let hit = context.hashes.lookup(st), hit.bytes != nil {
-            handle = nil
-            entry = hit
-        } else {
-            let fd = open(servedPath, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { return nil }
-            guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, let e = context.hashes.entry(fd: fd, stat: st) else {
-                close(fd)
-                return nil
-            }
-            entry = e
-            if e.bytes != nil {
-                close(fd)
-                handle = nil
-            } else {
-                handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: fd)
-            }
-        }
         let hash = entry.hash
-        /// A piece of the body: a slice of the bytes in memory, or a region of the open file.
-        func piece(_ offset: Int, _ length: Int) -> BodyPiece {
-            if let bytes = entry.bytes { return .bytes(bytes.getSlice(at: bytes.readerIndex + offset, length: length) ?? ByteBuffer()) }
-            return .file(offset: offset, length: length)
-        }
-        func closeHandle() { try? handle?.close() }
-        let size = Int(st.st_size)
         let now = currentSecond()
-
         // Validators: a strong ETag from the served bytes (so each encoding has its own) and
         // Last-Modified from their mtime, never later than Date; unless a fault says otherwise.
         var etag: EntityTag? = EntityTag(opaque: hash)
@@ -174,13 +209,77 @@ extension StaticFileHandler {
         let lastModifiedText = lastModified.map { $0 == st.st_mtim.tv_sec ? entry.lastModified : HTTPDate.format($0) }
         var vary = policyHeaders.vary
         // Vary whenever the encoding is negotiated, whichever was chosen (RFC 9110 §12.5.5).
-        if !available.isEmpty { vary = vary.map { $0 + ", Accept-Encoding" } ?? "Accept-Encoding" }
+        if negotiated { vary = vary.map { $0 + ", Accept-Encoding" } ?? "Accept-Encoding" }
         var headers = HTTPHeaders()
         headers.reserveCapacity(policyHeaders.all.count + 9)
         if let etagText { headers.add(name: "ETag", value: etagText) }
         if let lastModifiedText { headers.add(name: "Last-Modified", value: lastModifiedText) }
         headers.add(contentsOf: policyHeaders.all)
         if let vary { headers.add(name: "Vary", value: vary) }
+
+        // A 304 carries only what a cache needs to update its stored response (§15.4.5);
+        // Last-Modified only when there is no ETag.
+        var notModified = HTTPHeaders()
+        if fault?.drop304Headers != true {
+            if let etagText { notModified.add(name: "ETag", value: etagText) }
+            notModified.add(contentsOf: policyHeaders.notModified)
+            if let vary { notModified.add(name: "Vary", value: vary) }
+        }
+        if etag == nil, let lastModifiedText { notModified.add(name: "Last-Modified", value: lastModifiedText) }
+
+        let size = Int(st.st_size)
+        let contentType = context.policy.contentType(forPath: relativePath)
+        headers.add(name: "Accept-Ranges", value: "bytes")
+        if let coding { headers.add(name: "Content-Encoding", value: coding.rawValue) }
+        if let encoding = fault?.contentEncoding { headers.add(name: "Content-Encoding", value: encoding) }
+        var ok = headers
+        ok.add(name: "Content-Type", value: contentType)
+        ok.add(name: "Content-Length", value: String(max(0, size + (fault?.contentLengthDelta ?? 0))))
+        return Representation(
+            path: path, key: ContentHashCache.key(st), size: size, bytes: entry.bytes, etag: etag, lastModified: lastModified,
+            contentType: contentType, coding: coding, headers: headers, okHeaders: ok, notModifiedHeaders: notModified
+        )
+    }
+
+    func fileResponse(head: HTTPRequestHead, relativePath: String, fsPath: String, stat fileStat: stat,
+                      fault active: (fault: Fault, serial: Int)?, allocator: ByteBufferAllocator) -> Response? {
+        let fault = active?.fault
+        guard var all = representations(relativePath: relativePath, fsPath: fsPath, stat: fileStat, fault: active) else { return nil }
+        // Content negotiation: a precompressed sibling for clients that accept it.
+        var index = 0
+        if all.count > 1, let coding = ContentCoding.negotiate(head.headers["Accept-Encoding"], available: all.dropFirst().compactMap(\.coding)) {
+            index = all.firstIndex { $0.coding == coding } ?? 0
+        }
+        // A small file is answered from memory; anything else is opened, and must still be
+        // the file the representation describes (else it is described afresh).
+        var handle: NIOFileHandle?
+        if all[index].bytes == nil {
+            let fd = open(all[index].path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return nil }
+            var st = stat()
+            guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+                close(fd)
+                return nil
+            }
+            if ContentHashCache.key(st) != all[index].key {
+                guard let entry = context.hashes.entry(fd: fd, stat: st) else {
+                    close(fd)
+                    return nil
+                }
+                all[index] = makeRepresentation(relativePath: relativePath, coding: all[index].coding, negotiated: all.count > 1,
+                                                path: all[index].path, stat: st, entry: entry, fault: active)
+            }
+            handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: fd)
+        }
+        let representation = all[index]
+        /// A piece of the body: a slice of the bytes in memory, or a region of the open file.
+        func piece(_ offset: Int, _ length: Int) -> BodyPiece {
+            if let bytes = representation.bytes { return .bytes(bytes.getSlice(at: bytes.readerIndex + offset, length: length) ?? ByteBuffer()) }
+            return .file(offset: offset, length: length)
+        }
+        func closeHandle() { try? handle?.close() }
+        let size = representation.size
+        var headers = representation.headers
 
         let ranges = head.method == .GET ? head.headers["Range"] : []
         var preconditions = Preconditions()
@@ -193,32 +292,20 @@ extension StaticFileHandler {
         }
         preconditions.hasRange = !ranges.isEmpty
         let honourRange: Bool
-        switch preconditions.evaluate(method: head.method.rawValue, etag: etag, lastModified: lastModified) {
+        switch preconditions.evaluate(method: head.method.rawValue, etag: representation.etag, lastModified: representation.lastModified) {
         case .notModified:
             closeHandle()
-            // Only what a cache needs to update its stored response (§15.4.5); Last-Modified
-            // only when there is no ETag.
-            var kept = HTTPHeaders()
-            if fault?.drop304Headers != true {
-                if let etagText { kept.add(name: "ETag", value: etagText) }
-                kept.add(contentsOf: policyHeaders.notModified)
-                if let vary { kept.add(name: "Vary", value: vary) }
-            }
-            if etag == nil, let lastModifiedText { kept.add(name: "Last-Modified", value: lastModifiedText) }
-            return Response(status: .notModified, headers: kept)
+            return Response(status: .notModified, headers: representation.notModifiedHeaders, encodedHeaders: representation.encodedNotModified)
         case .preconditionFailed:
             closeHandle()
             var r = errorResponse(.preconditionFailed, allocator: allocator)
-            r.headers.add(contentsOf: headers)
+            for (name, value) in headers where name.lowercased() != "accept-ranges" && name.lowercased() != "content-encoding" {
+                r.headers.add(name: name, value: value)
+            }
             return r
         case .proceed(let honour):
             honourRange = honour
         }
-
-        let contentType = context.policy.contentType(forPath: relativePath)
-        headers.add(name: "Accept-Ranges", value: "bytes")
-        if let coding { headers.add(name: "Content-Encoding", value: coding.rawValue) }
-        if let encoding = fault?.contentEncoding { headers.add(name: "Content-Encoding", value: encoding) }
 
         // Ranges (RFC 9110 §14): GET only, after the preconditions, over the served (encoded) bytes.
         if honourRange, !ranges.isEmpty, !(fault?.altersBody ?? false) {
@@ -235,7 +322,7 @@ extension StaticFileHandler {
                 return r
             case .partial(let parts) where parts.count == 1:
                 let r = parts[0]
-                headers.add(name: "Content-Type", value: contentType)
+                headers.add(name: "Content-Type", value: representation.contentType)
                 headers.add(name: "Content-Range", value: "bytes \(r.lowerBound)-\(r.upperBound)/\(size)")
                 headers.add(name: "Content-Length", value: String(r.count))
                 return Response(status: .partialContent, headers: headers, body: .file(handle, [piece(r.lowerBound, r.count)]))
@@ -243,7 +330,7 @@ extension StaticFileHandler {
                 let boundary = String(UInt64.random(in: 1 ... .max), radix: 16).leftPadded(to: 16)
                 var pieces: [BodyPiece] = []
                 for (i, r) in parts.enumerated() {
-                    let partHead = "\(i == 0 ? "" : "\r\n")--\(boundary)\r\nContent-Type: \(contentType)\r\nContent-Range: bytes \(r.lowerBound)-\(r.upperBound)/\(size)\r\n\r\n"
+                    let partHead = "\(i == 0 ? "" : "\r\n")--\(boundary)\r\nContent-Type: \(representation.contentType)\r\nContent-Range: bytes \(r.lowerBound)-\(r.upperBound)/\(size)\r\n\r\n"
                     pieces.append(.bytes(allocator.buffer(string: partHead)))
                     pieces.append(piece(r.lowerBound, r.count))
                 }
@@ -253,9 +340,7 @@ extension StaticFileHandler {
                 return Response(status: .partialContent, headers: headers, body: .file(handle, pieces))
             }
         }
-        headers.add(name: "Content-Type", value: contentType)
-        headers.add(name: "Content-Length", value: String(max(0, size + (fault?.contentLengthDelta ?? 0))))
-        return Response(status: .ok, headers: headers, body: .file(handle, [piece(0, size)]))
+        return Response(status: .ok, headers: representation.okHeaders, body: .file(handle, [piece(0, size)]), encodedHeaders: representation.encodedOK)
     }
 
     /// A fixed status from a fault: a redirect when it has a location, else a short body.

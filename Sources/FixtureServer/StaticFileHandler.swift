@@ -19,6 +19,7 @@ final class ServerContext: Sendable {
     let fileIO = NonBlockingFileIO(threadPool: .singleton)
     /// Responses served per fault rule (for `times`) and for `changing` ETags.
     let faultCounts = NIOLockedValueBox<[Int: Int]>([:])
+    private let resolveCaches = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<ResolveCache>]>([:])
 
     init(resolver: PathResolver, policy: ServerPolicy, limits: ServerLimits, logger: Logger, isTLS: Bool) {
         self.resolver = resolver
@@ -27,6 +28,16 @@ final class ServerContext: Sendable {
         self.logger = logger
         self.isTLS = isTLS
         self.hasFaults = policy.rules.contains { $0.fault != nil }
+    }
+
+    /// The event loop's cache of resolved paths, made on first use; nil without inotify.
+    func resolveCache(on loop: any EventLoop) -> ResolveCache? {
+        resolveCaches.withLockedValue { caches in
+            if let cache = caches[ObjectIdentifier(loop)] { return cache.value }
+            guard let cache = ResolveCache() else { return nil }
+            caches[ObjectIdentifier(loop)] = NIOLoopBound(cache, eventLoop: loop)
+            return cache
+        }
     }
 
     /// The fault that applies to this request, counting it against the rule's `times`.
@@ -63,6 +74,11 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
     var refusing = false
     /// Between a response's head and its end (a protocol error then can only close).
     var responseInProgress = false
+    /// From a request's end until its response is complete; request parts that arrive
+    /// meanwhile (HTTP/1.1 pipelining) wait in `queued`.
+    private var awaitingResponse = false
+    private var queued: [HTTPServerRequestPart] = []
+    private var draining = false
 
     // Per connection, so without locks: the Date header of the current second, and policy
     // headers per path (glob matching is the costliest part of a small response).
@@ -83,6 +99,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var lastBuffered = 0
     private var lastProgress = NIODeadline.now()
     private var tick: Scheduled<Void>?
+    var resolveCache: ResolveCache?
 
     init(context: ServerContext, transport: Transport = .plain) {
         self.context = context
@@ -92,6 +109,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
     // MARK: Timeouts
 
     func handlerAdded(context ctx: ChannelHandlerContext) {
+        resolveCache = context.resolveCache(on: ctx.eventLoop)
         if ctx.channel.isActive { startTick(ctx) }
     }
 
@@ -173,7 +191,20 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelRead(context ctx: ChannelHandlerContext, data: NIOAny) {
         guard !refusing else { return }
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        // Pipelined HTTP/1.1 requests wait while a response is still being produced (a delay,
+        // a streamed or faulty body), so that responses leave in the order of their requests;
+        // reading stops until the queue is worked off.
+        if awaitingResponse || !queued.isEmpty {
+            queued.append(part)
+            if queued.count == 1 { try? ctx.channel.syncOptions?.setOption(.autoRead, value: false) }
+            return
+        }
+        handle(part, ctx: ctx)
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, ctx: ChannelHandlerContext) {
+        switch part {
         case .head(let head):
             awaitingRequest = false
             if requestStarted == nil, transport != .http2 { requestStarted = .now() }
@@ -190,6 +221,17 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
             self.head = nil
             respond(to: head, ctx: ctx)
         }
+    }
+
+    /// Handles queued pipelined requests until one of them answers asynchronously again.
+    private func drainQueue(_ ctx: ChannelHandlerContext) {
+        guard !draining else { return }
+        draining = true
+        defer { draining = false }
+        while !awaitingResponse, !refusing, !queued.isEmpty {
+            handle(queued.removeFirst(), ctx: ctx)
+        }
+        if queued.isEmpty, !refusing { try? ctx.channel.syncOptions?.setOption(.autoRead, value: true) }
     }
 
     /// Why an HTTP/1.x request head must be refused, if it must (RFC 9112 §3.2, §6.1).
@@ -209,13 +251,12 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func refuse(_ head: HTTPRequestHead, status: HTTPResponseStatus, reason: String, ctx: ChannelHandlerContext) {
         refusing = true
         context.logger.notice("refused \(head.method.rawValue) \(head.uri.prefix(200)) from \(ctx.remoteAddress?.description ?? "?"): \(status.code), \(reason)")
-        var response = errorResponse(status, allocator: ctx.channel.allocator)
-        response.headers.add(name: "Connection", value: "close")
-        response.headers.add(name: "Date", value: currentDate())
-        write(response, for: head, keepAlive: false, fault: nil, ctx: ctx)
+        write(errorResponse(status, allocator: ctx.channel.allocator), for: head, keepAlive: false, fault: nil, ctx: ctx)
     }
 
     func respond(to head: HTTPRequestHead, ctx: ChannelHandlerContext) {
+        awaitingResponse = true
+        resolveCache?.refresh()
         let target = Self.path(of: head.uri)
         let resolution = self.context.resolver.decode(target)
         let active: (fault: Fault, serial: Int)?
@@ -224,10 +265,8 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
         } else {
             active = nil
         }
-        var response = makeResponse(head, target: target, resolution: resolution, fault: active, allocator: ctx.channel.allocator)
+        let response = makeResponse(head, target: target, resolution: resolution, fault: active, allocator: ctx.channel.allocator)
         let keepAlive = transport == .http2 || (head.isKeepAlive && !(active?.fault.altersBody ?? false))
-        response.headers.replaceOrAdd(name: "Date", value: currentDate())
-        if !keepAlive { response.headers.replaceOrAdd(name: "Connection", value: "close") }
         self.context.logger.info("\(head.method.rawValue) \(head.uri) \(response.status.code) \(response.bodyLength(isHead: head.method == .HEAD))\(active.map { _ in " (fault)" } ?? "")")
 
         if let delay = active?.fault.delayMs, delay > 0 {
@@ -238,6 +277,11 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
         } else {
             write(response, for: head, keepAlive: keepAlive, fault: active?.fault, ctx: ctx)
         }
+    }
+
+    /// The path under the root, from the event loop's cache when it can be trusted.
+    func resolve(_ relative: String) -> ResolveCache.Resolved {
+        resolveCache?.resolve(relative, with: context.resolver, now: currentSecond()) ?? context.resolver.resolve(relative)
     }
 
     /// `Sun, 06 Nov 1994 08:49:37 GMT`, formatted once per second per connection.
@@ -303,12 +347,12 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         responseInProgress = true
-        ctx.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: response.status, headers: response.headers))), promise: nil)
+        let keepAlive = writeHead(response, version: head.version, keepAlive: keepAlive, ctx: ctx)
         let isHead = head.method == .HEAD
         var corked = false
         switch response.body {
         case .bytes(let buffer) where !isHead:
-            ctx.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            writeBody(.byteBuffer(buffer), ctx: ctx)
         case .file(let handle, let pieces):
             let length = pieces.reduce(0) { $0 + $1.length }
             if isHead || length == 0 {
@@ -327,7 +371,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
             } else if handle == nil {
                 // From memory: head and body leave in one write.
                 for case .bytes(let buffer) in pieces {
-                    ctx.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+                    writeBody(.byteBuffer(buffer), ctx: ctx)
                 }
             } else if let handle, transport.usesSendfile {
                 // Cork the socket so the head leaves in the same segment as the start of the
@@ -338,10 +382,9 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
                 for piece in pieces {
                     switch piece {
                     case .bytes(let buffer):
-                        last = ctx.write(wrapOutboundOut(.body(.byteBuffer(buffer))))
+                        last = writeBody(.byteBuffer(buffer), ctx: ctx)
                     case .file(let offset, let count):
-                        let region = FileRegion(fileHandle: handle, readerIndex: offset, endIndex: offset + count)
-                        last = ctx.write(wrapOutboundOut(.body(.fileRegion(region))))
+                        last = writeBody(.fileRegion(FileRegion(fileHandle: handle, readerIndex: offset, endIndex: offset + count)), ctx: ctx)
                     }
                 }
                 last?.whenComplete { _ in try? handle.close() }
@@ -358,6 +401,66 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     static let tcpCork = ChannelOptions.Types.SocketOption(level: NIOBSDSocket.OptionLevel(rawValue: CInt(IPPROTO_TCP)), name: NIOBSDSocket.Option(rawValue: TCP_CORK))
 
+    /// How an HTTP/1.x response's end is known to the client.
+    enum HTTP1Framing { case noBody, contentLength, byClose }
+
+    /// Frames an HTTP/1.x response as NIO's response encoder would: a status that has no body
+    /// (1xx, 204, 304) carries neither Content-Length nor Transfer-Encoding; any other
+    /// response here has a Content-Length, and one without would end by closing.
+    static func frameHTTP1(status: HTTPResponseStatus, headers: inout HTTPHeaders) -> HTTP1Framing {
+        if !status.mayHaveResponseBody {
+            if headers.contains(name: "Content-Length") { headers.remove(name: "Content-Length") }
+            if headers.contains(name: "Transfer-Encoding") { headers.remove(name: "Transfer-Encoding") }
+            return .noBody
+        }
+        return headers.contains(name: "Content-Length") ? .contentLength : .byClose
+    }
+
+    // HTTP/2 streams take response parts for their codec; HTTP/1.x connections take bytes,
+    // the head serialised here. Date (and Connection: close) are added here, for every response.
+
+    /// Writes the response's head; returns whether the connection stays open after it.
+    private func writeHead(_ response: Response, version: HTTPVersion, keepAlive: Bool, ctx: ChannelHandlerContext) -> Bool {
+        guard transport != .http2 else {
+            var headers = response.headers
+            headers.add(name: "Date", value: currentDate())
+            ctx.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: response.status, headers: headers))), promise: nil)
+            return true
+        }
+        var keepAlive = keepAlive
+        var buffer = ctx.channel.allocator.buffer(capacity: 512)
+        buffer.writeHTTP1StatusLine(version: version, status: response.status)
+        if let encoded = response.encodedHeaders {
+            buffer.writeImmutableBuffer(encoded)
+        } else {
+            var headers = response.headers
+            if Self.frameHTTP1(status: response.status, headers: &headers) == .byClose { keepAlive = false }
+            buffer.writeHTTP1HeaderLines(headers)
+        }
+        buffer.writeStaticString("Date: ")
+        buffer.writeString(currentDate())
+        buffer.writeStaticString(keepAlive ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n")
+        ctx.write(NIOAny(IOData.byteBuffer(buffer)), promise: nil)
+        return keepAlive
+    }
+
+    @discardableResult
+    func writeBody(_ data: IOData, flush: Bool = false, ctx: ChannelHandlerContext) -> EventLoopFuture<Void> {
+        let wrapped = transport == .http2 ? wrapOutboundOut(.body(data)) : NIOAny(data)
+        return flush ? ctx.writeAndFlush(wrapped) : ctx.write(wrapped)
+    }
+
+    private func writeEnd(promise: EventLoopPromise<Void>?, ctx: ChannelHandlerContext) {
+        if transport == .http2 {
+            ctx.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
+        } else if let promise {
+            // An empty write completes once everything before it has been written.
+            ctx.writeAndFlush(NIOAny(IOData.byteBuffer(ByteBuffer())), promise: promise)
+        } else {
+            ctx.flush()
+        }
+    }
+
     /// Writes the pieces one after the other, reading file pieces in 64 KiB chunks; each chunk
     /// waits until the previous one is written, so memory does not grow with the file.
     private func stream(_ pieces: ArraySlice<BodyPiece>, from handle: NIOFileHandle, keepAlive: Bool, ctx: ChannelHandlerContext) {
@@ -369,7 +472,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
         let rest = pieces.dropFirst()
         switch piece {
         case .bytes(let buffer):
-            ctx.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            writeBody(.byteBuffer(buffer), ctx: ctx)
             stream(rest, from: handle, keepAlive: keepAlive, ctx: ctx)
         case .file(let offset, let count):
             let bound = NIOLoopBound((self, ctx), eventLoop: ctx.eventLoop)
@@ -378,7 +481,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
                 allocator: ctx.channel.allocator, eventLoop: ctx.eventLoop
             ) { chunk in
                 let (handler, ctx) = bound.value
-                return ctx.writeAndFlush(handler.wrapOutboundOut(.body(.byteBuffer(chunk))))
+                return handler.writeBody(.byteBuffer(chunk), flush: true, ctx: ctx)
             }.assumeIsolated().whenComplete { result in
                 let (handler, ctx) = bound.value
                 switch result {
@@ -396,8 +499,9 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Writes the end of the response; closes the connection after it unless kept alive.
     func finish(keepAlive: Bool, ctx: ChannelHandlerContext) {
         responseInProgress = false
+        awaitingResponse = false
         let promise: EventLoopPromise<Void>? = keepAlive ? nil : ctx.eventLoop.makePromise()
-        ctx.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
+        writeEnd(promise: promise, ctx: ctx)
         if let promise {
             let channel = ctx.channel
             promise.futureResult.whenComplete { _ in channel.close(promise: nil) }
@@ -405,6 +509,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
             awaitingRequest = true
             respondedInThisRead = true
             if transport != .http2 { idleSince = .now() }
+            if !queued.isEmpty { drainQueue(ctx) }
         }
     }
 
