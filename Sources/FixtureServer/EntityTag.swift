@@ -13,6 +13,15 @@ public struct EntityTag: Sendable, Hashable, CustomStringConvertible {
     /// `"abc"` or `W/"abc"`.
     public var description: String { (weak ? "W/" : "") + "\"" + opaque + "\"" }
 
+    /// Whether `field` is exactly this tag in its strong form, `"opaque"` — the usual
+    /// If-None-Match of a revalidating client — checked without parsing or allocating.
+    func isSpelledStrongly(by field: String) -> Bool {
+        let o = opaque.utf8
+        let f = field.utf8
+        guard f.count == o.count + 2, f.first == UInt8(ascii: "\""), f.last == UInt8(ascii: "\"") else { return false }
+        return f.dropFirst().dropLast().elementsEqual(o)
+    }
+
     /// Parses one entity tag; nil when it is not one.
     public init?(parsing text: Substring) {
         var s = text.drop { $0 == " " || $0 == "\t" }

@@ -50,11 +50,13 @@ public final class FixtureServer: Sendable {
     }
 
     let channel: any Channel
+    let context: ServerContext
     /// `http://host:port/` (or `https://`) of the listening socket.
     public let baseURL: URL
 
-    private init(channel: any Channel, baseURL: URL) {
+    private init(channel: any Channel, context: ServerContext, baseURL: URL) {
         self.channel = channel
+        self.context = context
         self.baseURL = baseURL
     }
 
@@ -99,7 +101,7 @@ public final class FixtureServer: Sendable {
         let port = channel.localAddress?.port ?? configuration.port
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         let scheme = configuration.tls == nil ? "http" : "https"
-        return FixtureServer(channel: channel, baseURL: URL(string: "\(scheme)://\(host):\(port)/")!)
+        return FixtureServer(channel: channel, context: context, baseURL: URL(string: "\(scheme)://\(host):\(port)/")!)
     }
 
     /// HTTP/1.1: NIO's request parser (llhttp) with the configured limits, then the file
@@ -121,6 +123,7 @@ public final class FixtureServer: Sendable {
     /// Stops listening and waits until the socket is closed.
     public func shutdown() async throws {
         try await channel.close()
+        await context.stopCaches()
     }
 
     /// Waits until the server stops (after ``shutdown()`` from elsewhere).

@@ -27,4 +27,12 @@ extension ByteBuffer {
             writeStaticString("\r\n")
         }
     }
+
+    /// The Date line, `Connection: close` when the connection ends after this response, and
+    /// the blank line that ends the head.
+    mutating func writeHTTP1DateAndEnd(_ date: String, keepAlive: Bool) {
+        writeStaticString("Date: ")
+        writeString(date)
+        writeStaticString(keepAlive ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n")
+    }
 }

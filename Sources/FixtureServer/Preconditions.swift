@@ -38,7 +38,9 @@ public struct Preconditions: Sendable {
         }
         // Step 3: If-None-Match (weak comparison).
         if !ifNoneMatch.isEmpty {
-            if EntityTagCondition(parsing: ifNoneMatch).matchesWeakly(etag) {
+            // Weak comparison: one field that is the tag itself matches whatever its strength.
+            let exact = ifNoneMatch.count == 1 && etag?.isSpelledStrongly(by: ifNoneMatch[0]) == true
+            if exact || EntityTagCondition(parsing: ifNoneMatch).matchesWeakly(etag) {
                 return isGetOrHead ? .notModified : .preconditionFailed
             }
         } else if isGetOrHead, ifModifiedSince.count == 1, let date = HTTPDate.parse(ifModifiedSince[0]), let lm = lastModified {

@@ -8,8 +8,9 @@ struct Response {
     var status: HTTPResponseStatus
     var headers: HTTPHeaders
     var body: Body = .none
-    /// `headers` already as HTTP/1.x header lines, and framed (made once per representation).
-    var encodedHeaders: ByteBuffer?
+    /// Set when `headers` are the representation's own for this status (200 or 304), which
+    /// it keeps as bytes.
+    var representation: Representation?
 
     enum Body {
         case none
@@ -30,38 +31,61 @@ struct Response {
 }
 
 /// One way of sending a file (its own bytes or a precompressed sibling's) and everything
-/// about its responses that does not depend on the request.
-struct Representation {
+/// about its responses that does not depend on the request. Used on one event loop only.
+final class Representation {
     /// nil for the file's own bytes.
-    var coding: ContentCoding?
+    let coding: ContentCoding?
     /// The file whose bytes are sent, and the state (`stat`) this was made from.
-    var path: String
-    var key: ContentHashCache.Key
-    var size: Int
+    let path: String
+    let key: ContentHashCache.Key
+    let size: Int
     /// The whole content of a small file.
-    var bytes: ByteBuffer?
-    var etag: EntityTag?
-    var lastModified: Int?
-    var contentType: String
+    let bytes: ByteBuffer?
+    let etag: EntityTag?
+    let lastModified: Int?
+    let contentType: String
     /// Validators, the policy's headers, Vary, Accept-Ranges, Content-Encoding: the base of
     /// 206, 412 and 416 responses.
-    var headers: HTTPHeaders
+    let headers: HTTPHeaders
     /// A 200's headers: `headers` with Content-Type and Content-Length.
-    var okHeaders: HTTPHeaders
+    let okHeaders: HTTPHeaders
     /// A 304's headers.
-    var notModifiedHeaders: HTTPHeaders
+    let notModifiedHeaders: HTTPHeaders
     /// `okHeaders` and `notModifiedHeaders` as HTTP/1.x header lines.
-    var encodedOK: ByteBuffer
-    var encodedNotModified: ByteBuffer
+    let encodedOK: ByteBuffer
+    let encodedNotModified: ByteBuffer
+    /// Whole heads of keep-alive HTTP/1.1 200 and 304 responses, Date included, for the second
+    /// they were made in: a repeated response is one shared buffer, not built again.
+    private var heads: (second: Int, ok: ByteBuffer?, notModified: ByteBuffer?) = (-1, nil, nil)
 
     init(path: String, key: ContentHashCache.Key, size: Int, bytes: ByteBuffer?, etag: EntityTag?, lastModified: Int?,
          contentType: String, coding: ContentCoding?, headers: HTTPHeaders, okHeaders: HTTPHeaders, notModifiedHeaders: HTTPHeaders) {
         (self.path, self.key, self.size, self.bytes, self.etag, self.lastModified) = (path, key, size, bytes, etag, lastModified)
         (self.contentType, self.coding, self.headers, self.okHeaders, self.notModifiedHeaders) = (contentType, coding, headers, okHeaders, notModifiedHeaders)
-        encodedOK = ByteBuffer()
-        encodedOK.writeHTTP1HeaderLines(okHeaders)
-        encodedNotModified = ByteBuffer()
-        encodedNotModified.writeHTTP1HeaderLines(notModifiedHeaders)
+        var ok = ByteBuffer()
+        ok.writeHTTP1HeaderLines(okHeaders)
+        encodedOK = ok
+        var notModified = ByteBuffer()
+        notModified.writeHTTP1HeaderLines(notModifiedHeaders)
+        encodedNotModified = notModified
+    }
+
+    /// The header lines of a 200 or a 304.
+    func encodedHeaders(for status: HTTPResponseStatus) -> ByteBuffer {
+        status == .notModified ? encodedNotModified : encodedOK
+    }
+
+    /// The whole head of a keep-alive HTTP/1.1 200 or 304 sent in `second`.
+    func http11Head(_ status: HTTPResponseStatus, second: Int, date: String) -> ByteBuffer {
+        if heads.second != second { heads = (second, nil, nil) }
+        if let cached = status == .notModified ? heads.notModified : heads.ok { return cached }
+        var head = ByteBuffer()
+        head.reserveCapacity(64 + encodedHeaders(for: status).readableBytes)
+        head.writeHTTP1StatusLine(version: .http1_1, status: status)
+        head.writeImmutableBuffer(encodedHeaders(for: status))
+        head.writeHTTP1DateAndEnd(date, keepAlive: true)
+        if status == .notModified { heads.notModified = head } else { heads.ok = head }
+        return head
     }
 }
 
@@ -82,7 +106,7 @@ extension StaticFileHandler {
     /// response, as the 200 would have had them. Last-Modified only when there is no ETag.
     static let notModifiedHeaders: Set<String> = ["etag", "cache-control", "expires", "vary", "content-location"]
 
-    func makeResponse(_ head: HTTPRequestHead, target: String, resolution: PathResolver.Resolution,
+    func makeResponse(_ head: HTTPRequestHead, fields: RequestFields, target: String, resolution: PathResolver.Resolution,
                       fault: (fault: Fault, serial: Int)?, allocator: ByteBufferAllocator) -> Response {
         guard head.method == .GET || head.method == .HEAD else {
             var r = errorResponse(.methodNotAllowed, allocator: allocator)
@@ -131,23 +155,19 @@ extension StaticFileHandler {
         } else if relative.hasSuffix("/") || (st.st_mode & S_IFMT) != S_IFREG {
             return notFound(head, allocator: allocator)
         }
-        return fileResponse(head: head, relativePath: path, fsPath: fsPath, stat: st, fault: fault, allocator: allocator)
+        return fileResponse(head: head, fields: fields, relativePath: path, fsPath: fsPath, stat: st, fault: fault, allocator: allocator)
             ?? notFound(head, allocator: allocator)
     }
 
-    /// The precompressed siblings of a file that exist, are regular files and stay inside the root.
-    func siblings(of relativePath: String, fsPath: String) -> [(coding: ContentCoding, path: String, stat: stat)] {
-        guard let slash = fsPath.lastIndex(of: "/") else { return [] }
-        let candidates = context.siblings.candidates(in: String(fsPath[..<slash]), now: currentSecond())
-        if candidates.isEmpty { return [] }
-        let base = fsPath[fsPath.index(after: slash)...]
-        var available: [(ContentCoding, String, stat)] = []
-        for coding in ContentCoding.allCases where candidates.contains(base + coding.fileSuffix) {
+    /// The precompressed siblings of a file that exist, are regular files and stay inside the
+    /// root. Looked for on each miss of the representation cache (on every request without
+    /// inotify): two `stat`s.
+    func siblings(of relativePath: String) -> [(coding: ContentCoding, path: String, stat: stat)] {
+        ContentCoding.allCases.compactMap { coding in
             let r = resolve(relativePath + coding.fileSuffix)
-            guard let st = r.stat, (st.st_mode & S_IFMT) == S_IFREG, !r.escapes else { continue }
-            available.append((coding, r.path, st))
+            guard let st = r.stat, (st.st_mode & S_IFMT) == S_IFREG, !r.escapes else { return nil }
+            return (coding, r.path, st)
         }
-        return available
     }
 
     /// The file's representations, its own bytes first, then each precompressed sibling: from
@@ -156,7 +176,7 @@ extension StaticFileHandler {
         func make() -> [Representation]? {
             // A fault's lying Content-Encoding must describe the plain bytes, so it turns
             // negotiation off.
-            let siblings = fault?.fault.contentEncoding == nil ? siblings(of: relativePath, fsPath: fsPath) : []
+            let siblings = fault?.fault.contentEncoding == nil ? siblings(of: relativePath) : []
             var result: [Representation] = []
             for (coding, path, st) in [(nil, fsPath, stat)] + siblings.map({ (Optional($0.coding), $0.path, $0.stat) }) {
                 guard let entry = hashEntry(path: path, stat: st) else {
@@ -167,8 +187,8 @@ extension StaticFileHandler {
             }
             return result
         }
-        if fault == nil, let resolveCache {
-            return resolveCache.representations(of: fsPath, now: currentSecond(), root: context.resolver.root, make: make)
+        if fault == nil, let fileStates {
+            return fileStates.representations(of: fsPath, now: currentSecond(), root: context.resolver.root, make: make)
         }
         return make()
     }
@@ -241,13 +261,13 @@ extension StaticFileHandler {
         )
     }
 
-    func fileResponse(head: HTTPRequestHead, relativePath: String, fsPath: String, stat fileStat: stat,
+    func fileResponse(head: HTTPRequestHead, fields: RequestFields, relativePath: String, fsPath: String, stat fileStat: stat,
                       fault active: (fault: Fault, serial: Int)?, allocator: ByteBufferAllocator) -> Response? {
         let fault = active?.fault
         guard var all = representations(relativePath: relativePath, fsPath: fsPath, stat: fileStat, fault: active) else { return nil }
         // Content negotiation: a precompressed sibling for clients that accept it.
         var index = 0
-        if all.count > 1, let coding = ContentCoding.negotiate(head.headers["Accept-Encoding"], available: all.dropFirst().compactMap(\.coding)) {
+        if all.count > 1, let coding = ContentCoding.negotiate(fields.acceptEncoding, available: all.dropFirst().compactMap(\.coding)) {
             index = all.firstIndex { $0.coding == coding } ?? 0
         }
         // A small file is answered from memory; anything else is opened, and must still be
@@ -281,21 +301,21 @@ extension StaticFileHandler {
         let size = representation.size
         var headers = representation.headers
 
-        let ranges = head.method == .GET ? head.headers["Range"] : []
+        let ranges = head.method == .GET ? fields.range : []
         var preconditions = Preconditions()
         if fault?.ignoreConditionals != true {
-            preconditions.ifMatch = head.headers["If-Match"]
-            preconditions.ifUnmodifiedSince = head.headers["If-Unmodified-Since"]
-            preconditions.ifNoneMatch = head.headers["If-None-Match"]
-            preconditions.ifModifiedSince = head.headers["If-Modified-Since"]
-            preconditions.ifRange = head.headers["If-Range"]
+            preconditions.ifMatch = fields.ifMatch
+            preconditions.ifUnmodifiedSince = fields.ifUnmodifiedSince
+            preconditions.ifNoneMatch = fields.ifNoneMatch
+            preconditions.ifModifiedSince = fields.ifModifiedSince
+            preconditions.ifRange = fields.ifRange
         }
         preconditions.hasRange = !ranges.isEmpty
         let honourRange: Bool
         switch preconditions.evaluate(method: head.method.rawValue, etag: representation.etag, lastModified: representation.lastModified) {
         case .notModified:
             closeHandle()
-            return Response(status: .notModified, headers: representation.notModifiedHeaders, encodedHeaders: representation.encodedNotModified)
+            return Response(status: .notModified, headers: representation.notModifiedHeaders, representation: representation)
         case .preconditionFailed:
             closeHandle()
             var r = errorResponse(.preconditionFailed, allocator: allocator)
@@ -340,7 +360,7 @@ extension StaticFileHandler {
                 return Response(status: .partialContent, headers: headers, body: .file(handle, pieces))
             }
         }
-        return Response(status: .ok, headers: representation.okHeaders, body: .file(handle, [piece(0, size)]), encodedHeaders: representation.encodedOK)
+        return Response(status: .ok, headers: representation.okHeaders, body: .file(handle, [piece(0, size)]), representation: representation)
     }
 
     /// A fixed status from a fault: a redirect when it has a location, else a short body.

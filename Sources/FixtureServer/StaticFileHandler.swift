@@ -14,12 +14,14 @@ final class ServerContext: Sendable {
     let isTLS: Bool
     /// False for policies without faults, so ordinary requests skip the fault lookup.
     let hasFaults: Bool
+    /// Whether the log takes a line per request (checked once: a 304 is cheap enough for the
+    /// log level lookup to show).
+    let logsRequests: Bool
     let hashes = ContentHashCache()
-    let siblings = SiblingIndex()
     let fileIO = NonBlockingFileIO(threadPool: .singleton)
     /// Responses served per fault rule (for `times`) and for `changing` ETags.
     let faultCounts = NIOLockedValueBox<[Int: Int]>([:])
-    private let resolveCaches = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<ResolveCache>]>([:])
+    private let fileStateCaches = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<FileStateCache>]>([:])
 
     init(resolver: PathResolver, policy: ServerPolicy, limits: ServerLimits, logger: Logger, isTLS: Bool) {
         self.resolver = resolver
@@ -28,16 +30,37 @@ final class ServerContext: Sendable {
         self.logger = logger
         self.isTLS = isTLS
         self.hasFaults = policy.rules.contains { $0.fault != nil }
+        self.logsRequests = logger.logLevel <= .info
     }
 
-    /// The event loop's cache of resolved paths, made on first use; nil without inotify.
-    func resolveCache(on loop: any EventLoop) -> ResolveCache? {
-        resolveCaches.withLockedValue { caches in
+    /// The event loop's cache of file states, made on first use there; nil without inotify.
+    func fileStateCache(on loop: any EventLoop) -> FileStateCache? {
+        fileStateCaches.withLockedValue { caches in
             if let cache = caches[ObjectIdentifier(loop)] { return cache.value }
-            guard let cache = ResolveCache() else { return nil }
+            guard let cache = FileStateCache(eventLoop: loop, logger: logger) else { return nil }
             caches[ObjectIdentifier(loop)] = NIOLoopBound(cache, eventLoop: loop)
             return cache
         }
+    }
+
+    /// Stops every event loop's file state cache (closing its inotify descriptor).
+    func stopCaches() async {
+        let caches = fileStateCaches.withLockedValue { caches in
+            defer { caches.removeAll() }
+            return Array(caches.values)
+        }
+        for cache in caches {
+            try? await cache.eventLoop.flatSubmit { cache.value.stop(on: cache.eventLoop) }.get()
+        }
+    }
+
+    /// The channels reading the caches' inotify descriptors (for tests).
+    func watchChannels() async -> [any Channel] {
+        var channels: [any Channel] = []
+        for cache in fileStateCaches.withLockedValue({ Array($0.values) }) {
+            if let channel = try? await cache.eventLoop.submit({ cache.value.watching }).get() { channels.append(channel) }
+        }
+        return channels
     }
 
     /// The fault that applies to this request, counting it against the rule's `times`.
@@ -69,7 +92,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     let context: ServerContext
     let transport: Transport
-    private var head: HTTPRequestHead?
+    private var head: (head: HTTPRequestHead, fields: RequestFields)?
     /// After a refused request, the rest of the connection's input is ignored until it closes.
     var refusing = false
     /// Between a response's head and its end (a protocol error then can only close).
@@ -99,7 +122,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var lastBuffered = 0
     private var lastProgress = NIODeadline.now()
     private var tick: Scheduled<Void>?
-    var resolveCache: ResolveCache?
+    var fileStates: FileStateCache?
 
     init(context: ServerContext, transport: Transport = .plain) {
         self.context = context
@@ -109,7 +132,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
     // MARK: Timeouts
 
     func handlerAdded(context ctx: ChannelHandlerContext) {
-        resolveCache = context.resolveCache(on: ctx.eventLoop)
+        fileStates = context.fileStateCache(on: ctx.eventLoop)
         if ctx.channel.isActive { startTick(ctx) }
     }
 
@@ -208,18 +231,19 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .head(let head):
             awaitingRequest = false
             if requestStarted == nil, transport != .http2 { requestStarted = .now() }
-            if transport != .http2, let (status, reason) = Self.refusal(of: head, limits: context.limits) {
+            let fields = RequestFields(head.headers)
+            if transport != .http2, let (status, reason) = Self.refusal(of: head, fields: fields, limits: context.limits) {
                 refuse(head, status: status, reason: reason, ctx: ctx)
                 return
             }
-            self.head = head
+            self.head = (head, fields)
         case .body:
             break
         case .end:
             requestStarted = nil
-            guard let head else { return }
+            guard let (head, fields) = head else { return }
             self.head = nil
-            respond(to: head, ctx: ctx)
+            respond(to: head, fields: fields, ctx: ctx)
         }
     }
 
@@ -235,14 +259,14 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     /// Why an HTTP/1.x request head must be refused, if it must (RFC 9112 §3.2, §6.1).
-    static func refusal(of head: HTTPRequestHead, limits: ServerLimits) -> (HTTPResponseStatus, String)? {
+    static func refusal(of head: HTTPRequestHead, fields: RequestFields, limits: ServerLimits) -> (HTTPResponseStatus, String)? {
         if head.uri.utf8.count > limits.maxRequestTargetBytes {
             return (.uriTooLong, "request target of \(head.uri.utf8.count) bytes (at most \(limits.maxRequestTargetBytes))")
         }
-        let hosts = head.headers["Host"].count
+        let hosts = fields.hostCount
         if head.version.major == 1, head.version.minor >= 1, hosts == 0 { return (.badRequest, "HTTP/1.1 request without Host") }
         if hosts > 1 { return (.badRequest, "\(hosts) Host headers") }
-        if head.headers.contains(name: "Transfer-Encoding"), head.headers.contains(name: "Content-Length") {
+        if fields.hasTransferEncoding, fields.hasContentLength {
             return (.badRequest, "Content-Length with Transfer-Encoding")
         }
         return nil
@@ -254,9 +278,8 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
         write(errorResponse(status, allocator: ctx.channel.allocator), for: head, keepAlive: false, fault: nil, ctx: ctx)
     }
 
-    func respond(to head: HTTPRequestHead, ctx: ChannelHandlerContext) {
+    func respond(to head: HTTPRequestHead, fields: RequestFields, ctx: ChannelHandlerContext) {
         awaitingResponse = true
-        resolveCache?.refresh()
         let target = Self.path(of: head.uri)
         let resolution = self.context.resolver.decode(target)
         let active: (fault: Fault, serial: Int)?
@@ -265,9 +288,9 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
         } else {
             active = nil
         }
-        let response = makeResponse(head, target: target, resolution: resolution, fault: active, allocator: ctx.channel.allocator)
+        let response = makeResponse(head, fields: fields, target: target, resolution: resolution, fault: active, allocator: ctx.channel.allocator)
         let keepAlive = transport == .http2 || (head.isKeepAlive && !(active?.fault.altersBody ?? false))
-        self.context.logger.info("\(head.method.rawValue) \(head.uri) \(response.status.code) \(response.bodyLength(isHead: head.method == .HEAD))\(active.map { _ in " (fault)" } ?? "")")
+        if context.logsRequests { context.logger.info("\(head.method.rawValue) \(head.uri) \(response.status.code) \(response.bodyLength(isHead: head.method == .HEAD))\(active.map { _ in " (fault)" } ?? "")") }
 
         if let delay = active?.fault.delayMs, delay > 0 {
             let loop = ctx.eventLoop.assumeIsolated()
@@ -280,13 +303,13 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     /// The path under the root, from the event loop's cache when it can be trusted.
-    func resolve(_ relative: String) -> ResolveCache.Resolved {
-        resolveCache?.resolve(relative, with: context.resolver, now: currentSecond()) ?? context.resolver.resolve(relative)
+    func resolve(_ relative: String) -> FileStateCache.Resolved {
+        fileStates?.resolve(relative, with: context.resolver, now: currentSecond()) ?? context.resolver.resolve(relative)
     }
 
     /// `Sun, 06 Nov 1994 08:49:37 GMT`, formatted once per second per connection.
-    func currentDate() -> String {
-        let second = currentSecond()
+    func currentDate(_ second: Int? = nil) -> String {
+        let second = second ?? currentSecond()
         if second != dateCache.second { dateCache = (second, HTTPDate.format(second)) }
         return dateCache.value
     }
@@ -427,19 +450,23 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
             ctx.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: response.status, headers: headers))), promise: nil)
             return true
         }
+        let second = currentSecond()
+        if let representation = response.representation, keepAlive, version == .http1_1 {
+            let head = representation.http11Head(response.status, second: second, date: currentDate(second))
+            ctx.write(NIOAny(IOData.byteBuffer(head)), promise: nil)
+            return true
+        }
         var keepAlive = keepAlive
         var buffer = ctx.channel.allocator.buffer(capacity: 512)
         buffer.writeHTTP1StatusLine(version: version, status: response.status)
-        if let encoded = response.encodedHeaders {
-            buffer.writeImmutableBuffer(encoded)
+        if let representation = response.representation {
+            buffer.writeImmutableBuffer(representation.encodedHeaders(for: response.status))
         } else {
             var headers = response.headers
             if Self.frameHTTP1(status: response.status, headers: &headers) == .byClose { keepAlive = false }
             buffer.writeHTTP1HeaderLines(headers)
         }
-        buffer.writeStaticString("Date: ")
-        buffer.writeString(currentDate())
-        buffer.writeStaticString(keepAlive ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n")
+        buffer.writeHTTP1DateAndEnd(currentDate(second), keepAlive: keepAlive)
         ctx.write(NIOAny(IOData.byteBuffer(buffer)), promise: nil)
         return keepAlive
     }

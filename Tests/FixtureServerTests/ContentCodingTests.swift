@@ -98,20 +98,16 @@ struct ContentCodingTests {
         }
     }
 
-    @Test("a sibling added while the server runs is picked up; one removed is no longer served")
+    @Test("a sibling added while the server runs is used at once; one removed is no longer served")
     func siblingsAppearAndDisappear() async throws {
         try await serve { base in
             #expect(try await request(.GET, url(base, "plain.txt"), headers: [("Accept-Encoding", "gzip")]).headers.first(name: "Vary") == nil)
             let sibling = try siblingURL(base)
             try Data("GZ-PLAIN".utf8).write(to: sibling)
-            var encoded: TestResponse?
-            for _ in 0..<60 {
-                let r = try await request(.GET, url(base, "plain.txt"), headers: [("Accept-Encoding", "gzip")])
-                if r.headers.first(name: "Content-Encoding") == "gzip" { encoded = r; break }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            #expect(encoded?.body == "GZ-PLAIN")
-            #expect(encoded?.headers.first(name: "Vary") == "Accept-Encoding")
+            let encoded = try await request(.GET, url(base, "plain.txt"), headers: [("Accept-Encoding", "gzip")])
+            #expect(encoded.headers.first(name: "Content-Encoding") == "gzip")
+            #expect(encoded.body == "GZ-PLAIN")
+            #expect(encoded.headers.first(name: "Vary") == "Accept-Encoding")
             try FileManager.default.removeItem(at: sibling)
             let after = try await request(.GET, url(base, "plain.txt"), headers: [("Accept-Encoding", "gzip")])
             #expect(after.body == "plain")

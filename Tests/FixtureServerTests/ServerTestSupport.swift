@@ -86,6 +86,33 @@ final class RawConnection {
         return (String(decoding: out, as: UTF8.self), false)
     }
 
+    /// Reads one response on a kept-alive connection: the head, then a body of its
+    /// Content-Length (none for a 304 or when `head` says the request was HEAD).
+    func readResponse(head isHead: Bool = false) -> (status: Int?, headers: [String: String], body: String) {
+        var bytes: [UInt8] = []
+        var byte: UInt8 = 0
+        while !bytes.suffix(4).elementsEqual(Array("\r\n\r\n".utf8)) {
+            guard recv(fd, &byte, 1, 0) == 1 else { return (nil, [:], "") }
+            bytes.append(byte)
+        }
+        let head = String(decoding: bytes, as: UTF8.self)
+        var headers: [String: String] = [:]
+        for line in head.components(separatedBy: "\r\n").dropFirst() where line.contains(":") {
+            let (name, value) = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }.pair
+            headers[name.lowercased()] = value
+        }
+        let status = Self.status(of: head)
+        var body: [UInt8] = []
+        let length = (isHead || status == 304) ? 0 : Int(headers["content-length"] ?? "0") ?? 0
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        while body.count < length {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, min($0.count, length - body.count), 0) }
+            if n <= 0 { break }
+            body.append(contentsOf: buffer[0..<n])
+        }
+        return (status, headers, String(decoding: body, as: UTF8.self))
+    }
+
     /// The status code of the first response in what was read.
     static func status(of text: String) -> Int? {
         guard text.hasPrefix("HTTP/1.") else { return nil }
@@ -99,4 +126,8 @@ func rawStatus(_ base: URL, _ request: String) throws -> Int? {
     let connection = try RawConnection(port: base.port ?? 80)
     connection.send(request)
     return RawConnection.status(of: connection.readAll().text)
+}
+
+private extension Array where Element == String {
+    var pair: (String, String) { (self[0], count > 1 ? self[1] : "") }
 }

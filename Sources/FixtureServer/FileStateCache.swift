@@ -1,23 +1,30 @@
 internal import Foundation
+internal import Logging
 internal import NIOCore
+internal import NIOPosix
 
-/// Resolved paths (absolute path, inside the root, `stat`) of one event loop, trusted without
-/// a `stat` per request for as long as nothing they depend on can have changed.
+/// What one event loop knows about the served files — resolved paths (absolute path, inside
+/// the root, `stat`) and representations — trusted without a `stat` per request for as long
+/// as nothing it depends on can have changed.
 ///
 /// "Nothing changed" is known from inotify: every directory from the root down to a cached
-/// file (and the directory of its real path, when that is elsewhere) is watched, and each
-/// request first reads the inotify descriptor without blocking. The kernel queues an event
-/// before the system call that changed the file returns, so a request that starts after a
-/// change completed always sees it: any event at all empties the cache. One non-blocking read
-/// costs less than the path walk of a `stat` (about 8% of a 304 — `Benchmarks/server.sh`).
+/// file (and the directory of its real path, when that is elsewhere) is watched, and the
+/// inotify descriptor is one more descriptor of the event loop, so any event empties the
+/// cache as soon as the loop sees it. The kernel queues an event before the system call that
+/// changed the file returns, and the loop takes ready descriptors in the order they became
+/// ready, so a request sent after a change completed is answered after the cache was emptied
+/// (the one exception: a request pipelined behind another one already being read). A `stat`
+/// per request would cost about 8% of a 304, a non-blocking read of the descriptor per
+/// request about 5% (`Benchmarks/server.sh` and `perf`).
 ///
 /// Filesystems that do not report every change to inotify (network and FUSE mounts, writes
 /// through a shared mmap) are covered by a second rule: an entry is trusted for at most the
-/// second it was made in, then `stat`ed again. When inotify is unavailable (no instance or
-/// watch left), nothing is cached and every request `stat`s.
+/// second it was made in, then looked at again. Until the descriptor is registered with the
+/// loop, after it fails, or when inotify is unavailable (no instance or watch left), nothing
+/// is cached and every request `stat`s.
 ///
 /// One per event loop, used only there: no locks on the way of a request.
-final class ResolveCache {
+final class FileStateCache {
     typealias Resolved = (path: String, escapes: Bool, stat: stat?)
 
     private struct Entry<Value> {
@@ -27,6 +34,9 @@ final class ResolveCache {
     }
 
     private let fd: CInt
+    /// The loop's channel reading `fd`; nil until registered and once closed.
+    private var watchChannel: (any Channel)?
+    private var stopped = false
     /// Bumped by every batch of inotify events; entries of an older generation are stale.
     private var generation: UInt64 = 0
     private var entries: [String: Entry<Resolved>] = [:]
@@ -39,25 +49,74 @@ final class ResolveCache {
     private static let mask: UInt32 = UInt32(IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CREATE | IN_DELETE
         | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF)
 
-    init?() {
+    /// Starts watching on `eventLoop` (must be called there); nil without inotify.
+    init?(eventLoop: any EventLoop, logger: Logger) {
         fd = inotify_init1(CInt(IN_NONBLOCK | IN_CLOEXEC))
         if fd < 0 { return nil }
+        let fd = fd
+        let handler = NIOLoopBound(ChangeHandler(cache: self), eventLoop: eventLoop)
+        NIOPipeBootstrap(group: eventLoop)
+            // inotify refuses a read into a buffer smaller than one event with its name.
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 16 * 1024))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler.value) }
+            }
+            .takingOwnershipOfDescriptor(input: fd)
+            .assumeIsolated()
+            .whenComplete { [weak self] result in
+                switch result {
+                case .success(let channel):
+                    guard let self, !self.stopped else { channel.close(promise: nil); return }
+                    self.watchChannel = channel
+                case .failure(let error):
+                    // The descriptor is still ours.
+                    close(fd)
+                    logger.debug("file changes not watched, every request stats its file: \(error)")
+                }
+            }
     }
 
-    deinit { close(fd) }
+    /// Stops watching and forgets everything (when the server shuts down); the future
+    /// completes once the inotify descriptor is closed.
+    func stop(on eventLoop: any EventLoop) -> EventLoopFuture<Void> {
+        stopped = true
+        forget()
+        defer { watchChannel = nil }
+        return watchChannel?.close() ?? eventLoop.makeSucceededVoidFuture()
+    }
 
-    /// Takes in the changes reported since the last call. Call once per request, before any
-    /// `resolve`.
-    func refresh() {
-        var changed = false
-        withUnsafeTemporaryAllocation(byteCount: 4096, alignment: 8) { buffer in
-            while read(fd, buffer.baseAddress, buffer.count) > 0 { changed = true }
+    /// The channel reading the inotify descriptor, while there is one.
+    var watching: (any Channel)? { watchChannel }
+
+    private func forget() {
+        generation &+= 1
+        entries.removeAll(keepingCapacity: true)
+        representations.removeAll(keepingCapacity: true)
+        watched.removeAll(keepingCapacity: true)
+    }
+
+    /// Empties the cache on every batch of inotify events; stops trusting it if the
+    /// descriptor fails.
+    private final class ChangeHandler: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        weak var cache: FileStateCache?
+
+        init(cache: FileStateCache) { self.cache = cache }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            cache?.forget()
         }
-        if changed {
-            generation &+= 1
-            entries.removeAll(keepingCapacity: true)
-            representations.removeAll(keepingCapacity: true)
-            watched.removeAll(keepingCapacity: true)
+
+        func channelInactive(context: ChannelHandlerContext) {
+            if let cache {
+                cache.forget()
+                cache.watchChannel = nil
+            }
+            context.fireChannelInactive()
+        }
+
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            context.close(promise: nil)
         }
     }
 
@@ -67,6 +126,7 @@ final class ResolveCache {
             return hit.value
         }
         let resolved = resolver.resolve(relative)
+        guard watchChannel != nil else { return resolved }
         // Only what exists, inside the root; watches first, then a fresh look, so a change
         // after that look is an event.
         guard let st = resolved.stat, !resolved.escapes,
@@ -89,7 +149,7 @@ final class ResolveCache {
             return hit.value
         }
         let generation = generation
-        guard watchDirectories(of: path, isDirectory: false, root: root) else { return make() }
+        guard watchChannel != nil, watchDirectories(of: path, isDirectory: false, root: root) else { return make() }
         guard let made = make() else {
             representations[path] = nil
             return nil

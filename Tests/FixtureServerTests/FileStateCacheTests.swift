@@ -1,0 +1,139 @@
+@testable import FixtureServer
+import Foundation
+import Testing
+import TestSupport
+
+/// The server keeps what it learnt about files (resolved paths, ETags, headers) per event loop
+/// and trusts it until inotify reports a change. Each test asks over one kept-alive
+/// connection, so every request meets the same cache, and changes the files between
+/// requests the way deploys do.
+@Suite("Embedded server: what it caches about files follows every change at once")
+struct FileStateCacheTests {
+    /// GET on the connection; the status, the headers (lowercased names) and the body.
+    func get(_ connection: RawConnection, _ path: String, _ extra: String = "") -> (status: Int?, headers: [String: String], body: String) {
+        connection.send("GET \(path) HTTP/1.1\r\nHost: a\r\n\(extra)\r\n")
+        return connection.readResponse()
+    }
+
+    @Test("a file replaced by rename (an atomic deploy), same size and mtime, is served at once with its new ETag")
+    func renamedOver() async throws {
+        try await withTemporarySite(["app.js": "version-1"]) { root in
+            try await FixtureServer.withFixtureServer(root: root) { base in
+                let connection = try RawConnection(port: base.port!)
+                let first = get(connection, "/app.js")
+                let etag = try #require(first.headers["etag"])
+                #expect(get(connection, "/app.js", "If-None-Match: \(etag)\r\n").status == 304)
+
+                let path = root.appendingPathComponent("app.js").path
+                let mtime = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as! Date
+                let staged = root.appendingPathComponent(".app.js.tmp")
+                try Data("version-2".utf8).write(to: staged)
+                try FileManager.default.setAttributes([.modificationDate: mtime], ofItemAtPath: staged.path)
+                #expect(rename(staged.path, path) == 0)
+
+                let after = get(connection, "/app.js", "If-None-Match: \(etag)\r\n")
+                #expect(after.status == 200)
+                #expect(after.body == "version-2")
+                #expect(after.headers["etag"] != etag)
+            }
+        }
+    }
+
+    @Test("a file deleted is 404 at once and served again once it is back; a folder renamed away takes its files")
+    func deletedAndMoved() async throws {
+        try await withTemporarySite(["a.css": "a{}", "img/b.png": "png"]) { root in
+            try await FixtureServer.withFixtureServer(root: root) { base in
+                let connection = try RawConnection(port: base.port!)
+                #expect(get(connection, "/a.css").status == 200)
+                #expect(get(connection, "/img/b.png").status == 200)
+
+                try FileManager.default.removeItem(at: root.appendingPathComponent("a.css"))
+                #expect(get(connection, "/a.css").status == 404)
+                try Data("a{color:red}".utf8).write(to: root.appendingPathComponent("a.css"))
+                let back = get(connection, "/a.css")
+                #expect(back.status == 200)
+                #expect(back.body == "a{color:red}")
+
+                try FileManager.default.moveItem(at: root.appendingPathComponent("img"), to: root.appendingPathComponent("images"))
+                #expect(get(connection, "/img/b.png").status == 404)
+                #expect(get(connection, "/images/b.png").body == "png")
+            }
+        }
+    }
+
+    @Test("a file touched in place (content rewritten, then mtime set back) gets a new ETag at once")
+    func rewrittenInPlace() async throws {
+        try await withTemporarySite(["data.txt": "aaaa"]) { root in
+            try await FixtureServer.withFixtureServer(root: root) { base in
+                let connection = try RawConnection(port: base.port!)
+                let etag = try #require(get(connection, "/data.txt").headers["etag"])
+                let url = root.appendingPathComponent("data.txt")
+                let mtime = try FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as! Date
+                let handle = try FileHandle(forWritingTo: url)
+                try handle.write(contentsOf: Data("bbbb".utf8))
+                try handle.close()
+                try FileManager.default.setAttributes([.modificationDate: mtime], ofItemAtPath: url.path)
+                let after = get(connection, "/data.txt", "If-None-Match: \(etag)\r\n")
+                #expect(after.status == 200)
+                #expect(after.body == "bbbb")
+            }
+        }
+    }
+
+    @Test("a repeated 304 carries the Date of the second it is sent, not of the first one")
+    func dateStaysCurrent() async throws {
+        try await withTemporarySite(["a.css": "a{}"]) { root in
+            try await FixtureServer.withFixtureServer(root: root) { base in
+                let connection = try RawConnection(port: base.port!)
+                let etag = try #require(get(connection, "/a.css").headers["etag"])
+                let first = try #require(get(connection, "/a.css", "If-None-Match: \(etag)\r\n").headers["date"])
+                // Wait for the next second (bounded).
+                let start = time(nil)
+                for _ in 0..<30 where time(nil) == start { try await Task.sleep(for: .milliseconds(50)) }
+                let second = get(connection, "/a.css", "If-None-Match: \(etag)\r\n")
+                #expect(second.status == 304)
+                let date = try #require(second.headers["date"].flatMap(HTTPDate.parse))
+                #expect(second.headers["date"] != first)
+                #expect(abs(date - time(nil)) <= 1)
+            }
+        }
+    }
+
+    @Test("a cached representation still answers HTTP/1.0 and Connection: close with the right head")
+    func cachedHeadVariants() async throws {
+        try await withTemporarySite(["a.css": "a{}"]) { root in
+            try await FixtureServer.withFixtureServer(root: root) { base in
+                let connection = try RawConnection(port: base.port!)
+                #expect(get(connection, "/a.css").status == 200)
+                let closing = try RawConnection(port: base.port!)
+                closing.send("GET /a.css HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+                let text = closing.readAll()
+                #expect(text.text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+                #expect(text.text.contains("\r\nConnection: close\r\n"))
+                #expect(text.text.hasSuffix("\r\n\r\na{}"))
+                #expect(text.closed)
+                let old = try RawConnection(port: base.port!)
+                old.send("GET /a.css HTTP/1.0\r\n\r\n")
+                let reply = old.readAll()
+                #expect(reply.text.hasPrefix("HTTP/1.0 200 OK\r\n"))
+                #expect(reply.text.contains("\r\nConnection: close\r\n"))
+            }
+        }
+    }
+
+    @Test("shutting the server down closes the inotify descriptors of its event loops")
+    func shutdownClosesWatches() async throws {
+        try await withTemporarySite(["a.css": "a{}"]) { root in
+            let server = try await FixtureServer.start(FixtureServer.Configuration(root: root))
+            // Connections are spread over the event loops: several reach each of them.
+            for _ in 0..<4 {
+                #expect(try await request(.GET, server.baseURL.appendingPathComponent("a.css")).status == 200)
+            }
+            let channels = await server.context.watchChannels()
+            #expect(!channels.isEmpty)
+            try await server.shutdown()
+            #expect(channels.allSatisfy { !$0.isActive })
+            #expect(await server.context.watchChannels().isEmpty)
+        }
+    }
+}
