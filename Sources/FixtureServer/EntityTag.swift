@@ -16,10 +16,14 @@ public struct EntityTag: Sendable, Hashable, CustomStringConvertible {
     /// Whether `field` is exactly this tag in its strong form, `"opaque"` — the usual
     /// If-None-Match of a revalidating client — checked without parsing or allocating.
     func isSpelledStrongly(by field: String) -> Bool {
-        let o = opaque.utf8
-        let f = field.utf8
-        guard f.count == o.count + 2, f.first == UInt8(ascii: "\""), f.last == UInt8(ascii: "\"") else { return false }
-        return f.dropFirst().dropLast().elementsEqual(o)
+        var field = field
+        var opaque = opaque
+        return field.withUTF8 { f in
+            opaque.withUTF8 { o in
+                f.count == o.count + 2 && f[0] == UInt8(ascii: "\"") && f[f.count - 1] == UInt8(ascii: "\"")
+                    && (o.isEmpty || memcmp(f.baseAddress! + 1, o.baseAddress!, o.count) == 0)
+            }
+        }
     }
 
     /// Parses one entity tag; nil when it is not one.

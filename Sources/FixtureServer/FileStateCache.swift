@@ -40,6 +40,10 @@ final class FileStateCache {
     /// Bumped by every batch of inotify events; entries of an older generation are stale.
     private var generation: UInt64 = 0
     private var entries: [String: Entry<Resolved>] = [:]
+    /// Request targets (path part) followed to a regular file: through percent-decoding and
+    /// the directory index to the file's path under the root.
+    private var targets: [String: Entry<KnownFile>] = [:]
+    typealias KnownFile = (relativePath: String, fsPath: String, stat: stat)
     /// A file's representations (see ``StaticFileHandler/representations(relativePath:fsPath:stat:fault:)``), by its path.
     private var representations: [String: Entry<[Representation]>] = [:]
     /// Directories with a watch in this generation (a deleted directory loses its watch, so
@@ -91,6 +95,7 @@ final class FileStateCache {
     private func forget() {
         generation &+= 1
         entries.removeAll(keepingCapacity: true)
+        targets.removeAll(keepingCapacity: true)
         representations.removeAll(keepingCapacity: true)
         watched.removeAll(keepingCapacity: true)
     }
@@ -139,6 +144,20 @@ final class FileStateCache {
         if entries.count >= Self.maxEntries { entries.removeAll(keepingCapacity: true) }
         entries[relative] = Entry(value: resolved, generation: generation, second: now)
         return resolved
+    }
+
+    /// The file a request target led to, when that can be trusted.
+    func file(forTarget target: String, now: Int) -> KnownFile? {
+        guard let hit = targets[target], hit.generation == generation, hit.second == now else { return nil }
+        return hit.value
+    }
+
+    /// Remembers where a target led, if the file's resolution itself is trusted (so its
+    /// directories are watched).
+    func remember(target: String, relativePath: String, fsPath: String, stat: stat, now: Int) {
+        guard let resolved = entries[relativePath], resolved.generation == generation, resolved.second == now else { return }
+        if targets.count >= Self.maxEntries { targets.removeAll(keepingCapacity: true) }
+        targets[target] = Entry(value: (relativePath, fsPath, stat), generation: generation, second: now)
     }
 
     /// `make()`'s representations of the file at `path` (absolute), from the cache when it can

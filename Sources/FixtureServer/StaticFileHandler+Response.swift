@@ -106,7 +106,7 @@ extension StaticFileHandler {
     /// response, as the 200 would have had them. Last-Modified only when there is no ETag.
     static let notModifiedHeaders: Set<String> = ["etag", "cache-control", "expires", "vary", "content-location"]
 
-    func makeResponse(_ head: HTTPRequestHead, fields: RequestFields, target: String, resolution: PathResolver.Resolution,
+    func makeResponse(_ head: HTTPRequestHead, fields: RequestFields, target: String,
                       fault: (fault: Fault, serial: Int)?, allocator: ByteBufferAllocator) -> Response {
         guard head.method == .GET || head.method == .HEAD else {
             var r = errorResponse(.methodNotAllowed, allocator: allocator)
@@ -116,8 +116,13 @@ extension StaticFileHandler {
         if let fault, let status = fault.fault.status {
             return faultStatusResponse(fault.fault, status: status, allocator: allocator)
         }
+        // A target this event loop already followed to a file, while nothing changed.
+        if fault == nil, let known = fileStates?.file(forTarget: target, now: requestSecond) {
+            return fileResponse(head: head, fields: fields, relativePath: known.relativePath, fsPath: known.fsPath, stat: known.stat,
+                                fault: nil, allocator: allocator) ?? notFound(head, allocator: allocator)
+        }
         let relative: String
-        switch resolution {
+        switch context.resolver.decode(target) {
         case .badRequest(let why):
             context.logger.notice("refused \(head.method.rawValue) \(head.uri.prefix(200)): 400, \(why)")
             return errorResponse(.badRequest, allocator: allocator)
@@ -155,6 +160,7 @@ extension StaticFileHandler {
         } else if relative.hasSuffix("/") || (st.st_mode & S_IFMT) != S_IFREG {
             return notFound(head, allocator: allocator)
         }
+        if fault == nil { fileStates?.remember(target: target, relativePath: path, fsPath: fsPath, stat: st, now: requestSecond) }
         return fileResponse(head: head, fields: fields, relativePath: path, fsPath: fsPath, stat: st, fault: fault, allocator: allocator)
             ?? notFound(head, allocator: allocator)
     }
@@ -188,7 +194,7 @@ extension StaticFileHandler {
             return result
         }
         if fault == nil, let fileStates {
-            return fileStates.representations(of: fsPath, now: currentSecond(), root: context.resolver.root, make: make)
+            return fileStates.representations(of: fsPath, now: requestSecond, root: context.resolver.root, make: make)
         }
         return make()
     }
@@ -209,7 +215,7 @@ extension StaticFileHandler {
                             entry: ContentHashCache.Entry, fault active: (fault: Fault, serial: Int)?) -> Representation {
         let fault = active?.fault
         let hash = entry.hash
-        let now = currentSecond()
+        let now = requestSecond
         // Validators: a strong ETag from the served bytes (so each encoding has its own) and
         // Last-Modified from their mtime, never later than Date; unless a fault says otherwise.
         var etag: EntityTag? = EntityTag(opaque: hash)

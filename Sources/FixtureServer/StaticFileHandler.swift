@@ -122,6 +122,8 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var lastBuffered = 0
     private var lastProgress = NIODeadline.now()
     private var tick: Scheduled<Void>?
+    /// The wall-clock second the current request is answered in (read once per request).
+    private(set) var requestSecond = 0
     var fileStates: FileStateCache?
 
     init(context: ServerContext, transport: Transport = .plain) {
@@ -280,15 +282,13 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func respond(to head: HTTPRequestHead, fields: RequestFields, ctx: ChannelHandlerContext) {
         awaitingResponse = true
+        requestSecond = currentSecond()
         let target = Self.path(of: head.uri)
-        let resolution = self.context.resolver.decode(target)
-        let active: (fault: Fault, serial: Int)?
-        if case .path(let relative) = resolution, self.context.hasFaults {
-            active = self.context.activeFault(for: relative)
-        } else {
-            active = nil
+        var active: (fault: Fault, serial: Int)?
+        if context.hasFaults, case .path(let relative) = context.resolver.decode(target) {
+            active = context.activeFault(for: relative)
         }
-        let response = makeResponse(head, fields: fields, target: target, resolution: resolution, fault: active, allocator: ctx.channel.allocator)
+        let response = makeResponse(head, fields: fields, target: target, fault: active, allocator: ctx.channel.allocator)
         let keepAlive = transport == .http2 || (head.isKeepAlive && !(active?.fault.altersBody ?? false))
         if context.logsRequests { context.logger.info("\(head.method.rawValue) \(head.uri) \(response.status.code) \(response.bodyLength(isHead: head.method == .HEAD))\(active.map { _ in " (fault)" } ?? "")") }
 
@@ -304,7 +304,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// The path under the root, from the event loop's cache when it can be trusted.
     func resolve(_ relative: String) -> FileStateCache.Resolved {
-        fileStates?.resolve(relative, with: context.resolver, now: currentSecond()) ?? context.resolver.resolve(relative)
+        fileStates?.resolve(relative, with: context.resolver, now: requestSecond) ?? context.resolver.resolve(relative)
     }
 
     /// `Sun, 06 Nov 1994 08:49:37 GMT`, formatted once per second per connection.

@@ -61,6 +61,23 @@ struct FileStateCacheTests {
         }
     }
 
+    @Test("a folder served through its index page follows the index file away and back; an encoded target too")
+    func indexAndEncodedTargets() async throws {
+        try await withTemporarySite(["docs/index.html": "<p>docs</p>", "a b.css": "a{}"]) { root in
+            try await FixtureServer.withFixtureServer(root: root) { base in
+                let connection = try RawConnection(port: base.port!)
+                #expect(get(connection, "/docs/").body == "<p>docs</p>")
+                #expect(get(connection, "/a%20b.css").body == "a{}")
+                try FileManager.default.removeItem(at: root.appendingPathComponent("docs/index.html"))
+                try FileManager.default.removeItem(at: root.appendingPathComponent("a b.css"))
+                #expect(get(connection, "/docs/").status == 404)
+                #expect(get(connection, "/a%20b.css").status == 404)
+                try Data("<p>new</p>".utf8).write(to: root.appendingPathComponent("docs/index.html"))
+                #expect(get(connection, "/docs/").body == "<p>new</p>")
+            }
+        }
+    }
+
     @Test("a file touched in place (content rewritten, then mtime set back) gets a new ETag at once")
     func rewrittenInPlace() async throws {
         try await withTemporarySite(["data.txt": "aaaa"]) { root in
