@@ -1,37 +1,47 @@
 internal import NIOHTTP1
 
 /// The request header fields the server acts on, found in one pass over the header list
-/// (instead of a scan of the whole list per field name).
+/// (instead of a scan of the whole list per field name), kept in one small array.
 struct RequestFields {
+    enum Field { case acceptEncoding, range, ifMatch, ifNoneMatch, ifModifiedSince, ifUnmodifiedSince, ifRange }
+
     var hostCount = 0
     var hasTransferEncoding = false
     var hasContentLength = false
-    var acceptEncoding: [String] = []
-    var range: [String] = []
-    var ifMatch: [String] = []
-    var ifNoneMatch: [String] = []
-    var ifModifiedSince: [String] = []
-    var ifUnmodifiedSince: [String] = []
-    var ifRange: [String] = []
+    /// The field lines of the `Field`s, in the order they came.
+    private var lines: [(field: Field, value: String)] = []
 
     init(_ headers: HTTPHeaders) {
         for (name, value) in headers {
             // The length picks the candidates; then one case-insensitive comparison.
             switch name.utf8.count {
             case 4 where name.equalsIgnoringASCIICase("host"): hostCount += 1
-            case 5 where name.equalsIgnoringASCIICase("range"): range.append(value)
-            case 8 where name.equalsIgnoringASCIICase("if-match"): ifMatch.append(value)
-            case 8 where name.equalsIgnoringASCIICase("if-range"): ifRange.append(value)
-            case 13 where name.equalsIgnoringASCIICase("if-none-match"): ifNoneMatch.append(value)
+            case 5 where name.equalsIgnoringASCIICase("range"): lines.append((.range, value))
+            case 8 where name.equalsIgnoringASCIICase("if-match"): lines.append((.ifMatch, value))
+            case 8 where name.equalsIgnoringASCIICase("if-range"): lines.append((.ifRange, value))
+            case 13 where name.equalsIgnoringASCIICase("if-none-match"): lines.append((.ifNoneMatch, value))
             case 14 where name.equalsIgnoringASCIICase("content-length"): hasContentLength = true
-            case 15 where name.equalsIgnoringASCIICase("accept-encoding"): acceptEncoding.append(value)
-            case 17 where name.equalsIgnoringASCIICase("if-modified-since"): ifModifiedSince.append(value)
+            case 15 where name.equalsIgnoringASCIICase("accept-encoding"): lines.append((.acceptEncoding, value))
+            case 17 where name.equalsIgnoringASCIICase("if-modified-since"): lines.append((.ifModifiedSince, value))
             case 17 where name.equalsIgnoringASCIICase("transfer-encoding"): hasTransferEncoding = true
-            case 19 where name.equalsIgnoringASCIICase("if-unmodified-since"): ifUnmodifiedSince.append(value)
+            case 19 where name.equalsIgnoringASCIICase("if-unmodified-since"): lines.append((.ifUnmodifiedSince, value))
             default: break
             }
         }
     }
+
+    /// The values of one field, in order.
+    subscript(field: Field) -> [String] {
+        lines.isEmpty ? [] : lines.compactMap { $0.field == field ? $0.value : nil }
+    }
+
+    var acceptEncoding: [String] { self[.acceptEncoding] }
+    var range: [String] { self[.range] }
+    var ifMatch: [String] { self[.ifMatch] }
+    var ifNoneMatch: [String] { self[.ifNoneMatch] }
+    var ifModifiedSince: [String] { self[.ifModifiedSince] }
+    var ifUnmodifiedSince: [String] { self[.ifUnmodifiedSince] }
+    var ifRange: [String] { self[.ifRange] }
 }
 
 extension String {
