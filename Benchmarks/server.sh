@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Compares the embedded server (`assetcrawl serve`, release build) with nginx, both on
+# Compares the embedded server (`assetcrawl serve`, release build) with nginx, all on
 # 127.0.0.1 serving the same folder, with wrk: (a) a 10 KB file, (b) a conditional GET
 # answered 304, (c) a 200 KB file; then a soak on (a) sampling the server's RSS.
 #
+# nginx runs twice: as configured out of the box (it opens and stats the file on every
+# request), and with `open_file_cache` (it keeps descriptors and stat results, trusted for
+# `open_file_cache_valid 1s`). assetcrawl always caches what it knows about files, and
+# drops it on any inotify event, so the second is the closer peer; both ratios are printed.
+#
 #   Benchmarks/server.sh                 # 2 threads, 64 connections, 10 s each, 60 s soak
 #   DURATION=5 SOAK=20 ROUNDS=1 Benchmarks/server.sh
+#   FLOOR=1 Benchmarks/server.sh         # also the fastest 304 NIO itself allows (Benchmarks/NIOFloor)
 #
-# Each case runs ROUNDS times (default 3), alternating the two servers, and the median
-# round (by req/s) of each is printed: on a shared machine one run says little.
+# Each case runs ROUNDS times (default 3), alternating the servers, and the median round
+# (by req/s) of each is printed: on a shared machine one run says little.
 #
 # Everything runs on loopback, every run is bounded in time, and every process this script
 # starts is stopped by its pid on exit.
@@ -59,14 +65,16 @@ head -c 10240 /dev/urandom >"$site/10k.bin"
 head -c 204800 /dev/urandom >"$site/200k.bin"
 echo '<h1>bench</h1>' >"$site/index.html"
 
-# nginx: a minimal config of its own, in the foreground (daemon off), logs off.
-nginx_port=$(free_port)
-mkdir -p "$work/nginx/logs"
-cat >"$work/nginx/nginx.conf" <<CONF
+# nginx: a minimal config of its own, in the foreground (daemon off), logs off; once as is,
+# once with open_file_cache.
+start_nginx() {  # name port extra-http-directives
+  local dir="$work/$1"
+  mkdir -p "$dir/logs"
+  cat >"$dir/nginx.conf" <<CONF
 daemon off;
 worker_processes auto;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log warn;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log warn;
 events { worker_connections 4096; }
 http {
   access_log off;
@@ -75,20 +83,26 @@ http {
   tcp_nodelay on;
   keepalive_requests 1000000;
   keepalive_timeout 75s;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
+  $3
+  client_body_temp_path $dir/body;
+  proxy_temp_path $dir/proxy;
+  fastcgi_temp_path $dir/fastcgi;
+  uwsgi_temp_path $dir/uwsgi;
+  scgi_temp_path $dir/scgi;
   types { text/html html; application/octet-stream bin; }
   server {
-    listen 127.0.0.1:$nginx_port;
+    listen 127.0.0.1:$2;
     root $site;
   }
 }
 CONF
-"$NGINX" -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/logs/error.log" &
-pids+=($!)
+  "$NGINX" -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log" &
+  pids+=($!)
+}
+nginx_port=$(free_port)
+start_nginx nginx "$nginx_port" ""
+cached_port=$(free_port)
+start_nginx nginx-cached "$cached_port" "open_file_cache max=10000 inactive=60s; open_file_cache_valid 1s;"
 
 ac_port=$(free_port)
 "$BIN" serve "$site" --host 127.0.0.1 --port "$ac_port" --log-level warning >/dev/null &
@@ -96,8 +110,9 @@ ac_pid=$!
 pids+=($ac_pid)
 
 wait_for "http://127.0.0.1:$nginx_port/index.html"
+wait_for "http://127.0.0.1:$cached_port/index.html"
 wait_for "http://127.0.0.1:$ac_port/index.html"
-for url in "http://127.0.0.1:$nginx_port" "http://127.0.0.1:$ac_port"; do
+for url in "http://127.0.0.1:$nginx_port" "http://127.0.0.1:$cached_port" "http://127.0.0.1:$ac_port"; do
   for file in 10k.bin 200k.bin; do
     code=$(curl -s -o /dev/null -w '%{http_code}' "$url/$file")
     [ "$code" = 200 ] || { echo "$url/$file answered $code, not 200" >&2; exit 1; }
@@ -120,34 +135,53 @@ run_wrk() {  # url [header]
     END { printf "%.0f %.2f\n", rps, p99 }'
 }
 
-printf '\n%-26s %12s %10s %12s %10s %8s\n' "case" "assetcrawl/s" "p99 ms" "nginx/s" "p99 ms" "ratio"
+printf '\n%-24s %12s %8s %10s %8s %7s %12s %8s %7s\n' "case" "assetcrawl/s" "p99 ms" "nginx/s" "p99 ms" "ratio" "nginx+cache" "p99 ms" "ratio"
 bench() {  # name path [conditional]
   local name=$1 path=$2 conditional=${3:-}
-  local ac_url="http://127.0.0.1:$ac_port/$path" ng_url="http://127.0.0.1:$nginx_port/$path"
-  local ac_header="" ng_header=""
-  if [ -n "$conditional" ]; then
-    ac_header="If-None-Match: $(etag "$ac_url")"
-    ng_header="If-None-Match: $(etag "$ng_url")"
-    [ "$(status_with "$ac_url" "${ac_header#If-None-Match: }")" = 304 ] || { echo "assetcrawl did not answer 304" >&2; exit 1; }
-    [ "$(status_with "$ng_url" "${ng_header#If-None-Match: }")" = 304 ] || { echo "nginx did not answer 304" >&2; exit 1; }
-  fi
-  local ac_runs="" ng_runs=""
-  for _ in $(seq 1 "$ROUNDS"); do
-    if [ -n "$conditional" ]; then ac_runs+="$(run_wrk "$ac_url" "$ac_header")"$'\n'; else ac_runs+="$(run_wrk "$ac_url")"$'\n'; fi
-    if [ -n "$conditional" ]; then ng_runs+="$(run_wrk "$ng_url" "$ng_header")"$'\n'; else ng_runs+="$(run_wrk "$ng_url")"$'\n'; fi
+  local ports=("$ac_port" "$nginx_port" "$cached_port") runs=("" "" "") headers=("" "" "")
+  local i
+  for i in 0 1 2; do
+    local url="http://127.0.0.1:${ports[$i]}/$path"
+    if [ -n "$conditional" ]; then
+      headers[$i]="If-None-Match: $(etag "$url")"
+      [ "$(status_with "$url" "${headers[$i]#If-None-Match: }")" = 304 ] || { echo "$url did not answer 304" >&2; exit 1; }
+    fi
   done
-  local ac_rps ac_p99 ng_rps ng_p99
-  read -r ac_rps ac_p99 <<<"$(median "$ac_runs")"
-  read -r ng_rps ng_p99 <<<"$(median "$ng_runs")"
-  echo "  $name rounds: assetcrawl [$(echo "$ac_runs" | awk 'NF { printf "%s ", $1 }')] nginx [$(echo "$ng_runs" | awk 'NF { printf "%s ", $1 }')]" >&2
-  printf '%-26s %12s %10s %12s %10s %7.2fx\n' "$name" "$ac_rps" "$ac_p99" "$ng_rps" "$ng_p99" \
-    "$(awk -v a="$ac_rps" -v b="$ng_rps" 'BEGIN { print (b > 0 ? a / b : 0) }')"
+  for _ in $(seq 1 "$ROUNDS"); do
+    for i in 0 1 2; do
+      local url="http://127.0.0.1:${ports[$i]}/$path"
+      if [ -n "$conditional" ]; then runs[$i]+="$(run_wrk "$url" "${headers[$i]}")"$'\n'; else runs[$i]+="$(run_wrk "$url")"$'\n'; fi
+    done
+  done
+  local ac_rps ac_p99 ng_rps ng_p99 nc_rps nc_p99
+  read -r ac_rps ac_p99 <<<"$(median "${runs[0]}")"
+  read -r ng_rps ng_p99 <<<"$(median "${runs[1]}")"
+  read -r nc_rps nc_p99 <<<"$(median "${runs[2]}")"
+  rounds() { echo "$1" | awk 'NF { printf "%s ", $1 }'; }
+  echo "  $name rounds: assetcrawl [$(rounds "${runs[0]}")] nginx [$(rounds "${runs[1]}")] nginx+cache [$(rounds "${runs[2]}")]" >&2
+  ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", (b > 0 ? a / b : 0) }'; }
+  printf '%-24s %12s %8s %10s %8s %7s %12s %8s %7s\n' "$name" "$ac_rps" "$ac_p99" "$ng_rps" "$ng_p99" \
+    "$(ratio "$ac_rps" "$ng_rps")" "$nc_rps" "$nc_p99" "$(ratio "$ac_rps" "$nc_rps")"
 }
 # The median line (by req/s) of "rps p99" lines.
 median() { echo "$1" | awk 'NF' | sort -n | awk '{ line[NR] = $0 } END { print line[int((NR + 1) / 2)] }'; }
 bench "(a) 10 KB file" 10k.bin
 bench "(b) 304 (If-None-Match)" 10k.bin conditional
 bench "(c) 200 KB file" 200k.bin
+
+if [ "${FLOOR:-0}" = 1 ]; then
+  # The fastest 304 SwiftNIO allows here: NIO's HTTP/1 parser and one fixed buffer written back.
+  echo "building Benchmarks/NIOFloor (release)"
+  (cd Benchmarks/NIOFloor && swift build -c release >/dev/null 2>&1) || { echo "NIOFloor build failed" >&2; exit 1; }
+  floor_port=$(free_port)
+  "$(cd Benchmarks/NIOFloor && swift build -c release --show-bin-path 2>/dev/null)/nio-floor" "$floor_port" &
+  pids+=($!)
+  wait_for "http://127.0.0.1:$floor_port/"
+  floor_runs=""
+  for _ in $(seq 1 "$ROUNDS"); do floor_runs+="$(run_wrk "http://127.0.0.1:$floor_port/10k.bin")"$'\n'; done
+  read -r floor_rps floor_p99 <<<"$(median "$floor_runs")"
+  printf '%-24s %12s %8s   (NIO parser + a fixed 304, no file logic)\n' "(b) NIO floor" "$floor_rps" "$floor_p99"
+fi
 
 rss() { awk '/VmRSS/ { print $2 }' "/proc/$ac_pid/status"; }
 echo

@@ -102,6 +102,8 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var awaitingResponse = false
     private var queued: [HTTPServerRequestPart] = []
     private var draining = false
+    /// The response so far is already flushed (see `writeHead`).
+    private var headFlushed = false
 
     // Per connection, so without locks: the Date header of the current second, and policy
     // headers per path (glob matching is the costliest part of a small response).
@@ -370,8 +372,8 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         responseInProgress = true
-        let keepAlive = writeHead(response, version: head.version, keepAlive: keepAlive, ctx: ctx)
         let isHead = head.method == .HEAD
+        let keepAlive = writeHead(response, version: head.version, keepAlive: keepAlive, bodiless: isHead || response.bodyLength(isHead: false) == 0, ctx: ctx)
         var corked = false
         switch response.body {
         case .bytes(let buffer) where !isHead:
@@ -442,8 +444,10 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
     // HTTP/2 streams take response parts for their codec; HTTP/1.x connections take bytes,
     // the head serialised here. Date (and Connection: close) are added here, for every response.
 
-    /// Writes the response's head; returns whether the connection stays open after it.
-    private func writeHead(_ response: Response, version: HTTPVersion, keepAlive: Bool, ctx: ChannelHandlerContext) -> Bool {
+    /// Writes the response's head; returns whether the connection stays open after it. The
+    /// head of a bodiless keep-alive response (a 304) is flushed at once, and `finish` then
+    /// has nothing left to flush.
+    private func writeHead(_ response: Response, version: HTTPVersion, keepAlive: Bool, bodiless: Bool, ctx: ChannelHandlerContext) -> Bool {
         guard transport != .http2 else {
             var headers = response.headers
             headers.add(name: "Date", value: currentDate())
@@ -453,11 +457,16 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
         let second = currentSecond()
         if let representation = response.representation, keepAlive, version == .http1_1 {
             let head = representation.http11Head(response.status, second: second, date: currentDate(second))
-            ctx.write(NIOAny(IOData.byteBuffer(head)), promise: nil)
+            if bodiless {
+                ctx.writeAndFlush(NIOAny(IOData.byteBuffer(head)), promise: nil)
+                headFlushed = true
+            } else {
+                ctx.write(NIOAny(IOData.byteBuffer(head)), promise: nil)
+            }
             return true
         }
         var keepAlive = keepAlive
-        var buffer = ctx.channel.allocator.buffer(capacity: 512)
+        var buffer = ByteBufferAllocator().buffer(capacity: 512)
         buffer.writeHTTP1StatusLine(version: version, status: response.status)
         if let representation = response.representation {
             buffer.writeImmutableBuffer(representation.encodedHeaders(for: response.status))
@@ -483,6 +492,8 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
         } else if let promise {
             // An empty write completes once everything before it has been written.
             ctx.writeAndFlush(NIOAny(IOData.byteBuffer(ByteBuffer())), promise: promise)
+        } else if headFlushed {
+            headFlushed = false
         } else {
             ctx.flush()
         }
