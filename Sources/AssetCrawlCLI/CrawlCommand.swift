@@ -88,7 +88,10 @@ struct CrawlCommand: AsyncParsableCommand {
         // A start page that could not be fetched, or is not HTML, means the crawl did not happen.
         if !interrupted, let first = result.resources[start.absoluteString] {
             if let failure = first.failure, first.exchange.status == nil || first.redirects.isEmpty && result.pages.isEmpty {
-                throw UsageError(message: "cannot crawl \(start.absoluteString): \(failure.description) (is the server running and the URL right?)")
+                let hint = failure.code == .tls
+                    ? "if the server uses its own CA or a self-signed certificate, add --ca-cert FILE with that certificate"
+                    : "is the server running and the URL right?"
+                throw UsageError(message: "cannot crawl \(start.absoluteString): \(failure.description) (\(hint))")
             }
             if result.pages.isEmpty {
                 throw UsageError(message: "the start page \(first.exchange.url) is not HTML (Content-Type: \(first.exchange.contentType ?? "none")); give the URL of an HTML page")

@@ -71,7 +71,10 @@ struct CrawlOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Basic authentication for the start origins only.", valueName: "user:password"))
     var user: String?
 
-    @Flag(name: .long, help: "Accept any TLS certificate (self-signed staging servers).")
+    @Option(name: .customLong("ca-cert"), help: ArgumentHelp("Trust the certificates in this PEM file as well as the system's (repeatable): a staging server's own CA or self-signed certificate.", valueName: "file"))
+    var caCert: [String] = []
+
+    @Flag(name: .long, help: "Accept any TLS certificate (prefer --ca-cert, which still checks the server).")
     var insecure = false
 
     // MARK: Output
@@ -95,6 +98,11 @@ struct CrawlOptions: ParsableArguments {
         }
         if retries < 0 { throw ValidationError("--retries must be 0 or more") }
         if Self.parseSize(maxBody) == nil { throw ValidationError("--max-body must be a size like 50M, 512K or 1000000") }
+        do {
+            try HTTPClientFetcher.checkTrustedCertificates(caCert)
+        } catch {
+            throw ValidationError("--ca-cert: \(error)")
+        }
         for h in header where Self.parseHeader(h) == nil {
             throw ValidationError("--header must look like 'Name: value', not \(h)")
         }

@@ -22,7 +22,7 @@ struct CrawlRunner {
         #endif
         let configuration = options.configuration(startURLs: starts)
         let clientConfiguration = HTTPClientFetcher.clientConfiguration(
-            perHostConnections: options.perHost, insecure: options.insecure,
+            perHostConnections: options.perHost, insecure: options.insecure, trustedCertificates: options.caCert,
             connectTimeout: CrawlOptions.seconds(options.connectTimeout),
             readTimeout: CrawlOptions.seconds(options.timeout))
         let showProgress = !options.quiet && isatty(STDERR_FILENO) == 1

@@ -34,14 +34,21 @@ public struct HTTPClientFetcher: Fetcher {
     }
 
     /// The client configuration the crawler wants: no redirects, no automatic decompression,
-    /// a per-host connection limit, and optionally no certificate verification.
+    /// a per-host connection limit, and optionally extra trusted certificates or no
+    /// certificate verification at all.
     ///
-    /// - Parameter readTimeout: the longest silence while a response arrives; it ends a body
-    ///   that stalls completely (``Options/totalTimeout`` is checked as bytes arrive).
+    /// - Parameters:
+    ///   - trustedCertificates: PEM files whose certificates are trusted as well as the
+    ///     system's (a staging server's own CA or self-signed certificate); check them first
+    ///     with ``checkTrustedCertificates(_:)``.
+    ///   - readTimeout: the longest silence while a response arrives; it ends a body that
+    ///     stalls completely (``Options/totalTimeout`` is checked as bytes arrive).
     public static func clientConfiguration(perHostConnections: Int = 6, insecure: Bool = false,
+                                           trustedCertificates: [String] = [],
                                            connectTimeout: Duration = .seconds(10),
                                            readTimeout: Duration = .seconds(30)) -> HTTPClient.Configuration {
         var tls = TLSConfiguration.makeClientConfiguration()
+        if !trustedCertificates.isEmpty { tls.additionalTrustRoots = trustedCertificates.map { .file($0) } }
         if insecure { tls.certificateVerification = .none }
         var configuration = HTTPClient.Configuration(
             tlsConfiguration: tls,
@@ -158,6 +165,20 @@ public struct HTTPClientFetcher: Fetcher {
         var count = "HTTP/1.1 \(response.status.code) \(response.status.reasonPhrase)\r\n".utf8.count + 2
         for (name, value) in response.headers { count += name.utf8.count + 2 + value.utf8.count + 2 }
         return count
+    }
+
+    /// Throws a message that names the file when a PEM file holds no certificate, so a bad
+    /// `--ca-cert` is a usage error, not a TLS failure on every https request.
+    public static func checkTrustedCertificates(_ paths: [String]) throws {
+        for path in paths {
+            let certificates = (try? NIOSSLCertificate.fromPEMFile(path)) ?? []
+            if certificates.isEmpty { throw TrustedCertificateError(path: path) }
+        }
+    }
+
+    public struct TrustedCertificateError: Error, CustomStringConvertible {
+        public let path: String
+        public var description: String { "no PEM certificate in \(path) (expected a file with -----BEGIN CERTIFICATE-----)" }
     }
 
     /// Maps AsyncHTTPClient, NIO and TLS errors onto the report's failure codes.

@@ -1,5 +1,7 @@
+import FixtureServer
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("The assetcrawl command line", .serialized)
 struct CLITests {
@@ -44,6 +46,26 @@ struct CLITests {
         #expect(run.status == 2, "\(arguments): \(run.stderr)")
         #expect(run.stderr.contains(message), "\(run.stderr)")
         #expect(!run.stderr.contains("Fatal error"))
+    }
+
+    @Test("crawl https with --ca-cert trusts the server's own certificate; without it the start page is a TLS failure; a file that is no certificate is a usage error")
+    func httpsWithOwnCertificate() async throws {
+        let certificate = try TestCertificate.make()
+        defer { certificate.remove() }
+        var server = FixtureServer.Configuration(root: Repo.fixtureSite)
+        server.tls = FixtureServer.TLS(certificateChainFile: certificate.certificate, privateKeyFile: certificate.key)
+        try await FixtureServer.withFixtureServer(server) { base in
+            let trusted = try runCLI(["crawl", base.absoluteString, "--ca-cert", certificate.certificate.path, "--quiet"])
+            #expect(trusted.status == 0, "\(trusted.stderr)")
+            #expect(trusted.stdout.contains("10 pages"))
+            let untrusted = try runCLI(["crawl", base.absoluteString, "--quiet"])
+            #expect(untrusted.status == 2)
+            #expect(untrusted.stderr.contains("cannot crawl"), "\(untrusted.stderr)")
+            #expect(untrusted.stderr.contains("add --ca-cert FILE"), "\(untrusted.stderr)")
+            let notPEM = try runCLI(["crawl", base.absoluteString, "--ca-cert", certificate.key.path + ".missing"])
+            #expect(notPEM.status == 2)
+            #expect(notPEM.stderr.contains("--ca-cert: no PEM certificate in"), "\(notPEM.stderr)")
+        }
     }
 
     @Test("a start page that is not HTML exits 2")

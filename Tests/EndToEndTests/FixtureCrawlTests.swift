@@ -7,15 +7,23 @@ import FixtureServer
 import Foundation
 import Reports
 import Testing
+import TestSupport
 
 @Suite("End to end: crawl the fixture site served by the embedded server")
 struct FixtureCrawlTests {
-    func crawlFixture(revalidate: Bool = true) async throws -> (CrawlResult, URL) {
-        try await FixtureServer.withFixtureServer(root: Repo.fixtureSite) { base in
+    /// Crawls the fixture site over http, or over https (HTTP/2 by ALPN) with a certificate
+    /// made for this run and trusted the way `--ca-cert` trusts it.
+    func crawlFixture(revalidate: Bool = true, https: Bool = false) async throws -> (CrawlResult, URL) {
+        let certificate = https ? try TestCertificate.make() : nil
+        defer { certificate?.remove() }
+        var server = FixtureServer.Configuration(root: Repo.fixtureSite)
+        server.tls = certificate.map { FixtureServer.TLS(certificateChainFile: $0.certificate, privateKeyFile: $0.key) }
+        return try await FixtureServer.withFixtureServer(server) { base in
             var configuration = CrawlConfiguration(startURLs: [base])
             configuration.revalidate = revalidate
             configuration.concurrency = 8
-            let result = try await HTTPClient.withHTTPClient(configuration: HTTPClientFetcher.clientConfiguration()) { client in
+            let client = HTTPClientFetcher.clientConfiguration(trustedCertificates: certificate.map { [$0.certificate.path] } ?? [])
+            let result = try await HTTPClient.withHTTPClient(configuration: client) { client in
                 await Crawler(fetcher: HTTPClientFetcher(client: client), configuration: configuration).run()
             }
             return (result, base)
@@ -26,10 +34,11 @@ struct FixtureCrawlTests {
         "/" + url.dropFirst(base.absoluteString.count)
     }
 
-    @Test("every page's requisites equal the manifest, page by page")
-    func requisitesMatchManifest() async throws {
+    @Test("every page's requisites equal the manifest, page by page, over http and over https", arguments: [false, true])
+    func requisitesMatchManifest(https: Bool) async throws {
         let manifest = try FixtureManifest.load()
-        let (result, base) = try await crawlFixture()
+        let (result, base) = try await crawlFixture(https: https)
+        #expect(base.scheme == (https ? "https" : "http"))
         let crawled = Dictionary(uniqueKeysWithValues: result.pages.map { (path($0.url, base: base), $0) })
         #expect(Set(crawled.keys) == Set(manifest.pages.keys))
         for (page, expected) in manifest.pages {
@@ -42,11 +51,12 @@ struct FixtureCrawlTests {
         #expect(Set(result.resources.keys.map { path($0, base: base) }) == expectedURLs)
     }
 
-    @Test("every asset answers 304 to both If-None-Match and If-Modified-Since")
-    func everyAssetRevalidates() async throws {
+    @Test("every asset answers 304 to both If-None-Match and If-Modified-Since, over http/1.1 and over https with HTTP/2", arguments: [false, true])
+    func everyAssetRevalidates(https: Bool) async throws {
         let manifest = try FixtureManifest.load()
-        let (result, base) = try await crawlFixture()
+        let (result, base) = try await crawlFixture(https: https)
         for (url, resource) in result.resources {
+            #expect(resource.exchange.httpVersion == (https ? "HTTP/2" : "HTTP/1.1"), "\(url)")
             if manifest.broken.contains(path(url, base: base)) {
                 #expect(resource.exchange.status == 404)
                 #expect(resource.revalidation == nil)

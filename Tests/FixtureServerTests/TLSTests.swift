@@ -7,33 +7,6 @@ import NIOHTTP1
 import NIOSSL
 import Testing
 
-/// A self-signed certificate for 127.0.0.1, made with openssl for this test run.
-struct TestCertificate {
-    let directory: URL
-    var certificate: URL { directory.appendingPathComponent("cert.pem") }
-    var key: URL { directory.appendingPathComponent("key.pem") }
-
-    static func make() throws -> TestCertificate {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("assetcrawl-tls-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let cert = TestCertificate(directory: directory)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", cert.key.path, "-out", cert.certificate.path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CertificateError.openssl(process.terminationStatus) }
-        return cert
-    }
-
-    func remove() { try? FileManager.default.removeItem(at: directory) }
-
-    enum CertificateError: Error { case openssl(Int32) }
-}
-
 @Suite("Embedded server: https with HTTP/2 and HTTP/1.1 by ALPN")
 struct TLSTests {
     static let big = patternBytes(3 * 1024 * 1024 + 17)
