@@ -1,180 +1,162 @@
 internal import Foundation
-internal import Logging
 internal import NIOCore
-internal import NIOPosix
 
 /// What one event loop knows about the served files — resolved paths (absolute path, inside
-/// the root, `stat`) and representations — trusted without a `stat` per request for as long
-/// as nothing it depends on can have changed.
+/// the root, `stat`), where request targets lead, and representations — trusted without a
+/// `stat` per request for as long as nothing it depends on can have changed.
 ///
 /// "Nothing changed" is known from inotify: every directory from the root down to a cached
-/// file (and the directory of its real path, when that is elsewhere) is watched, and the
-/// inotify descriptor is one more descriptor of the event loop, so any event empties the
-/// cache as soon as the loop sees it. The kernel queues an event before the system call that
-/// changed the file returns, and the loop takes ready descriptors in the order they became
-/// ready, so a request sent after a change completed is answered after the cache was emptied
-/// (the one exception: a request pipelined behind another one already being read). A `stat`
-/// per request would cost about 8% of a 304, a non-blocking read of the descriptor per
-/// request about 5% (`Benchmarks/server.sh` and `perf`).
+/// file (and the directory of its real path, when that is elsewhere) is watched, and any
+/// event empties the cache. Requests are answered in rounds: the handlers of a loop hand
+/// their complete requests to ``answerAfterChangesAreRead(on:_:)``, and after the loop's
+/// current round of socket reads one task reads the inotify descriptor (without blocking),
+/// then answers them all. The kernel queues an event before the system call that changed
+/// the file returns, so every request is answered knowing every change that completed
+/// before its bytes were read, at the cost of one read per round instead of a `stat` per
+/// request. (Letting epoll report the descriptor is not enough: a connection delivered in
+/// the previous round is polled first and its new request read before the event.)
 ///
 /// Filesystems that do not report every change to inotify (network and FUSE mounts, writes
-/// through a shared mmap) are covered by a second rule: an entry is trusted for at most the
-/// second it was made in, then looked at again. Until the descriptor is registered with the
-/// loop, after it fails, or when inotify is unavailable (no instance or watch left), nothing
-/// is cached and every request `stat`s.
+/// through a shared mmap) are covered by a second rule: what was learnt is trusted for at
+/// most the second it was learnt in, then looked at again. That also bounds the memory: the
+/// files asked for within one second, their small-file bytes within the hash cache's limit.
+/// When inotify is unavailable (no instance or watch left), nothing is cached, requests are
+/// answered at once and each `stat`s its file.
 ///
 /// One per event loop, used only there: no locks on the way of a request.
 final class FileStateCache {
     typealias Resolved = (path: String, escapes: Bool, stat: stat?)
 
-    private struct Entry<Value> {
-        var value: Value
-        var generation: UInt64
-        var second: Int
-    }
-
-    private let fd: CInt
-    /// The loop's channel reading `fd`; nil until registered and once closed.
-    private var watchChannel: (any Channel)?
-    private var stopped = false
-    /// Bumped by every batch of inotify events; entries of an older generation are stale.
-    private var generation: UInt64 = 0
-    private var entries: [String: Entry<Resolved>] = [:]
+    /// The inotify descriptor; -1 once stopped.
+    private var fd: CInt
+    /// Everything below was learnt in this second; it is all dropped when the second changes
+    /// and on every inotify event, so whatever is present can be trusted.
+    private var second = -1
+    private var entries: [String: Resolved] = [:]
     /// Request targets (path part) followed to a regular file: through percent-decoding and
     /// the directory index to the file's path under the root.
-    private var targets: [String: Entry<KnownFile>] = [:]
+    private var targets: [String: KnownFile] = [:]
     typealias KnownFile = (relativePath: String, fsPath: String, stat: stat)
-    /// A file's representations (see ``StaticFileHandler/representations(relativePath:fsPath:stat:fault:)``), by its path.
-    private var representations: [String: Entry<[Representation]>] = [:]
-    /// Directories with a watch in this generation (a deleted directory loses its watch, so
-    /// the set starts again after any event).
+    /// A file's representations (see ``StaticFileHandler/representations(relativePath:fsPath:stat:fault:)``), by its path,
+    /// and the bytes of small files they hold (kept within ``ContentHashCache/totalBytesLimit``).
+    private var representations: [String: [Representation]] = [:]
+    private var representationBytes = 0
+    /// Directories with a watch (a deleted directory loses its watch, so the set starts
+    /// again after any event).
     private var watched: Set<String> = []
     private static let maxEntries = 100_000
     private static let mask: UInt32 = UInt32(IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CREATE | IN_DELETE
         | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF)
 
-    /// Starts watching on `eventLoop` (must be called there); nil without inotify.
-    init?(eventLoop: any EventLoop, logger: Logger) {
+    /// Nil without inotify.
+    init?() {
         fd = inotify_init1(CInt(IN_NONBLOCK | IN_CLOEXEC))
         if fd < 0 { return nil }
-        let fd = fd
-        let handler = NIOLoopBound(ChangeHandler(cache: self), eventLoop: eventLoop)
-        NIOPipeBootstrap(group: eventLoop)
-            // inotify refuses a read into a buffer smaller than one event with its name.
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 16 * 1024))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler.value) }
-            }
-            .takingOwnershipOfDescriptor(input: fd)
-            .assumeIsolated()
-            .whenComplete { [weak self] result in
-                switch result {
-                case .success(let channel):
-                    guard let self, !self.stopped else { channel.close(promise: nil); return }
-                    self.watchChannel = channel
-                case .failure(let error):
-                    // The descriptor is still ours.
-                    close(fd)
-                    logger.debug("file changes not watched, every request stats its file: \(error)")
-                }
-            }
     }
 
-    /// Stops watching and forgets everything (when the server shuts down); the future
-    /// completes once the inotify descriptor is closed.
-    func stop(on eventLoop: any EventLoop) -> EventLoopFuture<Void> {
-        stopped = true
+    deinit { stop() }
+
+    /// Stops watching (closing the descriptor) and forgets everything: when the server stops.
+    func stop() {
+        if fd >= 0 { close(fd) }
+        fd = -1
         forget()
-        defer { watchChannel = nil }
-        return watchChannel?.close() ?? eventLoop.makeSucceededVoidFuture()
     }
 
-    /// The channel reading the inotify descriptor, while there is one.
-    var watching: (any Channel)? { watchChannel }
+    var isWatching: Bool { fd >= 0 }
 
-    private func forget() {
-        generation &+= 1
+    /// Requests read in this round, answered once the inotify descriptor has been read.
+    private var waiting: [() -> Void] = []
+
+    /// Runs `answer` after this round of reads on `eventLoop` (which must be the cache's), once
+    /// every change reported so far has been taken in.
+    func answerAfterChangesAreRead(on eventLoop: any EventLoop, _ answer: @escaping () -> Void) {
+        waiting.append(answer)
+        if waiting.count == 1 {
+            eventLoop.assumeIsolated().execute { self.answerWaiting() }
+        }
+    }
+
+    private func answerWaiting() {
+        readChanges()
+        let answers = waiting
+        waiting.removeAll(keepingCapacity: true)
+        for answer in answers { answer() }
+    }
+
+    private func readChanges() {
+        guard fd >= 0 else { return }
+        var changed = false
+        withUnsafeTemporaryAllocation(byteCount: 4096, alignment: 8) { buffer in
+            while read(fd, buffer.baseAddress, buffer.count) > 0 { changed = true }
+        }
+        if changed { forget() }
+    }
+
+    /// Drops what was learnt in an earlier second (the watches stay). Call at the start of
+    /// each request, before anything else here.
+    func enter(_ now: Int) {
+        guard now != second else { return }
+        second = now
         entries.removeAll(keepingCapacity: true)
         targets.removeAll(keepingCapacity: true)
         representations.removeAll(keepingCapacity: true)
+        representationBytes = 0
+    }
+
+    private func forget() {
+        entries.removeAll(keepingCapacity: true)
+        targets.removeAll(keepingCapacity: true)
+        representations.removeAll(keepingCapacity: true)
+        representationBytes = 0
         watched.removeAll(keepingCapacity: true)
     }
 
-    /// Empties the cache on every batch of inotify events; stops trusting it if the
-    /// descriptor fails.
-    private final class ChangeHandler: ChannelInboundHandler {
-        typealias InboundIn = ByteBuffer
-        weak var cache: FileStateCache?
-
-        init(cache: FileStateCache) { self.cache = cache }
-
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            cache?.forget()
-        }
-
-        func channelInactive(context: ChannelHandlerContext) {
-            if let cache {
-                cache.forget()
-                cache.watchChannel = nil
-            }
-            context.fireChannelInactive()
-        }
-
-        func errorCaught(context: ChannelHandlerContext, error: any Error) {
-            context.close(promise: nil)
-        }
-    }
-
     /// `resolver.resolve(relative)`, from the cache when it can be trusted.
-    func resolve(_ relative: String, with resolver: PathResolver, now: Int) -> Resolved {
-        if let hit = entries[relative], hit.generation == generation, hit.second == now {
-            return hit.value
-        }
+    func resolve(_ relative: String, with resolver: PathResolver) -> Resolved {
+        if let hit = entries[relative] { return hit }
         let resolved = resolver.resolve(relative)
-        guard watchChannel != nil else { return resolved }
+        guard fd >= 0 else { return resolved }
         // Only what exists, inside the root; watches first, then a fresh look, so a change
         // after that look is an event.
         guard let st = resolved.stat, !resolved.escapes,
               watchDirectories(of: resolved.path, isDirectory: (st.st_mode & S_IFMT) == S_IFDIR, root: resolver.root) else {
-            entries[relative] = nil
             return resolved
         }
         var fresh = stat()
         guard stat(resolved.path, &fresh) == 0, ContentHashCache.key(fresh) == ContentHashCache.key(st) else { return resolved }
         if entries.count >= Self.maxEntries { entries.removeAll(keepingCapacity: true) }
-        entries[relative] = Entry(value: resolved, generation: generation, second: now)
+        entries[relative] = resolved
         return resolved
     }
 
     /// The file a request target led to, when that can be trusted.
-    func file(forTarget target: String, now: Int) -> KnownFile? {
-        guard let hit = targets[target], hit.generation == generation, hit.second == now else { return nil }
-        return hit.value
+    func file(forTarget target: String) -> KnownFile? {
+        targets[target]
     }
 
     /// Remembers where a target led, if the file's resolution itself is trusted (so its
     /// directories are watched).
-    func remember(target: String, relativePath: String, fsPath: String, stat: stat, now: Int) {
-        guard let resolved = entries[relativePath], resolved.generation == generation, resolved.second == now else { return }
+    func remember(target: String, relativePath: String, fsPath: String, stat: stat) {
+        guard entries[relativePath] != nil else { return }
         if targets.count >= Self.maxEntries { targets.removeAll(keepingCapacity: true) }
-        targets[target] = Entry(value: (relativePath, fsPath, stat), generation: generation, second: now)
+        targets[target] = (relativePath, fsPath, stat)
     }
 
     /// `make()`'s representations of the file at `path` (absolute), from the cache when it can
-    /// be trusted. Everything they are made from is in the file's directory (the file, its
-    /// siblings, the listing that finds them), watched before `make` looks at it.
-    func representations(of path: String, now: Int, root: String, make: () -> [Representation]?) -> [Representation]? {
-        if let hit = representations[path], hit.generation == generation, hit.second == now {
-            return hit.value
+    /// be trusted. Everything they are made from is in the file's directory (the file and
+    /// its siblings), watched before `make` looks at it.
+    func representations(of path: String, root: String, make: () -> [Representation]?) -> [Representation]? {
+        if let hit = representations[path] { return hit }
+        guard fd >= 0, watchDirectories(of: path, isDirectory: false, root: root) else { return make() }
+        guard let made = make() else { return nil }
+        let bytes = made.reduce(0) { $0 + ($1.bytes?.readableBytes ?? 0) }
+        if representations.count >= Self.maxEntries || representationBytes + bytes > ContentHashCache.totalBytesLimit {
+            representations.removeAll(keepingCapacity: true)
+            representationBytes = 0
         }
-        let generation = generation
-        guard watchChannel != nil, watchDirectories(of: path, isDirectory: false, root: root) else { return make() }
-        guard let made = make() else {
-            representations[path] = nil
-            return nil
-        }
-        if representations.count >= Self.maxEntries { representations.removeAll(keepingCapacity: true) }
-        representations[path] = Entry(value: made, generation: generation, second: now)
+        representations[path] = made
+        representationBytes += bytes
         return made
     }
 

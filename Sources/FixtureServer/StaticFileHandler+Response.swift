@@ -117,7 +117,7 @@ extension StaticFileHandler {
             return faultStatusResponse(fault.fault, status: status, allocator: allocator)
         }
         // A target this event loop already followed to a file, while nothing changed.
-        if fault == nil, let known = fileStates?.file(forTarget: target, now: requestSecond) {
+        if fault == nil, let known = fileStates?.file(forTarget: target) {
             return fileResponse(head: head, fields: fields, relativePath: known.relativePath, fsPath: known.fsPath, stat: known.stat,
                                 fault: nil, allocator: allocator) ?? notFound(head, allocator: allocator)
         }
@@ -160,7 +160,7 @@ extension StaticFileHandler {
         } else if relative.hasSuffix("/") || (st.st_mode & S_IFMT) != S_IFREG {
             return notFound(head, allocator: allocator)
         }
-        if fault == nil { fileStates?.remember(target: target, relativePath: path, fsPath: fsPath, stat: st, now: requestSecond) }
+        if fault == nil { fileStates?.remember(target: target, relativePath: path, fsPath: fsPath, stat: st) }
         return fileResponse(head: head, fields: fields, relativePath: path, fsPath: fsPath, stat: st, fault: fault, allocator: allocator)
             ?? notFound(head, allocator: allocator)
     }
@@ -194,7 +194,7 @@ extension StaticFileHandler {
             return result
         }
         if fault == nil, let fileStates {
-            return fileStates.representations(of: fsPath, now: requestSecond, root: context.resolver.root, make: make)
+            return fileStates.representations(of: fsPath, root: context.resolver.root, make: make)
         }
         return make()
     }

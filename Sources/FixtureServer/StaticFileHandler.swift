@@ -37,30 +37,24 @@ final class ServerContext: Sendable {
     func fileStateCache(on loop: any EventLoop) -> FileStateCache? {
         fileStateCaches.withLockedValue { caches in
             if let cache = caches[ObjectIdentifier(loop)] { return cache.value }
-            guard let cache = FileStateCache(eventLoop: loop, logger: logger) else { return nil }
+            guard let cache = FileStateCache() else { return nil }
             caches[ObjectIdentifier(loop)] = NIOLoopBound(cache, eventLoop: loop)
             return cache
         }
     }
 
-    /// Stops every event loop's file state cache (closing its inotify descriptor).
+    /// The event loops' file state caches, while the server runs.
+    var fileStateCacheList: [NIOLoopBound<FileStateCache>] { fileStateCaches.withLockedValue { Array($0.values) } }
+
+    /// Stops every event loop's file state cache, closing its inotify descriptor.
     func stopCaches() async {
         let caches = fileStateCaches.withLockedValue { caches in
             defer { caches.removeAll() }
             return Array(caches.values)
         }
         for cache in caches {
-            try? await cache.eventLoop.flatSubmit { cache.value.stop(on: cache.eventLoop) }.get()
+            try? await cache.eventLoop.submit { cache.value.stop() }.get()
         }
-    }
-
-    /// The channels reading the caches' inotify descriptors (for tests).
-    func watchChannels() async -> [any Channel] {
-        var channels: [any Channel] = []
-        for cache in fileStateCaches.withLockedValue({ Array($0.values) }) {
-            if let channel = try? await cache.eventLoop.submit({ cache.value.watching }).get() { channels.append(channel) }
-        }
-        return channels
     }
 
     /// The fault that applies to this request, counting it against the rule's `times`.
@@ -247,7 +241,14 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
             requestStarted = nil
             guard let (head, fields) = head else { return }
             self.head = nil
-            respond(to: head, fields: fields, ctx: ctx)
+            if let fileStates {
+                // Answered after this round of reads, once file changes are taken in (see
+                // FileStateCache); pipelined requests wait meanwhile.
+                awaitingResponse = true
+                fileStates.answerAfterChangesAreRead(on: ctx.eventLoop) { self.respond(to: head, fields: fields, ctx: ctx) }
+            } else {
+                respond(to: head, fields: fields, ctx: ctx)
+            }
         }
     }
 
@@ -285,6 +286,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
     func respond(to head: HTTPRequestHead, fields: RequestFields, ctx: ChannelHandlerContext) {
         awaitingResponse = true
         requestSecond = currentSecond()
+        fileStates?.enter(requestSecond)
         let target = Self.path(of: head.uri)
         var active: (fault: Fault, serial: Int)?
         if context.hasFaults, case .path(let relative) = context.resolver.decode(target) {
@@ -306,7 +308,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// The path under the root, from the event loop's cache when it can be trusted.
     func resolve(_ relative: String) -> FileStateCache.Resolved {
-        fileStates?.resolve(relative, with: context.resolver, now: requestSecond) ?? context.resolver.resolve(relative)
+        fileStates?.resolve(relative, with: context.resolver) ?? context.resolver.resolve(relative)
     }
 
     /// `Sun, 06 Nov 1994 08:49:37 GMT`, formatted once per second per connection.

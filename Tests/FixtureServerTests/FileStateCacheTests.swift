@@ -146,11 +146,17 @@ struct FileStateCacheTests {
             for _ in 0..<4 {
                 #expect(try await request(.GET, server.baseURL.appendingPathComponent("a.css")).status == 200)
             }
-            let channels = await server.context.watchChannels()
-            #expect(!channels.isEmpty)
+            let caches = server.context.fileStateCacheList
+            #expect(!caches.isEmpty)
+            func watching() async throws -> [Bool] {
+                var result: [Bool] = []
+                for cache in caches { result.append(try await cache.eventLoop.submit { cache.value.isWatching }.get()) }
+                return result
+            }
+            #expect(try await watching().allSatisfy { $0 })
             try await server.shutdown()
-            #expect(channels.allSatisfy { !$0.isActive })
-            #expect(await server.context.watchChannels().isEmpty)
+            #expect(try await watching().allSatisfy { !$0 })
+            #expect(server.context.fileStateCacheList.isEmpty)
         }
     }
 }
