@@ -109,7 +109,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
     // `requestStarted` runs from the first byte of a request to its end; `idleSince` while
     // no request is in progress; `lastProgress` while a client takes none of a response.
     private var awaitingRequest = true
-    private var respondedInThisRead = false
+    private var requestEndedInThisRead = false
     private var requestStarted: NIODeadline?
     private var idleSince: NIODeadline?
     /// Bytes waiting to be sent at the last tick, and when that number last changed: a client
@@ -150,10 +150,10 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelReadComplete(context ctx: ChannelHandlerContext) {
         // Bytes arrived but no request head was complete: a request is being trickled in.
-        if transport != .http2, awaitingRequest, !respondedInThisRead, requestStarted == nil {
+        if transport != .http2, awaitingRequest, !requestEndedInThisRead, requestStarted == nil {
             requestStarted = .now()
         }
-        respondedInThisRead = false
+        requestEndedInThisRead = false
         ctx.fireChannelReadComplete()
     }
 
@@ -239,6 +239,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
             break
         case .end:
             requestStarted = nil
+            requestEndedInThisRead = true
             guard let (head, fields) = head else { return }
             self.head = nil
             if let fileStates {
@@ -547,7 +548,6 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
             promise.futureResult.whenComplete { _ in channel.close(promise: nil) }
         } else {
             awaitingRequest = true
-            respondedInThisRead = true
             if transport != .http2 { idleSince = .now() }
             if !queued.isEmpty { drainQueue(ctx) }
         }
