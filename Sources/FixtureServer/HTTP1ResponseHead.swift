@@ -28,11 +28,18 @@ extension ByteBuffer {
         }
     }
 
-    /// The Date line, `Connection: close` when the connection ends after this response, and
-    /// the blank line that ends the head.
-    mutating func writeHTTP1DateAndEnd(_ date: String, keepAlive: Bool) {
+    /// The Date line, the Connection line a client needs (`close` when the connection ends
+    /// after this response; `keep-alive` to an HTTP/1.0 client that asked to keep it, RFC 9112
+    /// appendix C.2.2), and the blank line that ends the head.
+    mutating func writeHTTP1DateAndEnd(_ date: String, keepAlive: Bool, version: HTTPVersion = .http1_1) {
         writeStaticString("Date: ")
         writeString(date)
-        writeStaticString(keepAlive ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n")
+        if !keepAlive {
+            writeStaticString("\r\nConnection: close\r\n\r\n")
+        } else if version.major == 1, version.minor == 0 {
+            writeStaticString("\r\nConnection: keep-alive\r\n\r\n")
+        } else {
+            writeStaticString("\r\n\r\n")
+        }
     }
 }

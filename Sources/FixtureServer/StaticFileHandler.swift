@@ -478,7 +478,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
             if Self.frameHTTP1(status: response.status, headers: &headers) == .byClose { keepAlive = false }
             buffer.writeHTTP1HeaderLines(headers)
         }
-        buffer.writeHTTP1DateAndEnd(currentDate(second), keepAlive: keepAlive)
+        buffer.writeHTTP1DateAndEnd(currentDate(second), keepAlive: keepAlive, version: version)
         ctx.write(NIOAny(IOData.byteBuffer(buffer)), promise: nil)
         return keepAlive
     }

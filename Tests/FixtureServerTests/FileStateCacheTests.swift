@@ -116,7 +116,7 @@ struct FileStateCacheTests {
         }
     }
 
-    @Test("a cached representation still answers HTTP/1.0 and Connection: close with the right head")
+    @Test("a cached representation still answers HTTP/1.0 (closing, or kept alive when asked) and Connection: close with the right head")
     func cachedHeadVariants() async throws {
         try await withTemporarySite(["a.css": "a{}"]) { root in
             try await FixtureServer.withFixtureServer(root: root) { base in
@@ -134,6 +134,16 @@ struct FileStateCacheTests {
                 let reply = old.readAll()
                 #expect(reply.text.hasPrefix("HTTP/1.0 200 OK\r\n"))
                 #expect(reply.text.contains("\r\nConnection: close\r\n"))
+                #expect(reply.closed)
+                // An HTTP/1.0 client that asks to keep the connection is told it is kept.
+                let kept = try RawConnection(port: base.port!)
+                for _ in 0..<2 {
+                    kept.send("GET /a.css HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+                    let r = kept.readResponse()
+                    #expect(r.status == 200)
+                    #expect(r.headers["connection"] == "keep-alive")
+                    #expect(r.body == "a{}")
+                }
             }
         }
     }
