@@ -55,7 +55,7 @@ public struct ServerPolicy: Sendable, Codable {
         Rule(match: "**/*.[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f].*",
              headers: ["Cache-Control": "public, max-age=31536000, immutable"]),
         Rule(match: "**.html", headers: ["Cache-Control": "no-cache"]),
-        Rule(match: "**", headers: defaultSecurityHeaders.merging(["Cache-Control": "public, max-age=3600"]) { a, _ in a }),
+        Rule(match: "**", headers: defaultSecurityHeaders.merging(["Cache-Control": "max-age=3600"]) { a, _ in a }),
     ])
 
     var effectiveDirectoryIndex: [String] { directoryIndex ?? ["index.html"] }
