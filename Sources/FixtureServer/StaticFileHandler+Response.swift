@@ -270,43 +270,13 @@ extension StaticFileHandler {
     func fileResponse(head: HTTPRequestHead, fields: RequestFields, relativePath: String, fsPath: String, stat fileStat: stat,
                       fault active: (fault: Fault, serial: Int)?, allocator: ByteBufferAllocator) -> Response? {
         let fault = active?.fault
-        guard var all = representations(relativePath: relativePath, fsPath: fsPath, stat: fileStat, fault: active) else { return nil }
+        guard let all = representations(relativePath: relativePath, fsPath: fsPath, stat: fileStat, fault: active) else { return nil }
         // Content negotiation: a precompressed sibling for clients that accept it.
         var index = 0
         if all.count > 1, let coding = ContentCoding.negotiate(fields.acceptEncoding, available: all.dropFirst().compactMap(\.coding)) {
             index = all.firstIndex { $0.coding == coding } ?? 0
         }
-        // A small file is answered from memory; anything else is opened, and must still be
-        // the file the representation describes (else it is described afresh).
-        var handle: NIOFileHandle?
-        if all[index].bytes == nil {
-            let fd = open(all[index].path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { return nil }
-            var st = stat()
-            guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
-                close(fd)
-                return nil
-            }
-            if ContentHashCache.key(st) != all[index].key {
-                guard let entry = context.hashes.entry(fd: fd, stat: st) else {
-                    close(fd)
-                    return nil
-                }
-                all[index] = makeRepresentation(relativePath: relativePath, coding: all[index].coding, negotiated: all.count > 1,
-                                                path: all[index].path, stat: st, entry: entry, fault: active)
-            }
-            handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: fd)
-        }
-        let representation = all[index]
-        /// A piece of the body: a slice of the bytes in memory, or a region of the open file.
-        func piece(_ offset: Int, _ length: Int) -> BodyPiece {
-            if let bytes = representation.bytes { return .bytes(bytes.getSlice(at: bytes.readerIndex + offset, length: length) ?? ByteBuffer()) }
-            return .file(offset: offset, length: length)
-        }
-        func closeHandle() { try? handle?.close() }
-        let size = representation.size
-        var headers = representation.headers
-
+        var representation = all[index]
         let ranges = head.method == .GET ? fields.range : []
         var preconditions = Preconditions()
         if fault?.ignoreConditionals != true {
@@ -317,8 +287,42 @@ extension StaticFileHandler {
             preconditions.ifRange = fields.ifRange
         }
         preconditions.hasRange = !ranges.isEmpty
+        var outcome = preconditions.evaluate(method: head.method.rawValue, etag: representation.etag, lastModified: representation.lastModified)
+
+        // A body that is not in memory comes from the file, opened only now (a 304, a 412 or
+        // a HEAD needs no descriptor), and the open file must still be the one described:
+        // else it is described afresh and the preconditions are evaluated again.
+        var handle: NIOFileHandle?
+        if case .proceed = outcome, head.method == .GET, representation.bytes == nil {
+            let fd = open(representation.path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return nil }
+            var st = stat()
+            guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+                close(fd)
+                return nil
+            }
+            if ContentHashCache.key(st) != representation.key {
+                guard let entry = context.hashes.entry(fd: fd, stat: st) else {
+                    close(fd)
+                    return nil
+                }
+                representation = makeRepresentation(relativePath: relativePath, coding: representation.coding, negotiated: all.count > 1,
+                                                    path: representation.path, stat: st, entry: entry, fault: active)
+                outcome = preconditions.evaluate(method: head.method.rawValue, etag: representation.etag, lastModified: representation.lastModified)
+            }
+            handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: fd)
+        }
+        /// A piece of the body: a slice of the bytes in memory, or a region of the open file.
+        func piece(_ offset: Int, _ length: Int) -> BodyPiece {
+            if let bytes = representation.bytes { return .bytes(bytes.getSlice(at: bytes.readerIndex + offset, length: length) ?? ByteBuffer()) }
+            return .file(offset: offset, length: length)
+        }
+        func closeHandle() { try? handle?.close() }
+        let size = representation.size
+        var headers = representation.headers
+
         let honourRange: Bool
-        switch preconditions.evaluate(method: head.method.rawValue, etag: representation.etag, lastModified: representation.lastModified) {
+        switch outcome {
         case .notModified:
             closeHandle()
             return Response(status: .notModified, headers: representation.notModifiedHeaders, representation: representation)
