@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
-// A separate package (not built by the main one or by `swift test`): the fastest HTTP/1.1 server
-// SwiftNIO allows here, for `FLOOR=1 Benchmarks/server.sh`. It answers every request with one
-// fixed 304, with nothing between NIO's request parser and the write.
+// A separate package (not built by the main one or by `swift test`): the fastest HTTP/1.1 304
+// SwiftNIO allows here, with NIO's parser, with its full server pipeline, and with no parser,
+// for `FLOOR=1 Benchmarks/server.sh` (see Sources/nio-floor/main.swift).
 import PackageDescription
 
 let package = Package(

@@ -86,9 +86,6 @@ final class ContentHashCache: Sendable {
         }
         return entry
     }
-
-    /// The hash of an open file, from the cache or by reading it.
-    func hash(fd: Int32, stat st: stat) -> String? { entry(fd: fd, stat: st)?.hash }
 }
 
 extension String {

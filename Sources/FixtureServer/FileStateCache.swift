@@ -98,18 +98,20 @@ final class FileStateCache {
     func enter(_ now: Int) {
         guard now != second else { return }
         second = now
-        entries.removeAll(keepingCapacity: true)
-        targets.removeAll(keepingCapacity: true)
-        representations.removeAll(keepingCapacity: true)
-        representationBytes = 0
+        dropLearnt()
     }
 
+    /// After a change: what was learnt, and the set of watched directories.
     private func forget() {
+        dropLearnt()
+        watched.removeAll(keepingCapacity: true)
+    }
+
+    private func dropLearnt() {
         entries.removeAll(keepingCapacity: true)
         targets.removeAll(keepingCapacity: true)
         representations.removeAll(keepingCapacity: true)
         representationBytes = 0
-        watched.removeAll(keepingCapacity: true)
     }
 
     /// `resolver.resolve(relative)`, from the cache when it can be trusted.

@@ -429,19 +429,16 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     static let tcpCork = ChannelOptions.Types.SocketOption(level: NIOBSDSocket.OptionLevel(rawValue: CInt(IPPROTO_TCP)), name: NIOBSDSocket.Option(rawValue: TCP_CORK))
 
-    /// How an HTTP/1.x response's end is known to the client.
-    enum HTTP1Framing { case noBody, contentLength, byClose }
-
     /// Frames an HTTP/1.x response as NIO's response encoder would: a status that has no body
     /// (1xx, 204, 304) carries neither Content-Length nor Transfer-Encoding; any other
-    /// response here has a Content-Length, and one without would end by closing.
-    static func frameHTTP1(status: HTTPResponseStatus, headers: inout HTTPHeaders) -> HTTP1Framing {
+    /// response here has a Content-Length, and one without ends by closing: true then.
+    static func frameHTTP1EndsByClose(status: HTTPResponseStatus, headers: inout HTTPHeaders) -> Bool {
         if !status.mayHaveResponseBody {
-            if headers.contains(name: "Content-Length") { headers.remove(name: "Content-Length") }
-            if headers.contains(name: "Transfer-Encoding") { headers.remove(name: "Transfer-Encoding") }
-            return .noBody
+            headers.remove(name: "Content-Length")
+            headers.remove(name: "Transfer-Encoding")
+            return false
         }
-        return headers.contains(name: "Content-Length") ? .contentLength : .byClose
+        return !headers.contains(name: "Content-Length")
     }
 
     // HTTP/2 streams take response parts for their codec; HTTP/1.x connections take bytes,
@@ -475,7 +472,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
             buffer.writeImmutableBuffer(representation.encodedHeaders(for: response.status))
         } else {
             var headers = response.headers
-            if Self.frameHTTP1(status: response.status, headers: &headers) == .byClose { keepAlive = false }
+            if Self.frameHTTP1EndsByClose(status: response.status, headers: &headers) { keepAlive = false }
             buffer.writeHTTP1HeaderLines(headers)
         }
         buffer.writeHTTP1DateAndEnd(currentDate(second), keepAlive: keepAlive, version: version)
