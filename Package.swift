@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: [
             "TestSupport", "AssetCrawlCLI", "Crawler", "Fetching", "FixtureServer", "CrawlModel", "Reports", "Audit",
         ], swiftSettings: swiftSettings),
-        .testTarget(name: "AuditTests", dependencies: ["Audit", "CrawlModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "CrawlModel", "Extraction"], swiftSettings: swiftSettings),
         .testTarget(name: "ReportsTests", dependencies: [
             "TestSupport", "Reports", "Audit", "CrawlModel", "Crawler", "Fetching", "FixtureServer",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -40,6 +40,10 @@ public enum BrowserModel {
         walk.run()
         var reasons = walk.reasons
         for url in walk.chosen { reasons[url] = nil }
+        // What is reached only through something not fetched (an ignored @import's images).
+        for url in result.requisites(of: page) where !walk.chosenSet.contains(url) && reasons[url] == nil {
+            reasons[url] = "only referenced by what a browser does not fetch"
+        }
         return BrowserChoice(chosen: walk.chosen, notChosen: reasons)
     }
 

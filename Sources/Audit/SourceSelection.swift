@@ -10,9 +10,10 @@
 /// DPR is at least the geometric mean of the two densities; otherwise the current one. So at
 /// DPR 1 the smallest density ≥ 1 wins, and a density above every candidate gets the largest.
 public enum SourceSelection {
-    /// Image types Chromium decodes (`<source type>`, `image-set(type())`).
+    /// Image types Chromium decodes (`<source type>`, `image-set(type())`). JPEG XL too: the
+    /// Chromium 156 Debian ships picks an `image/jxl` source (checked on the fixture's gallery).
     public static let imageTypes: Set<String> = [
-        "image/webp", "image/avif", "image/png", "image/jpeg", "image/jpg", "image/gif", "image/svg+xml",
+        "image/webp", "image/avif", "image/png", "image/jpeg", "image/jpg", "image/gif", "image/svg+xml", "image/jxl",
         "image/apng", "image/bmp", "image/x-icon", "image/vnd.microsoft.icon",
     ]
 

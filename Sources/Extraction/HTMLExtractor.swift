@@ -153,6 +153,8 @@ public enum HTMLExtractor {
         private var templateDepth = 0
         private var noscriptDepth = 0
         private var svgDepth = 0
+        /// The `preload` attribute of the open `<video>`/`<audio>` elements, by depth.
+        private var mediaPreload: [Int: String] = [:]
         /// The `<style>` element being read: its depth, and its reference without the text yet.
         private var style: (depth: Int, reference: RawReference, text: [UInt8])?
 
@@ -179,7 +181,8 @@ public enum HTMLExtractor {
                 case .template: templateDepth -= 1
                 case .noscript: noscriptDepth -= 1
                 case .svg: svgDepth -= 1
-                case .picture, .media: break
+                case .media: mediaPreload[depth] = nil
+                case .picture: break
                 }
             }
             depth = max(0, depth - 1)
@@ -227,6 +230,7 @@ public enum HTMLExtractor {
             }
             if let context = spec?.context { enter(context) }
             let attributes = attributeList.attributes()
+            if spec?.context == .media, let preload = attributes["preload"] { mediaPreload[depth] = preload }
             let alternatives = innermostAlternatives()
             if spec?.special == .link, templateDepth == 0, noscriptDepth == 0,
                (attributes["rel"] ?? "").lowercased().split(whereSeparator: isHTMLSpace).contains("icon") {
@@ -236,6 +240,11 @@ public enum HTMLExtractor {
             // What the element's surroundings add to every reference it makes.
             var extra: [String: String] = [:]
             if noscriptDepth > 0 { extra["scripting"] = "disabled" }
+            // A <source> of a media element with preload="none" is not fetched either.
+            if name == "source", alternatives?.context == .media, let entry = open.last(where: { $0.context == .media }),
+               let preload = mediaPreload[entry.depth] {
+                extra["preload"] = preload
+            }
             if templateDepth > 0 { extra["inert"] = "template" }
             let roleOverride: ReferenceRole? = templateDepth > 0 ? .lazy : nil
 
