@@ -105,6 +105,8 @@ let package = Package(
         .testTarget(name: "FetchingTests", dependencies: [
             "Fetching", "FixtureServer", "CrawlModel",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], swiftSettings: swiftSettings),
     ]

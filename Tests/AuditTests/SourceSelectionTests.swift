@@ -36,7 +36,8 @@ struct SourceSelectionTests {
         for t in ["image/webp", "image/avif", "image/png", "image/jpeg", "image/gif", "image/svg+xml", "IMAGE/WEBP"] {
             #expect(SourceSelection.imageTypeSupported(t), "\(t)")
         }
-        #expect(!SourceSelection.imageTypeSupported("image/jxl"))
+        #expect(SourceSelection.imageTypeSupported("image/jxl"), "Chromium 156 decodes JPEG XL")
+        #expect(!SourceSelection.imageTypeSupported("image/jp2"))
         #expect(SourceSelection.mediaTypeSupported("video/webm; codecs=vp9"))
         #expect(!SourceSelection.mediaTypeSupported("video/x-flv"))
         #expect(SourceSelection.fontFormatSupported("woff2") && SourceSelection.fontFormatSupported("\"truetype\""))
