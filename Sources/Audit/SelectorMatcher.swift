@@ -35,23 +35,24 @@ public struct SelectorMatcher: Sendable {
             let parent = outline.elements[index].parent
             return parent >= 0 && matches(selector, from: next, at: parent)
         case .descendant:
-            var a = outline.elements[index].parent
-            while a >= 0 {
-                if matches(selector, from: next, at: a) { return true }
-                a = outline.elements[a].parent
-            }
-            return false
+            return anyAlong(from: index, \.parent) { matches(selector, from: next, at: $0) }
         case .nextSibling:
             let p = outline.elements[index].previousSibling
             return p >= 0 && matches(selector, from: next, at: p)
         case .subsequentSibling:
-            var p = outline.elements[index].previousSibling
-            while p >= 0 {
-                if matches(selector, from: next, at: p) { return true }
-                p = outline.elements[p].previousSibling
-            }
-            return false
+            return anyAlong(from: index, \.previousSibling) { matches(selector, from: next, at: $0) }
         }
+    }
+
+    /// True when `test` holds for some element reached from `index` by following `link`
+    /// (ancestors by `parent`, earlier siblings by `previousSibling`).
+    func anyAlong(from index: Int, _ link: KeyPath<OutlineElement, Int>, _ test: (Int) -> Bool) -> Bool {
+        var i = outline.elements[index][keyPath: link]
+        while i >= 0 {
+            if test(i) { return true }
+            i = outline.elements[i][keyPath: link]
+        }
+        return false
     }
 
     func matches(_ compound: Compound, _ index: Int) -> Bool {
