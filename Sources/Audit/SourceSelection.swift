@@ -4,11 +4,10 @@
 /// `srcset`: densities are normalised as the HTML standard says (a `w` descriptor gives
 /// width ÷ source size, no descriptor is `1x`, `img src` joins as `1x` when no candidate is
 /// `1x` and none has a `w`), sorted, duplicates of a density dropped. The standard leaves the
-/// final pick to the browser; Chromium's (`html_srcset_parser.cc`, `SelectionLogic`) walks the
-/// sorted list and stops at the first candidate whose next one has a density ≥ the DPR: it
-/// takes that next one when the DPR is at most 1 and above the current density, or when the
-/// DPR is at least the geometric mean of the two densities; otherwise the current one. So at
-/// DPR 1 the smallest density ≥ 1 wins, and a density above every candidate gets the largest.
+/// final pick to the browser; Chromium 156 (Debian's) takes the smallest density ≥ the DPR,
+/// else the largest. Measured: at 500 CSS px and DPR 2, `400w, 800w, 1600w` with `sizes=100vw`
+/// (densities 0.8, 1.6, 3.2) gives 1600w, where the older geometric-mean rule of
+/// `html_srcset_parser.cc` would have kept 800w.
 public enum SourceSelection {
     /// Image types Chromium decodes (`<source type>`, `image-set(type())`). JPEG XL too: the
     /// Chromium 156 Debian ships picks an `image/jxl` source (checked on the fixture's gallery).
@@ -96,27 +95,16 @@ public enum SourceSelection {
         return nil
     }
 
-    /// Chromium's pick among densities (see the type's documentation): the index into `densities`.
+    /// Chromium's pick among densities (see the type's documentation): the index into `densities`
+    /// of the smallest density ≥ the DPR (the first written on a tie), else of the largest.
     public static func pick(densities: [Double], devicePixelRatio dpr: Double) -> Int? {
         guard !densities.isEmpty else { return nil }
-        // Stable sort by density, then drop later candidates of a density already seen.
-        var order = densities.indices.sorted { densities[$0] < densities[$1] || (densities[$0] == densities[$1] && $0 < $1) }
-        var seen: Set<Double> = []
-        order = order.filter { seen.insert(densities[$0]).inserted }
-        var i = 0
-        while i < order.count - 1 {
-            let current = densities[order[i]], next = densities[order[i + 1]]
-            if next < dpr { i += 1; continue }
-            if (dpr <= 1 && dpr > current) || dpr >= (current * next).squareRoot() { return order[i + 1] }
-            break
-        }
-        return order[i]
+        let order = densities.indices.sorted { densities[$0] < densities[$1] || (densities[$0] == densities[$1] && $0 < $1) }
+        return order.first { densities[$0] >= dpr } ?? order.last
     }
 
-    /// `image-set()`: the option with the smallest resolution ≥ the DPR, else the largest.
+    /// `image-set()`: the option with the smallest resolution ≥ the DPR, else the largest (as `srcset`).
     public static func pickResolution(_ resolutions: [Double], devicePixelRatio dpr: Double) -> Int? {
-        guard !resolutions.isEmpty else { return nil }
-        let order = resolutions.indices.sorted { resolutions[$0] < resolutions[$1] || (resolutions[$0] == resolutions[$1] && $0 < $1) }
-        return order.first { resolutions[$0] >= dpr } ?? order.last
+        pick(densities: resolutions, devicePixelRatio: dpr)
     }
 }

@@ -168,7 +168,7 @@ public enum HTMLExtractor {
         }
 
         func endElement(_ name: UnsafePointer<UInt8>) {
-            outline.end(String(cString: name))
+            outline.end(name)
             if let current = style, current.depth == depth {
                 var reference = current.reference
                 reference.raw = String(decoding: current.text, as: UTF8.self)
@@ -217,7 +217,7 @@ public enum HTMLExtractor {
 
         func startElement(_ namePtr: UnsafePointer<UInt8>, _ attributeList: SAXAttributes, line: Int) {
             depth += 1
-            outline.start(String(cString: namePtr), attributeList)
+            outline.start(namePtr, attributeList)
             // Most elements (div, p, span, li…) are not in the table: tell so from the name's
             // length and first byte, and look no further unless they carry style or data-src.
             let length = Int(xmlStrlen(namePtr))

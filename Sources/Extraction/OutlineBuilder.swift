@@ -19,17 +19,29 @@ struct OutlineBuilder {
     /// Depth inside an element whose text is never rendered (script, style, title, head…).
     private var unrenderedDepth = 0
 
+    /// Element and attribute names by their libxml2 pointer: the parser interns names in its
+    /// dictionary, so one pointer is one name for the whole parse, made into a String once.
+    private var names: [UnsafeRawPointer: String] = [:]
+
+    mutating func name(_ pointer: UnsafePointer<UInt8>) -> String {
+        if let known = names[UnsafeRawPointer(pointer)] { return known }
+        let made = String(cString: pointer)
+        names[UnsafeRawPointer(pointer)] = made
+        return made
+    }
+
     static let html4UnknownVoids: Set<String> = ["source", "track", "wbr"]
     static let inertElements: Set<String> = ["noscript", "template"]
     static let unrenderedElements: Set<String> = ["head", "script", "style", "title", "textarea", "select", "option"]
 
-    mutating func start(_ name: String, _ attributes: SAXAttributes) {
+    mutating func start(_ namePointer: UnsafePointer<UInt8>, _ attributes: SAXAttributes) {
+        let name = self.name(namePointer)
         if inertDepth > 0 || Self.inertElements.contains(name) {
             if !Self.html4UnknownVoids.contains(name) { inertDepth += 1 }
             return
         }
         var element = OutlineElement(name: name, parent: open.last ?? -1, previousSibling: lastChild[lastChild.count - 1])
-        attributes.forEach { key, value in
+        attributes.forEach(name: { self.name($0) }) { key, value in
             switch key {
             case "id": element.id = value
             case "class": element.classes = value.split(whereSeparator: isHTMLSpace).map(String.init)
@@ -46,7 +58,8 @@ struct OutlineBuilder {
         if Self.unrenderedElements.contains(name) { unrenderedDepth += 1 }
     }
 
-    mutating func end(_ name: String) {
+    mutating func end(_ namePointer: UnsafePointer<UInt8>) {
+        let name = self.name(namePointer)
         if Self.html4UnknownVoids.contains(name) { return }
         if inertDepth > 0 {
             inertDepth -= 1
@@ -66,11 +79,11 @@ struct OutlineBuilder {
 }
 
 extension SAXAttributes {
-    /// Calls `body` with every attribute's name and value (a valueless one reads as "").
-    func forEach(_ body: (String, String) -> Void) {
+    /// Calls `body` with every attribute's name (made by `name`) and value (a valueless one reads as "").
+    func forEach(name: (UnsafePointer<UInt8>) -> String, _ body: (String, String) -> Void) {
         guard var entry = list else { return }
-        while let name = entry.pointee {
-            body(String(cString: name), (entry + 1).pointee.map { String(cString: $0) } ?? "")
+        while let pointer = entry.pointee {
+            body(name(pointer), (entry + 1).pointee.map { String(cString: $0) } ?? "")
             entry += 2
         }
     }

@@ -1,12 +1,13 @@
 import Testing
 @testable import Audit
 
-@Suite("Chromium's choice among srcset densities, image-set, formats and types")
+@Suite("Chromium's choice among srcset densities (measured on Chromium 156), image-set, formats and types")
 struct SourceSelectionTests {
-    @Test("densities: at DPR 1 the smallest ≥ 1; above every candidate the largest; geometric mean above 1", arguments: [
+    @Test("densities: the smallest ≥ the DPR, else the largest; the first written on a tie", arguments: [
         ([1.0, 2.0], 1.0, 0), ([2.0, 1.0], 1.0, 1), ([0.5, 0.75, 1.5], 1.0, 2), ([0.5, 0.75], 1.0, 1),
-        ([1.0, 2.0], 2.0, 1), ([1.0, 3.0], 2.0, 1), ([1.5, 3.0], 2.0, 0), ([1.0, 2.0, 3.0], 3.0, 2),
-        ([1.0, 1.0, 2.0], 1.0, 0), ([0.375, 0.75], 1.0, 1), ([0.9, 1.1], 1.0, 1), ([1.0, 2.0], 1.5, 1),
+        ([1.0, 2.0], 2.0, 1), ([1.0, 3.0], 2.0, 1), ([1.5, 3.0], 2.0, 1), ([0.8, 1.6, 3.2], 2.0, 2),
+        ([0.8, 1.6, 3.2], 1.5, 1), ([1.0, 2.0, 3.0], 3.0, 2), ([1.0, 1.0, 2.0], 1.0, 0), ([0.9, 1.1], 1.0, 1),
+        ([1.0, 2.0], 4.0, 1),
     ])
     func pick(densities: [Double], dpr: Double, expected: Int) {
         #expect(SourceSelection.pick(densities: densities, devicePixelRatio: dpr) == expected, "\(densities) at \(dpr)")
