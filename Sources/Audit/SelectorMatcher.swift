@@ -71,7 +71,7 @@ public struct SelectorMatcher: Sendable {
             switch name {
             case "id": actual = element.id
             case "class": actual = element.classes.isEmpty ? nil : element.classes.joined(separator: " ")
-            default: actual = element.attributes[name]
+            default: actual = element.attribute(name)
             }
             guard var actual else { return false }
             guard let op else { return true }
@@ -103,7 +103,7 @@ public struct SelectorMatcher: Sendable {
             return k % a == 0 && k / a >= 0
         case .root: return element.parent < 0 && element.name == "html"
         case .empty: return !hasChildren[index] && !element.hasText
-        case .link: return (element.name == "a" || element.name == "area") && element.attributes["href"] != nil
+        case .link: return (element.name == "a" || element.name == "area") && element.attribute("href") != nil
         case .possibly: return true
         case .never: return false
         }

@@ -9,8 +9,10 @@ public struct OutlineElement: Codable, Sendable, Hashable {
     public var id: String?
     /// The `class` attribute's tokens, in order.
     public var classes: [String]
-    /// Every attribute but `id`, `class` and `style`, by lower-case name (for `[attr…]` selectors).
-    public var attributes: [String: String]
+    /// Every attribute but `id`, `class` and `style` as lower-case name, value, name, value…
+    /// (for `[attr…]` selectors; a flat list costs one allocation, a dictionary more): read
+    /// them with ``attribute(_:)``.
+    public var attributes: [String]
     /// Index of the parent element in ``DocumentOutline/elements``, or -1 for a root.
     public var parent: Int
     /// Index of the previous element sibling, or -1 for a first child.
@@ -18,7 +20,7 @@ public struct OutlineElement: Codable, Sendable, Hashable {
     /// True when the element holds text of its own (not only whitespace) that is rendered.
     public var hasText: Bool
 
-    public init(name: String, id: String? = nil, classes: [String] = [], attributes: [String: String] = [:],
+    public init(name: String, id: String? = nil, classes: [String] = [], attributes: [String] = [],
                 parent: Int = -1, previousSibling: Int = -1, hasText: Bool = false) {
         self.name = name
         self.id = id
@@ -27,6 +29,16 @@ public struct OutlineElement: Codable, Sendable, Hashable {
         self.parent = parent
         self.previousSibling = previousSibling
         self.hasText = hasText
+    }
+
+    /// The value of an attribute (`""` when it has none), or nil when the element lacks it.
+    public func attribute(_ name: String) -> String? {
+        var i = 0
+        while i + 1 < attributes.count {
+            if attributes[i] == name { return attributes[i + 1] }
+            i += 2
+        }
+        return nil
     }
 }
 

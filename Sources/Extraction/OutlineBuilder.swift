@@ -10,8 +10,13 @@ internal import CrawlModel
 /// never makes elements of it.
 struct OutlineBuilder {
     private(set) var outline = DocumentOutline()
-    /// Open elements (indexes into `outline.elements`), innermost last.
-    private var open: [Int] = []
+
+    init() {
+        outline.elements.reserveCapacity(256)
+        names.reserveCapacity(64)
+    }
+    /// Open elements (indexes into `outline.elements`) and their name's flags, innermost last.
+    private var open: [(index: Int, flags: UInt8)] = []
     /// The last child seen of each open element, and of the document (index 0 of this stack).
     private var lastChild: [Int] = [-1]
     /// Depth inside an element whose content is left out (noscript, template), or 0.
@@ -19,13 +24,26 @@ struct OutlineBuilder {
     /// Depth inside an element whose text is never rendered (script, style, title, head…).
     private var unrenderedDepth = 0
 
-    /// Element and attribute names by their libxml2 pointer: the parser interns names in its
-    /// dictionary, so one pointer is one name for the whole parse, made into a String once.
-    private var names: [UnsafeRawPointer: String] = [:]
+    /// A name as a String, with what the builder needs to know of it.
+    struct Name {
+        var string: String
+        var flags: UInt8
+    }
+    static let void: UInt8 = 1, inert: UInt8 = 2, unrendered: UInt8 = 4
 
-    mutating func name(_ pointer: UnsafePointer<UInt8>) -> String {
+    /// Element and attribute names by their libxml2 pointer: the parser interns names in its
+    /// dictionary, so one pointer is one name for the whole parse, made into a String (and
+    /// classified) once.
+    private var names: [UnsafeRawPointer: Name] = [:]
+
+    mutating func name(_ pointer: UnsafePointer<UInt8>) -> Name {
         if let known = names[UnsafeRawPointer(pointer)] { return known }
-        let made = String(cString: pointer)
+        let string = String(cString: pointer)
+        var flags: UInt8 = 0
+        if Self.html4UnknownVoids.contains(string) { flags |= Self.void }
+        if Self.inertElements.contains(string) { flags |= Self.inert }
+        if Self.unrenderedElements.contains(string) { flags |= Self.unrendered }
+        let made = Name(string: string, flags: flags)
         names[UnsafeRawPointer(pointer)] = made
         return made
     }
@@ -36,55 +54,51 @@ struct OutlineBuilder {
 
     mutating func start(_ namePointer: UnsafePointer<UInt8>, _ attributes: SAXAttributes) {
         let name = self.name(namePointer)
-        if inertDepth > 0 || Self.inertElements.contains(name) {
-            if !Self.html4UnknownVoids.contains(name) { inertDepth += 1 }
+        if inertDepth > 0 || name.flags & Self.inert != 0 {
+            if name.flags & Self.void == 0 { inertDepth += 1 }
             return
         }
-        var element = OutlineElement(name: name, parent: open.last ?? -1, previousSibling: lastChild[lastChild.count - 1])
-        attributes.forEach(name: { self.name($0) }) { key, value in
-            switch key {
-            case "id": element.id = value
-            case "class": element.classes = value.split(whereSeparator: isHTMLSpace).map(String.init)
-            case "style": break
-            default: element.attributes[key] = value
+        var element = OutlineElement(name: name.string, parent: open.last?.index ?? -1,
+                                     previousSibling: lastChild[lastChild.count - 1])
+        if var entry = attributes.list {
+            while let pointer = entry.pointee {
+                let key = self.name(pointer).string
+                let value = (entry + 1).pointee.map { String(cString: $0) } ?? ""
+                switch key {
+                case "id": element.id = value
+                case "class": element.classes = value.utf8.split(whereSeparator: { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) })
+                    .compactMap { String($0) }
+                case "style": break
+                default: element.attributes += [key, value]
+                }
+                entry += 2
             }
         }
         let index = outline.elements.count
         outline.elements.append(element)
         lastChild[lastChild.count - 1] = index
-        if Self.html4UnknownVoids.contains(name) { return }
-        open.append(index)
+        if name.flags & Self.void != 0 { return }
+        open.append((index, name.flags))
         lastChild.append(-1)
-        if Self.unrenderedElements.contains(name) { unrenderedDepth += 1 }
+        if name.flags & Self.unrendered != 0 { unrenderedDepth += 1 }
     }
 
     mutating func end(_ namePointer: UnsafePointer<UInt8>) {
         let name = self.name(namePointer)
-        if Self.html4UnknownVoids.contains(name) { return }
+        if name.flags & Self.void != 0 { return }
         if inertDepth > 0 {
             inertDepth -= 1
             return
         }
-        guard let index = open.popLast() else { return }
+        guard let top = open.popLast() else { return }
         lastChild.removeLast()
-        if Self.unrenderedElements.contains(outline.elements[index].name) { unrenderedDepth = max(0, unrenderedDepth - 1) }
+        if top.flags & Self.unrendered != 0 { unrenderedDepth = max(0, unrenderedDepth - 1) }
     }
 
     mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard inertDepth == 0, unrenderedDepth == 0, let index = open.last, !outline.elements[index].hasText else { return }
+        guard inertDepth == 0, unrenderedDepth == 0, let index = open.last?.index, !outline.elements[index].hasText else { return }
         if bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D && $0 != 0x0C }) {
             outline.elements[index].hasText = true
-        }
-    }
-}
-
-extension SAXAttributes {
-    /// Calls `body` with every attribute's name (made by `name`) and value (a valueless one reads as "").
-    func forEach(name: (UnsafePointer<UInt8>) -> String, _ body: (String, String) -> Void) {
-        guard var entry = list else { return }
-        while let pointer = entry.pointee {
-            body(name(pointer), (entry + 1).pointee.map { String(cString: $0) } ?? "")
-            entry += 2
         }
     }
 }

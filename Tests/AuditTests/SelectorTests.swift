@@ -77,6 +77,6 @@ struct SelectorTests {
         #expect(tree.elements.first { $0.name == "h1" }?.hasText == true)
         #expect(tree.elements.first { $0.name == "title" }?.hasText == false, "head text is not rendered")
         #expect(tree.elements.first { $0.name == "a" }?.classes == ["nav-link", "active"])
-        #expect(tree.elements.first { $0.name == "a" }?.attributes["href"] == "/")
+        #expect(tree.elements.first { $0.name == "a" }?.attribute("href") == "/")
     }
 }
