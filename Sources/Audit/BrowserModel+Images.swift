@@ -1,4 +1,4 @@
-public import CrawlModel
+internal import CrawlModel
 
 extension ModelWalk {
     /// One source set of an image: a `<source>`'s srcset, or the `img`'s (or preload's) own

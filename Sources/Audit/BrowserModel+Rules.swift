@@ -1,4 +1,4 @@
-public import CrawlModel
+internal import CrawlModel
 
 extension ModelWalk {
     /// Why a browser does not fetch this reference on its own, or nil when it may (a member

@@ -1,4 +1,4 @@
-public import CrawlModel
+internal import CrawlModel
 
 /// Which `@font-face` families a page's text uses, by the cascade of `font-family` (and
 /// `font`) declarations over the page's element tree.

@@ -1,4 +1,4 @@
-public import CrawlModel
+internal import CrawlModel
 
 /// A parsed CSS selector list (Selectors Level 4, the parts real stylesheets use), matched
 /// against a page's ``DocumentOutline`` by `matches(_:in:)`.
