@@ -89,6 +89,10 @@ public struct HTTPClientFetcher: Fetcher {
             let headAt = ContinuousClock.now
             let keep = request.keepBody(response.headers.first(name: "content-type"))
             var streamed = Streamed(response: response, headMs: milliseconds(started, headAt))
+            // AsyncHTTPClient hands over the body de-chunked, in the pieces NIO's decoder made of
+            // each chunk: count each piece's framing (exact when a chunk arrives in one read).
+            let chunked = response.version.major == 1
+                && response.headers[canonicalForm: "transfer-encoding"].contains { $0.lowercased() == "chunked" }
             var digest = Digest()
             for try await buffer in response.body {
                 if ContinuousClock.now > totalDeadline {
@@ -103,9 +107,11 @@ public struct HTTPClientFetcher: Fetcher {
                     break
                 }
                 streamed.bodyBytes += count
+                if chunked, count > 0 { streamed.framingBytes += ChunkedFraming.overhead(ofChunk: count) }
                 if wantsDigest { digest.update(buffer.readableBytesView) }
                 if keep { streamed.body.append(contentsOf: buffer.readableBytesView) }
             }
+            if chunked, !streamed.truncated { streamed.framingBytes += ChunkedFraming.terminator() }
             streamed.digest = wantsDigest ? digest.value : nil
             streamed.kept = keep
             outcome = .success(streamed)
@@ -124,7 +130,7 @@ public struct HTTPClientFetcher: Fetcher {
             exchange.httpVersion = response.version.major == 2 ? "HTTP/2" : "HTTP/\(response.version.major).\(response.version.minor)"
             exchange.responseHeaders = response.headers.map { HeaderField(name: $0.name, value: $0.value) }
             exchange.headerBytes = Self.headerBytes(response)
-            exchange.bodyBytes = streamed.bodyBytes
+            exchange.bodyBytes = streamed.bodyBytes + streamed.framingBytes
             exchange.truncated = streamed.truncated
             exchange.timings.headMs = streamed.headMs
             if streamed.truncated {
@@ -151,7 +157,10 @@ public struct HTTPClientFetcher: Fetcher {
     struct Streamed: @unchecked Sendable {
         var response: HTTPClientResponse
         var headMs: Double
+        /// Content bytes (de-chunked).
         var bodyBytes = 0
+        /// Chunked transfer framing around them.
+        var framingBytes = 0
         var body: [UInt8] = []
         var truncated = false
         var kept = false
