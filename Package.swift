@@ -28,7 +28,12 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // The crawl store's embedded default is SQLite through the system libsqlite3: no
+        // package to build (GRDB or a vendored amalgamation cost minutes of CI), and the
+        // crawl's write path is a handful of prepared statements.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "CrawlModel", swiftSettings: swiftSettings),
+        .target(name: "CrawlStore", dependencies: ["CrawlModel", "CSQLite"], swiftSettings: swiftSettings),
         .target(
             name: "Extraction",
             dependencies: ["CLibXML2", "CrawlModel"],
@@ -48,7 +53,7 @@ let package = Package(
         ),
         .target(
             name: "Crawler",
-            dependencies: ["CrawlModel", "Extraction", "Fetching", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CrawlModel", "CrawlStore", "Extraction", "Fetching", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(name: "Audit", dependencies: ["CrawlModel"], swiftSettings: swiftSettings),
@@ -69,7 +74,7 @@ let package = Package(
         .target(
             name: "AssetCrawlCLI",
             dependencies: [
-                "CrawlModel", "Extraction", "Fetching", "Crawler", "Audit", "Reports", "FixtureServer",
+                "CrawlModel", "CrawlStore", "Extraction", "Fetching", "Crawler", "Audit", "Reports", "FixtureServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -89,7 +94,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "EndToEndTests", dependencies: [
-            "TestSupport", "AssetCrawlCLI", "Crawler", "Fetching", "FixtureServer", "CrawlModel", "Reports", "Audit",
+            "TestSupport", "AssetCrawlCLI", "Crawler", "CrawlStore", "Fetching", "FixtureServer", "CrawlModel", "Reports", "Audit",
         ], swiftSettings: swiftSettings),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "CrawlModel"], swiftSettings: swiftSettings),
         .testTarget(name: "ReportsTests", dependencies: [
@@ -97,7 +102,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ], exclude: ["Golden"], swiftSettings: swiftSettings),
         .testTarget(name: "CrawlerTests", dependencies: [
-            "TestSupport", "Crawler", "Fetching", "FixtureServer", "CrawlModel", "Audit", "Reports", "AssetCrawlCLI",
+            "TestSupport", "Crawler", "CrawlStore", "Fetching", "FixtureServer", "CrawlModel", "Audit", "Reports", "AssetCrawlCLI",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "FetchingTests", dependencies: [

@@ -1,5 +1,6 @@
 internal import Crawler
 internal import CrawlModel
+internal import CrawlStore
 internal import Dispatch
 internal import Fetching
 internal import Foundation
@@ -14,7 +15,8 @@ struct CrawlRunner {
     var options: CrawlOptions
     var logger: Logger
 
-    func run(_ starts: [URL]) async throws -> CrawlResult {
+    /// Crawls into `store` (or continues its crawl); returns the stop reason, nil when it completed.
+    func run(_ starts: [URL], store: any CrawlStore, resume: Bool, arguments: [String]) async throws -> String? {
         #if canImport(Glibc)
         // glibc gives every thread that allocates its own arena; with the cooperative pool,
         // the NIO threads and libxml2 that multiplied resident memory for no speed gain.
@@ -40,17 +42,18 @@ struct CrawlRunner {
             }
             let crawler = Crawler(fetcher: fetcher, configuration: configuration, logger: logger)
             let task = Task {
-                await crawler.run(progress: showProgress ? Self.drawProgress : nil)
+                try await crawler.run(store: store, resume: resume, arguments: arguments,
+                                      progress: showProgress ? Self.drawProgress : nil)
             }
             signal(SIGINT, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
             source.setEventHandler { task.cancel() }
             source.resume()
-            let result = await task.value
+            let result = await task.result
             source.cancel()
             signal(SIGINT, SIG_DFL)
             if showProgress { FileHandle.standardError.write(Data(("\r" + String(repeating: " ", count: 79) + "\r").utf8)) }
-            return result
+            return try result.get()
         }
     }
 

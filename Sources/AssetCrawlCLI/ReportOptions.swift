@@ -30,6 +30,9 @@ struct ReportOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Write the asset graph for Graphviz.", valueName: "file"))
     var dot: String?
 
+    @Flag(name: .customLong("pages-table"), help: "Print every page's row in the terminal summary (by default a crawl of more than 20 pages shows its 10 heaviest).")
+    var pagesTable = false
+
     @Flag(name: .long, help: "Add timing fields (resources[].timingsMs) to the JSON report; without them the same crawl gives the same bytes.")
     var timings = false
 
@@ -61,6 +64,30 @@ struct ReportOptions: ParsableArguments {
         return (budget == nil && baseline == nil ? nil : BudgetOutcome(suites: suites), diff)
     }
 
+    /// True when only the summary and the JSON report are asked for: both are written from
+    /// the records one page and one resource at a time. The other reports, budgets and
+    /// baselines still need the whole crawl in memory.
+    var streams: Bool { budget == nil && baseline == nil && junit == nil && har == nil && html == nil && dot == nil }
+
+    /// Prints the summary and writes every requested report of a stored crawl, streaming when
+    /// it can (``streams``), else from the whole crawl that `load` reads.
+    func emit(records: any CrawlRecords, load: () async throws -> CrawlResult, json: String?) async throws {
+        guard streams else { return try emit(result: try await load(), json: json) }
+        var summary = CrawlSummary(startURLs: records.startURLs, stopReason: records.stopReason, keepAllRows: pagesTable)
+        if let json {
+            do {
+                summary.site = try JSONReport.stream(records, to: URL(fileURLWithPath: json), includeTimings: timings,
+                                                     onPage: { summary.add($0) }, onResource: { summary.add($0) })
+            } catch {
+                throw UsageError(message: "cannot write the JSON report to \(json): \((error as? CocoaError)?.localizedDescription ?? "\(error)")")
+            }
+        } else {
+            summary.site = try PageByPage.run(records) { summary.add($0) }
+            try records.forEachResource { summary.add($0) }
+        }
+        print(TextReport.render(summary, width: 100, colour: Terminal.colour), terminator: "")
+    }
+
     /// Prints the summary, writes every requested report, and throws `ExitCode.failure` when a check failed.
     func emit(result: CrawlResult, json: String?) throws {
         // The two passes over every page's requisites are independent: one per core.
@@ -72,8 +99,8 @@ struct ReportOptions: ParsableArguments {
         // Exchange timings are relative to the crawl's start; the last one ended about now.
         let now = Date()
 
-        print(TextReport.render(result: result, audits: audits, outcome: outcome, width: 100, colour: Terminal.colour,
-                                bandwidth: bandwidth), terminator: "")
+        let summary = CrawlSummary(result: result, audits: audits, site: bandwidth, keepAllRows: pagesTable)
+        print(TextReport.render(summary, outcome: outcome, width: 100, colour: Terminal.colour), terminator: "")
         if let json {
             // Streamed element by element: the whole document tree of a large crawl would
             // otherwise double the run's peak memory.

@@ -27,6 +27,18 @@ public struct JSONReport: Encodable, Sendable {
 
     /// Site-wide bandwidth: every URL any page needs, paid once.
     public struct Site: Encodable, Sendable {
+        init(_ walk: SiteBandwidth) {
+            self.init(pages: walk.pages, urls: walk.urls, firstVisitBytes: walk.firstVisitBytes, repeatVisitBytes: walk.repeatVisitBytes,
+                      expiredVisitBytes: walk.expiredVisitBytes, firstVisitBytesByKind: JSONReport.byKind(walk.bytesByKind))
+        }
+        init(pages: Int, urls: Int, firstVisitBytes: Int, repeatVisitBytes: Int, expiredVisitBytes: Int, firstVisitBytesByKind: [String: Int]) {
+            self.pages = pages
+            self.urls = urls
+            self.firstVisitBytes = firstVisitBytes
+            self.repeatVisitBytes = repeatVisitBytes
+            self.expiredVisitBytes = expiredVisitBytes
+            self.firstVisitBytesByKind = firstVisitBytesByKind
+        }
         var pages: Int
         var urls: Int
         var firstVisitBytes: Int
@@ -184,20 +196,34 @@ public struct JSONReport: Encodable, Sendable {
         let costs = Dictionary(SiteAudit.costs(result).map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
         let (bandwidth, walk) = precomputed ?? Bandwidth.analyse(result)
         pages = audits.map { audit in
-            let cost = costs[audit.url]
-            let b = bandwidth[audit.url]
-            return Page(url: audit.url, status: audit.status, depth: pagesByURL[audit.url]?.depth ?? 0, requisites: audit.requisites,
-                        firstVisitBytes: b?.firstVisitBytes ?? audit.firstVisitBytes, repeatVisitBytes: b?.repeatVisitBytes ?? 0,
-                        expiredVisitBytes: b?.expiredVisitBytes ?? 0, broken: audit.broken,
-                        references: pagesByURL[audit.url]?.references ?? [], requests: cost?.requests ?? 0,
-                        firstVisitBytesByKind: Self.byKind(cost?.firstVisitBytesByKind ?? [:]),
-                        revalidationVisitBytes: cost?.revalidationVisitBytes ?? 0,
-                        revalidationBytesByKind: Self.byKind(cost?.revalidationBytesByKind ?? [:]))
+            Self.page(audit: audit, page: pagesByURL[audit.url], cost: costs[audit.url], bandwidth: bandwidth[audit.url])
         }
-        site = Site(pages: walk.pages, urls: walk.urls, firstVisitBytes: walk.firstVisitBytes, repeatVisitBytes: walk.repeatVisitBytes,
-                    expiredVisitBytes: walk.expiredVisitBytes, firstVisitBytesByKind: Self.byKind(walk.bytesByKind))
+        site = Site(walk)
         skipped = result.skipped ?? [:]
         resources = result.resources.values.sorted { $0.url < $1.url }.map { Self.resource($0, includeTimings: includeTimings) }
+    }
+
+    /// A report with no pages or resources yet: the frame ``stream(_:to:checks:baseline:includeTimings:)`` fills.
+    init(records: any CrawlRecords, checks: BudgetOutcome?, baseline: BaselineDiff?, site: SiteBandwidth, skipped: [String: String]) {
+        startURL = records.startURLs.first ?? ""
+        startURLs = records.startURLs
+        stopReason = records.stopReason
+        self.checks = checks
+        self.baseline = baseline
+        pages = []
+        resources = []
+        self.site = Site(site)
+        self.skipped = skipped
+    }
+
+    static func page(audit: PageAudit, page: PageResult?, cost: PageCost?, bandwidth b: PageBandwidth?) -> Page {
+        Page(url: audit.url, status: audit.status, depth: page?.depth ?? 0, requisites: audit.requisites,
+             firstVisitBytes: b?.firstVisitBytes ?? audit.firstVisitBytes, repeatVisitBytes: b?.repeatVisitBytes ?? 0,
+             expiredVisitBytes: b?.expiredVisitBytes ?? 0, broken: audit.broken,
+             references: page?.references ?? [], requests: cost?.requests ?? 0,
+             firstVisitBytesByKind: Self.byKind(cost?.firstVisitBytesByKind ?? [:]),
+             revalidationVisitBytes: cost?.revalidationVisitBytes ?? 0,
+             revalidationBytesByKind: Self.byKind(cost?.revalidationBytesByKind ?? [:]))
     }
 
     static func resource(_ r: FetchedResource, includeTimings: Bool) -> Resource {
