@@ -59,9 +59,12 @@ public struct StoredCrawl: Sendable, Equatable {
     /// Pages admitted to the frontier so far (the `--max-pages` budget).
     public var pagesEnqueued: Int
     public var sitemapsRequested: Int
+    /// Pages found and not crawled because of `--max-pages`.
+    public var pagesPastLimit: Int
 
     public init(startURLs: [String], arguments: [String] = [], stopReason: String? = nil, pagesEnqueued: Int = 0,
-                sitemapsRequested: Int = 0) {
+                sitemapsRequested: Int = 0, pagesPastLimit: Int = 0) {
+        self.pagesPastLimit = pagesPastLimit
         self.startURLs = startURLs
         self.arguments = arguments
         self.stopReason = stopReason
@@ -140,13 +143,14 @@ public struct StoreBatch: Sendable {
     public var robots: [RobotsRecord] = []
     public var pagesEnqueued: Int?
     public var sitemapsRequested: Int?
+    public var pagesPastLimit: Int?
 
     public init() {}
 
     public var isEmpty: Bool {
         enqueued.isEmpty && parked.isEmpty && released.isEmpty && done.isEmpty && resources.isEmpty && pages.isEmpty
             && subresourceReferences.isEmpty && skipped.isEmpty && robots.isEmpty && pagesEnqueued == nil
-            && sitemapsRequested == nil
+            && sitemapsRequested == nil && pagesPastLimit == nil
     }
 
     /// Results waiting in the batch (what a kill before the commit would lose).

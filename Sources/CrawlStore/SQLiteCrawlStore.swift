@@ -134,7 +134,8 @@ public final class SQLiteCrawlStore: CrawlStore, @unchecked Sendable {
         return StoredCrawl(startURLs: try decode([String].self, starts), arguments: try decode([String].self, meta["arguments"] ?? "[]"),
                            stopReason: meta["stopReason"].flatMap { $0.isEmpty ? nil : $0 },
                            pagesEnqueued: Int(meta["pagesEnqueued"] ?? "") ?? 0,
-                           sitemapsRequested: Int(meta["sitemapsRequested"] ?? "") ?? 0)
+                           sitemapsRequested: Int(meta["sitemapsRequested"] ?? "") ?? 0,
+                           pagesPastLimit: Int(meta["pagesPastLimit"] ?? "") ?? 0)
     }
 
     public func create(_ crawl: StoredCrawl) async throws {
@@ -182,6 +183,7 @@ public final class SQLiteCrawlStore: CrawlStore, @unchecked Sendable {
             for r in batch.robots { try s.putRobots.run(.text(r.origin), .blob(try encodeBytes(r.resource)), .blob(r.body)) }
             if let n = batch.pagesEnqueued { try putMeta("pagesEnqueued", String(n)) }
             if let n = batch.sitemapsRequested { try putMeta("sitemapsRequested", String(n)) }
+            if let n = batch.pagesPastLimit { try putMeta("pagesPastLimit", String(n)) }
         }
     }
 

@@ -20,6 +20,10 @@ struct CrawlState {
     /// URLs already recorded as skipped: a link on every page to an excluded URL is stored once.
     private var skippedSeen = SeenSet()
     private var pagesEnqueued = 0
+    /// Pages found and not crawled because of `--max-pages`.
+    private(set) var pagesPastLimit = 0
+    /// Distinct query strings seen per path (by hash of the URL before `?`), for the trap guard.
+    private var queryVariants: [UInt64: Int] = [:]
     /// robots.txt rules by origin, once known.
     private(set) var robots: [String: RobotsRules] = [:]
     /// Pages waiting for their origin's robots.txt.
@@ -60,6 +64,7 @@ struct CrawlState {
         var out = batch
         out.pagesEnqueued = pagesEnqueued
         out.sitemapsRequested = sitemapsRequested
+        out.pagesPastLimit = pagesPastLimit
         batch = StoreBatch()
         urgentPending = false
         return out
@@ -94,6 +99,7 @@ struct CrawlState {
         skippedSeen = SeenSet(hashes: hashes.skipped)
         pagesEnqueued = crawl.pagesEnqueued
         sitemapsRequested = crawl.sitemapsRequested
+        pagesPastLimit = crawl.pagesPastLimit
         self.robots = robots
         for entry in parked {
             guard let job = Crawler.Job(entry) else { continue }
@@ -103,16 +109,34 @@ struct CrawlState {
     }
 
     /// Marks a URL skipped, keeping the first reason.
-    private mutating func skip(_ url: URL, _ reason: String) {
+    private mutating func skip(_ url: URL, _ reason: SkipReason) {
         let key = url.absoluteString
         guard skippedSeen.insert(key) else { return }
-        batch.skipped.append((key, reason))
+        if case .pastMaxPages = reason { pagesPastLimit += 1 }
+        batch.skipped.append((key, reason.description))
     }
 
-    func matchesFilters(_ url: String) -> String? {
+    func matchesFilters(_ url: String) -> SkipReason? {
         let range = NSRange(url.startIndex..., in: url)
-        if !include.isEmpty, !include.contains(where: { $0.firstMatch(in: url, range: range) != nil }) { return "not matched by --include" }
-        if exclude.contains(where: { $0.firstMatch(in: url, range: range) != nil }) { return "matched by --exclude" }
+        if !include.isEmpty, !include.contains(where: { $0.firstMatch(in: url, range: range) != nil }) { return .notIncluded }
+        if exclude.contains(where: { $0.firstMatch(in: url, range: range) != nil }) { return .excluded }
+        return nil
+    }
+
+    /// Crawler traps: a URL too long, a path segment repeated, too many query strings on one path.
+    mutating func trap(_ url: URL, key: String) -> SkipReason? {
+        let limits = configuration.traps
+        if key.utf8.count > limits.maxURLLength { return .urlTooLong(limit: limits.maxURLLength) }
+        var counts: [Substring: Int] = [:]
+        for segment in url.path.split(separator: "/") {
+            counts[segment, default: 0] += 1
+            if counts[segment]! >= limits.maxSegmentRepeats { return .repeatingSegments(segment: String(segment), times: counts[segment]!) }
+        }
+        guard url.query != nil, let queryAt = key.firstIndex(of: "?") else { return nil }
+        let path = String(key[..<queryAt])
+        let variants = queryVariants[SeenSet.hash(path), default: 0]
+        if variants >= limits.maxQueryVariants { return .queryExplosion(path: path, limit: limits.maxQueryVariants) }
+        queryVariants[SeenSet.hash(path)] = variants + 1
         return nil
     }
 
@@ -127,9 +151,10 @@ struct CrawlState {
         guard startOrigins.contains(origin) else { return }  // other sites are never crawled
         let key = url.absoluteString
         guard !seen.contains(key) else { return }
-        if depth > configuration.maxDepth { skip(url, "deeper than --max-depth \(configuration.maxDepth)"); return }
+        if depth > configuration.maxDepth { skip(url, .tooDeep(maxDepth: configuration.maxDepth)); return }
         if let reason = matchesFilters(key) { skip(url, reason); return }
-        if pagesEnqueued >= configuration.maxPages { skip(url, "past --max-pages \(configuration.maxPages)"); return }
+        if depth > 0 || !configuration.startURLs.contains(url), let reason = trap(url, key: key) { skip(url, reason); return }
+        if pagesEnqueued >= configuration.maxPages { skip(url, .pastMaxPages(maxPages: configuration.maxPages)); return }
         seen.insert(key)
         pagesEnqueued += 1
         let job = Crawler.Job(url: url, kind: .page, depth: depth)
@@ -150,13 +175,13 @@ struct CrawlState {
     }
 
     private mutating func reject(_ job: Crawler.Job) {
-        skip(job.url, "disallowed by robots.txt")
+        skip(job.url, .disallowedByRobots)
         pagesEnqueued -= 1
     }
 
     mutating func enqueueRequisite(_ url: URL, kind: AssetKind) {
         if !configuration.fetchExternalRequisites, !startOrigins.contains(WebURL.origin(of: url)) {
-            skip(url, "on another origin (--no-external)")
+            skip(url, .otherOrigin)
             return
         }
         guard seen.insert(url.absoluteString) else { return }

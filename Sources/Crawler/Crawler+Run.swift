@@ -2,6 +2,9 @@ public import CrawlModel
 public import CrawlStore
 public import Foundation
 
+/// What ended the crawl loop early.
+enum StopCause { case interrupted, maxTime }
+
 extension Crawler {
     /// The stop reason a crawl has in its store while it runs: what a report from the store
     /// of a killed crawl says.
@@ -36,7 +39,8 @@ extension Crawler {
     }
 
     /// Crawls until the frontier is empty, a limit is reached, or the task is cancelled,
-    /// writing everything to `store` as it goes. Returns the stop reason (nil: it completed).
+    /// writing everything to `store` as it goes. Returns why it stopped with work left, or
+    /// left pages out (`--max-pages`); nil when it crawled everything it found.
     ///
     /// - Parameters:
     ///   - resume: continue the crawl in `store` (its claimed work is fetched again) instead of starting one.
@@ -45,7 +49,7 @@ extension Crawler {
     /// - Throws: `StoreError` when the store fails, or holds no crawl to resume (or one with other start URLs).
     public func run(store: any CrawlStore, resume: Bool = false, arguments: [String] = [],
                     progressInterval: Duration = .milliseconds(250),
-                    progress: (@Sendable (CrawlProgress) -> Void)? = nil) async throws -> String? {
+                    progress: (@Sendable (CrawlProgress) -> Void)? = nil) async throws -> StopReason? {
         let clock = ContinuousClock()
         let started = clock.now
         var state = CrawlState(configuration: configuration)
@@ -57,7 +61,7 @@ extension Crawler {
         var lastCommit = started
         var failure: (any Error)?
 
-        let stop: String? = await withTaskGroup(of: Event.self) { group in
+        let stop: StopCause? = await withTaskGroup(of: Event.self) { group in
             var running = 0
             var timer = false
             if let maxTime = configuration.maxTime {
@@ -67,9 +71,9 @@ extension Crawler {
                     return .deadline
                 }
             }
-            var stop: String?
+            var stop: StopCause?
             while stop == nil {
-                if Task.isCancelled { stop = "interrupted"; break }
+                if Task.isCancelled { stop = .interrupted; break }
                 do {
                     // Claim more work when the window runs low, and robots.txt and sitemaps at once.
                     if state.urgentPending || (state.windowCount < limit && state.storeQueued > 0) {
@@ -90,10 +94,10 @@ extension Crawler {
                 }
                 guard running > 0 else { break }
                 guard let event = await group.next() else { break }
-                if Task.isCancelled { stop = "interrupted"; break }
+                if Task.isCancelled { stop = .interrupted; break }
                 switch event {
                 case .deadline:
-                    stop = "--max-time reached"
+                    stop = .maxTime
                 case .timerCancelled:
                     timer = false
                 case .finished(let outcome):
@@ -109,7 +113,7 @@ extension Crawler {
                                            bytes: bytes, elapsed: clock.now - started))
                 }
             }
-            if stop == nil, failure == nil, Task.isCancelled { stop = "interrupted" }
+            if stop == nil, failure == nil, Task.isCancelled { stop = .interrupted }
             // Ends the timer and anything still in flight; their outcomes are not recorded
             // (their frontier rows stay claimed, and a resume fetches them again).
             if timer || running > 0 { group.cancelAll() }
@@ -117,12 +121,13 @@ extension Crawler {
         }
         if let failure { throw failure }
         try await store.commit(state.takeBatch())
-        var reason = stop
-        if let stop {
-            let pending = try await store.pendingCount()
-            reason = pending > 0 ? "\(stop); \(pending) URLs not fetched" : stop
+        let reason: StopReason?
+        switch stop {
+        case .interrupted: reason = .interrupted(pending: try await store.pendingCount())
+        case .maxTime: reason = .maxTime(pending: try await store.pendingCount())
+        case nil: reason = state.pagesPastLimit > 0 ? .maxPages(limit: configuration.maxPages, pagesLeft: state.pagesPastLimit) : nil
         }
-        try await store.finish(stopReason: reason)
+        try await store.finish(stopReason: reason?.description)
         progress?(CrawlProgress(pagesDone: pagesDone, queued: state.queued, inFlight: 0, requests: requests, bytes: bytes,
                                 elapsed: clock.now - started))
         return reason

@@ -122,12 +122,12 @@ struct StoreTests {
             try await HTTPClient.withHTTPClient(configuration: HTTPClientFetcher.clientConfiguration()) { client in
                 let http = HTTPClientFetcher(client: client)
                 // Stop after 40 fetches, as Ctrl-C would.
-                let task = LockedBox<Task<String?, any Error>?>(nil)
+                let task = LockedBox<Task<StopReason?, any Error>?>(nil)
                 let stopping = CountingFetcher(base: http, counts: counts) { n in if n == 40 { task.value?.cancel() } }
                 let crawler = Crawler(fetcher: stopping, configuration: configuration)
                 task.value = Task { try await crawler.run(store: store) }
                 let reason = try await task.value!.value
-                #expect(reason?.hasPrefix("interrupted") == true, "\(reason ?? "nil")")
+                #expect(reason?.code == "interrupted", "\(reason.map(String.init(describing:)) ?? "nil")")
                 let partial = try await store.loadResult()
                 #expect(partial.resources.count < full.resources.count)
 
