@@ -64,10 +64,10 @@ struct ReportOptions: ParsableArguments {
         return (budget == nil && baseline == nil ? nil : BudgetOutcome(suites: suites), diff)
     }
 
-    /// True when only the summary and the JSON report are asked for: both are written from
-    /// the records one page and one resource at a time. The other reports, budgets and
-    /// baselines still need the whole crawl in memory.
-    var streams: Bool { budget == nil && baseline == nil && junit == nil && har == nil && html == nil && dot == nil }
+    /// True when only the summary, the JSON report and the HAR are asked for: they are
+    /// written from the records one page and one resource at a time. The other reports,
+    /// budgets and baselines still need the whole crawl in memory.
+    var streams: Bool { budget == nil && baseline == nil && junit == nil && html == nil && dot == nil }
 
     /// Prints the summary and writes every requested report of a stored crawl, streaming when
     /// it can (``streams``), else from the whole crawl that `load` reads.
@@ -86,6 +86,13 @@ struct ReportOptions: ParsableArguments {
             try records.forEachResource { summary.add($0) }
         }
         print(TextReport.render(summary, width: 100, colour: Terminal.colour), terminator: "")
+        if let har {
+            do {
+                try HARReport.stream(records, to: URL(fileURLWithPath: har), startedAt: try HARReport.crawlStart(records, now: Date()))
+            } catch {
+                throw UsageError(message: "cannot write the HAR to \(har): \((error as? CocoaError)?.localizedDescription ?? "\(error)")")
+            }
+        }
     }
 
     /// Prints the summary, writes every requested report, and throws `ExitCode.failure` when a check failed.
@@ -111,7 +118,7 @@ struct ReportOptions: ParsableArguments {
             }
         }
         if let junit, let shown { try write(Data(JUnitReport.render(shown).utf8), junit, "JUnit report") }
-        if let har { try write(try HARReport.render(result: result, startedAt: Self.crawlStart(result, now: now)), har, "HAR") }
+        if let har { try write(try HARReport.render(result: result, startedAt: HARReport.crawlStart(result, now: now)), har, "HAR") }
         if let html, let shown { try write(Data(HTMLReport.render(result: result, audits: audits, outcome: shown, advisory: outcome == nil).utf8), html, "HTML report") }
         if let dot { try write(Data(DOTReport.render(result: result).utf8), dot, "DOT graph") }
         if let outcome, !outcome.passed { throw ExitCode.failure }
@@ -128,18 +135,6 @@ struct ReportOptions: ParsableArguments {
             if i == 0 { slots.audits = SiteAudit.pages(result) } else { slots.bandwidth = Bandwidth.analyse(result) }
         }
         return (slots.audits, slots.bandwidth!)
-    }
-
-    /// When the crawl started: `now` less the end of its last exchange (only the HAR needs it).
-    static func crawlStart(_ result: CrawlResult, now: Date) -> Date {
-        var crawlMs = 0.0
-        for resource in result.resources.values {
-            let probes = [resource.revalidation?.ifNoneMatch, resource.revalidation?.ifModifiedSince].compactMap { $0?.exchange }
-            for exchange in resource.redirects + [resource.exchange] + probes {
-                crawlMs = max(crawlMs, exchange.timings.startedMs + (exchange.timings.totalMs ?? 0))
-            }
-        }
-        return now.addingTimeInterval(-crawlMs / 1000)
     }
 
     func write(_ data: Data, _ path: String, _ what: String) throws {

@@ -14,7 +14,7 @@ extension SQLiteCrawlStore {
     /// Everything stored as one `CrawlResult`: pages in the order they were recorded.
     func readResult() throws -> CrawlResult {
         let db = database
-        guard let crawl = try readCrawlForResult() else {
+        guard let crawl = try readCrawl() else {
             throw StoreError(.crawlState, "\(path) holds no crawl; write one with assetcrawl crawl URL --store \(path)")
         }
         var result = CrawlResult(startURLs: crawl.startURLs, stopReason: crawl.stopReason)
@@ -31,14 +31,5 @@ extension SQLiteCrawlStore {
         try db.prepare("SELECT url, reason FROM skipped").query { skipped[$0.text(0)] = $0.text(1) }
         if !skipped.isEmpty { result.skipped = skipped }
         return result
-    }
-
-    private func readCrawlForResult() throws -> StoredCrawl? {
-        var starts: String?, stop: String?
-        try database.prepare("SELECT key, value FROM meta WHERE key IN ('startURLs', 'stopReason')").query { row in
-            if row.text(0) == "startURLs" { starts = row.text(1) } else { stop = row.text(1) }
-        }
-        guard let starts else { return nil }
-        return StoredCrawl(startURLs: try decode([String].self, starts), stopReason: stop.flatMap { $0.isEmpty ? nil : $0 })
     }
 }

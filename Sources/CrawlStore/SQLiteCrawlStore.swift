@@ -127,11 +127,15 @@ public final class SQLiteCrawlStore: CrawlStore, @unchecked Sendable {
         try await onQueue { try $0.readCrawl() }
     }
 
-    private func readCrawl() throws -> StoredCrawl? {
+    func readCrawl() throws -> StoredCrawl? { try Self.readCrawl(from: db, decoder: decoder) }
+
+    /// The crawl recorded in the `meta` table of `db`, or nil when there is none.
+    static func readCrawl(from db: SQLiteDatabase, decoder: JSONDecoder) throws -> StoredCrawl? {
         var meta: [String: String] = [:]
         try db.prepare("SELECT key, value FROM meta").query { meta[$0.text(0)] = $0.text(1) }
         guard let starts = meta["startURLs"] else { return nil }
-        return StoredCrawl(startURLs: try decode([String].self, starts), arguments: try decode([String].self, meta["arguments"] ?? "[]"),
+        let list = { (text: String) throws in try decoder.decode([String].self, from: Data(text.utf8)) }
+        return StoredCrawl(startURLs: try list(starts), arguments: try list(meta["arguments"] ?? "[]"),
                            stopReason: meta["stopReason"].flatMap { $0.isEmpty ? nil : $0 },
                            pagesEnqueued: Int(meta["pagesEnqueued"] ?? "") ?? 0,
                            sitemapsRequested: Int(meta["sitemapsRequested"] ?? "") ?? 0,
@@ -262,7 +266,6 @@ public final class SQLiteCrawlStore: CrawlStore, @unchecked Sendable {
 
     func encodeBytes<T: Encodable>(_ value: T) throws -> [UInt8] { Array(try encoder.encode(value)) }
     func encodeText<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
-    func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T { try decoder.decode(type, from: Data(text.utf8)) }
     func decode<T: Decodable>(_ type: T.Type, bytes: [UInt8]) throws -> T { try decoder.decode(type, from: Data(bytes)) }
 
     var database: SQLiteDatabase { db }

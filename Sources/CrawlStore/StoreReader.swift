@@ -20,13 +20,11 @@ public final class StoreReader: CrawlRecords {
     public init(path: String) throws {
         db = try SQLiteDatabase(path: path)
         try SQLiteCrawlStore.prepareSchema(db)
-        var meta: [String: String] = [:]
-        try db.prepare("SELECT key, value FROM meta").query { meta[$0.text(0)] = $0.text(1) }
-        guard let starts = meta["startURLs"], let urls = try? decoder.decode([String].self, from: Data(starts.utf8)) else {
+        guard let crawl = try SQLiteCrawlStore.readCrawl(from: db, decoder: JSONDecoder()) else {
             throw StoreError(.crawlState, "\(path) holds no crawl; write one with assetcrawl crawl URL --store \(path)")
         }
-        startURLs = urls
-        stopReason = meta["stopReason"].flatMap { $0.isEmpty ? nil : $0 }
+        startURLs = crawl.startURLs
+        stopReason = crawl.stopReason
         resourceByURL = try db.prepare("SELECT record FROM resources WHERE url = ?")
         referencesByURL = try db.prepare("SELECT refs FROM subresources WHERE url = ?")
     }

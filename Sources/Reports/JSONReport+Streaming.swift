@@ -60,11 +60,14 @@ extension JSONReport {
 /// Buffered output of a JSON array's elements, as `JSONEncoder`'s pretty printer lays them out.
 struct ElementWriter {
     let handle: FileHandle
+    /// The indentation of the array's closing bracket.
+    let indent: String
     private var buffer: [UInt8] = []
     private var count = 0
 
-    init(handle: FileHandle) {
+    init(handle: FileHandle, indent: String = "  ") {
         self.handle = handle
+        self.indent = indent
         buffer.reserveCapacity(1 << 20)
     }
 
@@ -80,7 +83,7 @@ struct ElementWriter {
     }
 
     mutating func endArray() throws {
-        append(count == 0 ? "[\n\n  ]" : "\n  ]")
+        append(count == 0 ? "[\n\n" + indent + "]" : "\n" + indent + "]")
     }
 
     mutating func flush() throws {

@@ -281,15 +281,15 @@ public struct JSONReport: Encodable, Sendable {
         return results
     }
 
-    /// Indents an encoded element by four spaces. JSON strings never hold a raw newline, so
+    /// Indents an encoded element by four spaces (or `by`). JSON strings never hold a raw newline, so
     /// every newline starts a line (except the blank line the encoder puts in an empty array).
-    static func indented(_ data: Data) -> [UInt8] {
+    static func indented(_ data: Data, by indent: String = "    ") -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(data.count + data.count / 8)
-        out.append(contentsOf: "    ".utf8)
+        out.append(contentsOf: indent.utf8)
         var lineStart = false
         for byte in data {
-            if lineStart, byte != 0x0A { out.append(contentsOf: "    ".utf8) }
+            if lineStart, byte != 0x0A { out.append(contentsOf: indent.utf8) }
             out.append(byte)
             lineStart = byte == 0x0A
         }

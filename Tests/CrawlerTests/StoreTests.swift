@@ -154,7 +154,7 @@ struct StoreTests {
         await #expect { _ = try await crawler.run(store: store, resume: true) } throws: { "\($0)".contains("http://a.invalid/") }
     }
 
-    @Test("the JSON report and the summary streamed row by row from a store are the bytes of the in-memory ones")
+    @Test("the JSON report, the HAR and the summary streamed row by row from a store are the bytes of the in-memory ones")
     func streamedReports() async throws {
         try await FixtureServer.withFixtureServer(root: RepoPaths.fixtureSite) { base in
             let store = try SQLiteCrawlStore.temporary()
@@ -178,6 +178,13 @@ struct StoreTests {
             #expect(try Data(contentsOf: streamed) == expected)
             #expect(expected.count > 10_000)
             #expect(TextReport.render(summary) == TextReport.render(result: result, audits: audits))
+            let har = dir.appendingPathComponent("streamed-\(UUID().uuidString).har")
+            defer { try? FileManager.default.removeItem(at: har) }
+            let started = Date(timeIntervalSince1970: 1_700_000_000)
+            try HARReport.stream(try StoreReader(path: store.path), to: har, startedAt: started)
+            let rendered = try HARReport.render(result: result, startedAt: started)
+            #expect(try Data(contentsOf: har) == rendered)
+            #expect(rendered.count > 10_000)
         }
     }
 }
