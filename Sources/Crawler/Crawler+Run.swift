@@ -60,6 +60,8 @@ extension Crawler {
         var lastProgress = started
         var lastCommit = started
         var failure: (any Error)?
+        /// The commit being written, if any.
+        var committing: Task<Void, any Error>?
 
         let stop: StopCause? = await withTaskGroup(of: Event.self) { group in
             var running = 0
@@ -75,13 +77,22 @@ extension Crawler {
             while stop == nil {
                 if Task.isCancelled { stop = .interrupted; break }
                 do {
-                    // Claim more work when the window runs low, and robots.txt and sitemaps at once.
+                    // Claim more work when the window runs low, and robots.txt and sitemaps at once
+                    // (after every earlier commit, so the claim sees what they enqueued).
                     if state.urgentPending || (state.windowCount < limit && state.storeQueued > 0) {
+                        try await committing?.value
+                        committing = nil
                         try await store.commit(state.takeBatch())
                         lastCommit = clock.now
                         state.claimed(try await store.claim(limit: windowSize), asked: windowSize)
                     } else if state.batch.outcomes >= Self.batchOutcomes || clock.now - lastCommit >= Self.batchInterval {
-                        try await store.commit(state.takeBatch())
+                        // Written while the loop goes on: the store encodes and writes on its own
+                        // thread; commits stay in order, each after the one before.
+                        let previous = committing, batch = state.takeBatch()
+                        committing = Task {
+                            try await previous?.value
+                            try await store.commit(batch)
+                        }
                         lastCommit = clock.now
                     }
                 } catch {
@@ -120,6 +131,7 @@ extension Crawler {
             return stop
         }
         if let failure { throw failure }
+        try await committing?.value
         try await store.commit(state.takeBatch())
         let reason: StopReason?
         switch stop {

@@ -61,14 +61,14 @@ public struct SyntheticSite: Sendable {
 
     /// Page i links to its children in a tree (2i+1, 2i+2), home, and one cross link.
     func page(_ i: Int) -> Response {
-        var html = "<!doctype html>\n<html lang=en><head><meta charset=utf-8><title>Page \(i)</title>\n"
-        html += "<link rel=stylesheet href=/css/site.css>\n<script src=/js/app.js defer></script>\n"
-        html += "<script src=/js/p/\(i).js defer></script>\n</head><body>\n<img src=/img/logo.png alt=logo>\n"
-        html += "<nav><a href=/>home</a>"
+        var html = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Page \(i)</title>\n"
+        html += "<link rel=\"stylesheet\" href=\"/css/site.css\">\n<script src=\"/js/app.js\" defer></script>\n"
+        html += "<script src=\"/js/p/\(i).js\" defer></script>\n</head><body>\n<img src=\"/img/logo.png\" alt=\"logo\">\n"
+        html += "<nav><a href=\"/\">home</a>"
         for child in [2 * i + 1, 2 * i + 2, (i * 31 + 7) % pages] where child < pages && child != i {
-            html += " <a href=\(Self.pagePath(child))>page \(child)</a>"
+            html += " <a href=\"\(Self.pagePath(child))\">page \(child)</a>"
         }
-        html += "</nav>\n<main><img src=/img/p/\(i).jpg alt=\"\" width=640 height=480>\n<p>"
+        html += "</nav>\n<main><img src=\"/img/p/\(i).jpg\" alt=\"\" width=\"640\" height=\"480\">\n<p>"
         html += filler(600 + (i * 37) % 1400, seed: i) + "</p></main></body></html>\n"
         return response("text/html; charset=utf-8", html, "no-cache")
     }
