@@ -40,14 +40,16 @@ fi
 ASSETCRAWL=${ASSETCRAWL:-"$REPO/.build/release/assetcrawl"}
 
 start_server() {  # pages
+    # Removed first: the shell may look before the new server's redirection truncates them.
+    rm -f "$WORK/serve.out" "$WORK/serve.err"
     "$ASSETCRAWL" serve --synthetic "$1" --port 0 > "$WORK/serve.out" 2> "$WORK/serve.err" &
     SERVER_PID=$!
     for _ in $(seq 100); do grep -q "^serving" "$WORK/serve.out" 2>/dev/null && break; sleep 0.05; done
     BASE=$(sed -n 's/.* at \(http[^ ]*\)$/\1/p' "$WORK/serve.out")
 }
-stop_server() {  # prints the requests the server answered
+stop_server() {  # sets REQUESTS to the requests the server answered (not in a subshell: it waits for its child)
     kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
-    sed -n 's/^answered \([0-9]*\) requests$/\1/p' "$WORK/serve.err"
+    REQUESTS=$(sed -n 's/^answered \([0-9]*\) requests$/\1/p' "$WORK/serve.err")
 }
 
 # run NAME URLS COMMAND...: one crawler against a fresh server; appends a result line.
@@ -58,7 +60,8 @@ run() {
     cmd=("${cmd[@]//@BASE@/$BASE}")
     /usr/bin/time -f "%e %U %S %M" -o "$WORK/time.txt" "${cmd[@]}" > "$WORK/out.txt" 2> "$WORK/err.txt" || echo "  ($name exited $?)" >&2
     local requests phase load
-    requests=$(stop_server)
+    stop_server
+    requests=$REQUESTS
     phase=$(sed -n 's/^crawl-phase //p' "$WORK/err.txt" | tail -1)
     load=$(cut -d' ' -f1 /proc/loadavg)
     read -r wall user sys rss < "$WORK/time.txt"

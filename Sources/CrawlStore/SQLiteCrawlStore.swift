@@ -35,7 +35,6 @@ public final class SQLiteCrawlStore: CrawlStore, @unchecked Sendable {
         try Self.prepareSchema(db)
         statements = try Statements(db)
         encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         writesResults = ProcessInfo.processInfo.environment["ASSETCRAWL_STORE_WRITES"] != "off"
     }
 
