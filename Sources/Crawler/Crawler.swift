@@ -8,8 +8,8 @@ public import Logging
 /// Drives a `Fetcher` and the extractors into a `CrawlStore` (or a `CrawlResult`).
 ///
 /// The crawl's state (frontier window, seen URLs, robots rules) lives in the one task that
-/// runs ``run(store:resume:arguments:progressInterval:progress:)``, the rest in the store; child tasks fetch, extract and revalidate one URL each and hand back a
-/// value. Concurrency is bounded in one place: the number of child tasks in flight. Per-host
+/// runs ``run(store:resume:arguments:progressInterval:progress:)``, the rest in the store;
+/// child tasks fetch, extract and revalidate one URL each and hand back a value. Concurrency is bounded in one place: the number of child tasks in flight. Per-host
 /// limits, delays and retries are `Fetcher` wrappers (``HostLimitingFetcher``, ``RetryingFetcher``).
 ///
 /// The crawl stops early, with partial results and a `stopReason`, when `maxTime` passes or
