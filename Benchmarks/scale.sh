@@ -99,7 +99,7 @@ for name, urls, wall, user, sys_, rss, requests, load, phase in rows:
     wall, cpu, rss, requests = float(wall), float(user) + float(sys_), int(rss) / 1024, int(requests or 0)
     fields = dict(kv.split("=") for kv in phase.split()) if phase else {}
     crawl_rate = int(fields["requests"]) / float(fields["seconds"]) if fields else 0
-    by[(name, urls)] = (rss, crawl_rate, cpu / max(1, requests))
+    by[(name, urls)] = (rss, crawl_rate, cpu / max(1, requests), cpu / int(urls))
     print(f"{name:40} {urls:>8} {wall:8.1f} {rss:8.1f} {requests:9d} {requests / wall:8.0f} {1e6 * cpu / max(1, requests):10.1f} "
           f"{crawl_rate:11.0f} {load:>5}")
 sizes = sorted({int(u) for _, u, *_ in rows})
@@ -114,5 +114,6 @@ for suffix in ["", " (1 core loaded)"]:
         w = by.get((f"wget2 -r -p{suffix}", str(s)))
         if on and off and off[1]:
             print(f"  {s} URLs: the store costs {100 * (1 - on[1] / off[1]):.1f}% of the crawl phase's requests/s (target <= 10%)"
-                  + (f"; CPU per request {on[2] / w[2]:.2f}x wget2's" if w and w[2] else ""))
+                  + (f"; CPU per URL {1e6 * on[3]:.0f} µs, {on[3] / w[3]:.2f}x wget2's (which sends one request a URL, no probes)"
+                   if w and w[3] else ""))
 PY
