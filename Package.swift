@@ -30,7 +30,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CBrotli", pkgConfig: "libbrotlidec", providers: [.apt(["libbrotli-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // The crawl store's embedded default is SQLite through the system libsqlite3: no
+        // package to build (GRDB or a vendored amalgamation cost minutes of CI), and the
+        // crawl's write path is a handful of prepared statements.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "CrawlModel", swiftSettings: swiftSettings),
+        .target(name: "CrawlStore", dependencies: ["CrawlModel", "CSQLite"], swiftSettings: swiftSettings),
         .target(
             name: "Extraction",
             dependencies: ["CLibXML2", "CrawlModel"],
@@ -50,7 +55,7 @@ let package = Package(
         ),
         .target(
             name: "Crawler",
-            dependencies: ["CrawlModel", "Extraction", "Fetching", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CrawlModel", "CrawlStore", "Extraction", "Fetching", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(name: "Audit", dependencies: ["CrawlModel"], swiftSettings: swiftSettings),
@@ -71,7 +76,7 @@ let package = Package(
         .target(
             name: "AssetCrawlCLI",
             dependencies: [
-                "CrawlModel", "Extraction", "Fetching", "Crawler", "Audit", "Reports", "FixtureServer",
+                "CrawlModel", "CrawlStore", "Extraction", "Fetching", "Crawler", "Audit", "Reports", "FixtureServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -91,7 +96,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "EndToEndTests", dependencies: [
-            "TestSupport", "AssetCrawlCLI", "Crawler", "Fetching", "FixtureServer", "CrawlModel", "Reports", "Audit",
+            "TestSupport", "AssetCrawlCLI", "Crawler", "CrawlStore", "Fetching", "FixtureServer", "CrawlModel", "Reports", "Audit",
         ], swiftSettings: swiftSettings),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "CrawlModel", "Extraction"], swiftSettings: swiftSettings),
         .testTarget(name: "ReportsTests", dependencies: [
@@ -99,7 +104,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ], exclude: ["Golden"], swiftSettings: swiftSettings),
         .testTarget(name: "CrawlerTests", dependencies: [
-            "TestSupport", "Crawler", "Fetching", "FixtureServer", "CrawlModel", "Audit", "Reports", "AssetCrawlCLI",
+            "TestSupport", "Crawler", "CrawlStore", "Fetching", "FixtureServer", "CrawlModel", "Audit", "Reports", "AssetCrawlCLI",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "FetchingTests", dependencies: [

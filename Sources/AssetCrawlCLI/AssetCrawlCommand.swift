@@ -7,7 +7,7 @@ public struct AssetCrawlCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "assetcrawl",
         abstract: "Crawl a site, fetch every asset its pages need, and audit how they revalidate.",
-        subcommands: [CrawlCommand.self, ServeCommand.self, DiffCommand.self]
+        subcommands: [CrawlCommand.self, ReportCommand.self, ServeCommand.self, DiffCommand.self]
     )
 
     public init() {}
@@ -20,7 +20,7 @@ public struct AssetCrawlCommand: AsyncParsableCommand {
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
+                try await Invocation.$arguments.withValue(arguments) { try await asyncCommand.run() }
             } else {
                 try command.run()
             }
@@ -40,6 +40,12 @@ public struct AssetCrawlCommand: AsyncParsableCommand {
             Foundation.exit(code == .validationFailure || code.rawValue == 64 ? 2 : code.rawValue)
         }
     }
+}
+
+/// The command line being run, which a crawl records in its store so `--resume` continues
+/// it with the same options.
+enum Invocation {
+    @TaskLocal static var arguments: [String] = []
 }
 
 /// A problem with the user's input: one line that says what is wrong and what to do; exit 2.

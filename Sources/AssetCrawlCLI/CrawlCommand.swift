@@ -2,6 +2,7 @@ internal import ArgumentParser
 internal import Audit
 internal import Crawler
 internal import CrawlModel
+internal import CrawlStore
 internal import Fetching
 internal import FixtureServer
 internal import Foundation
@@ -28,6 +29,12 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the JSON report to this file.", valueName: "file"))
     var json: String?
 
+    @Option(name: .long, help: ArgumentHelp("Keep the crawl in this SQLite file as it goes (frontier, every exchange and probe, references): continue it with --resume, report it with assetcrawl report. Without it a temporary store is used and deleted.", valueName: "file"))
+    var store: String?
+
+    @Option(name: .long, help: ArgumentHelp("Continue the crawl kept in this file (stopped by Ctrl-C, --max-time or a kill) with the start URLs and options it was started with.", valueName: "file"))
+    var resume: String?
+
     @OptionGroup(title: "Crawling")
     var crawlOptions: CrawlOptions
 
@@ -48,6 +55,24 @@ struct CrawlCommand: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
         if crawlOptions.verbose { logger.logLevel = min(logger.logLevel, .debug) }
         if crawlOptions.quiet { logger.logLevel = max(logger.logLevel, .error) }
+        if let resume {
+            guard urls.isEmpty, serve == nil, store == nil else {
+                throw UsageError(message: "--resume continues the stored crawl with its own start URLs and options: give it alone, e.g. assetcrawl crawl --resume \(resume) --json report.json")
+            }
+            let store = try StoreFile.open(resume, mustExist: true)
+            guard let stored = try await StoreFile.run({ try await store.crawl() }) else {
+                throw UsageError(message: "\(resume) holds no crawl to resume; start one with assetcrawl crawl URL --store \(resume)")
+            }
+            let original: CrawlCommand
+            do { original = try CrawlCommand.parse(stored.arguments) } catch {
+                throw UsageError(message: "\(resume): the stored command line no longer parses (\(CrawlCommand.message(for: error))); start a new crawl")
+            }
+            if original.serve != nil {
+                throw UsageError(message: "\(resume) is a crawl of --serve, whose port changes on every run: serve the folder with assetcrawl serve DIR --port N and crawl that URL with --store to be able to resume")
+            }
+            try await crawl(try original.startURLs(), options: original.crawlOptions, store: store, resume: true, logger: logger)
+            return
+        }
         // Checked here, not in validate(): ArgumentParser validates before it reports unknown
         // options, and a mistyped flag's value would otherwise land in `url`.
         if urls.isEmpty && serve == nil {
@@ -56,6 +81,8 @@ struct CrawlCommand: AsyncParsableCommand {
         if !urls.isEmpty && serve != nil {
             throw UsageError(message: "give either a start URL or --serve DIR, not both")
         }
+        let store = try store.map { try StoreFile.open($0, mustExist: false) } ?? StoreFile.temporary()
+        defer { store.close() }
         if let serve {
             let root = URL(fileURLWithPath: serve)
             var isDirectory: ObjCBool = false
@@ -65,45 +92,58 @@ struct CrawlCommand: AsyncParsableCommand {
             var server = FixtureServer.Configuration(root: root)
             server.policy = try ServePolicyLoader.load(root: root, file: nil)
             try await FixtureServer.withFixtureServer(server, logger: logger) { baseURL in
-                try await crawl([baseURL], logger: logger)
+                try await crawl([baseURL], options: crawlOptions, store: store, resume: false, logger: logger)
             }
         } else {
-            var starts: [URL] = []
-            for url in urls {
-                guard let start = URL(string: url), let scheme = start.scheme?.lowercased(), scheme == "http" || scheme == "https",
-                      start.host != nil, case .url(let normalized) = WebURL.resolve(url, against: start)
-                else {
-                    throw UsageError(message: "not an http(s) URL: \(url) (give one like http://127.0.0.1:8080/)")
-                }
-                if !starts.contains(normalized) { starts.append(normalized) }
-            }
-            try await crawl(starts, logger: logger)
+            try await crawl(try startURLs(), options: crawlOptions, store: store, resume: false, logger: logger)
         }
     }
 
-    func crawl(_ starts: [URL], logger: Logger) async throws {
+    /// The start URLs, normalised and deduplicated.
+    func startURLs() throws -> [URL] {
+        var starts: [URL] = []
+        for url in urls {
+            guard let start = URL(string: url), let scheme = start.scheme?.lowercased(), scheme == "http" || scheme == "https",
+                  start.host != nil, case .url(let normalized) = WebURL.resolve(url, against: start)
+            else {
+                throw UsageError(message: "not an http(s) URL: \(url) (give one like http://127.0.0.1:8080/)")
+            }
+            if !starts.contains(normalized) { starts.append(normalized) }
+        }
+        return starts
+    }
+
+    func crawl(_ starts: [URL], options: CrawlOptions, store: SQLiteCrawlStore, resume: Bool, logger: Logger) async throws {
         let start = starts[0]
-        let result = try await CrawlRunner(options: crawlOptions, logger: logger).run(starts)
-        let interrupted = result.stopReason?.hasPrefix("interrupted") == true
+        // The command line as given (without the subcommand's name), for --resume.
+        let arguments = Invocation.arguments.first == "crawl" ? Array(Invocation.arguments.dropFirst()) : Invocation.arguments
+        try await StoreFile.run {
+            _ = try await CrawlRunner(options: options, logger: logger).run(starts, store: store, resume: resume, arguments: arguments)
+        }
+        // Everything below reads the store row by row: the crawl is not held in memory.
+        let records = try StoreFile.reader(store.path)
+        records.viewport = options.viewport
+        let pageCount = try records.pageCount
+        let interrupted = records.stopReason?.hasPrefix("interrupted") == true
         // A start page that could not be fetched, or is not HTML, means the crawl did not happen.
-        if !interrupted, let first = result.resources[start.absoluteString] {
-            if let failure = first.failure, first.exchange.status == nil || first.redirects.isEmpty && result.pages.isEmpty {
+        if !interrupted, let first = try records.resource(start.absoluteString) {
+            if let failure = first.failure, first.exchange.status == nil || first.redirects.isEmpty && pageCount == 0 {
                 let hint = failure.code == .tls
                     ? "if the server uses its own CA or a self-signed certificate, add --ca-cert FILE with that certificate"
                     : "is the server running and the URL right?"
                 throw UsageError(message: "cannot crawl \(start.absoluteString): \(failure.description) (\(hint))")
             }
-            if result.pages.isEmpty {
+            if pageCount == 0 {
                 throw UsageError(message: "the start page \(first.exchange.url) is not HTML (Content-Type: \(first.exchange.contentType ?? "none")); give the URL of an HTML page")
             }
         }
-        if !interrupted, result.pages.isEmpty, let reason = result.skipped?[start.absoluteString] {
+        if !interrupted, pageCount == 0, let reason = try records.skippedURLs()[start.absoluteString] {
             throw UsageError(message: "cannot crawl \(start.absoluteString): \(reason) (use --ignore-robots to crawl it anyway)")
         }
         // Reports, budgets and the exit code for checks (issue #6): see ReportOptions.swift.
         // An interrupted crawl still writes what it has, then exits 130 whatever the checks say.
         do {
-            try reportOptions.emit(result: result, json: json)
+            try await reportOptions.emit(records: records, load: { try await StoreFile.run { try await store.loadResult() } }, json: json)
         } catch let exit as ExitCode where interrupted && exit == .failure {
         }
         if interrupted { throw ExitCode(130) }

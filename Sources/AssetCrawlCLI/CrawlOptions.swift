@@ -8,8 +8,14 @@ internal import Foundation
 /// The crawl's scope, politeness, fetching and output flags of `assetcrawl crawl`.
 struct CrawlOptions: ParsableArguments {
     // MARK: Scope
-    @Option(name: .customLong("max-pages"), help: "Crawl at most this many pages.")
-    var maxPages: Int = 1000
+    @Option(name: .customLong("max-pages"), help: "Crawl at most this many pages (default: no limit, as wget -r; memory stays bounded whatever the size).")
+    var maxPages: Int?
+
+    @Option(name: .customLong("max-url-length"), help: ArgumentHelp("Crawler-trap guard: skip pages whose URL is longer than this.", valueName: "bytes"))
+    var maxURLLength: Int = 2048
+
+    @Option(name: .customLong("max-query-variants"), help: ArgumentHelp("Crawler-trap guard: skip pages past this many distinct query strings on one path (calendars, facets).", valueName: "n"))
+    var maxQueryVariants: Int = 1000
 
     @Option(name: .customLong("max-depth"), help: "Follow links at most this many clicks from a start URL (0: the start pages only).")
     var maxDepth: Int?
@@ -90,7 +96,9 @@ struct CrawlOptions: ParsableArguments {
     var verbose = false
 
     func validate() throws {
-        if maxPages < 1 { throw ValidationError("--max-pages must be at least 1, e.g. --max-pages 100") }
+        if let maxPages, maxPages < 1 { throw ValidationError("--max-pages must be at least 1, e.g. --max-pages 100") }
+        if maxURLLength < 16 { throw ValidationError("--max-url-length must be at least 16, e.g. --max-url-length 2048") }
+        if maxQueryVariants < 1 { throw ValidationError("--max-query-variants must be at least 1, e.g. --max-query-variants 1000") }
         if concurrency < 1 { throw ValidationError("--concurrency must be at least 1, e.g. --concurrency 16") }
         if perHost < 1 { throw ValidationError("--per-host must be at least 1, e.g. --per-host 6") }
         if let maxDepth, maxDepth < 0 { throw ValidationError("--max-depth must be 0 or more") }
@@ -144,7 +152,9 @@ struct CrawlOptions: ParsableArguments {
     /// The crawler's configuration for these start URLs.
     func configuration(startURLs: [URL]) -> CrawlConfiguration {
         var c = CrawlConfiguration(startURLs: startURLs)
-        c.maxPages = maxPages
+        c.maxPages = maxPages ?? .max
+        c.traps.maxURLLength = maxURLLength
+        c.traps.maxQueryVariants = maxQueryVariants
         c.maxDepth = maxDepth ?? .max
         c.maxTime = maxTime.map(Self.seconds)
         c.concurrency = concurrency

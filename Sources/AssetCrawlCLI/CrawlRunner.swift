@@ -1,6 +1,7 @@
 internal import Audit
 internal import Crawler
 internal import CrawlModel
+internal import CrawlStore
 internal import Dispatch
 internal import Fetching
 internal import Foundation
@@ -15,7 +16,8 @@ struct CrawlRunner {
     var options: CrawlOptions
     var logger: Logger
 
-    func run(_ starts: [URL]) async throws -> CrawlResult {
+    /// Crawls into `store` (or continues its crawl); returns the stop reason, nil when it completed.
+    func run(_ starts: [URL], store: any CrawlStore, resume: Bool, arguments: [String]) async throws -> StopReason? {
         #if canImport(Glibc)
         // glibc gives every thread that allocates its own arena; with the cooperative pool,
         // the NIO threads and libxml2 that multiplied resident memory for no speed gain.
@@ -40,20 +42,34 @@ struct CrawlRunner {
                 fetcher = HostLimitingFetcher(fetcher, perHost: options.perHost, delay: delay)
             }
             let crawler = Crawler(fetcher: fetcher, configuration: configuration, logger: logger)
+            // Benchmarks (Benchmarks/scale.sh) set ASSETCRAWL_BENCH to get the crawl phase's own
+            // figures, before any report is written.
+            let bench = ProcessInfo.processInfo.environment["ASSETCRAWL_BENCH"] != nil
             let task = Task {
-                await crawler.run(progress: showProgress ? Self.drawProgress : nil)
+                try await crawler.run(store: store, resume: resume, arguments: arguments, progressInterval: bench ? .seconds(3600) : .milliseconds(250),
+                                      progress: showProgress ? Self.drawProgress : bench ? Self.benchLine : nil)
             }
             signal(SIGINT, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
             source.setEventHandler { task.cancel() }
             source.resume()
-            var result = await task.value
-            result.viewport = try? Viewport(parsing: options.viewport).description
+            let result = await task.result
             source.cancel()
             signal(SIGINT, SIG_DFL)
             if showProgress { FileHandle.standardError.write(Data(("\r" + String(repeating: " ", count: 79) + "\r").utf8)) }
-            return result
+            return try result.get()
         }
+    }
+
+    /// The crawl phase for benchmarks: wall time, requests and CPU so far, on one stderr line.
+    @Sendable static func benchLine(_ p: CrawlProgress) {
+        guard p.inFlight == 0 else { return }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let cpu = { (t: timeval) in Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        let seconds = Double(p.elapsed.components.seconds) + Double(p.elapsed.components.attoseconds) / 1e18
+        FileHandle.standardError.write(Data(String(format: "crawl-phase seconds=%.3f requests=%d user=%.3f sys=%.3f\n", seconds, p.requests,
+                                                   cpu(usage.ru_utime), cpu(usage.ru_stime)).utf8))
     }
 
     @Sendable static func drawProgress(_ p: CrawlProgress) {

@@ -30,6 +30,9 @@ struct ReportOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Write the asset graph for Graphviz.", valueName: "file"))
     var dot: String?
 
+    @Flag(name: .customLong("pages-table"), help: "Print every page's row in the terminal summary (by default a crawl of more than 20 pages shows its 10 heaviest).")
+    var pagesTable = false
+
     @Flag(name: .long, help: "Add timing fields (resources[].timingsMs) to the JSON report; without them the same crawl gives the same bytes.")
     var timings = false
 
@@ -61,6 +64,42 @@ struct ReportOptions: ParsableArguments {
         return (budget == nil && baseline == nil ? nil : BudgetOutcome(suites: suites), diff)
     }
 
+    /// True when only the summary, the JSON report and the HAR are asked for: they are
+    /// written from the records one page and one resource at a time. The other reports,
+    /// budgets and baselines still need the whole crawl in memory.
+    var streams: Bool { budget == nil && baseline == nil && junit == nil && html == nil && dot == nil }
+
+    /// Prints the summary and writes every requested report of a stored crawl, streaming when
+    /// it can (``streams``), else from the whole crawl that `load` reads.
+    func emit(records: any CrawlRecords, load: () async throws -> CrawlResult, json: String?) async throws {
+        guard streams else {
+            var result = try await load()
+            result.viewport = records.viewport
+            return try emit(result: result, json: json)
+        }
+        var summary = CrawlSummary(startURLs: records.startURLs, stopReason: records.stopReason, keepAllRows: pagesTable)
+        summary.viewport = BrowserModel.viewport(of: records)
+        if let json {
+            do {
+                summary.site = try JSONReport.stream(records, to: URL(fileURLWithPath: json), includeTimings: timings,
+                                                     onPage: { summary.add($0) }, onResource: { summary.add($0) })
+            } catch {
+                throw UsageError(message: "cannot write the JSON report to \(json): \((error as? CocoaError)?.localizedDescription ?? "\(error)")")
+            }
+        } else {
+            summary.site = try PageByPage.run(records) { summary.add($0) }
+            try records.forEachResource { summary.add($0) }
+        }
+        print(TextReport.render(summary, width: 100, colour: Terminal.colour), terminator: "")
+        if let har {
+            do {
+                try HARReport.stream(records, to: URL(fileURLWithPath: har), startedAt: try HARReport.crawlStart(records, now: Date()))
+            } catch {
+                throw UsageError(message: "cannot write the HAR to \(har): \((error as? CocoaError)?.localizedDescription ?? "\(error)")")
+            }
+        }
+    }
+
     /// Prints the summary, writes every requested report, and throws `ExitCode.failure` when a check failed.
     func emit(result: CrawlResult, json: String?) throws {
         // The two passes over every page's requisites are independent: one per core.
@@ -72,8 +111,8 @@ struct ReportOptions: ParsableArguments {
         // Exchange timings are relative to the crawl's start; the last one ended about now.
         let now = Date()
 
-        print(TextReport.render(result: result, audits: audits, outcome: outcome, width: 100, colour: Terminal.colour,
-                                bandwidth: bandwidth), terminator: "")
+        let summary = CrawlSummary(result: result, audits: audits, site: bandwidth, keepAllRows: pagesTable)
+        print(TextReport.render(summary, outcome: outcome, width: 100, colour: Terminal.colour), terminator: "")
         if let json {
             // Streamed element by element: the whole document tree of a large crawl would
             // otherwise double the run's peak memory.
@@ -84,7 +123,7 @@ struct ReportOptions: ParsableArguments {
             }
         }
         if let junit, let shown { try write(Data(JUnitReport.render(shown).utf8), junit, "JUnit report") }
-        if let har { try write(try HARReport.render(result: result, startedAt: Self.crawlStart(result, now: now)), har, "HAR") }
+        if let har { try write(try HARReport.render(result: result, startedAt: HARReport.crawlStart(result, now: now)), har, "HAR") }
         if let html, let shown { try write(Data(HTMLReport.render(result: result, audits: audits, outcome: shown, advisory: outcome == nil).utf8), html, "HTML report") }
         if let dot { try write(Data(DOTReport.render(result: result).utf8), dot, "DOT graph") }
         if let outcome, !outcome.passed { throw ExitCode.failure }
@@ -101,18 +140,6 @@ struct ReportOptions: ParsableArguments {
             if i == 0 { slots.audits = SiteAudit.pages(result) } else { slots.bandwidth = Bandwidth.analyse(result) }
         }
         return (slots.audits, slots.bandwidth!)
-    }
-
-    /// When the crawl started: `now` less the end of its last exchange (only the HAR needs it).
-    static func crawlStart(_ result: CrawlResult, now: Date) -> Date {
-        var crawlMs = 0.0
-        for resource in result.resources.values {
-            let probes = [resource.revalidation?.ifNoneMatch, resource.revalidation?.ifModifiedSince].compactMap { $0?.exchange }
-            for exchange in resource.redirects + [resource.exchange] + probes {
-                crawlMs = max(crawlMs, exchange.timings.startedMs + (exchange.timings.totalMs ?? 0))
-            }
-        }
-        return now.addingTimeInterval(-crawlMs / 1000)
     }
 
     func write(_ data: Data, _ path: String, _ what: String) throws {

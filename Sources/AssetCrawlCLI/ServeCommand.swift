@@ -11,7 +11,10 @@ struct ServeCommand: AsyncParsableCommand {
     )
 
     @Argument(help: "The folder to serve.")
-    var directory: String
+    var directory: String?
+
+    @Option(name: .long, help: ArgumentHelp("Serve a generated site of this many pages instead of a folder (3 URLs a page, nothing on disk): for benchmarks and scale tests.", valueName: "pages"))
+    var synthetic: Int?
 
     @Option(name: .long, help: "The address to listen on.")
     var host: String = "127.0.0.1"
@@ -47,6 +50,10 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "assetcrawl.server")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .notice
+        if let synthetic { return try await serveSynthetic(pages: synthetic) }
+        guard let directory else {
+            throw UsageError(message: "give the folder to serve, e.g. assetcrawl serve Samples/FixtureSite (or --synthetic PAGES)")
+        }
         let root = URL(fileURLWithPath: directory)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {

@@ -98,34 +98,60 @@ public enum Bandwidth {
         let pageURLs = Set(result.pages.map(\.url))
         let viewport = BrowserModel.viewport(of: result)
         var out: [String: PageBandwidth] = [:]
-        var total = PageBandwidth(url: "", firstVisitBytes: 0, repeatVisitBytes: 0, expiredVisitBytes: 0, bytesByKind: [:])
-        var walked: Set<String> = []
-        var walkedAll: Set<String> = []
-        var allTotal = 0
+        var walk = SiteWalk()
         for page in result.pages {
-            var b = PageBandwidth(url: page.url, firstVisitBytes: 0, repeatVisitBytes: 0, expiredVisitBytes: 0, bytesByKind: [:])
             let choice = BrowserModel.choose(page, in: result, viewport: viewport)
-            var seen: Set<String> = []
-            for url in choice.chosen where seen.insert(url).inserted {
-                guard let (c, resourceKind) = costs[url] else { continue }
-                let kind: AssetKind = url == page.url ? .page : resourceKind
-                b.add(c, kind: kind)
-                if walked.insert(url).inserted { total.add(c, kind: pageURLs.contains(url) ? .page : kind) }
-            }
-            var all: Set<String> = []
-            for url in [page.url] + result.requisites(of: page) + choice.chosen where all.insert(url).inserted {
-                guard let c = costs[url]?.cost.firstVisitBytes else { continue }
-                b.firstVisitBytesAllCandidates += c
-                if walkedAll.insert(url).inserted { allTotal += c }
-            }
-            b.notChosen = choice.notChosen
-            out[page.url] = b
+            out[page.url] = walk.add(page, choice: choice, requisites: result.requisites(of: page),
+                                     cost: { costs[$0] }, isPage: { pageURLs.contains($0) })
         }
-        let site = SiteBandwidth(pages: result.pages.count, urls: walked.count, firstVisitBytes: total.firstVisitBytes,
-                                 firstVisitBytesAllCandidates: allTotal,
-                                 repeatVisitBytes: total.repeatVisitBytes, expiredVisitBytes: total.expiredVisitBytes,
-                                 bytesByKind: total.bytesByKind)
-        return (out, site)
+        return (out, walk.site)
+    }
+}
+
+/// A visitor walking the crawl's pages one after another, each URL paid once: the site
+/// figures, gathered page by page (from a whole result or from a store read row by row).
+public struct SiteWalk {
+    private var total = PageBandwidth(url: "", firstVisitBytes: 0, repeatVisitBytes: 0, expiredVisitBytes: 0, bytesByKind: [:])
+    private var walked = SeenSet()
+    private var walkedAll = SeenSet()
+    private var allTotal = 0
+    private var pages = 0
+
+    public init() {}
+
+    /// Adds one page; returns its own bandwidth (as a visitor whose first page it is).
+    ///
+    /// - Parameters:
+    ///   - choice: what the browser model fetches of the page's requisites.
+    ///   - requisites: every requisite found (``CrawlResult/requisites(of:)``), chosen or not.
+    ///   - cost: each URL's cost and kind, nil for a URL not fetched.
+    ///   - isPage: whether a URL is a crawled page (counted as `page`, whatever it was referenced as).
+    public mutating func add(_ page: PageResult, choice: BrowserChoice, requisites: [String],
+                             cost: (String) -> (cost: ResourceCost, kind: AssetKind)?, isPage: (String) -> Bool) -> PageBandwidth {
+        pages += 1
+        var b = PageBandwidth(url: page.url, firstVisitBytes: 0, repeatVisitBytes: 0, expiredVisitBytes: 0, bytesByKind: [:])
+        var seen: Set<String> = []
+        for url in choice.chosen where seen.insert(url).inserted {
+            guard let (c, resourceKind) = cost(url) else { continue }
+            let kind: AssetKind = url == page.url ? .page : resourceKind
+            b.add(c, kind: kind)
+            if walked.insert(url) { total.add(c, kind: isPage(url) ? .page : kind) }
+        }
+        var all: Set<String> = []
+        for url in [page.url] + requisites + choice.chosen where all.insert(url).inserted {
+            guard let c = cost(url)?.cost.firstVisitBytes else { continue }
+            b.firstVisitBytesAllCandidates += c
+            if walkedAll.insert(url) { allTotal += c }
+        }
+        b.notChosen = choice.notChosen
+        return b
+    }
+
+    /// The site figures of the pages added so far.
+    public var site: SiteBandwidth {
+        SiteBandwidth(pages: pages, urls: walked.count, firstVisitBytes: total.firstVisitBytes,
+                      firstVisitBytesAllCandidates: allTotal, repeatVisitBytes: total.repeatVisitBytes,
+                      expiredVisitBytes: total.expiredVisitBytes, bytesByKind: total.bytesByKind)
     }
 }
 

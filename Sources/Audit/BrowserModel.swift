@@ -48,8 +48,8 @@ public enum BrowserModel {
     }
 
     /// The viewport a crawl result declares (`CrawlResult.viewport`), else ``Viewport/desktop``.
-    public static func viewport(of result: CrawlResult) -> Viewport {
-        result.viewport.flatMap { try? Viewport(parsing: $0) } ?? .desktop
+    public static func viewport(of records: any CrawlRecords) -> Viewport {
+        records.viewport.flatMap { try? Viewport(parsing: $0) } ?? .desktop
     }
 }
 

@@ -5,8 +5,9 @@ public import CrawlModel
 public struct CrawlConfiguration: Sendable {
     /// Where the crawl starts; their origins are the crawl's scope.
     public var startURLs: [URL]
-    /// Stop enqueuing pages past this many.
-    public var maxPages: Int = 1000
+    /// Stop enqueuing pages past this many (no limit by default: the crawl's memory is
+    /// bounded by its store, and `--max-time` bounds its time).
+    public var maxPages: Int = .max
     /// Navigation depth from a start URL (0 = the start pages only).
     public var maxDepth: Int = .max
     /// Stop (and report what was done) after this long.
@@ -30,6 +31,9 @@ public struct CrawlConfiguration: Sendable {
     /// Never crawl pages whose URL matches one of these regular expressions.
     public var exclude: [String] = []
 
+    /// Crawler-trap guards for pages (requisites are fetched whatever their URL).
+    public var traps = TrapLimits()
+
     public init(startURLs: [URL]) {
         self.startURLs = startURLs
     }
@@ -42,6 +46,18 @@ public struct CrawlConfiguration: Sendable {
             }
         }
     }
+}
+
+/// The crawler-trap guards: pages past them are skipped with the reason.
+public struct TrapLimits: Sendable {
+    /// URLs longer than this many bytes.
+    public var maxURLLength = 2048
+    /// A path segment present this many times (`/a/b/a/b/a/`).
+    public var maxSegmentRepeats = 3
+    /// Distinct query strings on one path (calendars, faceted search).
+    public var maxQueryVariants = 1000
+
+    public init() {}
 }
 
 /// A configuration that cannot work, with what to change.

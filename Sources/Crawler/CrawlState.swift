@@ -1,46 +1,87 @@
 internal import CrawlModel
+internal import CrawlStore
 internal import Foundation
 
-/// The crawl's frontier, scope and results: a plain value owned by the crawl loop, so it
-/// needs no lock. Pure: it decides what to fetch next, the loop does the fetching.
+/// The crawl's scope, seen set and frontier window: a plain value owned by the crawl loop, so
+/// it needs no lock. Pure: it decides what to fetch next and what to store, the loop does the
+/// fetching and hands ``batch`` to the store.
+///
+/// Memory is bounded: the frontier lives in the store and only a window of claimed entries is
+/// here, URLs are remembered as 64-bit hashes (``SeenSet``), results leave with the batch.
 struct CrawlState {
     let configuration: CrawlConfiguration
     let startOrigins: Set<String>
     private let include: [NSRegularExpression]
     private let exclude: [NSRegularExpression]
-    /// Work that gates other work (robots.txt, sitemaps) goes before the main queue.
-    private var urgent: [Crawler.Job] = []
-    private var queue: [Crawler.Job] = []
+    /// Entries claimed from the store, in the order to fetch them.
+    private var window: [Crawler.Job] = []
     private var head = 0
-    private var seen: Set<String> = []
+    private var seen = SeenSet()
+    /// URLs already recorded as skipped: a link on every page to an excluded URL is stored once.
+    private var skippedSeen = SeenSet()
     private var pagesEnqueued = 0
+    /// Pages found and not crawled because of `--max-pages`.
+    private(set) var pagesPastLimit = 0
+    /// Distinct query strings seen per path (by hash of the URL before `?`), for the trap guard.
+    private var queryVariants: [UInt64: Int] = [:]
     /// robots.txt rules by origin, once known.
     private(set) var robots: [String: RobotsRules] = [:]
     /// Pages waiting for their origin's robots.txt.
     private var awaitingRobots: [String: [Crawler.Job]] = [:]
     private var sitemapsRequested = 0
     static let maxSitemaps = 50
-    var result: CrawlResult
+    /// What to write to the store next.
+    private(set) var batch = StoreBatch()
+    /// Entries in the store (or in the batch) not claimed yet.
+    private(set) var storeQueued = 0
+    /// The batch holds robots.txt or sitemap entries, which should be claimed before anything else.
+    private(set) var urgentPending = false
 
     init(configuration: CrawlConfiguration) {
         self.configuration = configuration
         startOrigins = Set(configuration.startURLs.map(WebURL.origin))
         include = configuration.include.compactMap { try? NSRegularExpression(pattern: $0) }
         exclude = configuration.exclude.compactMap { try? NSRegularExpression(pattern: $0) }
-        result = CrawlResult(startURLs: configuration.startURLs.map(\.absoluteString))
     }
 
     /// URLs waiting to be fetched (parked ones included).
-    var queued: Int { queue.count - head + urgent.count + awaitingRobots.values.reduce(0) { $0 + $1.count } }
+    var queued: Int { window.count - head + storeQueued + awaitingRobots.values.reduce(0) { $0 + $1.count } }
+
+    /// Claimed entries not handed out yet.
+    var windowCount: Int { window.count - head }
 
     mutating func nextJob() -> Crawler.Job? {
-        if !urgent.isEmpty { return urgent.removeFirst() }
-        guard head < queue.count else { return nil }
+        guard head < window.count else { return nil }
         defer {
             head += 1
-            if head > 1024, head * 2 > queue.count { queue.removeFirst(head); head = 0 }
+            if head > 1024, head * 2 > window.count { window.removeFirst(head); head = 0 }
         }
-        return queue[head]
+        return window[head]
+    }
+
+    /// Takes the batch to commit, with the frontier budget counters.
+    mutating func takeBatch() -> StoreBatch {
+        var out = batch
+        out.pagesEnqueued = pagesEnqueued
+        out.sitemapsRequested = sitemapsRequested
+        out.pagesPastLimit = pagesPastLimit
+        batch = StoreBatch()
+        urgentPending = false
+        return out
+    }
+
+    /// Entries claimed from the store (after ``takeBatch()`` was committed); robots.txt and
+    /// sitemaps go before the rest of the window.
+    mutating func claimed(_ entries: [FrontierEntry], asked: Int) {
+        storeQueued = entries.count < asked ? 0 : max(0, storeQueued - entries.count)
+        let jobs = entries.compactMap(Crawler.Job.init)
+        let urgent = jobs.filter { $0.purpose != .asset }
+        if urgent.isEmpty {
+            window.append(contentsOf: jobs)
+        } else {
+            window = urgent + window[head...] + jobs.filter { $0.purpose == .asset }
+            head = 0
+        }
     }
 
     /// Seeds: the start URLs, and with `useSitemap` each start origin's sitemap.
@@ -51,17 +92,58 @@ struct CrawlState {
         }
     }
 
-    /// Marks a URL skipped, keeping the first reason.
-    private mutating func skip(_ url: URL, _ reason: String) {
-        if result.skipped == nil { result.skipped = [:] }
-        if result.skipped?[url.absoluteString] == nil { result.skipped?[url.absoluteString] = reason }
+    /// Picks up a crawl from its store: seen sets, budgets, robots rules and parked pages.
+    mutating func restore(_ crawl: StoredCrawl, hashes: (frontier: [UInt64], skipped: [UInt64]), parked: [FrontierEntry],
+                          robots: [String: RobotsRules], queued: Int) {
+        seen = SeenSet(hashes: hashes.frontier)
+        skippedSeen = SeenSet(hashes: hashes.skipped)
+        pagesEnqueued = crawl.pagesEnqueued
+        sitemapsRequested = crawl.sitemapsRequested
+        pagesPastLimit = crawl.pagesPastLimit
+        self.robots = robots
+        for entry in parked {
+            guard let job = Crawler.Job(entry) else { continue }
+            awaitingRobots[WebURL.origin(of: job.url), default: []].append(job)
+        }
+        storeQueued = max(0, queued - parked.count)
     }
 
-    func matchesFilters(_ url: String) -> String? {
+    /// Marks a URL skipped, keeping the first reason.
+    private mutating func skip(_ url: URL, _ reason: SkipReason) {
+        let key = url.absoluteString
+        guard skippedSeen.insert(key) else { return }
+        if case .pastMaxPages = reason { pagesPastLimit += 1 }
+        batch.skipped.append((key, reason.description))
+    }
+
+    func matchesFilters(_ url: String) -> SkipReason? {
         let range = NSRange(url.startIndex..., in: url)
-        if !include.isEmpty, !include.contains(where: { $0.firstMatch(in: url, range: range) != nil }) { return "not matched by --include" }
-        if exclude.contains(where: { $0.firstMatch(in: url, range: range) != nil }) { return "matched by --exclude" }
+        if !include.isEmpty, !include.contains(where: { $0.firstMatch(in: url, range: range) != nil }) { return .notIncluded }
+        if exclude.contains(where: { $0.firstMatch(in: url, range: range) != nil }) { return .excluded }
         return nil
+    }
+
+    /// Crawler traps: a URL too long, a path segment repeated, too many query strings on one path.
+    mutating func trap(_ url: URL, key: String) -> SkipReason? {
+        let limits = configuration.traps
+        if key.utf8.count > limits.maxURLLength { return .urlTooLong(limit: limits.maxURLLength) }
+        var counts: [Substring: Int] = [:]
+        for segment in url.path.split(separator: "/") {
+            counts[segment, default: 0] += 1
+            if counts[segment]! >= limits.maxSegmentRepeats { return .repeatingSegments(segment: String(segment), times: counts[segment]!) }
+        }
+        guard url.query != nil, let queryAt = key.firstIndex(of: "?") else { return nil }
+        let path = String(key[..<queryAt])
+        let variants = queryVariants[SeenSet.hash(path), default: 0]
+        if variants >= limits.maxQueryVariants { return .queryExplosion(path: path, limit: limits.maxQueryVariants) }
+        queryVariants[SeenSet.hash(path)] = variants + 1
+        return nil
+    }
+
+    private mutating func enqueue(_ job: Crawler.Job) {
+        batch.enqueued.append(job.entry)
+        storeQueued += 1
+        if job.purpose != .asset { urgentPending = true }
     }
 
     mutating func enqueuePage(_ url: URL, depth: Int) {
@@ -69,45 +151,57 @@ struct CrawlState {
         guard startOrigins.contains(origin) else { return }  // other sites are never crawled
         let key = url.absoluteString
         guard !seen.contains(key) else { return }
-        if depth > configuration.maxDepth { skip(url, "deeper than --max-depth \(configuration.maxDepth)"); return }
+        if depth > configuration.maxDepth { skip(url, .tooDeep(maxDepth: configuration.maxDepth)); return }
         if let reason = matchesFilters(key) { skip(url, reason); return }
-        if pagesEnqueued >= configuration.maxPages { skip(url, "past --max-pages \(configuration.maxPages)"); return }
+        if depth > 0 || !configuration.startURLs.contains(url), let reason = trap(url, key: key) { skip(url, reason); return }
+        if pagesEnqueued >= configuration.maxPages { skip(url, .pastMaxPages(maxPages: configuration.maxPages)); return }
         seen.insert(key)
         pagesEnqueued += 1
         let job = Crawler.Job(url: url, kind: .page, depth: depth)
-        guard configuration.respectRobots else { queue.append(job); return }
+        guard configuration.respectRobots else { enqueue(job); return }
         if let rules = robots[origin] {
-            admit(job, rules: rules)
+            if allows(job, rules: rules) { enqueue(job) } else { reject(job) }
         } else {
             if awaitingRobots[origin] == nil, let robotsURL = URL(string: origin + "/robots.txt") {
-                urgent.append(Crawler.Job(url: robotsURL, kind: .other, depth: nil, purpose: .robots))
+                enqueue(Crawler.Job(url: robotsURL, kind: .other, depth: nil, purpose: .robots))
             }
             awaitingRobots[origin, default: []].append(job)
+            batch.parked.append(job.entry)
         }
     }
 
-    private mutating func admit(_ job: Crawler.Job, rules: RobotsRules) {
-        if rules.allows(job.url) || (rules.unreachable && configuration.startURLs.contains(job.url)) {
-            queue.append(job)
-        } else {
-            skip(job.url, "disallowed by robots.txt")
-            pagesEnqueued -= 1
-        }
+    private func allows(_ job: Crawler.Job, rules: RobotsRules) -> Bool {
+        rules.allows(job.url) || (rules.unreachable && configuration.startURLs.contains(job.url))
+    }
+
+    private mutating func reject(_ job: Crawler.Job) {
+        skip(job.url, .disallowedByRobots)
+        pagesEnqueued -= 1
     }
 
     mutating func enqueueRequisite(_ url: URL, kind: AssetKind) {
         if !configuration.fetchExternalRequisites, !startOrigins.contains(WebURL.origin(of: url)) {
-            skip(url, "on another origin (--no-external)")
+            skip(url, .otherOrigin)
             return
         }
-        guard seen.insert(url.absoluteString).inserted else { return }
-        queue.append(Crawler.Job(url: url, kind: kind, depth: nil))
+        guard seen.insert(url.absoluteString) else { return }
+        enqueue(Crawler.Job(url: url, kind: kind, depth: nil))
+    }
+
+    /// A claimed job ended (its results, if any, are in the batch too).
+    mutating func finished(_ job: Crawler.Job) {
+        if job.id != 0 { batch.done.append(job.id) }
     }
 
     /// robots.txt of `origin` arrived (or failed): release the pages waiting for it.
-    mutating func recordRobots(origin: String, rules: RobotsRules) {
+    mutating func recordRobots(origin: String, rules: RobotsRules, record: RobotsRecord) {
         robots[origin] = rules
-        for job in awaitingRobots.removeValue(forKey: origin) ?? [] { admit(job, rules: rules) }
+        batch.robots.append(record)
+        for job in awaitingRobots.removeValue(forKey: origin) ?? [] {
+            let admitted = allows(job, rules: rules)
+            batch.released.append((job.entry.key, admitted))
+            if admitted { storeQueued += 1 } else { reject(job) }
+        }
         if configuration.useSitemap, startOrigins.contains(origin) { requestSitemaps(origin: origin, listed: rules.sitemaps) }
     }
 
@@ -120,9 +214,10 @@ struct CrawlState {
     }
 
     private mutating func enqueueSitemap(_ url: URL) {
-        guard sitemapsRequested < Self.maxSitemaps, seen.insert("sitemap " + url.absoluteString).inserted else { return }
+        let job = Crawler.Job(url: url, kind: .other, depth: nil, purpose: .sitemap)
+        guard sitemapsRequested < Self.maxSitemaps, seen.insert(job.entry.key) else { return }
         sitemapsRequested += 1
-        urgent.append(Crawler.Job(url: url, kind: .other, depth: nil, purpose: .sitemap))
+        enqueue(job)
     }
 
     /// A sitemap arrived: its pages are seeds (depth 0), an index's entries are further sitemaps.
@@ -133,62 +228,47 @@ struct CrawlState {
         }
     }
 
-    /// Long header values seen so far (Date, Last-Modified, Content-Type, Cache-Control…):
-    /// stored once and shared by every exchange that carries them.
-    private var internedValues: Set<String> = []
-    /// If-Modified-Since probe request headers seen so far, shared the same way.
-    private var internedRequestHeaders: Set<[HeaderField]> = []
-
-    private mutating func intern(_ exchange: inout Exchange, url: String) {
-        if exchange.url == url { exchange.url = url }
-        for i in exchange.responseHeaders.indices {
-            let value = exchange.responseHeaders[i].value
-            // Short strings are stored inline; ETags are unique per resource.
-            guard value.utf8.count > 15, !HeaderField.namesEqual(exchange.responseHeaders[i].name, "ETag") else { continue }
-            exchange.responseHeaders[i].value = internedValues.insert(value).memberAfterInsert
-        }
-    }
-
-    /// Shares repeated strings among the exchanges of a resource and across resources: with
-    /// three exchanges per URL, header values were a large part of the crawl's memory.
-    private mutating func compact(_ resource: inout FetchedResource) {
-        let url = resource.url
-        intern(&resource.exchange, url: url)
-        for i in resource.redirects.indices { intern(&resource.redirects[i], url: resource.redirects[i].url) }
-        if var revalidation = resource.revalidation {
-            let finalURL = resource.exchange.url
-            if revalidation.ifNoneMatch != nil { intern(&revalidation.ifNoneMatch!.exchange, url: finalURL) }
-            if revalidation.ifModifiedSince != nil {
-                intern(&revalidation.ifModifiedSince!.exchange, url: finalURL)
-                // The If-Modified-Since request differs only by Last-Modified, which many
-                // resources share (files written in the same second): one array for all of them.
-                let headers = revalidation.ifModifiedSince!.exchange.requestHeaders
-                revalidation.ifModifiedSince!.exchange.requestHeaders = internedRequestHeaders.insert(headers).memberAfterInsert
-            }
-            resource.revalidation = revalidation
-        }
-    }
-
     /// Stores a finished job and enqueues what it references.
     mutating func record(_ outcome: Crawler.Outcome) {
-        var resource = outcome.resource
-        compact(&resource)
+        let resource = outcome.resource
         let url = resource.url
-        result.resources[url] = resource
+        batch.resources.append(resource)
         guard let references = outcome.references else { return }
         if let depth = outcome.job.depth, outcome.isHTML {
-            result.pages.append(PageResult(url: url, depth: depth, references: references, outline: outcome.outline))
+            batch.pages.append(PageResult(url: url, depth: depth, references: references, outline: outcome.outline))
             for ref in references where ref.role == .navigation && ref.notFetchable == nil {
                 // Most links point at pages already seen: check the string before building a URL.
                 guard let string = ref.url, !seen.contains(string), let target = URL(string: string) else { continue }
                 enqueuePage(target, depth: depth + 1)
             }
         } else {
-            result.subresourceReferences[outcome.resource.exchange.url] = references
+            batch.subresourceReferences.append((outcome.resource.exchange.url, references))
         }
         for ref in references where ref.isFetchableRequisite {
             guard let string = ref.url, !seen.contains(string), let target = URL(string: string) else { continue }
             enqueueRequisite(target, kind: ref.kind)
         }
+    }
+}
+
+extension Crawler.Job {
+    /// nil for a stored URL that no longer parses (it did when it was enqueued).
+    init?(_ entry: FrontierEntry) {
+        guard let url = URL(string: entry.url) else { return nil }
+        let purpose: Purpose = switch entry.purpose {
+        case .asset: .asset
+        case .robots: .robots
+        case .sitemap: .sitemap
+        }
+        self.init(url: url, kind: entry.kind, depth: entry.depth, purpose: purpose, id: entry.id)
+    }
+
+    var entry: FrontierEntry {
+        let stored: FrontierPurpose = switch purpose {
+        case .asset: .asset
+        case .robots: .robots
+        case .sitemap: .sitemap
+        }
+        return FrontierEntry(id: id, url: url.absoluteString, kind: kind, depth: depth, purpose: stored)
     }
 }

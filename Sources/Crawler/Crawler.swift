@@ -2,13 +2,14 @@ public import CrawlModel
 public import Fetching
 public import Foundation
 internal import Extraction
+public import CrawlStore
 public import Logging
 
-/// Drives a `Fetcher` and the extractors into a `CrawlResult`.
+/// Drives a `Fetcher` and the extractors into a `CrawlStore` (or a `CrawlResult`).
 ///
-/// All crawl state (frontier, seen URLs, robots rules, results) lives in the one task that
-/// runs ``run()``; child tasks fetch, extract and revalidate one URL each and hand back a
-/// value. Concurrency is bounded in one place: the number of child tasks in flight. Per-host
+/// The crawl's state (frontier window, seen URLs, robots rules) lives in the one task that
+/// runs ``run(store:resume:arguments:progressInterval:progress:)``, the rest in the store;
+/// child tasks fetch, extract and revalidate one URL each and hand back a value. Concurrency is bounded in one place: the number of child tasks in flight. Per-host
 /// limits, delays and retries are `Fetcher` wrappers (``HostLimitingFetcher``, ``RetryingFetcher``).
 ///
 /// The crawl stops early, with partial results and a `stopReason`, when `maxTime` passes or
@@ -45,6 +46,8 @@ public struct Crawler: Sendable {
         /// Navigation depth for pages; nil for requisites.
         var depth: Int?
         var purpose: Purpose = .asset
+        /// The store's frontier row; 0 before it is stored.
+        var id: Int64 = 0
     }
 
     /// What a finished job hands back to the crawl loop.
@@ -66,71 +69,8 @@ public struct Crawler: Sendable {
         case timerCancelled
     }
 
-    /// Crawls until the frontier is empty, a limit is reached, or the task is cancelled.
-    ///
-    /// - Parameter progress: called from the crawl loop after fetches, at most every `progressInterval`.
-    public func run(progressInterval: Duration = .milliseconds(250),
-                    progress: (@Sendable (CrawlProgress) -> Void)? = nil) async -> CrawlResult {
-        let clock = ContinuousClock()
-        let started = clock.now
-        var state = CrawlState(configuration: configuration)
-        state.seed()
-        let limit = max(1, configuration.concurrency)
-        var requests = 0, bytes = 0, pagesDone = 0
-        var lastProgress = started
-
-        await withTaskGroup(of: Event.self) { group in
-            var running = 0
-            var timer = false
-            if let maxTime = configuration.maxTime {
-                timer = true
-                group.addTask {
-                    do { try await Task.sleep(until: started + maxTime, clock: .continuous) } catch { return .timerCancelled }
-                    return .deadline
-                }
-            }
-            var stop: String?
-            while stop == nil {
-                if Task.isCancelled { stop = "interrupted"; break }
-                while running < limit, let job = state.nextJob() {
-                    running += 1
-                    group.addTask { .finished(await self.perform(job)) }
-                }
-                guard running > 0 else { break }
-                guard let event = await group.next() else { break }
-                if Task.isCancelled { stop = "interrupted"; break }
-                switch event {
-                case .deadline:
-                    stop = "--max-time reached"
-                case .timerCancelled:
-                    timer = false
-                case .finished(let outcome):
-                    running -= 1
-                    requests += outcome.requestCount
-                    bytes += outcome.wireBytes
-                    record(outcome, in: &state)
-                    if outcome.job.depth != nil { pagesDone += 1 }
-                }
-                if let progress, clock.now - lastProgress >= progressInterval {
-                    lastProgress = clock.now
-                    progress(CrawlProgress(pagesDone: pagesDone, queued: state.queued, inFlight: running, requests: requests,
-                                           bytes: bytes, elapsed: clock.now - started))
-                }
-            }
-            if stop == nil, Task.isCancelled { stop = "interrupted" }
-            if let stop {
-                let pending = state.queued + running
-                state.result.stopReason = pending > 0 ? "\(stop); \(pending) URLs not fetched" : stop
-            }
-            // Ends the timer and anything still in flight; their outcomes are not recorded.
-            if timer || running > 0 { group.cancelAll() }
-        }
-        progress?(CrawlProgress(pagesDone: pagesDone, queued: state.queued, inFlight: 0, requests: requests, bytes: bytes,
-                                elapsed: clock.now - started))
-        return state.result
-    }
-
     func record(_ outcome: Outcome, in state: inout CrawlState) {
+        state.finished(outcome.job)
         switch outcome.job.purpose {
         case .asset:
             state.record(outcome)
@@ -141,7 +81,8 @@ public struct Crawler: Sendable {
             let origin = WebURL.origin(of: outcome.job.url)
             let rules = robotsRules(from: outcome)
             logger.info("robots.txt", metadata: ["origin": "\(origin)", "rules": "\(rules.rules.count)"])
-            state.recordRobots(origin: origin, rules: rules)
+            state.recordRobots(origin: origin, rules: rules,
+                               record: RobotsRecord(origin: origin, resource: outcome.resource, body: outcome.body ?? []))
         case .sitemap:
             let exchange = outcome.resource.exchange
             guard exchange.status == 200, exchange.error == nil, let body = outcome.body else {

@@ -19,25 +19,10 @@ public enum HARReport {
         var covered = Set<String>()
         let sortedPages = result.pages.sorted { $0.url < $1.url }
         for (index, page) in sortedPages.enumerated() {
-            let urls = [page.url] + result.requisites(of: page).filter { $0 != page.url }
-            let resources = urls.compactMap { result.resources[$0] }
-            covered.formUnion(resources.map(\.url))
-            let id = "page_\(index + 1)"
-            let exchanges = resources.flatMap { $0.redirects + [$0.exchange] }
-            entries += sortedEntries(exchanges.map { (ex: $0, comment: nil as String?) }, pageref: id, startedAt: startedAt)
-            pages.append(Self.page(id: id, title: page.url, exchanges: exchanges, startedAt: startedAt))
-
-            let probeID = "revalidation_\(index + 1)"
-            let probes = resources.flatMap { r in
-                [(r.revalidation?.ifNoneMatch, "If-None-Match"), (r.revalidation?.ifModifiedSince, "If-Modified-Since")]
-                    .compactMap { probe, header in
-                        probe.map { (ex: $0.exchange, comment: "\(header) probe: \(([$0.verdict] + $0.notes).map(\.rawValue).joined(separator: ", "))" as String?) }
-                    }
-            }
-            if !probes.isEmpty {
-                entries += sortedEntries(probes, pageref: probeID, startedAt: startedAt)
-                pages.append(self.page(id: probeID, title: "revalidation of \(page.url)", exchanges: probes.map(\.ex), startedAt: startedAt))
-            }
+            let part = Self.part(of: page, index: index, in: result, startedAt: startedAt)
+            covered.formUnion(part.urls)
+            entries += part.entries
+            pages += part.pages
         }
         let rest = result.resources.values.filter { !covered.contains($0.url) }.sorted { $0.url < $1.url }
         if !rest.isEmpty {
@@ -52,6 +37,30 @@ public enum HARReport {
         var data = try encoder.encode(har)
         data.append(0x0A)
         return data
+    }
+
+    /// The HAR pages and entries of one crawled page (the `index`th in URL order): its first
+    /// visit, then its probes; `urls` are the resources it covers.
+    static func part(of page: PageResult, index: Int, in result: CrawlResult, startedAt: Date)
+        -> (entries: [HAR.Entry], pages: [HAR.Page], urls: [String]) {
+        let urls = [page.url] + result.requisites(of: page).filter { $0 != page.url }
+        let resources = urls.compactMap { result.resources[$0] }
+        let id = "page_\(index + 1)"
+        let exchanges = resources.flatMap { $0.redirects + [$0.exchange] }
+        var entries = sortedEntries(exchanges.map { (ex: $0, comment: nil as String?) }, pageref: id, startedAt: startedAt)
+        var pages = [Self.page(id: id, title: page.url, exchanges: exchanges, startedAt: startedAt)]
+        let probeID = "revalidation_\(index + 1)"
+        let probes = resources.flatMap { r in
+            [(r.revalidation?.ifNoneMatch, "If-None-Match"), (r.revalidation?.ifModifiedSince, "If-Modified-Since")]
+                .compactMap { probe, header in
+                    probe.map { (ex: $0.exchange, comment: "\(header) probe: \(([$0.verdict] + $0.notes).map(\.rawValue).joined(separator: ", "))" as String?) }
+                }
+        }
+        if !probes.isEmpty {
+            entries += sortedEntries(probes, pageref: probeID, startedAt: startedAt)
+            pages.append(self.page(id: probeID, title: "revalidation of \(page.url)", exchanges: probes.map(\.ex), startedAt: startedAt))
+        }
+        return (entries, pages, resources.map(\.url))
     }
 
     static func page(id: String, title: String, exchanges: [Exchange], startedAt: Date) -> HAR.Page {

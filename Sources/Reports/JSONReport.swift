@@ -29,6 +29,15 @@ public struct JSONReport: Encodable, Sendable {
 
     /// Site-wide bandwidth: every URL any page needs, paid once.
     public struct Site: Encodable, Sendable {
+        init(_ walk: SiteBandwidth) {
+            pages = walk.pages
+            urls = walk.urls
+            firstVisitBytes = walk.firstVisitBytes
+            firstVisitBytesAllCandidates = walk.firstVisitBytesAllCandidates
+            repeatVisitBytes = walk.repeatVisitBytes
+            expiredVisitBytes = walk.expiredVisitBytes
+            firstVisitBytesByKind = JSONReport.byKind(walk.bytesByKind)
+        }
         var pages: Int
         var urls: Int
         var firstVisitBytes: Int
@@ -198,25 +207,39 @@ public struct JSONReport: Encodable, Sendable {
         let costs = Dictionary(SiteAudit.costs(result).map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
         let (bandwidth, walk) = precomputed ?? Bandwidth.analyse(result)
         pages = audits.map { audit in
-            let cost = costs[audit.url]
-            let b = bandwidth[audit.url]
-            return Page(url: audit.url, status: audit.status, depth: pagesByURL[audit.url]?.depth ?? 0, requisites: audit.requisites,
-                        firstVisitBytes: b?.firstVisitBytes ?? audit.firstVisitBytes,
-                        firstVisitBytesAllCandidates: b?.firstVisitBytesAllCandidates ?? audit.firstVisitBytesAllCandidates,
-                        notChosen: audit.notChosen.sorted { $0.key < $1.key }.map { NotChosen(url: $0.key, notChosen: $0.value) },
-                        repeatVisitBytes: b?.repeatVisitBytes ?? 0,
-                        expiredVisitBytes: b?.expiredVisitBytes ?? 0, broken: audit.broken,
-                        references: pagesByURL[audit.url]?.references ?? [], requests: cost?.requests ?? 0,
-                        firstVisitBytesByKind: Self.byKind(cost?.firstVisitBytesByKind ?? [:]),
-                        revalidationVisitBytes: cost?.revalidationVisitBytes ?? 0,
-                        revalidationBytesByKind: Self.byKind(cost?.revalidationBytesByKind ?? [:]))
+            Self.page(audit: audit, page: pagesByURL[audit.url], cost: costs[audit.url], bandwidth: bandwidth[audit.url])
         }
-        site = Site(pages: walk.pages, urls: walk.urls, firstVisitBytes: walk.firstVisitBytes,
-                    firstVisitBytesAllCandidates: walk.firstVisitBytesAllCandidates, repeatVisitBytes: walk.repeatVisitBytes,
-                    expiredVisitBytes: walk.expiredVisitBytes, firstVisitBytesByKind: Self.byKind(walk.bytesByKind))
+        site = Site(walk)
         skipped = result.skipped ?? [:]
         viewport = BrowserModel.viewport(of: result).description
         resources = result.resources.values.sorted { $0.url < $1.url }.map { Self.resource($0, includeTimings: includeTimings) }
+    }
+
+    /// A report with no pages or resources yet: the frame ``stream(_:to:checks:baseline:includeTimings:)`` fills.
+    init(records: any CrawlRecords, checks: BudgetOutcome?, baseline: BaselineDiff?, site: SiteBandwidth, skipped: [String: String]) {
+        startURL = records.startURLs.first ?? ""
+        startURLs = records.startURLs
+        stopReason = records.stopReason
+        self.checks = checks
+        self.baseline = baseline
+        pages = []
+        resources = []
+        self.site = Site(site)
+        self.skipped = skipped
+        viewport = BrowserModel.viewport(of: records).description
+    }
+
+    static func page(audit: PageAudit, page: PageResult?, cost: PageCost?, bandwidth b: PageBandwidth?) -> Page {
+        Page(url: audit.url, status: audit.status, depth: page?.depth ?? 0, requisites: audit.requisites,
+             firstVisitBytes: b?.firstVisitBytes ?? audit.firstVisitBytes,
+             firstVisitBytesAllCandidates: b?.firstVisitBytesAllCandidates ?? audit.firstVisitBytesAllCandidates,
+             notChosen: audit.notChosen.sorted { $0.key < $1.key }.map { NotChosen(url: $0.key, notChosen: $0.value) },
+             repeatVisitBytes: b?.repeatVisitBytes ?? 0,
+             expiredVisitBytes: b?.expiredVisitBytes ?? 0, broken: audit.broken,
+             references: page?.references ?? [], requests: cost?.requests ?? 0,
+             firstVisitBytesByKind: Self.byKind(cost?.firstVisitBytesByKind ?? [:]),
+             revalidationVisitBytes: cost?.revalidationVisitBytes ?? 0,
+             revalidationBytesByKind: Self.byKind(cost?.revalidationBytesByKind ?? [:]))
     }
 
     static func resource(_ r: FetchedResource, includeTimings: Bool) -> Resource {
@@ -274,15 +297,15 @@ public struct JSONReport: Encodable, Sendable {
         return results
     }
 
-    /// Indents an encoded element by four spaces. JSON strings never hold a raw newline, so
+    /// Indents an encoded element by four spaces (or `by`). JSON strings never hold a raw newline, so
     /// every newline starts a line (except the blank line the encoder puts in an empty array).
-    static func indented(_ data: Data) -> [UInt8] {
+    static func indented(_ data: Data, by indent: String = "    ") -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(data.count + data.count / 8)
-        out.append(contentsOf: "    ".utf8)
+        out.append(contentsOf: indent.utf8)
         var lineStart = false
         for byte in data {
-            if lineStart, byte != 0x0A { out.append(contentsOf: "    ".utf8) }
+            if lineStart, byte != 0x0A { out.append(contentsOf: indent.utf8) }
             out.append(byte)
             lineStart = byte == 0x0A
         }

@@ -2,7 +2,8 @@ public import Audit
 public import CrawlModel
 internal import Foundation
 
-/// The terminal summary: one row per page, then totals, broken references and checks.
+/// The terminal summary: a row per page (the heaviest pages of a large crawl), then totals,
+/// broken references and checks.
 ///
 /// Every line fits `width` columns (long paths and messages are cut with `…`). ANSI colour
 /// only when `colour` is true: the CLI passes true on a terminal when `NO_COLOR` is not set.
@@ -10,16 +11,25 @@ public enum TextReport {
     public static func render(result: CrawlResult, audits: [PageAudit], outcome: BudgetOutcome? = nil,
                               width: Int = 100, colour: Bool = false,
                               bandwidth precomputed: (pages: [String: PageBandwidth], site: SiteBandwidth)? = nil) -> String {
-        let origin = result.startURLs.first.flatMap(URL.init(string:)).map(WebURL.origin) ?? ""
+        render(CrawlSummary(result: result, audits: audits, site: precomputed ?? Bandwidth.analyse(result)),
+               outcome: outcome, width: width, colour: colour)
+    }
+
+    /// The summary: every page's row when there are few (or `summary.keepAllRows`), else the
+    /// heaviest pages; totals; the first broken references; the checks. Bounded in lines
+    /// whatever the crawl's size, unless every row was kept.
+    public static func render(_ summary: CrawlSummary, outcome: BudgetOutcome? = nil, width: Int = 100, colour: Bool = false) -> String {
+        let origin = summary.startURLs.first.flatMap(URL.init(string:)).map(WebURL.origin) ?? ""
         var lines: [String] = []
+        if !summary.showsAllPages {
+            lines.append("heaviest \(summary.heaviest.count) of \(summary.pages) pages (all of them with --pages-table, or in the --json, --html reports):")
+        }
         let header = ["page", "reqs", "first visit", "repeat visit", "304", "200", "broken"]
-        let (bandwidth, walk) = precomputed ?? Bandwidth.analyse(result)
-        var rows: [[String]] = audits.map { audit in
-            var path = audit.url.hasPrefix(origin) ? String(audit.url.dropFirst(origin.count)) : audit.url
+        var rows: [[String]] = (summary.showsAllPages ? summary.rows : summary.heaviest).map { row in
+            var path = row.url.hasPrefix(origin) ? String(row.url.dropFirst(origin.count)) : row.url
             if path.isEmpty { path = "/" }
-            return [path, String(audit.requisites.count), formatBytes(audit.firstVisitBytes),
-                    formatBytes(bandwidth[audit.url]?.repeatVisitBytes ?? audit.firstVisitBytes),
-                    String(audit.revalidated304), String(audit.revalidated200), String(audit.broken.count)]
+            return [path, String(row.requisites), formatBytes(row.firstVisitBytes), formatBytes(row.repeatVisitBytes),
+                    String(row.revalidated304), String(row.revalidated200), String(row.broken)]
         }
         let numericWidths = (1..<header.count).map { i in max(header[i].count, rows.map { $0[i].count }.max() ?? 0) }
         let pageWidth = max(4, min(width - numericWidths.reduce(0, +) - 2 * numericWidths.count, rows.map { $0[0].count }.max() ?? 4))
@@ -38,37 +48,31 @@ public enum TextReport {
         lines.append(line(header))
         lines += rows.map(line)
 
-        let resources = result.resources.values
-        let failed = resources.filter { $0.failure != nil }.count
-        // Counted in place: collecting 40,000 probe copies of a large crawl cost megabytes.
-        var probeCount = 0, total304 = 0
-        for resource in resources {
-            guard let revalidation = resource.revalidation else { continue }
-            for probe in [revalidation.ifNoneMatch, revalidation.ifModifiedSince] {
-                guard let status = probe.map({ $0.exchange.status }) else { continue }
-                probeCount += 1
-                if status == 304 { total304 += 1 }
-            }
-        }
-        let totalWire = resources.reduce(0) { $0 + $1.wireBytes }
         lines.append("")
-        lines.append("\(audits.count) pages, \(resources.count) URLs fetched (\(formatBytes(totalWire))), \(failed) failed; "
-            + "revalidation: \(total304) of \(probeCount) probes answered 304")
-        lines.append("a visitor walking all pages: first visit \(formatBytes(walk.firstVisitBytes)), "
-            + "repeat visit \(formatBytes(walk.repeatVisitBytes)), after expiry \(formatBytes(walk.expiredVisitBytes))")
-        lines.append("first visits: what a browser at \(BrowserModel.viewport(of: result)) fetches; all candidates: "
-            + "\(formatBytes(walk.firstVisitBytesAllCandidates)) (notChosen in --json)")
-        if let reason = result.stopReason { lines.append("stopped early: \(reason)") }
-        let broken = audits.flatMap(\.broken)
-        if !broken.isEmpty {
+        lines.append("\(summary.pages) pages, \(summary.resources) URLs fetched (\(formatBytes(summary.wireBytes))), \(summary.failed) failed; "
+            + "revalidation: \(summary.probes304) of \(summary.probes) probes answered 304")
+        if summary.probes304 < summary.probes {
+            let counts = summary.verdicts.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }
+            lines.append("verdicts: " + counts.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", "))
+        }
+        if let walk = summary.site {
+            lines.append("a visitor walking all pages: first visit \(formatBytes(walk.firstVisitBytes)), "
+                + "repeat visit \(formatBytes(walk.repeatVisitBytes)), after expiry \(formatBytes(walk.expiredVisitBytes))")
+            lines.append("first visits: what a browser at \(summary.viewport) fetches; all candidates: "
+                + "\(formatBytes(walk.firstVisitBytesAllCandidates)) (notChosen in --json)")
+        }
+        if let reason = summary.stopReason { lines.append("stopped early: \(reason)") }
+        if !summary.broken.isEmpty {
             lines.append("")
             lines.append("broken references:")
-            for b in broken.prefix(20) {
+            for b in summary.broken {
                 let page = b.page.hasPrefix(origin) ? String(b.page.dropFirst(origin.count)) : b.page
                 let url = b.url.hasPrefix(origin) ? String(b.url.dropFirst(origin.count)) : b.url
                 lines.append("  \(page) → \(url) (<\(b.element) \(b.attribute)>\(b.line.map { " line \($0)" } ?? "")): \(b.reason)")
             }
-            if broken.count > 20 { lines.append("  … and \(broken.count - 20) more (see --json)") }
+            if summary.brokenCount > summary.broken.count {
+                lines.append("  … and \(summary.brokenCount - summary.broken.count) more (see --json)")
+            }
         }
         var styled = lines.flatMap { wrap($0, width, indent: 2) }.map { ($0, Style.plain) }
         if let outcome {

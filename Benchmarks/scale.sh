@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Scale benchmark: assetcrawl's full audit (crawl, both probes per URL, JSON report) and
+# wget2 -r -p on one synthetic site (assetcrawl serve --synthetic, generated on the fly, nothing
+# on disk) at each size, plus assetcrawl with the store's result writes switched off
+# (ASSETCRAWL_STORE_WRITES=off, a benchmark-only switch) to show what the store costs.
+#
+#   Benchmarks/scale.sh                          # 10k, 100k and 1M URLs
+#   SIZES="10000 100000" Benchmarks/scale.sh     # URLs per size (3 URLs a page)
+#   SKIP_BUILD=1 LOAD=1 Benchmarks/scale.sh      # LOAD=1: a round with one core loaded (stress-ng)
+#
+# Prints per run: wall seconds, peak RSS (/usr/bin/time), requests (counted by the server),
+# requests/s, CPU per request (user+sys of the crawler), and for assetcrawl the crawl phase
+# alone (before the report). The machine's load average is printed with each run: figures
+# taken while other builds run are noisy in wall time; CPU per request is the robust one.
+# Only 127.0.0.1 is contacted; every process started is stopped by pid.
+set -euo pipefail
+
+SIZES=${SIZES:-"10000 100000 1000000"}
+CONCURRENCY=${CONCURRENCY:-16}
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/.." && pwd)
+WORK=$(mktemp -d /dev/shm/assetcrawl-scale.XXXXXX)
+SERVER_PID=""
+STRESS_PID=""
+
+cleanup() {
+    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; fi
+    if [[ -n "$STRESS_PID" ]] && kill -0 "$STRESS_PID" 2>/dev/null; then kill "$STRESS_PID"; fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+for tool in wget2 /usr/bin/time python3; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "scale.sh needs $tool (apt-get install wget2 time python3)" >&2; exit 2; }
+done
+
+if [[ -z "${SKIP_BUILD:-}" ]]; then
+    (cd "$REPO" && swift build -c release --product assetcrawl >&2)
+fi
+ASSETCRAWL=${ASSETCRAWL:-"$REPO/.build/release/assetcrawl"}
+
+start_server() {  # pages
+    # Removed first: the shell may look before the new server's redirection truncates them.
+    rm -f "$WORK/serve.out" "$WORK/serve.err"
+    "$ASSETCRAWL" serve --synthetic "$1" --port 0 > "$WORK/serve.out" 2> "$WORK/serve.err" &
+    SERVER_PID=$!
+    for _ in $(seq 100); do grep -q "^serving" "$WORK/serve.out" 2>/dev/null && break; sleep 0.05; done
+    BASE=$(sed -n 's/.* at \(http[^ ]*\)$/\1/p' "$WORK/serve.out")
+}
+stop_server() {  # sets REQUESTS to the requests the server answered (not in a subshell: it waits for its child)
+    kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+    REQUESTS=$(sed -n 's/^answered \([0-9]*\) requests$/\1/p' "$WORK/serve.err")
+}
+
+# run NAME URLS COMMAND...: one crawler against a fresh server; appends a result line.
+run() {
+    local name=$1 urls=$2; shift 2
+    start_server $(( (urls - 6) / 3 ))
+    local cmd=("$@")
+    cmd=("${cmd[@]//@BASE@/$BASE}")
+    /usr/bin/time -f "%e %U %S %M" -o "$WORK/time.txt" "${cmd[@]}" > "$WORK/out.txt" 2> "$WORK/err.txt" || echo "  ($name exited $?)" >&2
+    local requests phase load
+    stop_server
+    requests=$REQUESTS
+    phase=$(sed -n 's/^crawl-phase //p' "$WORK/err.txt" | tail -1)
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    read -r wall user sys rss < "$WORK/time.txt"
+    echo "$name|$urls|$wall|$user|$sys|$rss|$requests|$load|$phase" >> "$WORK/results"
+    echo "  $name at $urls URLs: ${wall}s, $((rss / 1024)) MB peak, $requests requests (load $load)" >&2
+}
+
+round() {  # label
+    for urls in $SIZES; do
+        echo "$1: $urls URLs" >&2
+        local flags=(crawl @BASE@ --concurrency "$CONCURRENCY" --per-host "$CONCURRENCY" --quiet)
+        run "assetcrawl full audit$1" "$urls" env ASSETCRAWL_BENCH=1 "$ASSETCRAWL" "${flags[@]}" --json "$WORK/report.json"
+        rm -f "$WORK/report.json"
+        run "assetcrawl store writes off$1" "$urls" env ASSETCRAWL_BENCH=1 ASSETCRAWL_STORE_WRITES=off "$ASSETCRAWL" "${flags[@]}"
+        rm -rf "$WORK/wget2"; mkdir -p "$WORK/wget2"
+        run "wget2 -r -p$1" "$urls" wget2 -q -r -l inf -p -nH --max-threads "$CONCURRENCY" -P "$WORK/wget2" @BASE@
+        rm -rf "$WORK/wget2"
+    done
+}
+
+round ""
+if [[ -n "${LOAD:-}" ]]; then
+    command -v stress-ng >/dev/null || { echo "LOAD=1 needs stress-ng (apt-get install stress-ng)" >&2; exit 2; }
+    stress-ng --cpu 1 --quiet & STRESS_PID=$!
+    round " (1 core loaded)"
+    kill "$STRESS_PID"; STRESS_PID=""
+fi
+
+python3 - "$WORK/results" <<'PY'
+import sys
+rows = [l.rstrip("\n").split("|") for l in open(sys.argv[1])]
+print(f"{'run':40} {'URLs':>8} {'wall s':>8} {'peak MB':>8} {'requests':>9} {'req/s':>8} {'CPU µs/req':>10} {'crawl req/s':>11} {'load':>5}")
+by = {}
+for name, urls, wall, user, sys_, rss, requests, load, phase in rows:
+    wall, cpu, rss, requests = float(wall), float(user) + float(sys_), int(rss) / 1024, int(requests or 0)
+    fields = dict(kv.split("=") for kv in phase.split()) if phase else {}
+    crawl_rate = int(fields["requests"]) / float(fields["seconds"]) if fields else 0
+    by[(name, urls)] = (rss, crawl_rate, cpu / max(1, requests), cpu / int(urls))
+    print(f"{name:40} {urls:>8} {wall:8.1f} {rss:8.1f} {requests:9d} {requests / wall:8.0f} {1e6 * cpu / max(1, requests):10.1f} "
+          f"{crawl_rate:11.0f} {load:>5}")
+sizes = sorted({int(u) for _, u, *_ in rows})
+for suffix in ["", " (1 core loaded)"]:
+    full = [by.get((f"assetcrawl full audit{suffix}", str(s))) for s in sizes]
+    if None in full or not full:
+        continue
+    print(f"\nassetcrawl{suffix}: peak RSS at {sizes[-1]} URLs is {full[-1][0]:.0f} MB "
+          f"(target <= 150 MB), {full[-1][0] / full[0][0]:.2f}x its value at {sizes[0]} (target <= 1.5x)")
+    for s in sizes:
+        on, off = by.get((f"assetcrawl full audit{suffix}", str(s))), by.get((f"assetcrawl store writes off{suffix}", str(s)))
+        w = by.get((f"wget2 -r -p{suffix}", str(s)))
+        if on and off and off[1]:
+            print(f"  {s} URLs: the store costs {100 * (1 - on[1] / off[1]):.1f}% of the crawl phase's requests/s (target <= 10%)"
+                  + (f"; CPU per URL {1e6 * on[3]:.0f} µs, {on[3] / w[3]:.2f}x wget2's (which sends one request a URL, no probes)"
+                   if w and w[3] else ""))
+PY

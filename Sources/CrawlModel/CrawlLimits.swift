@@ -1,0 +1,74 @@
+/// Why a URL was not fetched. Reports carry its ``description`` (the CLI's words, naming the
+/// flag to change); ``code`` is a stable name for programs.
+public enum SkipReason: Hashable, Sendable, CustomStringConvertible {
+    case disallowedByRobots
+    case notIncluded
+    case excluded
+    case tooDeep(maxDepth: Int)
+    case pastMaxPages(maxPages: Int)
+    case otherOrigin
+    /// A crawler trap: a URL longer than the limit.
+    case urlTooLong(limit: Int)
+    /// A crawler trap: one path segment repeated (`/a/b/a/b/a/b/`).
+    case repeatingSegments(segment: String, times: Int)
+    /// A crawler trap: more distinct query strings on one path than the limit (calendars, facets).
+    case queryExplosion(path: String, limit: Int)
+
+    public var code: String {
+        switch self {
+        case .disallowedByRobots: "robots"
+        case .notIncluded: "notIncluded"
+        case .excluded: "excluded"
+        case .tooDeep: "maxDepth"
+        case .pastMaxPages: "maxPages"
+        case .otherOrigin: "otherOrigin"
+        case .urlTooLong: "trapLongURL"
+        case .repeatingSegments: "trapRepeatingSegments"
+        case .queryExplosion: "trapQueryExplosion"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .disallowedByRobots: "disallowed by robots.txt"
+        case .notIncluded: "not matched by --include"
+        case .excluded: "matched by --exclude"
+        case .tooDeep(let n): "deeper than --max-depth \(n)"
+        case .pastMaxPages(let n): "past --max-pages \(n)"
+        case .otherOrigin: "on another origin (--no-external)"
+        case .urlTooLong(let n): "crawler trap: URL longer than \(n) bytes (--max-url-length)"
+        case .repeatingSegments(let segment, let times): "crawler trap: path segment \"\(segment)\" repeated \(times) times (give it as a start URL to crawl it)"
+        case .queryExplosion(let path, let n): "crawler trap: more than \(n) query strings on \(path) (--max-query-variants)"
+        }
+    }
+}
+
+/// Why a crawl stopped with work left, and how much.
+public enum StopReason: Hashable, Sendable, CustomStringConvertible {
+    /// SIGINT (or the task was cancelled); `pending` URLs were not fetched.
+    case interrupted(pending: Int)
+    /// `--max-time` ran out.
+    case maxTime(pending: Int)
+    /// The crawl ended, but `--max-pages` left pages found and not crawled.
+    case maxPages(limit: Int, pagesLeft: Int)
+
+    public var code: String {
+        switch self {
+        case .interrupted: "interrupted"
+        case .maxTime: "maxTime"
+        case .maxPages: "maxPages"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .interrupted(let n):
+            n > 0 ? "interrupted; \(n) URLs not fetched (continue with crawl --resume FILE when the crawl had --store FILE)" : "interrupted"
+        case .maxTime(let n):
+            n > 0 ? "--max-time reached; \(n) URLs not fetched (raise --max-time, or continue with crawl --resume FILE when the crawl had --store FILE)"
+                : "--max-time reached"
+        case .maxPages(let limit, let left):
+            "--max-pages \(limit) reached; \(left) more pages found and not crawled (raise --max-pages)"
+        }
+    }
+}

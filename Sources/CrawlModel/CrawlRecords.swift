@@ -1,0 +1,61 @@
+/// A finished crawl read one record at a time: what the streaming reports and per-page audits
+/// need, without holding every resource in memory. A `CrawlResult` is one (in memory); a crawl
+/// store's reader is another (rows read as they are written out).
+public protocol CrawlRecords {
+    var startURLs: [String] { get }
+    var stopReason: String? { get }
+    /// The viewport the browser model assumes (`1280x800@1`); nil means that default.
+    var viewport: String? { get }
+    var pageCount: Int { get throws }
+    var resourceCount: Int { get throws }
+    /// Every page, in URL order.
+    func forEachPage(_ body: (PageResult) throws -> Void) throws
+    /// Every fetched resource, in URL order.
+    func forEachResource(_ body: (FetchedResource) throws -> Void) throws
+    /// The resource fetched for a referenced URL.
+    func resource(_ url: String) throws -> FetchedResource?
+    /// References found in the stylesheet or manifest at this final URL.
+    func subresourceReferences(_ url: String) throws -> [Reference]?
+    /// The URL of every page, in any order (cheaper than ``forEachPage(_:)``).
+    func forEachPageURL(_ body: (String) throws -> Void) throws
+    /// URLs not fetched, with the reason.
+    func skippedURLs() throws -> [String: String]
+}
+
+extension CrawlResult: CrawlRecords {
+    public var pageCount: Int { pages.count }
+    public var resourceCount: Int { resources.count }
+
+    public func forEachPage(_ body: (PageResult) throws -> Void) throws {
+        for page in pages.sorted(by: { $0.url < $1.url }) { try body(page) }
+    }
+
+    public func forEachResource(_ body: (FetchedResource) throws -> Void) throws {
+        for url in resources.keys.sorted() { try body(resources[url]!) }
+    }
+
+    public func resource(_ url: String) -> FetchedResource? { resources[url] }
+    public func subresourceReferences(_ url: String) -> [Reference]? { subresourceReferences[url] }
+    public func forEachPageURL(_ body: (String) throws -> Void) throws { for page in pages { try body(page.url) } }
+    public func skippedURLs() -> [String: String] { skipped ?? [:] }
+
+    /// The part of a crawl one page's audit needs: the page, every requisite it reaches
+    /// (through stylesheets and manifests) and their references.
+    public static func slice(of page: PageResult, in records: any CrawlRecords) throws -> CrawlResult {
+        var slice = CrawlResult(startURLs: records.startURLs, pages: [page])
+        slice.viewport = records.viewport
+        if let own = try records.resource(page.url) { slice.resources[page.url] = own }
+        var stack = page.references.filter(\.isFetchableRequisite).compactMap(\.url)
+        var visited: Set<String> = []
+        while let url = stack.popLast() {
+            guard visited.insert(url).inserted else { continue }
+            let resource = try records.resource(url)
+            if let resource { slice.resources[url] = resource }
+            let target = resource?.exchange.url ?? url
+            guard slice.subresourceReferences[target] == nil, let refs = try records.subresourceReferences(target) else { continue }
+            slice.subresourceReferences[target] = refs
+            stack += refs.filter(\.isFetchableRequisite).compactMap(\.url)
+        }
+        return slice
+    }
+}

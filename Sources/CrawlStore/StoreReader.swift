@@ -1,0 +1,82 @@
+public import CrawlModel
+internal import Foundation
+
+/// Reads a stored crawl row by row for the reports (``CrawlRecords``), on its own connection,
+/// on the caller's thread: pages and resources come in URL order (`ORDER BY url`), one at a
+/// time, so a report of a million URLs holds one row, plus a bounded cache of the requisites
+/// that many pages share.
+public final class StoreReader: CrawlRecords {
+    public let startURLs: [String]
+    public let stopReason: String?
+    /// The viewport the reports' browser model assumes; set by the caller (a crawl option, not stored).
+    public var viewport: String?
+    private let db: SQLiteDatabase
+    private let decoder = JSONDecoder()
+    private let resourceByURL, referencesByURL: SQLiteStatement
+    private var resourceCache: [String: FetchedResource?] = [:]
+    private var referencesCache: [String: [Reference]?] = [:]
+    /// Entries kept per cache; past it the cache starts over (shared stylesheets come back at once).
+    static let cacheLimit = 4096
+
+    /// Opens the store at `path` for reading.
+    public init(path: String) throws {
+        db = try SQLiteDatabase(path: path)
+        try SQLiteCrawlStore.prepareSchema(db)
+        guard let crawl = try SQLiteCrawlStore.readCrawl(from: db, decoder: JSONDecoder()) else {
+            throw StoreError(.crawlState, "\(path) holds no crawl; write one with assetcrawl crawl URL --store \(path)")
+        }
+        startURLs = crawl.startURLs
+        stopReason = crawl.stopReason
+        resourceByURL = try db.prepare("SELECT record FROM resources WHERE url = ?")
+        referencesByURL = try db.prepare("SELECT refs FROM subresources WHERE url = ?")
+    }
+
+    private func count(_ table: String) throws -> Int {
+        var n = 0
+        try db.prepare("SELECT count(*) FROM \(table)").query { n = $0.int(0) }
+        return n
+    }
+
+    public var pageCount: Int { get throws { try count("pages") } }
+    public var resourceCount: Int { get throws { try count("resources") } }
+
+    public func forEachPage(_ body: (PageResult) throws -> Void) throws {
+        try db.prepare("SELECT url, depth, refs FROM pages ORDER BY url").query { row in
+            try body(PageResult(url: row.text(0), depth: row.int(1), references: try decoder.decode([Reference].self, from: Data(row.blob(2)))))
+        }
+    }
+
+    public func forEachResource(_ body: (FetchedResource) throws -> Void) throws {
+        try db.prepare("SELECT record FROM resources ORDER BY url").query { row in
+            try body(try decoder.decode(FetchedResource.self, from: Data(row.blob(0))))
+        }
+    }
+
+    public func forEachPageURL(_ body: (String) throws -> Void) throws {
+        try db.prepare("SELECT url FROM pages").query { try body($0.text(0)) }
+    }
+
+    public func resource(_ url: String) throws -> FetchedResource? {
+        if let cached = resourceCache[url] { return cached }
+        var found: FetchedResource?
+        try resourceByURL.query(.text(url)) { found = try decoder.decode(FetchedResource.self, from: Data($0.blob(0))) }
+        if resourceCache.count >= Self.cacheLimit { resourceCache.removeAll(keepingCapacity: true) }
+        resourceCache[url] = .some(found)
+        return found
+    }
+
+    public func subresourceReferences(_ url: String) throws -> [Reference]? {
+        if let cached = referencesCache[url] { return cached }
+        var found: [Reference]?
+        try referencesByURL.query(.text(url)) { found = try decoder.decode([Reference].self, from: Data($0.blob(0))) }
+        if referencesCache.count >= Self.cacheLimit { referencesCache.removeAll(keepingCapacity: true) }
+        referencesCache[url] = .some(found)
+        return found
+    }
+
+    public func skippedURLs() throws -> [String: String] {
+        var out: [String: String] = [:]
+        try db.prepare("SELECT url, reason FROM skipped").query { out[$0.text(0)] = $0.text(1) }
+        return out
+    }
+}

@@ -1,0 +1,93 @@
+public import Audit
+public import CrawlModel
+public import Foundation
+
+extension JSONReport {
+    /// Writes the JSON report of `records` to `url` one page and one resource at a time, in URL
+    /// order: memory for one element (and one page's slice), whatever the crawl's size, and
+    /// the same bytes as ``write(to:)`` of the in-memory report of the same crawl.
+    ///
+    /// `onPage` and `onResource` see every element as it is written (the terminal summary is
+    /// gathered that way, in the same pass). Returns the site walk.
+    @discardableResult
+    public static func stream(_ records: any CrawlRecords, to url: URL, checks: BudgetOutcome? = nil, baseline: BaselineDiff? = nil,
+                              includeTimings: Bool = false, onPage: (PageFindings) -> Void = { _ in },
+                              onResource: (FetchedResource) -> Void = { _ in }) throws -> SiteBandwidth {
+        let skipped = try records.skippedURLs()
+        let empty = SiteBandwidth.none
+        let frame = { (site: SiteBandwidth) throws -> (head: Substring, middle: Substring, tail: Substring) in
+            let shell = JSONReport(records: records, checks: checks, baseline: baseline, site: site, skipped: skipped)
+            let text = String(decoding: try makeEncoder().encode(shell), as: UTF8.self)
+            let placeholder = "[\n\n  ]"
+            guard let pagesAt = text.range(of: "\n  \"pages\" : " + placeholder),
+                  let resourcesAt = text.range(of: "\n  \"resources\" : " + placeholder) else {
+                throw CocoaError(.coderInvalidValue)
+            }
+            let pagesValue = text.index(pagesAt.upperBound, offsetBy: -placeholder.count)
+            let resourcesValue = text.index(resourcesAt.upperBound, offsetBy: -placeholder.count)
+            return (text[..<pagesValue], text[pagesAt.upperBound..<resourcesValue], text[resourcesAt.upperBound...])
+        }
+        let (head, middle, _) = try frame(empty)
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: url.path])
+        }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        var out = ElementWriter(handle: handle)
+        out.append(head)
+        let encoder = makeEncoder()
+        out.beginArray()
+        let site = try PageByPage.run(records) { findings in
+            let page = Self.page(audit: findings.audit, page: findings.page, cost: findings.cost, bandwidth: findings.bandwidth)
+            try out.element(indented(try encoder.encode(page)))
+            onPage(findings)
+        }
+        try out.endArray()
+        out.append(middle)
+        out.beginArray()
+        try records.forEachResource { resource in
+            try out.element(indented(try encoder.encode(Self.resource(resource, includeTimings: includeTimings))))
+            onResource(resource)
+        }
+        try out.endArray()
+        out.append(try frame(site).tail)
+        out.append("\n")
+        try out.flush()
+        return site
+    }
+}
+
+/// Buffered output of a JSON array's elements, as `JSONEncoder`'s pretty printer lays them out.
+struct ElementWriter {
+    let handle: FileHandle
+    /// The indentation of the array's closing bracket.
+    let indent: String
+    private var buffer: [UInt8] = []
+    private var count = 0
+
+    init(handle: FileHandle, indent: String = "  ") {
+        self.handle = handle
+        self.indent = indent
+        buffer.reserveCapacity(1 << 20)
+    }
+
+    mutating func append(_ text: some StringProtocol) { buffer.append(contentsOf: text.utf8) }
+
+    mutating func beginArray() { count = 0 }
+
+    mutating func element(_ bytes: [UInt8]) throws {
+        append(count == 0 ? "[\n" : ",\n")
+        buffer.append(contentsOf: bytes)
+        count += 1
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    mutating func endArray() throws {
+        append(count == 0 ? "[\n\n" + indent + "]" : "\n" + indent + "]")
+    }
+
+    mutating func flush() throws {
+        try handle.write(contentsOf: buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
