@@ -109,12 +109,12 @@ public struct CacheControl: Sendable, Hashable {
     public init(_ fields: [String]) {
         for field in fields {
             for part in Self.split(field) {
-                let trimmed = part.trimmingCharacters(in: .whitespaces)
+                let trimmed = Self.trimmingWhitespace(part[...])
                 guard !trimmed.isEmpty else { continue }
                 let name: String, value: String?
                 if let eq = trimmed.firstIndex(of: "=") {
-                    name = trimmed[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
-                    var v = trimmed[trimmed.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+                    name = Self.trimmingWhitespace(trimmed[..<eq]).lowercased()
+                    var v = Self.trimmingWhitespace(trimmed[trimmed.index(after: eq)...])
                     if v.count >= 2, v.hasPrefix("\""), v.hasSuffix("\"") { v = String(v.dropFirst().dropLast()) }
                     value = v
                 } else {
@@ -135,6 +135,22 @@ public struct CacheControl: Sendable, Hashable {
     static func deltaSeconds(_ s: String) -> Int? {
         guard !s.isEmpty, s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
         return Int(s.prefix(10)).map { min($0, 2_147_483_648) } ?? 2_147_483_648
+    }
+
+    /// `trimmingCharacters(in: .whitespaces)` (CoreFoundation's list of spaces and tab) on the
+    /// string's scalars, without Foundation's NSString bridging: it was most of the time the
+    /// reports spent on each resource's freshness, worked out again for every page that uses it.
+    static func trimmingWhitespace(_ s: Substring) -> String {
+        let scalars = s.unicodeScalars
+        let isSpace = { (c: Unicode.Scalar) -> Bool in
+            switch c.value {
+            case 0x20, 0x09, 0xA0, 0x1680, 0x2000...0x200B, 0x202F, 0x205F, 0x3000: true  // CoreFoundation's list
+            default: false
+            }
+        }
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !isSpace($0) })!
+        return String(scalars[first...last])
     }
 
     /// Splits on commas outside quoted strings.

@@ -19,13 +19,13 @@ extension SQLiteCrawlStore {
         }
         var result = CrawlResult(startURLs: crawl.startURLs, stopReason: crawl.stopReason)
         try db.prepare("SELECT url, depth, refs FROM pages ORDER BY seq").query { row in
-            result.pages.append(PageResult(url: row.text(0), depth: row.int(1), references: try decode([Reference].self, bytes: row.blob(2))))
+            result.pages.append(PageResult(url: row.text(0), depth: row.int(1), references: try RecordReader.references(row.blob(2))))
         }
         try db.prepare("SELECT url, refs FROM subresources").query { row in
-            result.subresourceReferences[row.text(0)] = try decode([Reference].self, bytes: row.blob(1))
+            result.subresourceReferences[row.text(0)] = try RecordReader.references(row.blob(1))
         }
         try db.prepare("SELECT url, record FROM resources").query { row in
-            result.resources[row.text(0)] = try decode(FetchedResource.self, bytes: row.blob(1))
+            result.resources[row.text(0)] = try RecordReader.resource(row.blob(1))
         }
         var skipped: [String: String] = [:]
         try db.prepare("SELECT url, reason FROM skipped").query { skipped[$0.text(0)] = $0.text(1) }

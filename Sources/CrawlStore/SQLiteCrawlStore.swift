@@ -12,7 +12,7 @@ public import Foundation
 /// ```
 public final class SQLiteCrawlStore: CrawlStore, @unchecked Sendable {
     /// Bumped when the schema changes; a store of another version is refused with a clear error.
-    public static let formatVersion = "assetcrawl-store-1"
+    public static let formatVersion = "assetcrawl-store-2"
 
     public let path: String
     /// True for a store made by ``temporary()``: ``close()`` deletes its files.
@@ -177,13 +177,13 @@ public final class SQLiteCrawlStore: CrawlStore, @unchecked Sendable {
             if writesResults {
                 for r in batch.resources {
                     try s.putResource.run(.text(r.url), .text(r.exchange.url), .text(r.kind.rawValue), .optional(r.exchange.status),
-                                          .int(r.failure == nil ? 0 : 1), .int(r.wireBytes), .blob(try encodeBytes(r)))
+                                          .int(r.failure == nil ? 0 : 1), .int(r.wireBytes), .blob(RecordWriter.encode(r)))
                 }
-                for p in batch.pages { try s.putPage.run(.text(p.url), .int(p.depth), .blob(try encodeBytes(p.references))) }
-                for (url, refs) in batch.subresourceReferences { try s.putSubresource.run(.text(url), .blob(try encodeBytes(refs))) }
+                for p in batch.pages { try s.putPage.run(.text(p.url), .int(p.depth), .blob(RecordWriter.encode(p.references))) }
+                for (url, refs) in batch.subresourceReferences { try s.putSubresource.run(.text(url), .blob(RecordWriter.encode(refs))) }
             }
             for (url, reason) in batch.skipped { try s.putSkip.run(.text(url), .text(reason)) }
-            for r in batch.robots { try s.putRobots.run(.text(r.origin), .blob(try encodeBytes(r.resource)), .blob(r.body)) }
+            for r in batch.robots { try s.putRobots.run(.text(r.origin), .blob(RecordWriter.encode(r.resource)), .blob(r.body)) }
             if let n = batch.pagesEnqueued { try putMeta("pagesEnqueued", String(n)) }
             if let n = batch.sitemapsRequested { try putMeta("sitemapsRequested", String(n)) }
             if let n = batch.pagesPastLimit { try putMeta("pagesPastLimit", String(n)) }
@@ -231,7 +231,7 @@ public final class SQLiteCrawlStore: CrawlStore, @unchecked Sendable {
         try await onQueue { store in
             var out: [RobotsRecord] = []
             try store.db.prepare("SELECT origin, record, body FROM robots ORDER BY origin").query { row in
-                out.append(RobotsRecord(origin: row.text(0), resource: try store.decoder.decode(FetchedResource.self, from: Data(row.blob(1))),
+                out.append(RobotsRecord(origin: row.text(0), resource: try RecordReader.resource(row.blob(1)),
                                         body: row.blob(2)))
             }
             return out
@@ -263,9 +263,7 @@ public final class SQLiteCrawlStore: CrawlStore, @unchecked Sendable {
         try statements.putMeta.run(.text(key), .text(value))
     }
 
-    func encodeBytes<T: Encodable>(_ value: T) throws -> [UInt8] { Array(try encoder.encode(value)) }
     func encodeText<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
-    func decode<T: Decodable>(_ type: T.Type, bytes: [UInt8]) throws -> T { try decoder.decode(type, from: Data(bytes)) }
 
     var database: SQLiteDatabase { db }
 }

@@ -11,7 +11,6 @@ public final class StoreReader: CrawlRecords {
     /// The viewport the reports' browser model assumes; set by the caller (a crawl option, not stored).
     public var viewport: String?
     private let db: SQLiteDatabase
-    private let decoder = JSONDecoder()
     private let resourceByURL, referencesByURL: SQLiteStatement
     private var resourceCache: [String: FetchedResource?] = [:]
     private var referencesCache: [String: [Reference]?] = [:]
@@ -42,13 +41,13 @@ public final class StoreReader: CrawlRecords {
 
     public func forEachPage(_ body: (PageResult) throws -> Void) throws {
         try db.prepare("SELECT url, depth, refs FROM pages ORDER BY url").query { row in
-            try body(PageResult(url: row.text(0), depth: row.int(1), references: try decoder.decode([Reference].self, from: Data(row.blob(2)))))
+            try body(PageResult(url: row.text(0), depth: row.int(1), references: try RecordReader.references(row.blob(2))))
         }
     }
 
     public func forEachResource(_ body: (FetchedResource) throws -> Void) throws {
         try db.prepare("SELECT record FROM resources ORDER BY url").query { row in
-            try body(try decoder.decode(FetchedResource.self, from: Data(row.blob(0))))
+            try body(try RecordReader.resource(row.blob(0)))
         }
     }
 
@@ -59,7 +58,7 @@ public final class StoreReader: CrawlRecords {
     public func resource(_ url: String) throws -> FetchedResource? {
         if let cached = resourceCache[url] { return cached }
         var found: FetchedResource?
-        try resourceByURL.query(.text(url)) { found = try decoder.decode(FetchedResource.self, from: Data($0.blob(0))) }
+        try resourceByURL.query(.text(url)) { found = try RecordReader.resource($0.blob(0)) }
         if resourceCache.count >= Self.cacheLimit { resourceCache.removeAll(keepingCapacity: true) }
         resourceCache[url] = .some(found)
         return found
@@ -68,7 +67,7 @@ public final class StoreReader: CrawlRecords {
     public func subresourceReferences(_ url: String) throws -> [Reference]? {
         if let cached = referencesCache[url] { return cached }
         var found: [Reference]?
-        try referencesByURL.query(.text(url)) { found = try decoder.decode([Reference].self, from: Data($0.blob(0))) }
+        try referencesByURL.query(.text(url)) { found = try RecordReader.references($0.blob(0)) }
         if referencesCache.count >= Self.cacheLimit { referencesCache.removeAll(keepingCapacity: true) }
         referencesCache[url] = .some(found)
         return found
