@@ -18,8 +18,9 @@ extension SQLiteCrawlStore {
             throw StoreError(.crawlState, "\(path) holds no crawl; write one with assetcrawl crawl URL --store \(path)")
         }
         var result = CrawlResult(startURLs: crawl.startURLs, stopReason: crawl.stopReason)
-        try db.prepare("SELECT url, depth, refs FROM pages ORDER BY seq").query { row in
-            result.pages.append(PageResult(url: row.text(0), depth: row.int(1), references: try RecordReader.references(row.blob(2))))
+        try db.prepare("SELECT url, depth, refs, outline FROM pages ORDER BY seq").query { row in
+            result.pages.append(PageResult(url: row.text(0), depth: row.int(1), references: try RecordReader.references(row.blob(2)),
+                                     outline: try PageOutlineCoding.decode(row, column: 3)))
         }
         try db.prepare("SELECT url, refs FROM subresources").query { row in
             result.subresourceReferences[row.text(0)] = try RecordReader.references(row.blob(1))

@@ -12,7 +12,7 @@ public import Foundation
 /// ```
 public final class SQLiteCrawlStore: CrawlStore, @unchecked Sendable {
     /// Bumped when the schema changes; a store of another version is refused with a clear error.
-    public static let formatVersion = "assetcrawl-store-2"
+    public static let formatVersion = "assetcrawl-store-3"
 
     public let path: String
     /// True for a store made by ``temporary()``: ``close()`` deletes its files.
@@ -87,7 +87,7 @@ public final class SQLiteCrawlStore: CrawlStore, @unchecked Sendable {
                 CREATE INDEX frontier_open ON frontier(state) WHERE state IN (1, 3);
                 CREATE TABLE resources(url TEXT PRIMARY KEY, final_url TEXT NOT NULL, kind TEXT NOT NULL, status INTEGER,
                     failed INTEGER NOT NULL, wire_bytes INTEGER NOT NULL, record BLOB NOT NULL);
-                CREATE TABLE pages(seq INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, depth INTEGER NOT NULL, refs BLOB NOT NULL);
+                CREATE TABLE pages(seq INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, depth INTEGER NOT NULL, refs BLOB NOT NULL, outline BLOB);
                 CREATE TABLE subresources(url TEXT PRIMARY KEY, refs BLOB NOT NULL);
                 CREATE TABLE skipped(url TEXT PRIMARY KEY, reason TEXT NOT NULL);
                 CREATE TABLE robots(origin TEXT PRIMARY KEY, record BLOB NOT NULL, body BLOB NOT NULL);
@@ -107,7 +107,7 @@ public final class SQLiteCrawlStore: CrawlStore, @unchecked Sendable {
             release = try db.prepare("UPDATE frontier SET state = ? WHERE key = ? AND state = 3")
             markDone = try db.prepare("UPDATE frontier SET state = 2 WHERE id = ?")
             putResource = try db.prepare("INSERT OR REPLACE INTO resources(url, final_url, kind, status, failed, wire_bytes, record) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            putPage = try db.prepare("INSERT OR REPLACE INTO pages(url, depth, refs) VALUES (?, ?, ?)")
+            putPage = try db.prepare("INSERT OR REPLACE INTO pages(url, depth, refs, outline) VALUES (?, ?, ?, ?)")
             putSubresource = try db.prepare("INSERT OR REPLACE INTO subresources(url, refs) VALUES (?, ?)")
             putSkip = try db.prepare("INSERT OR IGNORE INTO skipped(url, reason) VALUES (?, ?)")
             putRobots = try db.prepare("INSERT OR REPLACE INTO robots(origin, record, body) VALUES (?, ?, ?)")
@@ -179,7 +179,9 @@ public final class SQLiteCrawlStore: CrawlStore, @unchecked Sendable {
                     try s.putResource.run(.text(r.url), .text(r.exchange.url), .text(r.kind.rawValue), .optional(r.exchange.status),
                                           .int(r.failure == nil ? 0 : 1), .int(r.wireBytes), .blob(RecordWriter.encode(r)))
                 }
-                for p in batch.pages { try s.putPage.run(.text(p.url), .int(p.depth), .blob(RecordWriter.encode(p.references))) }
+                for p in batch.pages {
+                    try s.putPage.run(.text(p.url), .int(p.depth), .blob(RecordWriter.encode(p.references)), try PageOutlineCoding.encode(p.outline))
+                }
                 for (url, refs) in batch.subresourceReferences { try s.putSubresource.run(.text(url), .blob(RecordWriter.encode(refs))) }
             }
             for (url, reason) in batch.skipped { try s.putSkip.run(.text(url), .text(reason)) }

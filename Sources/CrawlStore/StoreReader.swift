@@ -40,8 +40,9 @@ public final class StoreReader: CrawlRecords {
     public var resourceCount: Int { get throws { try count("resources") } }
 
     public func forEachPage(_ body: (PageResult) throws -> Void) throws {
-        try db.prepare("SELECT url, depth, refs FROM pages ORDER BY url").query { row in
-            try body(PageResult(url: row.text(0), depth: row.int(1), references: try RecordReader.references(row.blob(2))))
+        try db.prepare("SELECT url, depth, refs, outline FROM pages ORDER BY url").query { row in
+            try body(PageResult(url: row.text(0), depth: row.int(1), references: try RecordReader.references(row.blob(2)),
+                                     outline: try PageOutlineCoding.decode(row, column: 3)))
         }
     }
 

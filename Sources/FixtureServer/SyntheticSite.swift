@@ -21,8 +21,9 @@ public struct SyntheticSite: Sendable {
         self.pages = max(1, pages)
     }
 
-    /// URLs the site has (pages, shared and per-page requisites).
-    public var urlCount: Int { 3 * pages + 6 }
+    /// URLs the site has (pages, shared and per-page requisites, and the `/favicon.ico`
+    /// browsers ask for when a page declares no icon).
+    public var urlCount: Int { 3 * pages + 7 }
 
     /// One generated response.
     public struct Response: Sendable {
@@ -47,6 +48,7 @@ public struct SyntheticSite: Sendable {
         case "/img/logo.png": return response("image/png", filler(2500, seed: 4), longLived)
         case "/img/bg.png": return response("image/png", filler(1800, seed: 5), longLived)
         case "/fonts/f.woff2": return response("font/woff2", filler(4000, seed: 6), longLived)
+        case "/favicon.ico": return response("image/x-icon", filler(1150, seed: 7), "max-age=86400")
         default: break
         }
         if let i = number(in: path, prefix: "/p/", suffix: ".html"), i > 0, i < pages { return page(i) }
