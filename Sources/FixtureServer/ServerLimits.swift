@@ -23,6 +23,9 @@ public struct ServerLimits: Sendable {
     public var sendTimeout: Duration = .seconds(60)
     /// Connections beyond this many are closed as soon as they are accepted.
     public var maxConnections = 1024
+    /// The clock the HTTP/1.1 timeouts above are measured on; tests use ``ServerClock/manual()``.
+    /// (A TLS connection's idle timeout before its handshake runs on NIO's own timer.)
+    public var clock: ServerClock = .system
 
     public init() {}
 }

@@ -68,11 +68,19 @@ struct CLITests {
         }
     }
 
-    @Test("a start page that is not HTML exits 2")
-    func notHTML() throws {
-        // Serve the fixture and crawl a stylesheet as the start URL, through the CLI's own server.
-        let run = try runCLI(["crawl", "--serve", "Samples/FixtureSite/css"])
-        #expect(run.status == 2)
-        #expect(run.stderr.contains("not HTML") || run.stderr.contains("cannot crawl"), "\(run.stderr)")
+    @Test("a start page that is not HTML exits 2 and says so, with its Content-Type", arguments: [
+        ("notes.txt", "text/plain; charset=utf-8"), ("data.json", "application/json"), ("css/a.css", "text/css; charset=utf-8"),
+    ])
+    func notHTML(path: String, contentType: String) async throws {
+        let site = ["index.html": "<a href=\"notes.txt\">notes</a>", "notes.txt": "plain text, <a href=\"x.html\">not a link</a>",
+                    "data.json": "{\"a\": 1}", "css/a.css": "body { color: red }"]
+        try await withTemporarySite(site) { root in
+            try await FixtureServer.withFixtureServer(root: root) { base in
+                let run = try runCLI(["crawl", base.absoluteString + path])
+                #expect(run.status == 2, "\(run.stdout)\(run.stderr)")
+                #expect(run.stderr.contains("the start page \(base.absoluteString + path) is not HTML (Content-Type: \(contentType))"), "\(run.stderr)")
+                #expect(!run.stderr.contains("cannot crawl"), "\(run.stderr)")
+            }
+        }
     }
 }
