@@ -112,12 +112,12 @@ extension StaticFileHandler {
             return close(ctx)
         }
         let outstanding = outstanding(ctx)
+        // A response still on its way is not idleness: the idle clock starts once it is seen out.
+        if !outstanding.isEmpty || !lastOutstanding.isEmpty { idleSince = now }
         if outstanding.isEmpty || outstanding != lastOutstanding {
             lastOutstanding = outstanding
             lastProgress = now
         }
-        // A response still on its way is not idleness: the idle clock starts once it is out.
-        if !outstanding.isEmpty { idleSince = now }
         if !outstanding.isEmpty, now - lastProgress > context.limits.sendTimeout.timeAmount {
             context.logger.notice("closing a connection from \(ctx.remoteAddress?.description ?? "?"): it has not read the response for \(context.limits.sendTimeout)")
             return close(ctx)

@@ -40,7 +40,7 @@ final class LogRecorder: @unchecked Sendable {
     }
 }
 
-@Suite("Embedded server: hostile and malformed requests over raw TCP", .timeLimit(.minutes(1)))
+@Suite("Embedded server: hostile and malformed requests over raw TCP", .timeLimit(.minutes(3)))
 struct HardeningTests {
     let files = ["index.html": "<h1>hi</h1>", "css/a.css": "body{}"]
 
@@ -172,7 +172,7 @@ struct HardeningTests {
         let clock = ServerClock.manual()
         let log = LogRecorder()
         try await serve(limits: manualLimits(clock, request: .milliseconds(100)), log: log) { (base: URL) async throws in
-            let connection = try RawConnection(port: base.port!, receiveTimeout: 60)
+            let connection = try RawConnection(port: base.port!)
             connection.send("GET / HTTP/1.1\r\nHost: a\r\n")
             await clock.waitForChecks(2)
             clock.advance(by: .milliseconds(99))
@@ -191,7 +191,7 @@ struct HardeningTests {
     func idle() async throws {
         let clock = ServerClock.manual()
         try await serve(limits: manualLimits(clock, idle: .milliseconds(100))) { (base: URL) async throws in
-            let connection = try RawConnection(port: base.port!, receiveTimeout: 60)
+            let connection = try RawConnection(port: base.port!)
             connection.send("GET /css/a.css HTTP/1.1\r\nHost: a\r\n\r\n")
             let response = connection.readResponse()
             #expect(response.status == 200 && response.body == "body{}")
@@ -214,13 +214,13 @@ struct HardeningTests {
             let keepAliveGet = "GET /css/a.css HTTP/1.1\r\nHost: a\r\n\r\n"
             var held: [RawConnection] = []
             for _ in 0..<2 {
-                let c = try RawConnection(port: base.port!, receiveTimeout: 60)
+                let c = try RawConnection(port: base.port!)
                 c.send(keepAliveGet)
                 // The whole response, by its Content-Length: the connection is admitted and stays open.
                 #expect(c.readResponse().status == 200)
                 held.append(c)
             }
-            let third = try RawConnection(port: base.port!, receiveTimeout: 60)
+            let third = try RawConnection(port: base.port!)
             third.send(keepAliveGet)
             let (text, closed) = third.readAll()
             #expect(text.isEmpty && closed)
@@ -275,7 +275,7 @@ struct HardeningTests {
         let log = LogRecorder()
         let size = 64 << 20
         try await serveLarge(size, limits: manualLimits(clock, send: .milliseconds(100)), log: log) { (base: URL) async throws in
-            let connection = try RawConnection(port: base.port!, receiveTimeout: 60)
+            let connection = try RawConnection(port: base.port!)
             connection.send("GET /big.bin HTTP/1.1\r\nHost: a\r\n\r\n")
             // Read nothing. Half the send timeout at a time: the server writes until the socket
             // buffers are full (progress), then sees none; it must wait a whole timeout from there.
@@ -296,17 +296,20 @@ struct HardeningTests {
 
     @Test("a client that reads a large response slowly but steadily is cut off neither as idle nor as stalled")
     func slowSteadyReader() async throws {
-        // The client takes 128 KiB per second of the server's (manual) clock: 8 MiB in a minute,
-        // far longer than the idle and send timeouts. Each read opens its receive window, so the
-        // kernel sends more, and the server sees that progress in its socket's send queue; its
-        // own buffer moves only once megabytes of kernel send buffer have half drained, which
-        // at this pace takes longer than the send timeout (the cut-off at 3,970,048 bytes that
-        // this test once showed under load).
+        // The client takes 128 KiB per second of the server's (manual) clock: 6 MiB in 48 s,
+        // far longer than the send and idle timeouts. Each read opens its receive window, so
+        // the kernel sends more, and the server sees the client acknowledge it; its own buffer
+        // moves only once megabytes of kernel send buffer have half drained, which at this
+        // pace takes longer than the send timeout (the cut-off at 3,970,048 bytes this test
+        // once showed under load). Nor is the connection idle while the kernel still holds
+        // part of the response: only the client's small receive buffer (two reads) may be
+        // left when the server sees it all acknowledged, well within the idle timeout.
         let clock = ServerClock.manual()
-        let size = 8 << 20
+        let size = 6 << 20
         let chunk = 128 << 10
-        try await serveLarge(size, limits: manualLimits(clock, idle: .milliseconds(100), send: .seconds(2))) { (base: URL) async throws in
-            let connection = try RawConnection(port: base.port!, receiveTimeout: 60)
+        let limits = manualLimits(clock, request: .milliseconds(40), idle: .seconds(5), send: .seconds(2))
+        try await serveLarge(size, limits: limits) { (base: URL) async throws in
+            let connection = try RawConnection(port: base.port!, receiveBuffer: Int32(chunk))
             // Kept alive: the handler is done with the request while the file is still on its way,
             // so the idle clock must not run while it is.
             connection.send("GET /big.bin HTTP/1.1\r\nHost: a\r\n\r\n")
