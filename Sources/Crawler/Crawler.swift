@@ -170,6 +170,9 @@ public struct Crawler: Sendable {
         var visited: Set<String> = [job.url.absoluteString]
         var url = job.url
         var response: FetchResponse
+        // A URL reached a second time is fetched once more (every hop followed is recorded,
+        // and the final URL is where the loop came back to); it is a loop if it redirects again.
+        var revisited = false
         while true {
             response = await fetcher.fetch(request(for: url, job: job))
             guard response.exchange.isRedirect, let location = response.exchange.location else { break }
@@ -177,8 +180,8 @@ public struct Crawler: Sendable {
                 response.exchange.error = FetchError(.invalidURL, "redirect to an unusable Location: \(location)")
                 break
             }
-            if !visited.insert(next.absoluteString).inserted {
-                response.exchange.error = FetchError(.redirectLoop, "redirect loop back to \(next.absoluteString)")
+            if revisited {
+                response.exchange.error = FetchError(.redirectLoop, "redirect loop back to \(url.absoluteString)")
                 break
             }
             if redirects.count >= hopLimit {
@@ -186,6 +189,7 @@ public struct Crawler: Sendable {
                 break
             }
             redirects.append(response.exchange)
+            revisited = !visited.insert(next.absoluteString).inserted
             url = next
         }
         var resource = FetchedResource(url: job.url.absoluteString, kind: job.kind, redirects: redirects,

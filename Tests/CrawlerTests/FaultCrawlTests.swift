@@ -117,8 +117,11 @@ struct FaultCrawlTests {
         try await serve(files, rules: rules) { base in
             let result = try await crawl([base]) { $0.maxRedirects = 2 }
             let loop = try #require(result.resource(base, "loop-a.css"))
+            // a → b → a: both hops followed are recorded, and the exchange is where the loop came back to.
             #expect(loop.failure?.code == .redirectLoop)
-            #expect(loop.redirects.count == 1)
+            #expect(loop.redirects.map(\.url) == [base.absoluteString + "loop-a.css", base.absoluteString + "loop-b.css"])
+            #expect(loop.exchange.url == base.absoluteString + "loop-a.css")
+            #expect(loop.failure?.message == "redirect loop back to \(base.absoluteString)loop-a.css")
             let chain = try #require(result.resource(base, "c1.css"))
             #expect(chain.failure?.code == .tooManyRedirects)
             #expect(chain.redirects.count == 2)

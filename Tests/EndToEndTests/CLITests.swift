@@ -83,4 +83,22 @@ struct CLITests {
             }
         }
     }
+
+    @Test("a start URL that answers 404 (directly or after a redirect) fails the run with its status, unless --allow-start-status")
+    func startStatus() async throws {
+        var server = FixtureServer.Configuration(root: Repo.fixtureSite)
+        server.policy = ServerPolicy(rules: ServerPolicy.default.rules + [.init(match: "moved.html", fault: Fault(status: 301, location: "/nope.html"))])
+        try await FixtureServer.withFixtureServer(server) { base in
+            let wrong = try runCLI(["crawl", base.absoluteString + "nope.html", "--quiet"])
+            #expect(wrong.status == 2, "\(wrong.stdout)")
+            #expect(wrong.stderr == "assetcrawl: the start page \(base.absoluteString)nope.html answered HTTP 404; check the URL, or add --allow-start-status to crawl it anyway\n", "\(wrong.stderr)")
+            #expect(wrong.stdout.isEmpty)
+            let moved = try runCLI(["crawl", base.absoluteString + "moved.html", "--quiet"])
+            #expect(moved.status == 2)
+            #expect(moved.stderr.contains("answered HTTP 404 (after 1 redirect to \(base.absoluteString)nope.html)"), "\(moved.stderr)")
+            let allowed = try runCLI(["crawl", base.absoluteString + "nope.html", "--quiet", "--allow-start-status"])
+            #expect(allowed.status == 0, "\(allowed.stderr)")
+            #expect(allowed.stdout.contains("pages"), "\(allowed.stdout)")
+        }
+    }
 }
