@@ -102,12 +102,21 @@ struct CrawlCommand: AsyncParsableCommand {
                 let hops = first.redirects.isEmpty ? "" : " (after \(first.redirects.count) redirect\(first.redirects.count == 1 ? "" : "s") to \(first.exchange.url))"
                 throw UsageError(message: "the start page \(start.absoluteString) answered HTTP \(status)\(hops); check the URL, or add --allow-start-status to crawl it anyway")
             }
+            if result.pages.isEmpty, let failure = first.failure {
+                let hint = failure.code == .bodyTooLarge ? "raise --max-body" : "is the server all right?"
+                throw UsageError(message: "cannot crawl \(start.absoluteString): the start page could not be read: \(failure.description) (\(hint))")
+            }
             if result.pages.isEmpty {
                 throw UsageError(message: "the start page \(first.exchange.url) is not HTML (Content-Type: \(first.exchange.contentType ?? "none")); give the URL of an HTML page")
             }
         }
         if !interrupted, result.pages.isEmpty, let reason = result.skipped?[start.absoluteString] {
-            throw UsageError(message: "cannot crawl \(start.absoluteString): \(reason) (use --ignore-robots to crawl it anyway)")
+            // robots.txt: its rules, or (RFC 9309) a 5xx or no answer at all, which allows nothing.
+            let hint = reason.contains("(tls:")
+                ? "if the server uses its own CA or a self-signed certificate, add --ca-cert FILE with that certificate; --ignore-robots crawls anyway"
+                : reason.contains("could not be fetched") ? "is the server running and the URL right? --ignore-robots crawls anyway"
+                : "use --ignore-robots to crawl it anyway"
+            throw UsageError(message: "cannot crawl \(start.absoluteString): \(reason) (\(hint))")
         }
         // Reports, budgets and the exit code for checks (issue #6): see ReportOptions.swift.
         // An interrupted crawl still writes what it has, then exits 130 whatever the checks say.

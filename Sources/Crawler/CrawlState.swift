@@ -87,10 +87,10 @@ struct CrawlState {
     }
 
     private mutating func admit(_ job: Crawler.Job, rules: RobotsRules) {
-        if rules.allows(job.url) || (rules.unreachable && configuration.startURLs.contains(job.url)) {
+        if rules.allows(job.url) {
             queue.append(job)
         } else {
-            skip(job.url, "disallowed by robots.txt")
+            skip(job.url, rules.denial)
             pagesEnqueued -= 1
         }
     }

@@ -150,17 +150,9 @@ public struct Crawler: Sendable {
         }
     }
 
-    /// RFC 9309 §2.3.1: 2xx parse; 4xx allow everything; 5xx or unreachable disallow everything
-    /// (unreachable still lets the start URLs through, so their failure is recorded).
+    /// robots.txt's rules from its fetch: see ``RobotsRules/from(_:userAgent:)``.
     func robotsRules(from outcome: Outcome) -> RobotsRules {
-        let exchange = outcome.resource.exchange
-        guard let status = exchange.status else { return .unreachable }
-        guard exchange.error == nil else { return .disallowAll }
-        switch status {
-        case 200..<300: return RobotsRules(parsing: String(decoding: outcome.body ?? [], as: UTF8.self), userAgent: configuration.userAgent)
-        case 400..<500: return .allowAll
-        default: return .disallowAll
-        }
+        RobotsRules.from(outcome.resource.exchange, body: outcome.body, userAgent: configuration.userAgent)
     }
 
     /// Fetches one URL (following redirects), extracts its references, and probes it.
@@ -222,7 +214,8 @@ public struct Crawler: Sendable {
         default:
             wantsBody = { _ in false }
         }
-        return FetchRequest(url: url, headers: baseHeaders(for: url), digest: configuration.revalidate, keepBody: wantsBody)
+        return FetchRequest(url: url, headers: baseHeaders(for: url), digest: configuration.revalidate,
+                            maxBodyBytes: job.purpose == .robots ? RobotsRules.maxBytes : nil, keepBody: wantsBody)
     }
 
     /// User-Agent and Accept-Encoding for everyone; the configured extra headers only on start origins.

@@ -101,4 +101,34 @@ struct CLITests {
             #expect(allowed.stdout.contains("pages"), "\(allowed.stdout)")
         }
     }
+
+    @Test("robots.txt that allows nothing (503) or a start page over --max-body: exit 2 with the real cause")
+    func robotsAndBodyCap() async throws {
+        var server = FixtureServer.Configuration(root: Repo.fixtureSite)
+        server.policy = ServerPolicy(rules: ServerPolicy.default.rules + [.init(match: "robots.txt", fault: Fault(status: 503))])
+        try await FixtureServer.withFixtureServer(server) { base in
+            let run = try runCLI(["crawl", base.absoluteString, "--quiet"])
+            #expect(run.status == 2)
+            #expect(run.stderr == "assetcrawl: cannot crawl \(base.absoluteString): robots.txt answered HTTP 503, so RFC 9309 allows nothing (use --ignore-robots to crawl it anyway)\n", "\(run.stderr)")
+        }
+        let capped = try runCLI(["crawl", "--serve", "Samples/FixtureSite", "--max-body", "500"])
+        #expect(capped.status == 2)
+        #expect(capped.stderr.contains("the start page could not be read: bodyTooLarge: body larger than 500 bytes"), "\(capped.stderr)")
+        #expect(capped.stderr.contains("raise --max-body"))
+        #expect(!capped.stderr.contains("robots"), "\(capped.stderr)")
+    }
+
+    @Test("usage errors are one line and a hint, exit 2", arguments: [
+        (["crawl", "--serve", "Samples/FixtureSite", "--max-pagez", "3"], "Unknown option '--max-pagez'"),
+        (["crawl", "--serve", "Samples/FixtureSite", "--quiet", "--verbose"], "give --quiet or --verbose, not both"),
+        (["crawl", "--serve", "Samples/FixtureSite", "--max-growth", "5%"], "--max-growth needs --baseline OLD.json"),
+    ])
+    func usageErrors(arguments: [String], message: String) throws {
+        let run = try runCLI(arguments)
+        #expect(run.status == 2)
+        let lines = run.stderr.split(separator: "\n")
+        #expect(lines.count == 2, "\(run.stderr)")
+        #expect(lines.first?.hasPrefix("assetcrawl: ") == true && lines.first?.contains(message) == true, "\(run.stderr)")
+        #expect(lines.last == "See 'assetcrawl crawl --help' for more information.", "\(run.stderr)")
+    }
 }
