@@ -54,4 +54,17 @@ struct ReadmeTests {
             }
         }
     }
+
+    @Test("the README's inline budget example passes on the fixture site")
+    func inlineBudget() throws {
+        let readme = try String(contentsOf: Repo.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "```json\n{\n  \"version\": 1,\n  \"allowBroken\""))
+        let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        let budget = FileManager.default.temporaryDirectory.appendingPathComponent("assetcrawl-readme-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: budget) }
+        try Data(readme[readme.index(start.lowerBound, offsetBy: 8)..<end.lowerBound].utf8).write(to: budget)
+        let run = try runCLI(["crawl", "--serve", "Samples/FixtureSite", "--budget", budget.path, "--quiet"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains(" 0 failed"), "\(run.stdout)")
+    }
 }
