@@ -167,6 +167,18 @@ struct HardeningTests {
         return limits
     }
 
+    /// Once the server has taken in what was sent: moves `clock` to 1 ms short of `timeout`
+    /// (the connection must stay open), then past it.
+    func crossTimeout(_ timeout: Duration, clock: ServerClock, connection: RawConnection,
+                      sourceLocation: SourceLocation = #_sourceLocation) async {
+        await clock.waitForChecks(2)
+        clock.advance(by: timeout - .milliseconds(1))
+        await clock.waitForChecks(2)
+        #expect(connection.peerIsOpen, "closed before the timeout", sourceLocation: sourceLocation)
+        clock.advance(by: .milliseconds(2))
+        await clock.waitForChecks(2)
+    }
+
     @Test("a request head trickled in (slowloris) is cut off when the request timeout has passed, not before, with a notice")
     func slowloris() async throws {
         let clock = ServerClock.manual()
@@ -174,12 +186,7 @@ struct HardeningTests {
         try await serve(limits: manualLimits(clock, request: .milliseconds(100)), log: log) { (base: URL) async throws in
             let connection = try RawConnection(port: base.port!)
             connection.send("GET / HTTP/1.1\r\nHost: a\r\n")
-            await clock.waitForChecks(2)
-            clock.advance(by: .milliseconds(99))
-            await clock.waitForChecks(2)
-            #expect(connection.peerIsOpen, "closed before the request timeout")
-            clock.advance(by: .milliseconds(2))
-            await clock.waitForChecks(2)
+            await crossTimeout(.milliseconds(100), clock: clock, connection: connection)
             let (text, closed) = connection.readAll()
             #expect(closed)
             #expect(text.isEmpty)
@@ -195,12 +202,7 @@ struct HardeningTests {
             connection.send("GET /css/a.css HTTP/1.1\r\nHost: a\r\n\r\n")
             let response = connection.readResponse()
             #expect(response.status == 200 && response.body == "body{}")
-            await clock.waitForChecks(2)
-            clock.advance(by: .milliseconds(99))
-            await clock.waitForChecks(2)
-            #expect(connection.peerIsOpen, "closed before the idle timeout")
-            clock.advance(by: .milliseconds(2))
-            await clock.waitForChecks(2)
+            await crossTimeout(.milliseconds(100), clock: clock, connection: connection)
             #expect(connection.readAll().closed)
         }
     }
