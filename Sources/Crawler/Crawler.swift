@@ -150,7 +150,7 @@ public struct Crawler: Sendable {
         }
     }
 
-    /// robots.txt's rules from its fetch: see ``RobotsRules/from(_:userAgent:)``.
+    /// robots.txt's rules from its fetch: see ``RobotsRules/from(_:body:userAgent:)``.
     func robotsRules(from outcome: Outcome) -> RobotsRules {
         RobotsRules.from(outcome.resource.exchange, body: outcome.body, userAgent: configuration.userAgent)
     }
