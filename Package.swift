@@ -83,7 +83,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "assetcrawl", dependencies: ["AssetCrawlCLI"], swiftSettings: swiftSettings),
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .target(name: "TestSupport", path: "Tests/TestSupport", exclude: ["Certificates"], swiftSettings: swiftSettings),
         .testTarget(name: "CrawlModelTests", dependencies: ["CrawlModel"], swiftSettings: swiftSettings),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "CrawlModel"], swiftSettings: swiftSettings),
         .testTarget(name: "FixtureServerTests", dependencies: [

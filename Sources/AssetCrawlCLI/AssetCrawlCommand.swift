@@ -30,15 +30,27 @@ public struct AssetCrawlCommand: AsyncParsableCommand {
             Foundation.exit(2)
         } catch {
             let code = exitCode(for: error)
-            let message = fullMessage(for: error)
             if code == .success {
-                print(message)
+                print(fullMessage(for: error))
                 Foundation.exit(0)
             }
+            // Argument errors (EX_USAGE) are "could not run": exit 2 as documented, in one line
+            // and a hint, not ArgumentParser's error, usage and hint.
+            if code == .validationFailure || code.rawValue == 64 {
+                FileHandle.standardError.write(Data(usageMessage(for: error).utf8))
+                Foundation.exit(2)
+            }
+            let message = fullMessage(for: error)
             if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
-            // Argument errors (EX_USAGE) are "could not run": exit 2 as documented.
-            Foundation.exit(code == .validationFailure || code.rawValue == 64 ? 2 : code.rawValue)
+            Foundation.exit(code.rawValue)
         }
+    }
+
+    /// `assetcrawl: MESSAGE` and the line that says where the help is.
+    static func usageMessage(for error: any Error) -> String {
+        let hint = fullMessage(for: error).split(separator: "\n").last { $0.contains("--help") }
+            .map { $0.trimmingCharacters(in: .whitespaces) } ?? "See 'assetcrawl --help'."
+        return "assetcrawl: \(message(for: error))\n\(hint)\n"
     }
 }
 

@@ -16,7 +16,8 @@ struct CrawlCommand: AsyncParsableCommand {
         abstract: "Crawl a site from a start URL, fetch every page requisite, and probe each with conditional requests.",
         discussion: """
             Exit codes: 0 the crawl completed (whatever it found), 1 a check failed, \
-            2 the crawl could not run (bad flags, unreachable start URL, start page not HTML).
+            2 the crawl could not run (bad flags, unreachable start URL, a start page that answers 4xx/5xx \
+            or is not HTML, robots.txt that allows nothing).
             """
     )
 
@@ -37,6 +38,9 @@ struct CrawlCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Crawling")
     var crawlOptions: CrawlOptions
+
+    @Flag(name: .customLong("allow-start-status"), help: "Crawl on when a start page answers 4xx or 5xx (by default that fails the run, exit 2).")
+    var allowStartStatus = false
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "warning"
@@ -127,18 +131,32 @@ struct CrawlCommand: AsyncParsableCommand {
         let interrupted = records.stopReason?.hasPrefix("interrupted") == true
         // A start page that could not be fetched, or is not HTML, means the crawl did not happen.
         if !interrupted, let first = try records.resource(start.absoluteString) {
-            if let failure = first.failure, first.exchange.status == nil || first.redirects.isEmpty && pageCount == 0 {
+            if let failure = first.failure, first.exchange.status == nil {
                 let hint = failure.code == .tls
                     ? "if the server uses its own CA or a self-signed certificate, add --ca-cert FILE with that certificate"
                     : "is the server running and the URL right?"
                 throw UsageError(message: "cannot crawl \(start.absoluteString): \(failure.description) (\(hint))")
+            }
+            // A mistyped start URL answered by an HTML error page must not pass as a crawl.
+            if let status = first.exchange.status, status >= 400, !allowStartStatus {
+                let hops = first.redirects.isEmpty ? "" : " (after \(first.redirects.count) redirect\(first.redirects.count == 1 ? "" : "s") to \(first.exchange.url))"
+                throw UsageError(message: "the start page \(start.absoluteString) answered HTTP \(status)\(hops); check the URL, or add --allow-start-status to crawl it anyway")
+            }
+            if pageCount == 0, let failure = first.failure {
+                let hint = failure.code == .bodyTooLarge ? "raise --max-body" : "is the server all right?"
+                throw UsageError(message: "cannot crawl \(start.absoluteString): the start page could not be read: \(failure.description) (\(hint))")
             }
             if pageCount == 0 {
                 throw UsageError(message: "the start page \(first.exchange.url) is not HTML (Content-Type: \(first.exchange.contentType ?? "none")); give the URL of an HTML page")
             }
         }
         if !interrupted, pageCount == 0, let reason = try records.skippedURLs()[start.absoluteString] {
-            throw UsageError(message: "cannot crawl \(start.absoluteString): \(reason) (use --ignore-robots to crawl it anyway)")
+            // robots.txt: its rules, or (RFC 9309) a 5xx or no answer at all, which allows nothing.
+            let hint = reason.contains("(tls:")
+                ? "if the server uses its own CA or a self-signed certificate, add --ca-cert FILE with that certificate; --ignore-robots crawls anyway"
+                : reason.contains("could not be fetched") ? "is the server running and the URL right? --ignore-robots crawls anyway"
+                : "use --ignore-robots to crawl it anyway"
+            throw UsageError(message: "cannot crawl \(start.absoluteString): \(reason) (\(hint))")
         }
         // Reports, budgets and the exit code for checks (issue #6): see ReportOptions.swift.
         // An interrupted crawl still writes what it has, then exits 130 whatever the checks say.

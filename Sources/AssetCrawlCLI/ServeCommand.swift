@@ -62,7 +62,8 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = FixtureServer.Configuration(root: root)
         configuration.host = host
         configuration.port = port
-        configuration.policy = try ServePolicyLoader.load(root: root, file: policy)
+        let (loaded, policyDescription) = try ServePolicyLoader.loadDescribed(root: root, file: policy)
+        configuration.policy = loaded
         configuration.followSymlinks = followSymlinks
         if let tlsCert, let tlsKey {
             for file in [tlsCert, tlsKey] where !FileManager.default.fileExists(atPath: file) {
@@ -82,27 +83,40 @@ struct ServeCommand: AsyncParsableCommand {
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) {
             Task { try? await server.shutdown() }
         }
+        // Which policy on stderr: stdout's first line is the URL, for scripts to read.
+        FileHandle.standardError.write(Data((policyDescription + "\n").utf8))
         FileHandle.standardOutput.write(Data("serving \(root.path) at \(server.baseURL.absoluteString)\n".utf8))
         try await server.waitUntilClosed()
         signals.cancel()
     }
 }
 
-/// Loads the server policy: an explicit file, else `.assetcrawl-policy.json` in the root, else the default.
+/// Loads the server policy: an explicit file, else `.assetcrawl-policy.json` in the root, else
+/// the built-in one. A file adds to the built-in policy unless it says `"inherit": false`.
 enum ServePolicyLoader {
     static let fileName = ".assetcrawl-policy.json"
 
     static func load(root: URL, file: String?) throws -> ServerPolicy {
+        try loadDescribed(root: root, file: file).policy
+    }
+
+    /// The policy and a line that says which it is, for `serve` to print.
+    static func loadDescribed(root: URL, file: String?) throws -> (policy: ServerPolicy, description: String) {
         let url = file.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: url.path) else {
             if let file { throw UsageError(message: "no such policy file: \(file)") }
-            return .default
+            return (.default, "policy: the built-in one (no \(fileName) in the folder)")
         }
+        let policy: ServerPolicy
         do {
-            return try JSONDecoder().decode(ServerPolicy.self, from: Data(contentsOf: url))
+            policy = try JSONDecoder().decode(ServerPolicy.self, from: Data(contentsOf: url))
         } catch {
             throw UsageError(message: "cannot read the policy \(url.path): \(error)")
         }
+        if policy.inherit == false {
+            return (policy, "policy: \(url.path) alone (\"inherit\": false; no built-in headers)")
+        }
+        return (policy.adding(to: .default), "policy: \(url.path) added to the built-in one (its rules first)")
     }
 }
 

@@ -2,6 +2,8 @@
 /// flag to change); ``code`` is a stable name for programs.
 public enum SkipReason: Hashable, Sendable, CustomStringConvertible {
     case disallowedByRobots
+    /// robots.txt could not be used (5xx, reset, unreachable): RFC 9309 allows nothing.
+    case robotsUnusable(String)
     case notIncluded
     case excluded
     case tooDeep(maxDepth: Int)
@@ -16,7 +18,7 @@ public enum SkipReason: Hashable, Sendable, CustomStringConvertible {
 
     public var code: String {
         switch self {
-        case .disallowedByRobots: "robots"
+        case .disallowedByRobots, .robotsUnusable: "robots"
         case .notIncluded: "notIncluded"
         case .excluded: "excluded"
         case .tooDeep: "maxDepth"
@@ -31,6 +33,7 @@ public enum SkipReason: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .disallowedByRobots: "disallowed by robots.txt"
+        case .robotsUnusable(let why): "robots.txt \(why), so RFC 9309 allows nothing"
         case .notIncluded: "not matched by --include"
         case .excluded: "matched by --exclude"
         case .tooDeep(let n): "deeper than --max-depth \(n)"

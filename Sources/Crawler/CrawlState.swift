@@ -160,7 +160,7 @@ struct CrawlState {
         let job = Crawler.Job(url: url, kind: .page, depth: depth)
         guard configuration.respectRobots else { enqueue(job); return }
         if let rules = robots[origin] {
-            if allows(job, rules: rules) { enqueue(job) } else { reject(job) }
+            if rules.allows(job.url) { enqueue(job) } else { reject(job, rules: rules) }
         } else {
             if awaitingRobots[origin] == nil, let robotsURL = URL(string: origin + "/robots.txt") {
                 enqueue(Crawler.Job(url: robotsURL, kind: .other, depth: nil, purpose: .robots))
@@ -170,12 +170,8 @@ struct CrawlState {
         }
     }
 
-    private func allows(_ job: Crawler.Job, rules: RobotsRules) -> Bool {
-        rules.allows(job.url) || (rules.unreachable && configuration.startURLs.contains(job.url))
-    }
-
-    private mutating func reject(_ job: Crawler.Job) {
-        skip(job.url, .disallowedByRobots)
+    private mutating func reject(_ job: Crawler.Job, rules: RobotsRules) {
+        skip(job.url, rules.unusableReason.map(SkipReason.robotsUnusable) ?? .disallowedByRobots)
         pagesEnqueued -= 1
     }
 
@@ -198,9 +194,9 @@ struct CrawlState {
         robots[origin] = rules
         batch.robots.append(record)
         for job in awaitingRobots.removeValue(forKey: origin) ?? [] {
-            let admitted = allows(job, rules: rules)
+            let admitted = rules.allows(job.url)
             batch.released.append((job.entry.key, admitted))
-            if admitted { storeQueued += 1 } else { reject(job) }
+            if admitted { storeQueued += 1 } else { reject(job, rules: rules) }
         }
         if configuration.useSitemap, startOrigins.contains(origin) { requestSitemaps(origin: origin, listed: rules.sitemaps) }
     }

@@ -93,17 +93,9 @@ public struct Crawler: Sendable {
         }
     }
 
-    /// RFC 9309 §2.3.1: 2xx parse; 4xx allow everything; 5xx or unreachable disallow everything
-    /// (unreachable still lets the start URLs through, so their failure is recorded).
+    /// robots.txt's rules from its fetch: see ``RobotsRules/from(_:body:userAgent:)``.
     func robotsRules(from outcome: Outcome) -> RobotsRules {
-        let exchange = outcome.resource.exchange
-        guard let status = exchange.status else { return .unreachable }
-        guard exchange.error == nil else { return .disallowAll }
-        switch status {
-        case 200..<300: return RobotsRules(parsing: String(decoding: outcome.body ?? [], as: UTF8.self), userAgent: configuration.userAgent)
-        case 400..<500: return .allowAll
-        default: return .disallowAll
-        }
+        RobotsRules.from(outcome.resource.exchange, body: outcome.body, userAgent: configuration.userAgent)
     }
 
     /// Fetches one URL (following redirects), extracts its references, and probes it.
@@ -113,6 +105,9 @@ public struct Crawler: Sendable {
         var visited: Set<String> = [job.url.absoluteString]
         var url = job.url
         var response: FetchResponse
+        // A URL reached a second time is fetched once more (every hop followed is recorded,
+        // and the final URL is where the loop came back to); it is a loop if it redirects again.
+        var revisited = false
         while true {
             response = await fetcher.fetch(request(for: url, job: job))
             guard response.exchange.isRedirect, let location = response.exchange.location else { break }
@@ -120,8 +115,8 @@ public struct Crawler: Sendable {
                 response.exchange.error = FetchError(.invalidURL, "redirect to an unusable Location: \(location)")
                 break
             }
-            if !visited.insert(next.absoluteString).inserted {
-                response.exchange.error = FetchError(.redirectLoop, "redirect loop back to \(next.absoluteString)")
+            if revisited {
+                response.exchange.error = FetchError(.redirectLoop, "redirect loop back to \(url.absoluteString)")
                 break
             }
             if redirects.count >= hopLimit {
@@ -129,6 +124,7 @@ public struct Crawler: Sendable {
                 break
             }
             redirects.append(response.exchange)
+            revisited = !visited.insert(next.absoluteString).inserted
             url = next
         }
         var resource = FetchedResource(url: job.url.absoluteString, kind: job.kind, redirects: redirects,
@@ -165,7 +161,8 @@ public struct Crawler: Sendable {
         default:
             wantsBody = { _ in false }
         }
-        return FetchRequest(url: url, headers: baseHeaders(for: url), digest: configuration.revalidate, keepBody: wantsBody)
+        return FetchRequest(url: url, headers: baseHeaders(for: url), digest: configuration.revalidate,
+                            maxBodyBytes: job.purpose == .robots ? RobotsRules.maxBytes : nil, keepBody: wantsBody)
     }
 
     /// User-Agent and Accept-Encoding for everyone; the configured extra headers only on start origins.

@@ -30,18 +30,18 @@ public struct RobotsRules: Sendable, Equatable {
     public static let allowAll = RobotsRules()
     /// Everything disallowed (robots.txt answered 5xx, RFC 9309 §2.3.1.4).
     public static let disallowAll = RobotsRules(rules: [Rule(allow: false, pattern: "/")])
-    /// robots.txt could not be fetched at all (DNS, refused, timeout): everything is
-    /// disallowed except the start URLs the user named, whose own fetches then record why
-    /// the server cannot be reached.
-    public static let unreachable = RobotsRules(rules: [Rule(allow: false, pattern: "/")], unreachable: true)
 
-    /// True when robots.txt could not be fetched at all.
-    public var unreachable = false
-
-    init(rules: [Rule], sitemaps: [String] = [], unreachable: Bool) {
-        self.init(rules: rules, sitemaps: sitemaps)
-        self.unreachable = unreachable
+    /// Everything disallowed because robots.txt was unusable (5xx, or unreachable: DNS,
+    /// refused, reset, timeout, TLS), start pages included (RFC 9309 §2.3.1.3–4). `reason`
+    /// says which, for the skip reason and the CLI's message.
+    public static func unusable(_ reason: String) -> RobotsRules {
+        var rules = disallowAll
+        rules.unusableReason = reason
+        return rules
     }
+
+    /// Why robots.txt could not be used, when it could not (everything is then disallowed).
+    public var unusableReason: String?
 
     /// The product token of a User-Agent: `assetcrawl/0.1 (+url)` → `assetcrawl`.
     public static func productToken(_ userAgent: String) -> String {

@@ -12,13 +12,17 @@ public struct FetchRequest: Sendable {
     /// Hash the body as it arrives (for telling a re-sent body from a changed one).
     /// Off when nothing will compare it, e.g. a crawl without revalidation.
     public var digest: Bool
+    /// This request's body cap instead of the fetcher's (robots.txt is read up to 500 KiB
+    /// whatever `--max-body` says, RFC 9309 §2.5).
+    public var maxBodyBytes: Int?
 
     public init(url: URL, method: String = "GET", headers: [HeaderField] = [], digest: Bool = true,
-                keepBody: @escaping @Sendable (String?) -> Bool = { _ in false }) {
+                maxBodyBytes: Int? = nil, keepBody: @escaping @Sendable (String?) -> Bool = { _ in false }) {
         self.url = url
         self.method = method
         self.headers = headers
         self.digest = digest
+        self.maxBodyBytes = maxBodyBytes
         self.keepBody = keepBody
     }
 }

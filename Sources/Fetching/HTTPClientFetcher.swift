@@ -73,7 +73,7 @@ public struct HTTPClientFetcher: Fetcher {
         http.method = HTTPMethod(rawValue: request.method)
         for field in request.headers { http.headers.add(name: field.name, value: field.value) }
         let prepared = http
-        let limit = options.maxBodyBytes
+        let limit = request.maxBodyBytes ?? options.maxBodyBytes
         let headTimeout = TimeAmount(options.headTimeout)
         let client = self.client
 

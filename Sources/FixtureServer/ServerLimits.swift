@@ -18,11 +18,15 @@ public struct ServerLimits: Sendable {
     /// A kept-alive connection with no request in progress is closed after this long.
     public var idleTimeout: Duration = .seconds(60)
     /// A response the client takes nothing of for this long is abandoned and the connection
-    /// closed. Like nginx's `send_timeout`, this is the time between two writes that make
-    /// progress, not a bound on the whole transfer.
+    /// closed. Like nginx's `send_timeout`, this is the time between two signs of progress,
+    /// not a bound on the whole transfer; progress is what the client's TCP acknowledges (on
+    /// Linux), so a slow but steady reader is never cut off.
     public var sendTimeout: Duration = .seconds(60)
     /// Connections beyond this many are closed as soon as they are accepted.
     public var maxConnections = 1024
+    /// The clock the HTTP/1.1 timeouts above are measured on; tests use ``ServerClock/manual()``.
+    /// (A TLS connection's idle timeout before its handshake runs on NIO's own timer.)
+    public var clock: ServerClock = .system
 
     public init() {}
 }

@@ -30,6 +30,10 @@ public struct ServerPolicy: Sendable, Codable {
     /// `Strict-Transport-Security` sent over TLS only (never over plain HTTP, where it means
     /// nothing); default `max-age=31536000`. `""` turns it off.
     public var strictTransportSecurity: String?
+    /// In a policy file: whether it adds to the built-in policy (the default, `true`: its rules
+    /// go first, so they win, and its other fields replace the built-in ones) or stands alone
+    /// (`false`). See ``adding(to:)``.
+    public var inherit: Bool?
 
     public init(rules: [Rule] = [], directoryIndex: [String]? = nil, notFoundPage: String? = nil,
                 mimeTypes: [String: String]? = nil, strictTransportSecurity: String? = nil) {
@@ -57,6 +61,21 @@ public struct ServerPolicy: Sendable, Codable {
         Rule(match: "**.html", headers: ["Cache-Control": "no-cache"]),
         Rule(match: "**", headers: defaultSecurityHeaders.merging(["Cache-Control": "max-age=3600"]) { a, _ in a }),
     ])
+
+    /// This policy over `base`, unless it says `"inherit": false`: its rules before the
+    /// base's (for each header, and for faults, the first matching rule wins, so a rule of
+    /// this policy wins over a base rule on the same path), its other fields where set.
+    public func adding(to base: ServerPolicy) -> ServerPolicy {
+        guard inherit ?? true else { return self }
+        var merged = self
+        merged.rules = rules + base.rules
+        merged.directoryIndex = directoryIndex ?? base.directoryIndex
+        merged.notFoundPage = notFoundPage ?? base.notFoundPage
+        merged.mimeTypes = (base.mimeTypes ?? [:]).merging(mimeTypes ?? [:]) { _, mine in mine }
+        if merged.mimeTypes?.isEmpty == true { merged.mimeTypes = nil }
+        merged.strictTransportSecurity = strictTransportSecurity ?? base.strictTransportSecurity
+        return merged
+    }
 
     var effectiveDirectoryIndex: [String] { directoryIndex ?? ["index.html"] }
     var effectiveNotFoundPage: String? {

@@ -104,20 +104,19 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var dateCache: (second: Int, value: String) = (-1, "")
     private var policyHeaderCache: [String: PolicyHeaders] = [:]
 
-    // Timeouts (HTTP/1.1 only), checked by one repeating tick per connection rather than a
-    // timer scheduled and cancelled per request: a request costs two clock reads.
-    // `requestStarted` runs from the first byte of a request to its end; `idleSince` while
-    // no request is in progress; `lastProgress` while a client takes none of a response.
-    private var awaitingRequest = true
-    private var requestEndedInThisRead = false
-    private var requestStarted: NIODeadline?
-    private var idleSince: NIODeadline?
-    /// Bytes waiting to be sent at the last tick, and when that number last changed: a client
-    /// that takes none of a response for the send timeout is disconnected. (Writability is no
-    /// guide: a large file region keeps the channel unwritable for the whole download.)
-    private var lastBuffered = 0
-    private var lastProgress = NIODeadline.now()
-    private var tick: Scheduled<Void>?
+    // Timeouts (HTTP/1.1 only; see StaticFileHandler+Timeouts.swift), checked by one repeating
+    // tick per connection rather than a timer scheduled and cancelled per request: a request
+    // costs two clock reads. `requestStarted` runs from the first byte of a request to its
+    // end; `idleSince` while no request is in progress; `lastProgress` while a client takes
+    // none of a response.
+    var awaitingRequest = true
+    var requestEndedInThisRead = false
+    var requestStarted: NIODeadline?
+    var idleSince: NIODeadline?
+    /// What was on its way to the client at the last tick, and when that last changed.
+    var lastOutstanding = Outstanding()
+    var lastProgress: NIODeadline
+    var tick: Scheduled<Void>?
     /// The wall-clock second the current request is answered in (read once per request).
     private(set) var requestSecond = 0
     var fileStates: FileStateCache?
@@ -125,87 +124,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
     init(context: ServerContext, transport: Transport = .plain) {
         self.context = context
         self.transport = transport
-    }
-
-    // MARK: Timeouts
-
-    func handlerAdded(context ctx: ChannelHandlerContext) {
-        fileStates = context.fileStateCache(on: ctx.eventLoop)
-        if ctx.channel.isActive { startTick(ctx) }
-    }
-
-    func channelActive(context ctx: ChannelHandlerContext) {
-        startTick(ctx)
-        ctx.fireChannelActive()
-    }
-
-    func channelInactive(context ctx: ChannelHandlerContext) {
-        stopTick()
-        ctx.fireChannelInactive()
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        stopTick()
-    }
-
-    func channelReadComplete(context ctx: ChannelHandlerContext) {
-        // Bytes arrived but no request head was complete: a request is being trickled in.
-        if transport != .http2, awaitingRequest, !requestEndedInThisRead, requestStarted == nil {
-            requestStarted = .now()
-        }
-        requestEndedInThisRead = false
-        ctx.fireChannelReadComplete()
-    }
-
-    private func startTick(_ ctx: ChannelHandlerContext) {
-        guard transport != .http2, tick == nil else { return }
-        idleSince = .now()
-        scheduleTick(ctx)
-    }
-
-    private func scheduleTick(_ ctx: ChannelHandlerContext) {
-        let limits = context.limits
-        let shortest = min(limits.requestTimeout, limits.idleTimeout, limits.sendTimeout)
-        let interval = max(Duration.milliseconds(10), min(Duration.seconds(1), shortest / 4))
-        tick = ctx.eventLoop.assumeIsolated().scheduleTask(in: interval.timeAmount) {
-            guard self.tick != nil else { return }
-            if self.checkTimeouts(ctx) { self.scheduleTick(ctx) }
-        }
-    }
-
-    private func stopTick() {
-        tick?.cancel()
-        tick = nil
-    }
-
-    /// Closes the connection when a timeout has passed; false then.
-    private func checkTimeouts(_ ctx: ChannelHandlerContext) -> Bool {
-        let now = NIODeadline.now()
-        if let started = requestStarted, now - started > context.limits.requestTimeout.timeAmount {
-            context.logger.notice("refused a request from \(ctx.remoteAddress?.description ?? "?"): not complete after \(context.limits.requestTimeout), closing the connection")
-            stopTick()
-            ctx.close(promise: nil)
-            return false
-        }
-        let buffered = (try? ctx.channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes)) ?? 0
-        if buffered == 0 || buffered != lastBuffered {
-            lastBuffered = buffered
-            lastProgress = now
-        }
-        // A response still on its way is not idleness: the idle clock starts once it is out.
-        if buffered > 0 { idleSince = now }
-        if buffered > 0, now - lastProgress > context.limits.sendTimeout.timeAmount {
-            context.logger.notice("closing a connection from \(ctx.remoteAddress?.description ?? "?"): it has not read the response for \(context.limits.sendTimeout)")
-            stopTick()
-            ctx.close(promise: nil)
-            return false
-        } else if awaitingRequest, requestStarted == nil, let idle = idleSince, now - idle > context.limits.idleTimeout.timeAmount {
-            context.logger.debug("closing an idle connection from \(ctx.remoteAddress?.description ?? "?") after \(context.limits.idleTimeout)")
-            stopTick()
-            ctx.close(promise: nil)
-            return false
-        }
-        return true
+        self.lastProgress = context.limits.clock.now()
     }
 
     // MARK: Requests
@@ -228,7 +147,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
         switch part {
         case .head(let head):
             awaitingRequest = false
-            if requestStarted == nil, transport != .http2 { requestStarted = .now() }
+            if requestStarted == nil, transport != .http2 { requestStarted = context.limits.clock.now() }
             let fields = RequestFields(head.headers)
             if transport != .http2, let (status, reason) = Self.refusal(of: head, fields: fields, limits: context.limits) {
                 refuse(head, status: status, reason: reason, ctx: ctx)
@@ -545,7 +464,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
             promise.futureResult.whenComplete { _ in channel.close(promise: nil) }
         } else {
             awaitingRequest = true
-            if transport != .http2 { idleSince = .now() }
+            if transport != .http2 { idleSince = context.limits.clock.now() }
             if !queued.isEmpty { drainQueue(ctx) }
         }
     }

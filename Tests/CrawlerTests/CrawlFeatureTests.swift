@@ -42,16 +42,46 @@ struct CrawlFeatureTests {
         }
     }
 
-    @Test("a robots.txt that answers 503 disallows everything (RFC 9309); a 404 allows everything")
+    @Test("robots.txt: 5xx, a reset or no server disallow everything with the reason (RFC 9309), start page included; a 404 allows everything, whatever --max-body")
     func robotsErrors() async throws {
         let files = ["index.html": page(), "robots.txt": "User-agent: *\nDisallow:\n"]
         try await serve(files, rules: [.init(match: "robots.txt", fault: Fault(status: 503))]) { base in
             let result = try await crawl([base])
             #expect(result.pages.isEmpty)
+            #expect(result.skipped?[base.absoluteString] == "robots.txt answered HTTP 503, so RFC 9309 allows nothing")
         }
+        // Cut off by the network after its head: unusable, so the start page is not crawled either.
+        try await serve(files, rules: [.init(match: "robots.txt", fault: Fault(resetAfter: 5))]) { base in
+            let result = try await crawl([base])
+            #expect(result.pages.isEmpty)
+            let reason = try #require(result.skipped?[base.absoluteString])
+            // The reset may reach the client before it has read the head, or after.
+            #expect(reason.hasPrefix("robots.txt could not be read (HTTP 200, then ") || reason.hasPrefix("robots.txt could not be fetched (reset: "), "\(reason)")
+            #expect(reason.hasSuffix(", so RFC 9309 allows nothing"))
+        }
+        // No server at all: robots.txt cannot be fetched, and nothing is crawled.
+        let nowhere = try await crawl([URL(string: "http://127.0.0.1:1/")!])
+        #expect(nowhere.pages.isEmpty && nowhere.resources.isEmpty)
+        #expect(nowhere.skipped?["http://127.0.0.1:1/"]?.hasPrefix("robots.txt could not be fetched (refused") == true, "\(nowhere.skipped ?? [:])")
         try await serve(["index.html": page()]) { base in
             let result = try await crawl([base])
             #expect(result.pages.count == 1)
+        }
+        // A 404 whose body is over --max-body still allows everything: robots.txt has its own cap.
+        try await serve(["index.html": page(), "404.html": String(repeating: "x", count: 4000)]) { base in
+            var options = HTTPClientFetcher.Options()
+            options.maxBodyBytes = 500
+            let result = try await crawl([base], options: options)
+            #expect(result.skipped?[base.absoluteString] == nil, "\(result.skipped ?? [:])")
+            #expect(result.resources[base.absoluteString]?.exchange.status == 200)
+        }
+        // A robots.txt over --max-body is read up to its own 512 KiB cap and obeyed.
+        let long = "User-agent: *\nDisallow: /private/\n# " + String(repeating: "x", count: 2000) + "\nDisallow: /late/\n"
+        try await serve(["index.html": page(links: ["late/a.html", "ok.html"]), "late/a.html": page(), "ok.html": page(), "robots.txt": long]) { base in
+            var options = HTTPClientFetcher.Options()
+            options.maxBodyBytes = 500
+            let result = try await crawl([base], options: options)
+            #expect(result.skipped?[base.appending("late/a.html").absoluteString] == "disallowed by robots.txt")
         }
     }
 

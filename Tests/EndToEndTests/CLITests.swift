@@ -68,11 +68,67 @@ struct CLITests {
         }
     }
 
-    @Test("a start page that is not HTML exits 2")
-    func notHTML() throws {
-        // Serve the fixture and crawl a stylesheet as the start URL, through the CLI's own server.
-        let run = try runCLI(["crawl", "--serve", "Samples/FixtureSite/css"])
+    @Test("a start page that is not HTML exits 2 and says so, with its Content-Type", arguments: [
+        ("notes.txt", "text/plain; charset=utf-8"), ("data.json", "application/json"), ("css/a.css", "text/css; charset=utf-8"),
+    ])
+    func notHTML(path: String, contentType: String) async throws {
+        let site = ["index.html": "<a href=\"notes.txt\">notes</a>", "notes.txt": "plain text, <a href=\"x.html\">not a link</a>",
+                    "data.json": "{\"a\": 1}", "css/a.css": "body { color: red }"]
+        try await withTemporarySite(site) { root in
+            try await FixtureServer.withFixtureServer(root: root) { base in
+                let run = try runCLI(["crawl", base.absoluteString + path])
+                #expect(run.status == 2, "\(run.stdout)\(run.stderr)")
+                #expect(run.stderr.contains("the start page \(base.absoluteString + path) is not HTML (Content-Type: \(contentType))"), "\(run.stderr)")
+                #expect(!run.stderr.contains("cannot crawl"), "\(run.stderr)")
+            }
+        }
+    }
+
+    @Test("a start URL that answers 404 (directly or after a redirect) fails the run with its status, unless --allow-start-status")
+    func startStatus() async throws {
+        var server = FixtureServer.Configuration(root: Repo.fixtureSite)
+        server.policy = ServerPolicy(rules: ServerPolicy.default.rules + [.init(match: "moved.html", fault: Fault(status: 301, location: "/nope.html"))])
+        try await FixtureServer.withFixtureServer(server) { base in
+            let wrong = try runCLI(["crawl", base.absoluteString + "nope.html", "--quiet"])
+            #expect(wrong.status == 2, "\(wrong.stdout)")
+            #expect(wrong.stderr == "assetcrawl: the start page \(base.absoluteString)nope.html answered HTTP 404; check the URL, or add --allow-start-status to crawl it anyway\n", "\(wrong.stderr)")
+            #expect(wrong.stdout.isEmpty)
+            let moved = try runCLI(["crawl", base.absoluteString + "moved.html", "--quiet"])
+            #expect(moved.status == 2)
+            #expect(moved.stderr.contains("answered HTTP 404 (after 1 redirect to \(base.absoluteString)nope.html)"), "\(moved.stderr)")
+            let allowed = try runCLI(["crawl", base.absoluteString + "nope.html", "--quiet", "--allow-start-status"])
+            #expect(allowed.status == 0, "\(allowed.stderr)")
+            #expect(allowed.stdout.contains("pages"), "\(allowed.stdout)")
+        }
+    }
+
+    @Test("robots.txt that allows nothing (503) or a start page over --max-body: exit 2 with the real cause")
+    func robotsAndBodyCap() async throws {
+        var server = FixtureServer.Configuration(root: Repo.fixtureSite)
+        server.policy = ServerPolicy(rules: ServerPolicy.default.rules + [.init(match: "robots.txt", fault: Fault(status: 503))])
+        try await FixtureServer.withFixtureServer(server) { base in
+            let run = try runCLI(["crawl", base.absoluteString, "--quiet"])
+            #expect(run.status == 2)
+            #expect(run.stderr == "assetcrawl: cannot crawl \(base.absoluteString): robots.txt answered HTTP 503, so RFC 9309 allows nothing (use --ignore-robots to crawl it anyway)\n", "\(run.stderr)")
+        }
+        let capped = try runCLI(["crawl", "--serve", "Samples/FixtureSite", "--max-body", "500"])
+        #expect(capped.status == 2)
+        #expect(capped.stderr.contains("the start page could not be read: bodyTooLarge: body larger than 500 bytes"), "\(capped.stderr)")
+        #expect(capped.stderr.contains("raise --max-body"))
+        #expect(!capped.stderr.contains("robots"), "\(capped.stderr)")
+    }
+
+    @Test("usage errors are one line and a hint, exit 2", arguments: [
+        (["crawl", "--serve", "Samples/FixtureSite", "--max-pagez", "3"], "Unknown option '--max-pagez'"),
+        (["crawl", "--serve", "Samples/FixtureSite", "--quiet", "--verbose"], "give --quiet or --verbose, not both"),
+        (["crawl", "--serve", "Samples/FixtureSite", "--max-growth", "5%"], "--max-growth needs --baseline OLD.json"),
+    ])
+    func usageErrors(arguments: [String], message: String) throws {
+        let run = try runCLI(arguments)
         #expect(run.status == 2)
-        #expect(run.stderr.contains("not HTML") || run.stderr.contains("cannot crawl"), "\(run.stderr)")
+        let lines = run.stderr.split(separator: "\n")
+        #expect(lines.count == 2, "\(run.stderr)")
+        #expect(lines.first?.hasPrefix("assetcrawl: ") == true && lines.first?.contains(message) == true, "\(run.stderr)")
+        #expect(lines.last == "See 'assetcrawl crawl --help' for more information.", "\(run.stderr)")
     }
 }

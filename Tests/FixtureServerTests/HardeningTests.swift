@@ -40,7 +40,7 @@ final class LogRecorder: @unchecked Sendable {
     }
 }
 
-@Suite("Embedded server: hostile and malformed requests over raw TCP")
+@Suite("Embedded server: hostile and malformed requests over raw TCP", .timeLimit(.minutes(3)))
 struct HardeningTests {
     let files = ["index.html": "<h1>hi</h1>", "css/a.css": "body{}"]
 
@@ -150,14 +150,43 @@ struct HardeningTests {
         }
     }
 
-    @Test("a request head trickled in (slowloris) is cut off after the request timeout, with a notice")
-    func slowloris() async throws {
+    // The timeout tests run on a manual clock (ServerClock.manual): time passes only when the
+    // test says, so a loaded machine that schedules the test late cannot make a client look slow.
+    // After bytes are sent or the clock moves, two timeout checks mean the server has taken
+    // them in (see ServerClock.waitForChecks).
+
+    /// Limits with these timeouts, short in real time (the checks tick at a quarter of the
+    /// shortest) and measured on `clock`.
+    func manualLimits(_ clock: ServerClock, request: Duration = .seconds(10), idle: Duration = .seconds(60),
+                      send: Duration = .seconds(60)) -> ServerLimits {
         var limits = ServerLimits()
-        limits.requestTimeout = .milliseconds(300)
+        limits.requestTimeout = request
+        limits.idleTimeout = idle
+        limits.sendTimeout = send
+        limits.clock = clock
+        return limits
+    }
+
+    /// Once the server has taken in what was sent: moves `clock` to 1 ms short of `timeout`
+    /// (the connection must stay open), then past it.
+    func crossTimeout(_ timeout: Duration, clock: ServerClock, connection: RawConnection,
+                      sourceLocation: SourceLocation = #_sourceLocation) async {
+        await clock.waitForChecks(2)
+        clock.advance(by: timeout - .milliseconds(1))
+        await clock.waitForChecks(2)
+        #expect(connection.peerIsOpen, "closed before the timeout", sourceLocation: sourceLocation)
+        clock.advance(by: .milliseconds(2))
+        await clock.waitForChecks(2)
+    }
+
+    @Test("a request head trickled in (slowloris) is cut off when the request timeout has passed, not before, with a notice")
+    func slowloris() async throws {
+        let clock = ServerClock.manual()
         let log = LogRecorder()
-        try await serve(limits: limits, log: log) { (base: URL) async throws in
+        try await serve(limits: manualLimits(clock, request: .milliseconds(100)), log: log) { (base: URL) async throws in
             let connection = try RawConnection(port: base.port!)
             connection.send("GET / HTTP/1.1\r\nHost: a\r\n")
+            await crossTimeout(.milliseconds(100), clock: clock, connection: connection)
             let (text, closed) = connection.readAll()
             #expect(closed)
             #expect(text.isEmpty)
@@ -165,17 +194,16 @@ struct HardeningTests {
         #expect(log.messages(atLeast: .notice).contains { $0.contains("not complete") })
     }
 
-    @Test("a kept-alive connection with nothing more to ask is closed after the idle timeout")
+    @Test("a kept-alive connection with nothing more to ask is closed when the idle timeout has passed, not before")
     func idle() async throws {
-        var limits = ServerLimits()
-        limits.idleTimeout = .milliseconds(300)
-        try await serve(limits: limits) { (base: URL) async throws in
+        let clock = ServerClock.manual()
+        try await serve(limits: manualLimits(clock, idle: .milliseconds(100))) { (base: URL) async throws in
             let connection = try RawConnection(port: base.port!)
             connection.send("GET /css/a.css HTTP/1.1\r\nHost: a\r\n\r\n")
-            let (text, closed) = connection.readAll()
-            #expect(RawConnection.status(of: text) == 200)
-            #expect(text.hasSuffix("body{}"))
-            #expect(closed)
+            let response = connection.readResponse()
+            #expect(response.status == 200 && response.body == "body{}")
+            await crossTimeout(.milliseconds(100), clock: clock, connection: connection)
+            #expect(connection.readAll().closed)
         }
     }
 
@@ -188,22 +216,28 @@ struct HardeningTests {
             let keepAliveGet = "GET /css/a.css HTTP/1.1\r\nHost: a\r\n\r\n"
             var held: [RawConnection] = []
             for _ in 0..<2 {
-                let c = try RawConnection(port: base.port!, receiveTimeout: 0.5)
+                let c = try RawConnection(port: base.port!)
                 c.send(keepAliveGet)
-                #expect(RawConnection.status(of: c.readAll().text) == 200)
+                // The whole response, by its Content-Length: the connection is admitted and stays open.
+                #expect(c.readResponse().status == 200)
                 held.append(c)
             }
             let third = try RawConnection(port: base.port!)
             third.send(keepAliveGet)
             let (text, closed) = third.readAll()
             #expect(text.isEmpty && closed)
-            held.removeAll()  // closes both
+            // One held connection ends; the server reads the end and closes its side.
+            held[0].shutdownWrite()
+            #expect(held[0].readAll().closed)
+            // The slot is given back as the close completes, just after the client sees it:
+            // a new connection is admitted once that has happened.
             var status: Int?
-            for _ in 0..<40 where status != 200 {
-                try await Task.sleep(for: .milliseconds(50))
+            for _ in 0..<500 where status != 200 {
                 status = try rawStatus(base, get("/css/a.css"))
+                if status != 200 { try await Task.sleep(for: .milliseconds(10)) }
             }
             #expect(status == 200)
+            #expect(held[1].peerIsOpen, "the other held connection is untouched")
         }
         #expect(log.messages(atLeast: .notice).contains { $0.contains("connections already open") })
     }
@@ -225,64 +259,77 @@ struct HardeningTests {
         }
     }
 
-    @Test("a client that stops reading a large response is disconnected after the send timeout")
-    func stalledReader() async throws {
-        var limits = ServerLimits()
-        limits.sendTimeout = .milliseconds(300)
-        let log = LogRecorder()
-        let size = 64 << 20
-        try await withTemporarySite([String: [UInt8]]()) { root in
-            // A sparse 64 MiB file: far more than the socket buffers hold.
-            let path = root.appendingPathComponent("huge.bin").path
-            #expect(FileManager.default.createFile(atPath: path, contents: nil))
-            #expect(truncate(path, off_t(size)) == 0)
-            var configuration = FixtureServer.Configuration(root: root)
-            configuration.limits = limits
-            try await FixtureServer.withFixtureServer(configuration, logger: log.logger) { (base: URL) async throws in
-                let connection = try RawConnection(port: base.port!)
-                connection.send("GET /huge.bin HTTP/1.1\r\nHost: a\r\n\r\n")
-                // Read nothing until the server has had time to give up.
-                var closedNotice = false
-                for _ in 0..<100 where !closedNotice {
-                    try await Task.sleep(for: .milliseconds(50))
-                    closedNotice = log.messages(atLeast: .notice).contains { $0.contains("has not read the response") }
-                }
-                #expect(closedNotice)
-                let (text, closed) = connection.readAll(limit: size + 4096)
-                #expect(closed)
-                #expect(text.utf8.count < size)
-            }
-        }
-    }
-
-    @Test("a client that reads a large response slowly but steadily is cut off neither as idle nor as stalled")
-    func slowSteadyReader() async throws {
-        var limits = ServerLimits()
-        limits.idleTimeout = .milliseconds(300)
-        // Progress is what the kernel takes, and it takes more only once its buffers half
-        // drain (megabytes on loopback): the send timeout must allow for that.
-        limits.sendTimeout = .seconds(5)
-        let size = 24 << 20
+    /// Serves one sparse file of `size` bytes (far more than socket buffers hold) with `limits`.
+    func serveLarge(_ size: Int, limits: ServerLimits, log: LogRecorder = LogRecorder(), _ body: (URL) async throws -> Void) async throws {
         try await withTemporarySite([String: [UInt8]]()) { root in
             let path = root.appendingPathComponent("big.bin").path
             #expect(FileManager.default.createFile(atPath: path, contents: nil))
             #expect(truncate(path, off_t(size)) == 0)
             var configuration = FixtureServer.Configuration(root: root)
             configuration.limits = limits
-            try await FixtureServer.withFixtureServer(configuration) { (base: URL) async throws in
-                let connection = try RawConnection(port: base.port!)
-                connection.send("GET /big.bin HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
-                var received = 0
-                var buffer = [UInt8](repeating: 0, count: 256 * 1024)
-                // 256 KiB every 20 ms: about 2 s for the file, far longer than the idle timeout.
-                for _ in 0..<1000 {
-                    let n = buffer.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
-                    if n <= 0 { break }
-                    received += n
-                    try await Task.sleep(for: .milliseconds(20))
-                }
-                #expect(received > size)  // the whole body plus the head
+            try await FixtureServer.withFixtureServer(configuration, logger: log.logger, body)
+        }
+    }
+
+    @Test("a client that stops reading a large response is disconnected once the send timeout has passed, not before")
+    func stalledReader() async throws {
+        let clock = ServerClock.manual()
+        let log = LogRecorder()
+        let size = 64 << 20
+        try await serveLarge(size, limits: manualLimits(clock, send: .milliseconds(100)), log: log) { (base: URL) async throws in
+            let connection = try RawConnection(port: base.port!)
+            connection.send("GET /big.bin HTTP/1.1\r\nHost: a\r\n\r\n")
+            // Read nothing. Half the send timeout at a time: the server writes until the socket
+            // buffers are full (progress), then sees none; it must wait a whole timeout from there.
+            func closedAsStalled() -> Bool { log.messages(atLeast: .notice).contains { $0.contains("has not read the response") } }
+            var steps = 0
+            while !closedAsStalled(), steps < 100 {
+                steps += 1
+                clock.advance(by: .milliseconds(50))
+                await clock.waitForChecks(2)
             }
+            #expect(closedAsStalled())
+            #expect(steps >= 3, "closed after \(steps * 50) ms without progress, less than the 100 ms send timeout")
+            let (text, closed) = connection.readAll(limit: size + 4096)
+            #expect(closed)
+            #expect(text.utf8.count < size)
+        }
+    }
+
+    @Test("a client that reads a large response slowly but steadily is cut off neither as idle nor as stalled")
+    func slowSteadyReader() async throws {
+        // The client takes 128 KiB per second of the server's (manual) clock: 6 MiB in 48 s,
+        // far longer than the send and idle timeouts. Each read opens its receive window, so
+        // the kernel sends more, and the server sees the client acknowledge it; its own buffer
+        // moves only once megabytes of kernel send buffer have half drained, which at this
+        // pace takes longer than the send timeout (the cut-off at 3,970,048 bytes this test
+        // once showed under load). Nor is the connection idle while the kernel still holds
+        // part of the response: only the client's small receive buffer (two reads) may be
+        // left when the server sees it all acknowledged, well within the idle timeout.
+        let clock = ServerClock.manual()
+        let size = 6 << 20
+        let chunk = 128 << 10
+        let limits = manualLimits(clock, request: .milliseconds(40), idle: .seconds(5), send: .seconds(2))
+        try await serveLarge(size, limits: limits) { (base: URL) async throws in
+            let connection = try RawConnection(port: base.port!, receiveBuffer: Int32(chunk))
+            // Kept alive: the handler is done with the request while the file is still on its way,
+            // so the idle clock must not run while it is.
+            connection.send("GET /big.bin HTTP/1.1\r\nHost: a\r\n\r\n")
+            var received = 0, head = 0
+            var buffer = [UInt8](repeating: 0, count: chunk)
+            while true {
+                let want = head == 0 ? chunk : min(chunk, head + size - received)
+                let n = buffer.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, want, Int32(MSG_WAITALL)) }
+                if n <= 0 { break }
+                if head == 0, let end = buffer[0..<n].firstRange(of: Array("\r\n\r\n".utf8)) { head = received + end.upperBound }
+                received += n
+                // The server checks its timeouts having seen this read, at this time.
+                await clock.waitForChecks(2)
+                if head > 0, received >= head + size { break }
+                clock.advance(by: .seconds(1))
+            }
+            #expect(head > 0 && received == head + size, "received \(received) of \(head + size) bytes")
+            #expect(connection.peerIsOpen, "closed as idle while the response was on its way")
         }
     }
 }

@@ -72,4 +72,33 @@ struct ServeCommandTests {
             #expect(lone.process.terminationStatus == 2)
         }
     }
+
+    @Test("a policy file adds to the built-in policy (its rule wins on its path), or stands alone with \"inherit\": false; serve says which")
+    func policyFileMerges() async throws {
+        let added = #"{"rules": [{"match": "flaky.txt", "fault": {"status": 503, "retryAfter": 1}}, {"match": "**.css", "headers": {"Cache-Control": "max-age=60"}}]}"#
+        let alone = #"{"inherit": false, "rules": [{"match": "**.css", "headers": {"Cache-Control": "max-age=60"}}]}"#
+        for (policy, inherits) in [(added, true), (alone, false)] {
+            try await withTemporarySite(["index.html": "<h1>p</h1>", "a.css": "a{}", "flaky.txt": "x", ".assetcrawl-policy.json": policy]) { root in
+                let server = try ServeProcess([root.path, "--port", "0"])
+                let line = server.firstLine()
+                let url = try #require(line.split(separator: " ").last.flatMap { URL(string: String($0)) }, "stdout: \(line)")
+                let css = try await request(.GET, url.appendingPathComponent("a.css"))
+                let html = try await request(.GET, url.appendingPathComponent("index.html"))
+                #expect(css.headers.first(name: "Cache-Control") == "max-age=60", "the file's rule wins on its path")
+                if inherits {
+                    #expect(html.headers.first(name: "Cache-Control") == "no-cache", "built-in rule kept")
+                    #expect(css.headers.first(name: "X-Content-Type-Options") == "nosniff", "built-in security headers kept")
+                    #expect(html.headers.first(name: "Content-Security-Policy") == "frame-ancestors 'self'")
+                    #expect(try await request(.GET, url.appendingPathComponent("flaky.txt")).status == 503)
+                } else {
+                    #expect(html.headers.first(name: "Cache-Control") == nil)
+                    #expect(css.headers.first(name: "X-Content-Type-Options") == nil)
+                }
+                let (status, stderr) = server.stop(SIGTERM)
+                #expect(status == 0)
+                let expected = inherits ? "/.assetcrawl-policy.json added to the built-in one" : "/.assetcrawl-policy.json alone (\"inherit\": false"
+                #expect(stderr.contains("policy: ") && stderr.contains(expected), "\(stderr)")
+            }
+        }
+    }
 }

@@ -39,15 +39,20 @@ func requestBytes(_ method: HTTPMethod = .GET, _ url: URL, headers: [(String, St
 func patternBytes(_ n: Int) -> [UInt8] { (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 / 251) } }
 
 /// A plain TCP connection to the server for requests no HTTP client would send.
-/// Blocking POSIX sockets with a receive timeout, so a test can never hang.
+/// Blocking POSIX sockets with a receive timeout, so a test can never hang for good.
 final class RawConnection {
     let fd: Int32
 
-    init(port: Int, receiveTimeout: Double = 5) throws {
+    /// `receiveBuffer` fixes the socket's receive buffer (the kernel doubles it) instead of
+    /// letting it grow to megabytes: then the bytes in flight are bounded.
+    /// The receive timeout only guards against a hang: on a loaded machine the server may
+    /// take seconds to answer, and a test waits for what it expects (an answer, a close).
+    init(port: Int, receiveTimeout: Double = 60, receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RawError.socket }
         var tv = timeval(tv_sec: Int(receiveTimeout), tv_usec: Int((receiveTimeout - Double(Int(receiveTimeout))) * 1_000_000))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        if var size = receiveBuffer { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -71,6 +76,16 @@ final class RawConnection {
             if n <= 0 { return }
             sent += n
         }
+    }
+
+    /// Ends this side's output (the server then reads end of file).
+    func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
+
+    /// Whether the peer has not closed, without waiting: nothing to read, or bytes but no end.
+    var peerIsOpen: Bool {
+        var byte: UInt8 = 0
+        let n = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        return n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
     }
 
     /// Reads until the peer closes, the timeout passes, or `limit` bytes.

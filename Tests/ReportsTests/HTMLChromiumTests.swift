@@ -2,12 +2,13 @@ import Audit
 import Foundation
 import Reports
 import Testing
+import TestSupport
 
 /// The HTML report in real headless Chromium (Debian's `chromium`; `.ci/run` installs it).
 ///
 /// Chromium runs with a dead loopback proxy and a resolver that finds no host, so nothing can
 /// leave the machine whatever a page asks for; its net log then shows whether the page asked.
-@Suite("HTML report in headless Chromium", .serialized, .enabled(if: onPath("chromium"), "needs Debian's chromium (.ci/run installs it)"))
+@Suite("HTML report in headless Chromium", .serialized, .requires(.chromium))
 struct HTMLChromiumTests {
     static let flags = [
         "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `assetcrawl crawl` with budgets and reports, and `assetcrawl diff`, run as the built binary.
 @Suite("Reports and the CI gate from the command line", .serialized)
@@ -54,7 +55,7 @@ struct ReportCLITests {
         #expect(result.stdout.isEmpty, "nothing was crawled")
     }
 
-    @Test("colour only on a terminal, and never with NO_COLOR", .enabled(if: onPath("script"), "needs script(1) for a pseudo-terminal"))
+    @Test("colour only on a terminal, and never with NO_COLOR", .requires(.script))
     func colour() throws {
         let budget = try write(#"{"version": 1, "site": {"maxRequests": 1}}"#, "budget.json")
         defer { try? FileManager.default.removeItem(at: budget) }

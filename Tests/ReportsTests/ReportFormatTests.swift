@@ -3,6 +3,7 @@ import CrawlModel
 import Foundation
 import Reports
 import Testing
+import TestSupport
 
 @Suite("Report formats on the fixture site (real HTTP against the embedded server)")
 struct ReportFormatTests {
@@ -24,7 +25,7 @@ struct ReportFormatTests {
         #expect(timed.contains("\"timingsMs\""))
     }
 
-    @Test("JSON: validates against Schemas/report.schema.json, with and without checks and timings")
+    @Test("JSON: validates against Schemas/report.schema.json, with and without checks and timings", .requires(.pythonModule("jsonschema")))
     func jsonSchema() async throws {
         let crawl = try await FixtureCrawl.shared.value
         let audits = SiteAudit.pages(crawl.result)
@@ -49,7 +50,7 @@ struct ReportFormatTests {
         }
     }
 
-    @Test("JSON: a report that breaks the contract fails the schema")
+    @Test("JSON: a report that breaks the contract fails the schema", .requires(.pythonModule("jsonschema")))
     func jsonSchemaRejects() async throws {
         let crawl = try await FixtureCrawl.shared.value
         var object = try #require(try JSONSerialization.jsonObject(with: try JSONReport(result: crawl.result, audits: SiteAudit.pages(crawl.result)).encoded()) as? [String: Any])
@@ -65,7 +66,7 @@ struct ReportFormatTests {
         #expect(result.stderr.contains("'etag' is a required property"))
     }
 
-    @Test("the sample budget validates against Schemas/budget.schema.json (for editors), a typo does not")
+    @Test("the sample budget validates against Schemas/budget.schema.json (for editors), a typo does not", .requires(.pythonModule("jsonschema")))
     func budgetSchema() throws {
         let script = """
             import json, sys, jsonschema
@@ -87,22 +88,33 @@ struct ReportFormatTests {
         try expectGolden("report.json", crawl.normalise(String(decoding: data, as: UTF8.self)))
     }
 
-    @Test("JUnit: valid against Schemas/junit.xsd, a suite per page plus the site, golden file")
+    @Test("JUnit: a suite per page plus the site, golden file")
     func junit() async throws {
         let crawl = try await FixtureCrawl.shared.value
         let xml = JUnitReport.render(try sampleOutcome(crawl))
         #expect(xml.components(separatedBy: "<testsuite ").count - 1 == 13, "12 pages and the site")
         #expect(xml.contains("failures=\"0\""))
         try expectGolden("junit.xml", crawl.normalise(xml))
-        try validateJUnit(xml)
+    }
+
+    /// A budget that fails three checks and warns on one, on the fixture crawl.
+    func failingOutcome(_ crawl: FixtureCrawl) -> BudgetOutcome {
+        let budget = Budget(pages: [.init(match: "/", rules: .init(maxRequests: 5, noBrokenRequisites: .error))],
+                            site: .init(maxRepeatVisitBytes: 10, securityHeaders: .init(level: .warn, require: ["Permissions-Policy"])))
+        return budget.evaluate(crawl.result)
+    }
+
+    @Test("JUnit: valid against Schemas/junit.xsd (xmllint), passing and failing", .requires(.xmllint))
+    func junitSchema() async throws {
+        let crawl = try await FixtureCrawl.shared.value
+        try validateJUnit(JUnitReport.render(try sampleOutcome(crawl)))
+        try validateJUnit(JUnitReport.render(failingOutcome(crawl)))
     }
 
     @Test("JUnit: a failed check is a <failure> whose message says what to fix")
     func junitFailure() async throws {
         let crawl = try await FixtureCrawl.shared.value
-        let budget = Budget(pages: [.init(match: "/", rules: .init(maxRequests: 5, noBrokenRequisites: .error))],
-                            site: .init(maxRepeatVisitBytes: 10, securityHeaders: .init(level: .warn, require: ["Permissions-Policy"])))
-        let outcome = budget.evaluate(crawl.result)
+        let outcome = failingOutcome(crawl)
         #expect(!outcome.passed)
         let xml = JUnitReport.render(outcome)
         #expect(xml.contains("<testsuites name=\"assetcrawl\" tests=\"4\" failures=\"3\" errors=\"0\" skipped=\"0\""), "\(xml)")
@@ -110,7 +122,6 @@ struct ReportFormatTests {
         #expect(xml.contains("/img/missing.png from / &lt;img src&gt; line 33: http: HTTP 404"))
         #expect(xml.contains("<failure message=\"repeat visit of the site is "), "\(xml)")
         #expect(xml.contains("<system-out>warning: 12 security header problems"), "\(xml)")
-        try validateJUnit(xml)
     }
 
     func validateJUnit(_ xml: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
@@ -122,7 +133,7 @@ struct ReportFormatTests {
         #expect(result.stderr.contains("validates"), sourceLocation: sourceLocation)
     }
 
-    @Test("HAR 1.2: read by haralyzer, every exchange present, a page per crawled page and per revalidation")
+    @Test("HAR 1.2: read by haralyzer, every exchange present, a page per crawled page and per revalidation", .requires(.pythonModule("haralyzer")))
     func har() async throws {
         let crawl = try await FixtureCrawl.shared.value
         let data = try HARReport.render(result: crawl.result, startedAt: Date(timeIntervalSince1970: 1_800_000_000))
@@ -204,7 +215,7 @@ struct ReportFormatTests {
         try expectGolden("graph.dot", crawl.normalise(dot))
     }
 
-    @Test("DOT: Graphviz lays it out", .enabled(if: onPath("dot"), "needs Graphviz (.ci/run installs it)"))
+    @Test("DOT: Graphviz lays it out", .requires(.dot))
     func dotRenders() async throws {
         let crawl = try await FixtureCrawl.shared.value
         let file = temporaryFile("graph.dot")

@@ -72,15 +72,6 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
         : try runProcess(URL(fileURLWithPath: "/usr/bin/env"), [executable] + arguments, environment: environment)
 }
 
-/// True when `program` is on PATH — or when running under CI (`CI` set), where `.ci/run`
-/// installs every tool the tests use, so a missing one fails the test instead of skipping it.
-func onPath(_ program: String) -> Bool {
-    if ProcessInfo.processInfo.environment["CI"] != nil { return true }
-    return (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
-        FileManager.default.isExecutableFile(atPath: "\($0)/\(program)")
-    }
-}
-
 func temporaryFile(_ name: String) -> URL {
     FileManager.default.temporaryDirectory.appendingPathComponent("assetcrawl-\(UUID().uuidString)-\(name)")
 }

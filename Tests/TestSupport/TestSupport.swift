@@ -64,29 +64,26 @@ public func runProcess(_ executable: URL, _ arguments: [String], environment: [S
     return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
 }
 
-/// A self-signed certificate for 127.0.0.1, made with openssl for this test run.
+/// A self-signed certificate for 127.0.0.1 (valid 2000–2999), copied for one test into a
+/// folder of its own.
+///
+/// The pair is committed (Tests/TestSupport/Certificates, made once with Python's
+/// `cryptography`), so no test needs openssl; the key protects nothing but these tests.
 public struct TestCertificate {
     public let directory: URL
     public var certificate: URL { directory.appendingPathComponent("cert.pem") }
     public var key: URL { directory.appendingPathComponent("key.pem") }
 
+    static let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Certificates")
+
     public static func make() throws -> TestCertificate {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("assetcrawl-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let cert = TestCertificate(directory: directory)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", cert.key.path, "-out", cert.certificate.path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CertificateError.openssl(process.terminationStatus) }
+        try FileManager.default.copyItem(at: source.appendingPathComponent("cert.pem"), to: cert.certificate)
+        try FileManager.default.copyItem(at: source.appendingPathComponent("key.pem"), to: cert.key)
         return cert
     }
 
     public func remove() { try? FileManager.default.removeItem(at: directory) }
-
-    public enum CertificateError: Error { case openssl(Int32) }
 }
