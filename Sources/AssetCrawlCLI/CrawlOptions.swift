@@ -8,7 +8,7 @@ internal import Foundation
 /// The crawl's scope, politeness, fetching and output flags of `assetcrawl crawl`.
 struct CrawlOptions: ParsableArguments {
     // MARK: Scope
-    @Option(name: .customLong("max-pages"), help: "Crawl at most this many pages (default: no limit, as wget -r; memory stays bounded whatever the size).")
+    @Option(name: .customLong("max-pages"), help: "Crawl at most this many pages (no limit unless given, as wget -r; memory stays bounded whatever the size).")
     var maxPages: Int?
 
     @Option(name: .customLong("max-url-length"), help: ArgumentHelp("Crawler-trap guard: skip pages whose URL is longer than this.", valueName: "bytes"))
