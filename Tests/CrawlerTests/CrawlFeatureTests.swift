@@ -172,8 +172,9 @@ struct CrawlFeatureTests {
         // The slow image answers long after --max-time; everything else is done well before it,
         // even on a loaded machine running the whole suite in parallel.
         // A status fault: no open file waits behind the delay (see FaultCrawlTests.timeouts).
-        try await serve(files, rules: [.init(match: "slow.png", fault: Fault(status: 404, delayMs: 60000))]) { base in
-            let result = try await crawl([base]) { $0.maxTime = .seconds(8); $0.respectRobots = false }
+        // (8 s was not enough for fast.png under stress-ng --cpu 2 with the whole suite running.)
+        try await serve(files, rules: [.init(match: "slow.png", fault: Fault(status: 404, delayMs: 120_000))]) { base in
+            let result = try await crawl([base]) { $0.maxTime = .seconds(20); $0.respectRobots = false }
             #expect(result.stopReason?.hasPrefix("--max-time reached") == true, "\(result.stopReason ?? "nil")")
             #expect(result.pages.count == 1)
             #expect(result.resource(base, "fast.png")?.exchange.status == 200)
