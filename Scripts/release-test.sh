@@ -67,20 +67,26 @@ fi
 cp "$deb" "$root/tmp/assetcrawl.deb"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 
-# In a private mount namespace: /proc and /dev for apt and dpkg, and the machine's package
-# cache so a rerun downloads nothing new. They vanish with the namespace.
-in_root() { # SCRIPT: runs /bin/sh -c SCRIPT in the root, with the network of the caller
-  unshare --mount --pid --fork sh -c '
+# Each step runs chrooted in private mount and pid namespaces, with /proc and /dev for apt and
+# dpkg, and the machine's package cache so a rerun downloads nothing new; they vanish with the
+# namespaces. `offline` adds a network namespace with only lo, brought up.
+in_root() { # online|offline COMMAND...
+  local namespaces=(--mount --pid --fork)
+  [ "$1" = online ] || namespaces+=(--net)
+  unshare "${namespaces[@]}" sh -c '
     set -e
-    mount -t proc proc "$0/proc"
-    mount --bind /dev "$0/dev"
-    mount --bind "$1" "$0/var/cache/apt/archives"
-    exec chroot "$0" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 /bin/sh -c "$2"
-  ' "$root" "$cache/archives" "$1"
+    if [ "$1" = offline ]; then ip link set lo up; fi
+    mount -t proc proc "$2/proc"
+    mount --bind /dev "$2/dev"
+    mount --bind "$3" "$2/var/cache/apt/archives"
+    root=$2
+    shift 3
+    exec chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"
+  ' sh "$1" "$root" "$cache/archives" "${@:2}"
 }
 
 echo "release-test: installing the package and its Depends from $mirror"
-in_root 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends /tmp/assetcrawl.deb >/tmp/apt.log 2>&1 || { cat /tmp/apt.log; exit 1; }'
+in_root online /bin/sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends /tmp/assetcrawl.deb >/tmp/apt.log 2>&1 || { cat /tmp/apt.log; exit 1; }'
 
 cat > "$root/tmp/inside.sh" <<'EOF'
 #!/bin/bash
@@ -131,10 +137,4 @@ echo "release-test: in a clean Debian 12 root: --version, serve and crawl exited
 EOF
 chmod +x "$root/tmp/inside.sh"
 
-# Loopback only: a new network namespace, its lo brought up, nothing else.
-unshare --net --mount --pid --fork sh -c '
-  set -e
-  ip link set lo up
-  mount -t proc proc "$0/proc"
-  exec chroot "$0" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 /tmp/inside.sh "$1"
-' "$root" "$version"
+in_root offline /tmp/inside.sh "$version"

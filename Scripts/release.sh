@@ -72,9 +72,13 @@ bin="$work/bin/assetcrawl"
 printed=$("$bin" --version)
 [ "$printed" = "$version" ] || { echo "release.sh: the binary says '$printed', expected '$version'" >&2; exit 1; }
 
-# Nothing of the toolchain may remain dynamic: every library must come from a Debian package.
-if ldd "$bin" | grep -E 'not found|libswift|libFoundation|libdispatch|libBlocksRuntime|libicu|/opt/swift'; then
-  echo "release.sh: the binary still links the libraries above from the Swift toolchain" >&2
+# Nothing of the toolchain may remain dynamic: every library the binary names must be a
+# Debian one (libxml2 brings ICU along, which is Debian's too).
+needed=$(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+echo "links: $needed"
+toolchain=$(dirname "$(dirname "$(readlink -f "$(command -v swift)")")")
+if grep -qE 'swift|Foundation|dispatch|BlocksRuntime' <<< "$needed" || ldd "$bin" | grep -E "not found|$toolchain"; then
+  echo "release.sh: the binary still links the Swift toolchain's libraries: $needed" >&2
   exit 1
 fi
 # dpkg-shlibdeps wants a debian/control to know which package it works for.
