@@ -9,7 +9,8 @@
 #
 # VERSION is `git describe --tags --always --dirty` without a leading "v" (v1.2.0 -> 1.2.0,
 # 5 commits later 1.2.0-5-gHASH); until the first tag it reads as if v0.0.0 sat on the root
-# commit: 0.0.0-N-gHASH, N = commits in HEAD. "-dirty" marks uncommitted changes.
+# commit: 0.0.0-N-gHASH, N = commits in HEAD (a shallow clone counts only what it has).
+# "-dirty" marks uncommitted changes.
 # ASSETCRAWL_VERSION=... overrides it (e.g. building from a tarball without .git).
 #
 # Usage: Scripts/release.sh   (env: SCRATCH_PATH, default .build-static; DIST, default dist)
@@ -28,7 +29,8 @@ command -v dpkg-shlibdeps >/dev/null || { echo "release.sh: needs dpkg-shlibdeps
 if [ -n "${ASSETCRAWL_VERSION:-}" ]; then
   version=$ASSETCRAWL_VERSION
 else
-  describe=$(git describe --tags --always --dirty)
+  describe=$(git describe --tags --always --dirty) \
+    || { echo "release.sh: no git history to take the version from: set ASSETCRAWL_VERSION=1.2.0" >&2; exit 2; }
   if [[ $describe =~ ^v?([0-9]+\.[0-9]+\.[0-9]+.*)$ ]]; then
     version=${BASH_REMATCH[1]}
   else
@@ -64,8 +66,8 @@ swift build -c release --static-swift-stdlib --scratch-path "$scratch" --product
 built="$scratch/release/assetcrawl"
 restore_version_file
 
-# Stripped (Debian policy): the symbol table is a third of the file; the dynamic symbols the
-# Swift runtime looks up stay.
+# Stripped (Debian policy): symbols and debug info are nearly half the file; the dynamic
+# symbols the Swift runtime looks up stay.
 mkdir -p "$work/bin"
 strip --strip-unneeded -o "$work/bin/assetcrawl" "$built"
 bin="$work/bin/assetcrawl"
