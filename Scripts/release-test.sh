@@ -38,7 +38,11 @@ fi
 [ -f "$deb" ] || { echo "release-test: no such package: $deb" >&2; exit 2; }
 version=$(dpkg-deb -f "$deb" Version)
 echo "release-test: $deb (version $version)"
-if [ -f "$deb.sha256" ]; then (cd "$(dirname "$deb")" && sha256sum --quiet -c "$(basename "$deb").sha256"); fi
+# The tarball beside it (Scripts/release.sh makes both) must hold the same binary.
+tarball=$(dirname "$deb")/assetcrawl-$version-linux-x86_64.tar.gz
+for file in "$deb" "$tarball"; do
+  if [ -f "$file.sha256" ]; then (cd "$(dirname "$file")" && sha256sum --quiet -c "$(basename "$file").sha256"); fi
+done
 
 # The cached root, made once (under a lock: two runs must not both bootstrap it).
 cache=${ASSETCRAWL_DEBOOTSTRAP_CACHE:-/var/cache/assetcrawl-debootstrap}
@@ -65,6 +69,10 @@ if find "$root" -xdev \( -name 'libswift*' -o -name 'libFoundation*' -o -name sw
   exit 1
 fi
 cp "$deb" "$root/tmp/assetcrawl.deb"
+if [ -f "$tarball" ]; then
+  tar -xzf "$tarball" -C "$root/tmp"
+  mv "$root/tmp/assetcrawl-$version-linux-x86_64" "$root/tmp/tarball"
+fi
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 
 # Each step runs chrooted in private mount and pid namespaces, with /proc and /dev for apt and
@@ -96,6 +104,10 @@ fail() { echo "release-test: FAILED: $*" >&2; exit 1; }
 if ldd /usr/bin/assetcrawl | grep 'not found'; then fail "libraries missing (above): Depends is short"; fi
 printed=$(timeout 10 assetcrawl --version) || fail "assetcrawl --version exited $?"
 [ "$printed" = "$1" ] || fail "assetcrawl --version printed '$printed', expected '$1'"
+if [ -d /tmp/tarball ]; then
+  cmp /tmp/tarball/assetcrawl /usr/bin/assetcrawl || fail "the tarball's binary is not the .deb's"
+  for file in assetcrawl.bash _assetcrawl assetcrawl.fish; do [ -s "/tmp/tarball/completions/$file" ] || fail "the tarball lacks completions/$file"; done
+fi
 for file in /usr/share/bash-completion/completions/assetcrawl /usr/share/zsh/vendor-completions/_assetcrawl \
   /usr/share/fish/vendor_completions.d/assetcrawl.fish; do
   grep -q assetcrawl "$file" || fail "no completion script at $file"
