@@ -43,14 +43,17 @@ fi
 echo "assetcrawl $version"
 
 # Bake the version in: the committed file says "development build"; it is put back on exit,
-# whatever happens, so the tree is left as it was.
+# whatever happens, so the tree is left as it was. Meanwhile git is told to skip it, so a
+# `git commit -a` during the build does not take the release value along.
 version_file=Sources/AssetCrawlCLI/AssetCrawlCommand+Version.swift
 saved_version_file=$(mktemp)
 cp "$version_file" "$saved_version_file"
 work=$(mktemp -d)
+git update-index --skip-worktree "$version_file" 2>/dev/null || true
 restore_version_file() {
   [ -f "$saved_version_file" ] || return 0
   cat "$saved_version_file" > "$version_file" && rm -f "$saved_version_file"
+  git update-index --no-skip-worktree "$version_file" 2>/dev/null || true
 }
 trap 'restore_version_file; rm -rf "$work"' EXIT
 cat > "$version_file" <<EOF
