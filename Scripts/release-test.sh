@@ -132,7 +132,7 @@ printf '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>\n' > "$si
 
 timeout 120 assetcrawl serve "$site" --host 127.0.0.1 --port 8080 > /tmp/serve.log 2>&1 &
 server=$!
-for _ in $(seq 1 100); do grep -q '^serving' /tmp/serve.log && break; sleep 0.1; done
+for _ in $(seq 1 100); do grep -qs '^serving' /tmp/serve.log && break; sleep 0.1; done
 grep -q '^serving .* at http://127.0.0.1:8080/' /tmp/serve.log || { cat /tmp/serve.log >&2; fail "assetcrawl serve did not start"; }
 
 status=0
