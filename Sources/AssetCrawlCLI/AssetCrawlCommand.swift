@@ -7,6 +7,7 @@ public struct AssetCrawlCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "assetcrawl",
         abstract: "Crawl a site, fetch every asset its pages need, and audit how they revalidate.",
+        version: version,
         subcommands: [CrawlCommand.self, ReportCommand.self, ServeCommand.self, DiffCommand.self]
     )
 
