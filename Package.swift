@@ -52,6 +52,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Audit", dependencies: ["CrawlModel"], swiftSettings: swiftSettings),
+        .target(
+            name: "Browser",
+            dependencies: [
+                "CrawlModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "Reports", dependencies: ["CrawlModel", "Audit"], swiftSettings: swiftSettings),
         .target(
             name: "FixtureServer",
@@ -69,7 +82,7 @@ let package = Package(
         .target(
             name: "AssetCrawlCLI",
             dependencies: [
-                "CrawlModel", "Extraction", "Fetching", "Crawler", "Audit", "Reports", "FixtureServer",
+                "CrawlModel", "Extraction", "Fetching", "Crawler", "Audit", "Reports", "FixtureServer", "Browser",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -90,6 +103,12 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         .testTarget(name: "EndToEndTests", dependencies: [
             "TestSupport", "AssetCrawlCLI", "Crawler", "Fetching", "FixtureServer", "CrawlModel", "Reports", "Audit",
+        ], swiftSettings: swiftSettings),
+        .testTarget(name: "BrowserTests", dependencies: [
+            "TestSupport", "Browser", "FixtureServer", "CrawlModel", "Crawler", "Fetching", "Audit", "Reports",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "CrawlModel"], swiftSettings: swiftSettings),
         .testTarget(name: "ReportsTests", dependencies: [

@@ -31,6 +31,9 @@ struct CrawlCommand: AsyncParsableCommand {
     @OptionGroup(title: "Crawling")
     var crawlOptions: CrawlOptions
 
+    @OptionGroup(title: "Browser")
+    var browserFlags: BrowserFlags
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "warning"
 
@@ -56,6 +59,7 @@ struct CrawlCommand: AsyncParsableCommand {
         if !urls.isEmpty && serve != nil {
             throw UsageError(message: "give either a start URL or --serve DIR, not both")
         }
+        try browserFlags.checkBrowserInstalled()
         if let serve {
             let root = URL(fileURLWithPath: serve)
             var isDirectory: ObjCBool = false
@@ -100,10 +104,12 @@ struct CrawlCommand: AsyncParsableCommand {
         if !interrupted, result.pages.isEmpty, let reason = result.skipped?[start.absoluteString] {
             throw UsageError(message: "cannot crawl \(start.absoluteString): \(reason) (use --ignore-robots to crawl it anyway)")
         }
+        // The browser pass runs after the static crawl, over its pages (see BrowserFlags.swift).
+        let browser = interrupted ? nil : try await browserFlags.visits(result, noExternal: crawlOptions.noExternal, logger: logger)
         // Reports, budgets and the exit code for checks (issue #6): see ReportOptions.swift.
         // An interrupted crawl still writes what it has, then exits 130 whatever the checks say.
         do {
-            try reportOptions.emit(result: result, json: json)
+            try reportOptions.emit(result: result, json: json, browser: browser)
         } catch let exit as ExitCode where interrupted && exit == .failure {
         }
         if interrupted { throw ExitCode(130) }

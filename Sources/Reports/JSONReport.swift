@@ -49,6 +49,8 @@ public struct JSONReport: Encodable, Sendable {
         var firstVisitBytesByKind: [String: Int]
         var revalidationVisitBytes: Int
         var revalidationBytesByKind: [String: Int]
+        /// What Chromium fetched for the page; only with `crawl --browser` (see JSONReport+Browser.swift).
+        var browser: BrowserPage? = nil
 
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -65,10 +67,11 @@ public struct JSONReport: Encodable, Sendable {
             try c.encode(firstVisitBytesByKind, forKey: .firstVisitBytesByKind)
             try c.encode(revalidationVisitBytes, forKey: .revalidationVisitBytes)
             try c.encode(revalidationBytesByKind, forKey: .revalidationBytesByKind)
+            try c.encodeIfPresent(browser, forKey: .browser)
         }
         enum CodingKeys: String, CodingKey {
             case url, status, depth, requisites, firstVisitBytes, repeatVisitBytes, expiredVisitBytes, broken, references
-            case requests, firstVisitBytesByKind, revalidationVisitBytes, revalidationBytesByKind
+            case requests, firstVisitBytesByKind, revalidationVisitBytes, revalidationBytesByKind, browser
         }
     }
 
@@ -172,9 +175,11 @@ public struct JSONReport: Encodable, Sendable {
     ///   - baseline: the comparison with a baseline report, written as `baseline` when given.
     ///   - includeTimings: add `resources[].timingsMs`; without it the same crawl gives byte-identical output.
     ///   - bandwidth: `Bandwidth.analyse(result)` when the caller has it already.
+    ///   - browser: what Chromium fetched per page (`crawl --browser`), written as `pages[].browser`.
     public init(result: CrawlResult, audits: [PageAudit], checks: BudgetOutcome? = nil, baseline: BaselineDiff? = nil,
                 includeTimings: Bool = false,
-                bandwidth precomputed: (pages: [String: PageBandwidth], site: SiteBandwidth)? = nil) {
+                bandwidth precomputed: (pages: [String: PageBandwidth], site: SiteBandwidth)? = nil,
+                browser visits: [BrowserVisit]? = nil) {
         startURL = result.startURLs.first ?? ""
         startURLs = result.startURLs
         stopReason = result.stopReason
@@ -194,6 +199,7 @@ public struct JSONReport: Encodable, Sendable {
                         revalidationVisitBytes: cost?.revalidationVisitBytes ?? 0,
                         revalidationBytesByKind: Self.byKind(cost?.revalidationBytesByKind ?? [:]))
         }
+        if let visits { Self.attachBrowser(visits, to: &pages, result: result) }
         site = Site(pages: walk.pages, urls: walk.urls, firstVisitBytes: walk.firstVisitBytes, repeatVisitBytes: walk.repeatVisitBytes,
                     expiredVisitBytes: walk.expiredVisitBytes, firstVisitBytesByKind: Self.byKind(walk.bytesByKind))
         skipped = result.skipped ?? [:]

@@ -1,0 +1,52 @@
+internal import ArgumentParser
+internal import Browser
+internal import CrawlModel
+internal import Foundation
+internal import Logging
+
+/// The flags of `crawl --browser`: load every crawled page in headless Chromium as well.
+struct BrowserFlags: ParsableArguments {
+    @Flag(name: .long, help: "Also load every crawled page in headless Chromium (cold, then as a repeat visit) and report what it fetched.")
+    var browser = false
+
+    @Option(name: .long, help: ArgumentHelp("With --browser: pages loaded at once, each in a browser context of its own.", valueName: "n"))
+    var tabs: Int = 4
+
+    @Option(name: .long, help: ArgumentHelp("The viewport and device pixel ratio pages are seen at, e.g. 1280x800@1 or 375x812@2.", valueName: "WxH@DPR"))
+    var viewport: String = "1280x800@1"
+
+    @Option(name: .customLong("browser-timeout"), help: ArgumentHelp("With --browser: give up on a page load after this many seconds (recorded as incomplete).", valueName: "seconds"))
+    var browserTimeout: Double = 30
+
+    func validate() throws {
+        if Viewport(parsing: viewport) == nil {
+            throw ValidationError("--viewport must look like WIDTHxHEIGHT@DPR, e.g. --viewport 1280x800@1 or --viewport 375x812@2")
+        }
+        if tabs < 1 { throw ValidationError("--tabs must be at least 1, e.g. --tabs 4") }
+        if browserTimeout <= 0 { throw ValidationError("--browser-timeout must be a positive number of seconds, e.g. --browser-timeout 30") }
+    }
+
+    /// Fails before the crawl when --browser was given and no Chromium is installed.
+    func checkBrowserInstalled() throws {
+        if browser, !Browser.isInstalled { throw UsageError(message: BrowserError.missing.message) }
+    }
+
+    /// Loads the crawl's pages of its own origins in Chromium; nil without --browser.
+    func visits(_ result: CrawlResult, noExternal: Bool, logger: Logger) async throws -> [BrowserVisit]? {
+        guard browser else { return nil }
+        var options = BrowserOptions()
+        options.viewport = Viewport(parsing: viewport) ?? Viewport()
+        options.tabs = tabs
+        options.loadTimeout = CrawlOptions.seconds(browserTimeout)
+        let origins = Set(result.startURLs.compactMap(URL.init(string:)).map(WebURL.origin(of:)))
+        if noExternal { options.allowedOrigins = origins }
+        let pages = result.pages.map(\.url).filter { URL(string: $0).map { origins.contains(WebURL.origin(of: $0)) } ?? false }
+        do {
+            return try await Browser.withBrowser(logger: logger) { browser in
+                await browser.visit(pages, options: options)
+            }
+        } catch let error as BrowserError {
+            throw UsageError(message: error.code == .chromiumMissing ? error.message : "--browser: \(error.message)")
+        }
+    }
+}

@@ -1,0 +1,135 @@
+public import CrawlModel
+internal import Foundation
+
+/// One page target in a browser context of its own: nothing (cache, cookies, service
+/// workers) is shared with any other page's loads.
+final class BrowserTab: @unchecked Sendable {  // used by one task at a time
+    let connection: DevToolsConnection
+    let options: BrowserOptions
+    let contextID: String
+    let targetID: String
+    let session: String
+    private var events: AsyncStream<DevToolsConnection.Event>.AsyncIterator
+    private var loads = 0
+
+    private init(connection: DevToolsConnection, options: BrowserOptions, contextID: String, targetID: String, session: String) {
+        self.connection = connection
+        self.options = options
+        self.contextID = contextID
+        self.targetID = targetID
+        self.session = session
+        self.events = connection.events(session: session).makeAsyncIterator()
+    }
+
+    /// A new context and tab at the viewport, with the Network and Page domains on (and the
+    /// Fetch domain when only some origins may be requested).
+    static func open(_ connection: DevToolsConnection, options: BrowserOptions) async throws -> BrowserTab {
+        let context = try await connection.send("Target.createBrowserContext", ["disposeOnDetach": true])
+        guard let contextID = context["browserContextId"]?.string else { throw BrowserError(.command, "no browserContextId") }
+        do {
+            let target = try await connection.send(
+                "Target.createTarget", ["url": "about:blank", "browserContextId": .string(contextID)])
+            guard let targetID = target["targetId"]?.string else { throw BrowserError(.command, "no targetId") }
+            let attached = try await connection.send("Target.attachToTarget", ["targetId": .string(targetID), "flatten": true])
+            guard let session = attached["sessionId"]?.string else { throw BrowserError(.command, "no sessionId") }
+            let tab = BrowserTab(connection: connection, options: options, contextID: contextID, targetID: targetID, session: session)
+            do {
+                try await tab.prepare()
+            } catch {
+                await tab.close()
+                throw error
+            }
+            return tab
+        } catch {
+            _ = try? await connection.send("Target.disposeBrowserContext", ["browserContextId": .string(contextID)])
+            throw error
+        }
+    }
+
+    private func prepare() async throws {
+        try await send("Page.enable")
+        try await send("Page.setLifecycleEventsEnabled", ["enabled": true])
+        try await send("Network.enable")
+        try await send("Emulation.setDeviceMetricsOverride", [
+            "width": .number(Double(options.viewport.width)), "height": .number(Double(options.viewport.height)),
+            "deviceScaleFactor": .number(options.viewport.deviceScaleFactor), "mobile": false,
+        ])
+        if options.allowedOrigins != nil {
+            try await send("Fetch.enable", ["patterns": [["urlPattern": "*", "requestStage": "Request"]]])
+        }
+    }
+
+    @discardableResult
+    private func send(_ method: String, _ params: DevToolsJSON = [:]) async throws -> DevToolsJSON {
+        try await connection.send(method, params, session: session)
+    }
+
+    /// Navigates to `url` and records every request until load + network idle, or until the time limit.
+    func load(_ url: String) async -> BrowserLoad {
+        loads += 1
+        let serial = loads
+        let started = ContinuousClock.now
+        var recorder = LoadRecorder(frameID: targetID)
+        let limit = options.loadTimeout
+        let connection = self.connection
+        let session = self.session
+        let timer = Task {
+            try await Task.sleep(for: limit)
+            connection.inject(.init(method: Self.timeoutEvent, params: ["load": .number(Double(serial))]), session: session)
+        }
+        defer { timer.cancel() }
+        func elapsed() -> Double {
+            let d = ContinuousClock.now - started
+            return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+        }
+        do {
+            let navigation = try await connection.send("Page.navigate", ["url": .string(url)], session: session, timeout: limit)
+            if let error = navigation["errorText"]?.string, !error.isEmpty { recorder.fail("navigation: \(error)") }
+            recorder.loaderID = navigation["loaderId"]?.string
+        } catch {
+            return recorder.load(incomplete: "navigation: \(error)", durationMs: elapsed())
+        }
+        while !recorder.isSettled {
+            guard let event = await events.next() else {
+                return recorder.load(incomplete: "the DevTools connection closed", durationMs: elapsed())
+            }
+            if event.method == Self.timeoutEvent {
+                guard event.params["load"]?.int == serial else { continue }
+                let state = recorder.loaded ? "\(recorder.inFlight) requests still in flight" : "no load event"
+                return recorder.load(incomplete: "timeout: \(state) after \(limit)", durationMs: elapsed())
+            }
+            if event.method == "Fetch.requestPaused" {
+                await decide(event.params)
+                continue
+            }
+            recorder.handle(event.method, event.params)
+        }
+        return recorder.load(incomplete: nil, durationMs: elapsed())
+    }
+
+    static let timeoutEvent = "assetcrawl.timeout"
+
+    /// With `allowedOrigins`: lets a request through when its origin is allowed, fails it as blocked otherwise.
+    private func decide(_ params: DevToolsJSON) async {
+        guard let id = params["requestId"]?.string else { return }
+        let url = params["request"]?["url"]?.string.flatMap(URL.init(string:))
+        if let url, let allowed = options.allowedOrigins, !allowed.contains(WebURL.origin(of: url)) {
+            _ = try? await send("Fetch.failRequest", ["requestId": .string(id), "errorReason": "BlockedByClient"])
+        } else {
+            _ = try? await send("Fetch.continueRequest", ["requestId": .string(id)])
+        }
+    }
+
+    /// Leaves the page for about:blank, so that the next load of it is a new visit (not a
+    /// reload, which would revalidate), served by the context's cache as a returning visitor's.
+    func leave() async {
+        _ = try? await send("Page.navigate", ["url": "about:blank"])
+    }
+
+    /// Closes the tab and throws its context (and the context's cache) away.
+    func close() async {
+        connection.stopEvents(session: session)
+        _ = try? await connection.send("Target.closeTarget", ["targetId": .string(targetID)], timeout: .seconds(5))
+        _ = try? await connection.send("Target.disposeBrowserContext", ["browserContextId": .string(contextID)], timeout: .seconds(5))
+    }
+}

@@ -1,0 +1,98 @@
+/// Turns one page load's DevTools events into the list of requests it made: a state machine
+/// over `Network.*` and `Page.*` events, fed by ``BrowserTab`` (and by tests, with events).
+struct LoadRecorder {
+    private(set) var requests: [BrowserRequest] = []
+    /// Request id → index in `requests` of its current hop, while it is in flight.
+    private var open: [String: Int] = [:]
+    /// Response header bytes plus data bytes so far, for a load that fails part-way.
+    private var partialBytes: [String: Int] = [:]
+    /// The navigation whose lifecycle counts (Page.navigate's `loaderId`); events of others are ignored.
+    var loaderID: String?
+    /// The main frame (a page target's id).
+    let frameID: String
+    private(set) var loaded = false
+    private(set) var networkIdle = false
+    /// Set when the renderer crashed or the navigation failed.
+    private(set) var failure: String?
+
+    init(frameID: String) { self.frameID = frameID }
+
+    /// Requests started and not yet finished or failed.
+    var inFlight: Int { open.count }
+
+    /// The load event fired, Chromium saw no network activity for 500 ms, and every request it reported has ended.
+    var isSettled: Bool { failure != nil || (loaded && networkIdle && open.isEmpty) }
+
+    mutating func handle(_ method: String, _ p: DevToolsJSON) {
+        switch method {
+        case "Network.requestWillBeSent":
+            guard let id = p["requestId"]?.string, let url = p["request"]?["url"]?.string else { return }
+            if let redirect = p["redirectResponse"], let index = open[id] {
+                requests[index].status = redirect["status"]?.int
+                requests[index].wireBytes = redirect["encodedDataLength"]?.int ?? 0
+                requests[index].redirectedTo = url
+                open[id] = nil
+                partialBytes[id] = nil
+            }
+            // data: and blob: URLs cost nothing on the wire; they are not requests.
+            guard url.hasPrefix("http://") || url.hasPrefix("https://") else { return }
+            let initiator = p["initiator"]
+            let initiatorURL = initiator?["url"]?.string
+                ?? initiator?["stack"]?["callFrames"]?.array?.first?["url"]?.string
+            requests.append(BrowserRequest(
+                url: url, method: p["request"]?["method"]?.string ?? "GET", resourceType: p["type"]?.string ?? "Other",
+                initiator: initiator?["type"]?.string ?? "other", initiatorURL: initiatorURL.flatMap { $0.isEmpty ? nil : $0 }))
+            open[id] = requests.count - 1
+        case "Network.requestServedFromCache":
+            if let index = p["requestId"]?.string.flatMap({ open[$0] }) { requests[index].cache = .memory }
+        case "Network.responseReceived":
+            guard let id = p["requestId"]?.string, let index = open[id], let response = p["response"] else { return }
+            requests[index].status = response["status"]?.int
+            if response["fromServiceWorker"]?.bool == true { requests[index].cache = .serviceWorker }
+            else if response["fromPrefetchCache"]?.bool == true { requests[index].cache = .prefetch }
+            else if response["fromDiskCache"]?.bool == true, requests[index].cache == nil { requests[index].cache = .disk }
+            partialBytes[id] = response["encodedDataLength"]?.int ?? 0
+        case "Network.dataReceived":
+            if let id = p["requestId"]?.string, open[id] != nil {
+                partialBytes[id, default: 0] += p["encodedDataLength"]?.int ?? 0
+            }
+        case "Network.loadingFinished":
+            guard let id = p["requestId"]?.string, let index = open.removeValue(forKey: id) else { return }
+            requests[index].wireBytes = p["encodedDataLength"]?.int ?? partialBytes[id] ?? 0
+            partialBytes[id] = nil
+        case "Network.loadingFailed":
+            guard let id = p["requestId"]?.string, let index = open.removeValue(forKey: id) else { return }
+            var reason = p["errorText"]?.string ?? "failed"
+            if let blocked = p["blockedReason"]?.string { reason += " (blocked: \(blocked))" }
+            else if p["canceled"]?.bool == true { reason += " (cancelled)" }
+            requests[index].error = reason
+            requests[index].wireBytes = partialBytes.removeValue(forKey: id) ?? 0
+        case "Page.lifecycleEvent":
+            guard p["frameId"]?.string == frameID, let loaderID, p["loaderId"]?.string == loaderID else { return }
+            switch p["name"]?.string {
+            case "load": loaded = true
+            case "networkIdle": networkIdle = true
+            default: break
+            }
+        case "Inspector.targetCrashed":
+            failure = "the page's renderer crashed"
+        case "Inspector.detached":
+            failure = "DevTools was detached: \(p["reason"]?.string ?? "?")"
+        default:
+            break
+        }
+    }
+
+    /// Marks the navigation as failed (Page.navigate answered `errorText`).
+    mutating func fail(_ reason: String) { failure = reason }
+
+    /// What is known so far; requests still open are marked as such when the load was cut short.
+    func load(incomplete: String?, durationMs: Double) -> BrowserLoad {
+        var requests = self.requests
+        for (id, index) in open {
+            requests[index].error = requests[index].error ?? "unfinished when the load ended"
+            requests[index].wireBytes = partialBytes[id] ?? 0
+        }
+        return BrowserLoad(requests: requests, incomplete: incomplete ?? failure, durationMs: durationMs)
+    }
+}

@@ -1,0 +1,111 @@
+@testable import Browser
+import CrawlModel
+import Testing
+
+/// The event state machine alone, fed DevTools events as Chromium sends them.
+@Suite("LoadRecorder")
+struct LoadRecorderTests {
+    func sent(_ id: String, _ url: String, type: String = "Image", initiator: DevToolsJSON = ["type": "parser", "url": "http://a.test/"],
+              redirect: DevToolsJSON? = nil) -> DevToolsJSON {
+        var p: [String: DevToolsJSON] = ["requestId": .string(id), "request": ["url": .string(url), "method": "GET"],
+                                          "type": .string(type), "initiator": initiator]
+        if let redirect { p["redirectResponse"] = redirect }
+        return .object(p)
+    }
+
+    @Test("a redirect closes the hop with its status and bytes; the final hop ends with loadingFinished")
+    func redirects() {
+        var r = LoadRecorder(frameID: "F")
+        r.handle("Network.requestWillBeSent", sent("1", "http://a.test/old.png"))
+        r.handle("Network.requestWillBeSent", sent("1", "http://a.test/new.png", redirect: ["status": 301, "encodedDataLength": 180]))
+        r.handle("Network.responseReceived", ["requestId": "1", "response": ["status": 200, "encodedDataLength": 200]])
+        #expect(r.inFlight == 1)
+        r.handle("Network.loadingFinished", ["requestId": "1", "encodedDataLength": 1200])
+        #expect(r.inFlight == 0)
+        #expect(r.requests == [
+            BrowserRequest(url: "http://a.test/old.png", resourceType: "Image", initiator: "parser", initiatorURL: "http://a.test/",
+                           status: 301, wireBytes: 180, redirectedTo: "http://a.test/new.png"),
+            BrowserRequest(url: "http://a.test/new.png", resourceType: "Image", initiator: "parser", initiatorURL: "http://a.test/",
+                           status: 200, wireBytes: 1200),
+        ])
+    }
+
+    @Test("cache hits: memory (requestServedFromCache) and disk (fromDiskCache); data: URLs are not requests")
+    func cacheHits() {
+        var r = LoadRecorder(frameID: "F")
+        r.handle("Network.requestWillBeSent", sent("1", "http://a.test/m.css", type: "Stylesheet"))
+        r.handle("Network.requestServedFromCache", ["requestId": "1"])
+        r.handle("Network.responseReceived", ["requestId": "1", "response": ["status": 200, "fromDiskCache": false]])
+        r.handle("Network.loadingFinished", ["requestId": "1", "encodedDataLength": 0])
+        r.handle("Network.requestWillBeSent", sent("2", "http://a.test/d.js", type: "Script"))
+        r.handle("Network.responseReceived", ["requestId": "2", "response": ["status": 200, "fromDiskCache": true]])
+        r.handle("Network.loadingFinished", ["requestId": "2", "encodedDataLength": 0])
+        r.handle("Network.requestWillBeSent", sent("3", "data:image/png;base64,AAAA"))
+        #expect(r.requests.map(\.cache) == [.memory, .disk])
+        #expect(r.inFlight == 0)
+    }
+
+    @Test("a failed request keeps the bytes that arrived and says why; a script's initiator comes from its stack")
+    func failures() {
+        var r = LoadRecorder(frameID: "F")
+        let stack: DevToolsJSON = ["type": "script", "stack": ["callFrames": [["url": "http://a.test/app.js"]]]]
+        r.handle("Network.requestWillBeSent", sent("7", "http://a.test/v.mp4", type: "Media", initiator: stack))
+        r.handle("Network.responseReceived", ["requestId": "7", "response": ["status": 206, "encodedDataLength": 250]])
+        r.handle("Network.dataReceived", ["requestId": "7", "encodedDataLength": 4000])
+        r.handle("Network.loadingFailed", ["requestId": "7", "errorText": "net::ERR_ABORTED", "canceled": true])
+        let failed = r.requests[0]
+        #expect(failed.initiator == "script" && failed.initiatorURL == "http://a.test/app.js")
+        #expect(failed.wireBytes == 4250)
+        #expect(failed.error == "net::ERR_ABORTED (cancelled)")
+    }
+
+    @Test("settled only after this navigation's load and network idle, with nothing in flight")
+    func settling() {
+        var r = LoadRecorder(frameID: "F")
+        r.loaderID = "L2"
+        r.handle("Page.lifecycleEvent", ["frameId": "F", "loaderId": "L1", "name": "load"])
+        r.handle("Page.lifecycleEvent", ["frameId": "child", "loaderId": "L2", "name": "load"])
+        #expect(!r.loaded)
+        r.handle("Network.requestWillBeSent", sent("1", "http://a.test/late.png"))
+        r.handle("Page.lifecycleEvent", ["frameId": "F", "loaderId": "L2", "name": "load"])
+        r.handle("Page.lifecycleEvent", ["frameId": "F", "loaderId": "L2", "name": "networkIdle"])
+        #expect(!r.isSettled)
+        r.handle("Network.loadingFinished", ["requestId": "1", "encodedDataLength": 99])
+        #expect(r.isSettled)
+        let cut = LoadRecorder(frameID: "F").load(incomplete: "timeout", durationMs: 1)
+        #expect(cut.incomplete == "timeout")
+    }
+
+    @Test("unfinished requests are marked when a load is cut short")
+    func cutShort() {
+        var r = LoadRecorder(frameID: "F")
+        r.handle("Network.requestWillBeSent", sent("1", "http://a.test/slow.png"))
+        let load = r.load(incomplete: "timeout: no load event after 3 s", durationMs: 3000)
+        #expect(load.requests[0].error == "unfinished when the load ended")
+        #expect(load.incomplete == "timeout: no load event after 3 s")
+    }
+}
+
+@Suite("Viewport")
+struct ViewportTests {
+    @Test("WxH@DPR parses; anything else is refused", arguments: [
+        ("1280x800@1", Viewport(width: 1280, height: 800, deviceScaleFactor: 1)),
+        ("375x812@2", Viewport(width: 375, height: 812, deviceScaleFactor: 2)),
+        ("1440X900", Viewport(width: 1440, height: 900, deviceScaleFactor: 1)),
+        ("390x844@2.5", Viewport(width: 390, height: 844, deviceScaleFactor: 2.5)),
+    ])
+    func parses(_ text: String, _ expected: Viewport) {
+        #expect(Viewport(parsing: text) == expected)
+    }
+
+    @Test("refused", arguments: ["1280", "1280x", "x800", "1280x800@", "1280x800@0", "0x800", "1280x800@1@2", "wide"])
+    func refused(_ text: String) {
+        #expect(Viewport(parsing: text) == nil)
+    }
+
+    @Test("description round-trips")
+    func description() {
+        #expect(Viewport(width: 375, height: 812, deviceScaleFactor: 2).description == "375x812@2")
+        #expect(Viewport(parsing: Viewport(width: 390, height: 844, deviceScaleFactor: 2.5).description) == Viewport(width: 390, height: 844, deviceScaleFactor: 2.5))
+    }
+}
