@@ -1,5 +1,5 @@
 public import CrawlModel
-internal import Foundation
+public import Foundation
 public import Logging
 
 /// Headless Chromium driven through the DevTools protocol: loads pages as a visitor would
@@ -93,7 +93,7 @@ public final class Browser: Sendable {
     public func visit(_ url: String, options: BrowserOptions) async -> BrowserVisit {
         let tab: BrowserTab
         do {
-            tab = try await BrowserTab.open(connection, options: options)
+            tab = try await BrowserTab.open(connection, options: options, logger: logger)
         } catch {
             logger.warning("browser: cannot open a tab for \(url): \(error)")
             return BrowserVisit(url: url, firstVisit: BrowserLoad(incomplete: "browser: \(error)"), repeatVisit: nil)

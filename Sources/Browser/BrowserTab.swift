@@ -1,20 +1,26 @@
 public import CrawlModel
 internal import Foundation
+internal import Logging
 
 /// One page target in a browser context of its own: nothing (cache, cookies, service
 /// workers) is shared with any other page's loads.
 final class BrowserTab: @unchecked Sendable {  // used by one task at a time
     let connection: DevToolsConnection
     let options: BrowserOptions
+    let logger: Logger
     let contextID: String
     let targetID: String
     let session: String
     private var events: AsyncStream<DevToolsConnection.Event>.AsyncIterator
     private var loads = 0
+    /// Lets requests of allowed origins through and fails the others (with `allowedOrigins`).
+    private var interceptor: Task<Void, Never>?
 
-    private init(connection: DevToolsConnection, options: BrowserOptions, contextID: String, targetID: String, session: String) {
+    private init(connection: DevToolsConnection, options: BrowserOptions, logger: Logger, contextID: String, targetID: String,
+                 session: String) {
         self.connection = connection
         self.options = options
+        self.logger = logger
         self.contextID = contextID
         self.targetID = targetID
         self.session = session
@@ -23,7 +29,7 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
 
     /// A new context and tab at the viewport, with the Network and Page domains on (and the
     /// Fetch domain when only some origins may be requested).
-    static func open(_ connection: DevToolsConnection, options: BrowserOptions) async throws -> BrowserTab {
+    static func open(_ connection: DevToolsConnection, options: BrowserOptions, logger: Logger) async throws -> BrowserTab {
         let context = try await connection.send("Target.createBrowserContext", ["disposeOnDetach": true])
         guard let contextID = context["browserContextId"]?.string else { throw BrowserError(.command, "no browserContextId") }
         do {
@@ -32,7 +38,7 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
             guard let targetID = target["targetId"]?.string else { throw BrowserError(.command, "no targetId") }
             let attached = try await connection.send("Target.attachToTarget", ["targetId": .string(targetID), "flatten": true])
             guard let session = attached["sessionId"]?.string else { throw BrowserError(.command, "no sessionId") }
-            let tab = BrowserTab(connection: connection, options: options, contextID: contextID, targetID: targetID, session: session)
+            let tab = BrowserTab(connection: connection, options: options, logger: logger, contextID: contextID, targetID: targetID, session: session)
             do {
                 try await tab.prepare()
             } catch {
@@ -54,7 +60,14 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
             "width": .number(Double(options.viewport.width)), "height": .number(Double(options.viewport.height)),
             "deviceScaleFactor": .number(options.viewport.deviceScaleFactor), "mobile": false,
         ])
-        if options.allowedOrigins != nil {
+        if let allowed = options.allowedOrigins {
+            let paused = connection.events(session: DevToolsConnection.interception(session))
+            let connection = self.connection, session = self.session
+            interceptor = Task {
+                for await event in paused where event.method == "Fetch.requestPaused" {
+                    await Self.decide(event.params, allowed: allowed, connection: connection, session: session)
+                }
+            }
             try await send("Fetch.enable", ["patterns": [["urlPattern": "*", "requestStage": "Request"]]])
         }
     }
@@ -98,9 +111,8 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
                 let state = recorder.loaded ? "\(recorder.inFlight) requests still in flight" : "no load event"
                 return recorder.load(incomplete: "timeout: \(state) after \(limit)", durationMs: elapsed())
             }
-            if event.method == "Fetch.requestPaused" {
-                await decide(event.params)
-                continue
+            if logger.logLevel <= .trace, let text = try? JSONEncoder().encode(event.params) {
+                logger.trace("\(session.prefix(8)) \(event.method) \(String(decoding: text, as: UTF8.self).prefix(2000))")
             }
             recorder.handle(event.method, event.params)
         }
@@ -109,14 +121,14 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
 
     static let timeoutEvent = "assetcrawl.timeout"
 
-    /// With `allowedOrigins`: lets a request through when its origin is allowed, fails it as blocked otherwise.
-    private func decide(_ params: DevToolsJSON) async {
+    /// Lets a paused request through when its origin is allowed, fails it as blocked otherwise.
+    private static func decide(_ params: DevToolsJSON, allowed: Set<String>, connection: DevToolsConnection, session: String) async {
         guard let id = params["requestId"]?.string else { return }
         let url = params["request"]?["url"]?.string.flatMap(URL.init(string:))
-        if let url, let allowed = options.allowedOrigins, !allowed.contains(WebURL.origin(of: url)) {
-            _ = try? await send("Fetch.failRequest", ["requestId": .string(id), "errorReason": "BlockedByClient"])
+        if let url, !allowed.contains(WebURL.origin(of: url)) {
+            _ = try? await connection.send("Fetch.failRequest", ["requestId": .string(id), "errorReason": "BlockedByClient"], session: session)
         } else {
-            _ = try? await send("Fetch.continueRequest", ["requestId": .string(id)])
+            _ = try? await connection.send("Fetch.continueRequest", ["requestId": .string(id)], session: session)
         }
     }
 
@@ -129,6 +141,8 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
     /// Closes the tab and throws its context (and the context's cache) away.
     func close() async {
         connection.stopEvents(session: session)
+        connection.stopEvents(session: DevToolsConnection.interception(session))
+        await interceptor?.value
         _ = try? await connection.send("Target.closeTarget", ["targetId": .string(targetID)], timeout: .seconds(5))
         _ = try? await connection.send("Target.disposeBrowserContext", ["browserContextId": .string(contextID)], timeout: .seconds(5))
     }

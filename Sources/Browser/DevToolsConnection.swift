@@ -93,6 +93,11 @@ final class DevToolsConnection: Sendable {
 
     func stopEvents(session: String) { inbox.stopListening(session) }
 
+    /// The listener key for a session's `Fetch.*` events: request interception must go on
+    /// while the session's own listener waits for a command (Page.navigate waits for the
+    /// document, whose request is paused until it is let through).
+    static func interception(_ session: String) -> String { session + " Fetch" }
+
     /// Puts an event of our own into a session's stream (a load's time limit).
     func inject(_ event: Event, session: String) { inbox.deliver(event, to: session) }
 
@@ -183,8 +188,11 @@ extension DevToolsConnection {
             }
         }
 
+        /// To the session's listener; `Fetch.*` events to its interception listener when there is one.
         func deliver(_ event: Event, to session: String) {
-            state.withLockedValue { $0.listeners[session] }?.yield(event)
+            state.withLockedValue { s in
+                (event.method.hasPrefix("Fetch.") ? s.listeners[DevToolsConnection.interception(session)] : nil) ?? s.listeners[session]
+            }?.yield(event)
         }
     }
 

@@ -1,3 +1,5 @@
+internal import CrawlModel
+
 /// Turns one page load's DevTools events into the list of requests it made: a state machine
 /// over `Network.*` and `Page.*` events, fed by ``BrowserTab`` (and by tests, with events).
 struct LoadRecorder {
@@ -6,6 +8,10 @@ struct LoadRecorder {
     private var open: [String: Int] = [:]
     /// Response header bytes plus data bytes so far, for a load that fails part-way.
     private var partialBytes: [String: Int] = [:]
+    /// Per request id: the response's header bytes and Content-Length (see `loadingFinished`).
+    private var heads: [String: (headerBytes: Int, contentLength: Int?)] = [:]
+    /// Request id → index of its last hop, kept after it ends: the raw status can come late.
+    private var lastHop: [String: Int] = [:]
     /// The navigation whose lifecycle counts (Page.navigate's `loaderId`); events of others are ignored.
     var loaderID: String?
     /// The main frame (a page target's id).
@@ -43,22 +49,43 @@ struct LoadRecorder {
                 url: url, method: p["request"]?["method"]?.string ?? "GET", resourceType: p["type"]?.string ?? "Other",
                 initiator: initiator?["type"]?.string ?? "other", initiatorURL: initiatorURL.flatMap { $0.isEmpty ? nil : $0 }))
             open[id] = requests.count - 1
+            lastHop[id] = requests.count - 1
+        case "Network.responseReceivedExtraInfo":
+            // The status on the wire: a revalidated response is reported as the cached 200,
+            // and only here as the 304 the server sent.
+            if p["statusCode"]?.int == 304, let index = p["requestId"]?.string.flatMap({ lastHop[$0] }) {
+                requests[index].status = 304
+            }
         case "Network.requestServedFromCache":
             if let index = p["requestId"]?.string.flatMap({ open[$0] }) { requests[index].cache = .memory }
         case "Network.responseReceived":
             guard let id = p["requestId"]?.string, let index = open[id], let response = p["response"] else { return }
-            requests[index].status = response["status"]?.int
+            if requests[index].status != 304 { requests[index].status = response["status"]?.int }
             if response["fromServiceWorker"]?.bool == true { requests[index].cache = .serviceWorker }
             else if response["fromPrefetchCache"]?.bool == true { requests[index].cache = .prefetch }
             else if response["fromDiskCache"]?.bool == true, requests[index].cache == nil { requests[index].cache = .disk }
-            partialBytes[id] = response["encodedDataLength"]?.int ?? 0
+            let headerBytes = response["encodedDataLength"]?.int ?? 0
+            partialBytes[id] = headerBytes
+            let length = response["headers"].flatMap(Self.contentLength)
+            heads[id] = (headerBytes, length)
         case "Network.dataReceived":
             if let id = p["requestId"]?.string, open[id] != nil {
                 partialBytes[id, default: 0] += p["encodedDataLength"]?.int ?? 0
             }
         case "Network.loadingFinished":
             guard let id = p["requestId"]?.string, let index = open.removeValue(forKey: id) else { return }
-            requests[index].wireBytes = p["encodedDataLength"]?.int ?? partialBytes[id] ?? 0
+            var bytes = p["encodedDataLength"]?.int ?? partialBytes[id] ?? 0
+            // Two totals Chromium gets wrong: a 404 image counts its body only (a total of
+            // exactly Content-Length after headers arrived), and an <embed>ed PDF, handed to
+            // the viewer, counts 0 (less than its own headers). Both are headers + Content-Length.
+            if let head = heads.removeValue(forKey: id), head.headerBytes > 0 {
+                if let length = head.contentLength, bytes == length || bytes < head.headerBytes {
+                    bytes = head.headerBytes + length
+                } else {
+                    bytes = max(bytes, head.headerBytes)
+                }
+            }
+            requests[index].wireBytes = bytes
             partialBytes[id] = nil
         case "Network.loadingFailed":
             guard let id = p["requestId"]?.string, let index = open.removeValue(forKey: id) else { return }
@@ -67,6 +94,7 @@ struct LoadRecorder {
             else if p["canceled"]?.bool == true { reason += " (cancelled)" }
             requests[index].error = reason
             requests[index].wireBytes = partialBytes.removeValue(forKey: id) ?? 0
+            heads[id] = nil
         case "Page.lifecycleEvent":
             guard p["frameId"]?.string == frameID, let loaderID, p["loaderId"]?.string == loaderID else { return }
             switch p["name"]?.string {
@@ -81,6 +109,12 @@ struct LoadRecorder {
         default:
             break
         }
+    }
+
+    /// The Content-Length of a DevTools header object (names in any case).
+    static func contentLength(_ headers: DevToolsJSON) -> Int? {
+        guard case .object(let fields) = headers else { return nil }
+        return fields.first { $0.key.lowercased() == "content-length" }?.value.string.flatMap { Int($0) }
     }
 
     /// Marks the navigation as failed (Page.navigate answered `errorText`).

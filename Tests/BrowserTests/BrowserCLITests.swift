@@ -25,7 +25,7 @@ struct BrowserCLITests {
     }
 
     @Test("the JSON report has pages[].browser for every page, valid against the schema, and the HTML report its section",
-          .enabled(if: chromiumAvailable, needsChromium))
+          .enabled(if: chromiumAvailable, "needs headless Chromium: apt-get install chromium (.ci/run installs it)"))
     func reports() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("assetcrawl-browser-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -8,7 +8,7 @@ import TestSupport
 
 /// `crawl --browser` against real headless Chromium, on the fixture site served by the
 /// embedded server, whose own count of the bytes it wrote per response is the truth.
-@Suite("Browser pass on the fixture site", .serialized, .enabled(if: chromiumAvailable, needsChromium))
+@Suite("Browser pass on the fixture site", .serialized, .enabled(if: chromiumAvailable, "needs headless Chromium: apt-get install chromium (.ci/run installs it)"))
 struct BrowserFixtureTests {
     /// For each page, loaded alone: Chromium's wire bytes against the bytes the server wrote
     /// for the requests of that load (within 2%, the issue's target for --browser), and the
@@ -29,10 +29,13 @@ struct BrowserFixtureTests {
                     #expect(load.incomplete == nil, "\(page.url): \(load.incomplete ?? "")")
                     let serverBytes = served.reduce(0) { $0 + $1.bytes }
                     let ratio = Double(load.wireBytes) / Double(max(1, serverBytes))
-                    #expect(abs(ratio - 1) <= 0.02, "\(path(page.url, base)): Chromium \(load.wireBytes) B, server \(serverBytes) B")
+                    // Request by request, to say where a difference comes from.
+                    let fromNetwork = load.requests.filter { $0.cache == nil && $0.error == nil }
+                    let chromium = fromNetwork.map { "\(path($0.url, base)) \($0.wireBytes)" }.sorted()
+                    let server = served.map { "\($0.target) \($0.bytes)" }.sorted()
+                    #expect(abs(ratio - 1) <= 0.02, "\(path(page.url, base)): Chromium \(load.wireBytes) B, server \(serverBytes) B; only Chromium: \(Set(chromium).subtracting(server).sorted()), only server: \(Set(server).subtracting(chromium).sorted())")
                     // Every request that reached the server is one Chromium reported, and back.
-                    let browserPaths = load.requests.filter { $0.cache == nil && $0.error == nil }.map { path($0.url, base) }.sorted()
-                    #expect(browserPaths == served.map(\.target).sorted(), "\(path(page.url, base))")
+                    #expect(fromNetwork.map { path($0.url, base) }.sorted() == served.map(\.target).sorted(), "\(path(page.url, base))")
                 }
             }
         }
@@ -71,7 +74,8 @@ struct BrowserFixtureTests {
 
     /// The static headline against Chromium: within 10% per page (issue #13's target for
     /// the static browser model; needs the browser model of branch `browsermodel`).
-    @Test("static headline firstVisitBytes is within 10% of browser.firstVisitBytes per page")
+    @Test("static headline firstVisitBytes is within 10% of browser.firstVisitBytes per page",
+          .disabled("needs the static browser model from branch browsermodel"))
     func staticHeadlineWithinTenPercent() async throws {
         try await serveLogged(RepoPaths.fixtureSite) { base, _ in
             let result = try await staticCrawl(base)

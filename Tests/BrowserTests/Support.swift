@@ -13,7 +13,6 @@ import TestSupport
 /// Chromium is an outside tool: without it the suites skip outside CI ("install chromium"),
 /// and under CI (`CI` set, where `.ci/run` installs it) they run and fail.
 let chromiumAvailable = ProcessInfo.processInfo.environment["CI"] != nil || Browser.isInstalled
-let needsChromium = "needs headless Chromium: apt-get install chromium (.ci/run installs it)"
 
 /// Every response a FixtureServer wrote, in order, for comparing with Chromium's counts.
 final class ServedLog: Sendable {
