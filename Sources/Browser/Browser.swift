@@ -105,7 +105,7 @@ public final class Browser: Sendable {
             second = await tab.load(url)
         }
         await tab.close()
-        logger.debug("browser: \(url) first \(first.wireBytes) B in \(Int(first.durationMs)) ms, repeat \(second?.wireBytes ?? 0) B")
+        logger.debug("browser: \(url) first \(first.wireBytes) B in \(Int(first.durationMs)) ms, repeat \(second?.wireBytes ?? 0) B in \(Int(second?.durationMs ?? 0)) ms")
         return BrowserVisit(url: url, firstVisit: first, repeatVisit: second)
     }
 }

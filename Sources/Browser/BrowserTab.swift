@@ -86,11 +86,18 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
         let limit = options.loadTimeout
         let connection = self.connection
         let session = self.session
-        let timer = Task {
-            try await Task.sleep(for: limit)
-            connection.inject(.init(method: Self.timeoutEvent, params: ["load": .number(Double(serial))]), session: session)
+        func after(_ delay: Duration, _ method: String) -> Task<Void, any Error> {
+            Task {
+                try await Task.sleep(for: delay)
+                connection.inject(.init(method: method, params: ["load": .number(Double(serial))]), session: session)
+            }
         }
-        defer { timer.cancel() }
+        let timer = after(limit, Self.timeoutEvent)
+        var iconWait: Task<Void, any Error>?
+        defer {
+            timer.cancel()
+            iconWait?.cancel()
+        }
         func elapsed() -> Double {
             let d = ContinuousClock.now - started
             return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
@@ -108,18 +115,27 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
             }
             if event.method == Self.timeoutEvent {
                 guard event.params["load"]?.int == serial else { continue }
-                let state = recorder.loaded ? "\(recorder.inFlight) requests still in flight" : "no load event"
+                let state = !recorder.loaded ? "no load event" : recorder.inFlight > 0 ? "\(recorder.inFlight) requests still in flight"
+                    : "no network idle"
                 return recorder.load(incomplete: "timeout: \(state) after \(limit)", durationMs: elapsed())
+            }
+            if event.method == Self.iconWaitEvent {
+                if event.params["load"]?.int == serial { recorder.iconWaitOver = true }
+                continue
             }
             if logger.logLevel <= .trace, let text = try? JSONEncoder().encode(event.params) {
                 logger.trace("\(session.prefix(8)) \(event.method) \(String(decoding: text, as: UTF8.self).prefix(2000))")
             }
             recorder.handle(event.method, event.params)
+            if recorder.isQuiet, !recorder.iconRequested, iconWait == nil { iconWait = after(Self.iconWait, Self.iconWaitEvent) }
         }
         return recorder.load(incomplete: nil, durationMs: elapsed())
     }
 
     static let timeoutEvent = "assetcrawl.timeout"
+    static let iconWaitEvent = "assetcrawl.iconWait"
+    /// How long a quiet load waits for its icon request before it is over without one.
+    static let iconWait = Duration.seconds(1)
 
     /// Lets a paused request through when its origin is allowed, fails it as blocked otherwise.
     private static func decide(_ params: DevToolsJSON, allowed: Set<String>, connection: DevToolsConnection, session: String) async {

@@ -32,7 +32,7 @@ final class ChromiumProcess: @unchecked Sendable {  // immutable after init but 
             "--user-data-dir=\(profile.path)", "--no-first-run", "--no-default-browser-check",
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
             "--disable-default-apps", "--disable-breakpad", "--metrics-recording-only", "--mute-audio", "--hide-scrollbars",
-            "--disable-features=Translate,OptimizationHints,MediaRouter,InterestFeedContentSuggestions",
+            "--disable-features=Translate,OptimizationHints,MediaRouter,InterestFeedContentSuggestions,BackForwardCache,ProactivelySwapBrowsingInstance",
             "--disable-renderer-backgrounding", "--disable-background-timer-throttling",
             "--disable-backgrounding-occluded-windows",
         ]

@@ -26,8 +26,18 @@ struct LoadRecorder {
     /// Requests started and not yet finished or failed.
     var inFlight: Int { open.count }
 
+    /// The page's icon was requested: Chromium asks for one (declared, else `/favicon.ico`)
+    /// once per load, from the browser process, after the load event and outside the
+    /// renderer's network idle; a load is not over before it.
+    private(set) var iconRequested = false
+    /// Set when the wait for the icon request is given up (a load that asks for none).
+    var iconWaitOver = false
+
     /// The load event fired, Chromium saw no network activity for 500 ms, and every request it reported has ended.
-    var isSettled: Bool { failure != nil || (loaded && networkIdle && open.isEmpty) }
+    var isQuiet: Bool { loaded && networkIdle && open.isEmpty }
+
+    /// Quiet, and the icon request came (or will not).
+    var isSettled: Bool { failure != nil || (isQuiet && (iconRequested || iconWaitOver)) }
 
     mutating func handle(_ method: String, _ p: DevToolsJSON) {
         switch method {
@@ -50,6 +60,7 @@ struct LoadRecorder {
                 initiator: initiator?["type"]?.string ?? "other", initiatorURL: initiatorURL.flatMap { $0.isEmpty ? nil : $0 }))
             open[id] = requests.count - 1
             lastHop[id] = requests.count - 1
+            if p["type"]?.string == "Other", initiator?["type"]?.string == "other", initiatorURL == nil { iconRequested = true }
         case "Network.responseReceivedExtraInfo":
             // The status on the wire: a revalidated response is reported as the cached 200,
             // and only here as the 304 the server sent.
@@ -85,7 +96,9 @@ struct LoadRecorder {
                     bytes = max(bytes, head.headerBytes)
                 }
             }
-            requests[index].wireBytes = bytes
+            // A response from a cache cost nothing on the wire, whatever the total says (a
+            // memory-cache hit reports the size of the response it once was).
+            requests[index].wireBytes = requests[index].cache == nil ? bytes : 0
             partialBytes[id] = nil
         case "Network.loadingFailed":
             guard let id = p["requestId"]?.string, let index = open.removeValue(forKey: id) else { return }

@@ -36,12 +36,14 @@ struct LoadRecorderTests {
         r.handle("Network.requestWillBeSent", sent("1", "http://a.test/m.css", type: "Stylesheet"))
         r.handle("Network.requestServedFromCache", ["requestId": "1"])
         r.handle("Network.responseReceived", ["requestId": "1", "response": ["status": 200, "fromDiskCache": false]])
-        r.handle("Network.loadingFinished", ["requestId": "1", "encodedDataLength": 0])
+        r.handle("Network.loadingFinished", ["requestId": "1", "encodedDataLength": 701])
         r.handle("Network.requestWillBeSent", sent("2", "http://a.test/d.js", type: "Script"))
         r.handle("Network.responseReceived", ["requestId": "2", "response": ["status": 200, "fromDiskCache": true]])
         r.handle("Network.loadingFinished", ["requestId": "2", "encodedDataLength": 0])
         r.handle("Network.requestWillBeSent", sent("3", "data:image/png;base64,AAAA"))
         #expect(r.requests.map(\.cache) == [.memory, .disk])
+        // A memory-cache hit reports the size the response once had; it cost nothing now.
+        #expect(r.requests.map(\.wireBytes) == [0, 0])
         #expect(r.inFlight == 0)
     }
 
@@ -59,7 +61,7 @@ struct LoadRecorderTests {
         #expect(failed.error == "net::ERR_ABORTED (cancelled)")
     }
 
-    @Test("settled only after this navigation's load and network idle, with nothing in flight")
+    @Test("settled only after this navigation's load, network idle, nothing in flight and the icon request")
     func settling() {
         var r = LoadRecorder(frameID: "F")
         r.loaderID = "L2"
@@ -71,7 +73,18 @@ struct LoadRecorderTests {
         r.handle("Page.lifecycleEvent", ["frameId": "F", "loaderId": "L2", "name": "networkIdle"])
         #expect(!r.isSettled)
         r.handle("Network.loadingFinished", ["requestId": "1", "encodedDataLength": 99])
+        #expect(r.isQuiet && !r.isSettled, "the icon request is still to come")
+        r.handle("Network.requestWillBeSent", sent("9", "http://a.test/favicon.ico", type: "Other", initiator: ["type": "other"]))
+        #expect(r.iconRequested && !r.isSettled)
+        r.handle("Network.loadingFinished", ["requestId": "9", "encodedDataLength": 300])
         #expect(r.isSettled)
+        var iconless = LoadRecorder(frameID: "F")
+        iconless.loaderID = "L"
+        iconless.handle("Page.lifecycleEvent", ["frameId": "F", "loaderId": "L", "name": "load"])
+        iconless.handle("Page.lifecycleEvent", ["frameId": "F", "loaderId": "L", "name": "networkIdle"])
+        #expect(!iconless.isSettled)
+        iconless.iconWaitOver = true
+        #expect(iconless.isSettled)
         let cut = LoadRecorder(frameID: "F").load(incomplete: "timeout", durationMs: 1)
         #expect(cut.incomplete == "timeout")
     }
