@@ -32,7 +32,9 @@ struct BrowserFlags: ParsableArguments {
     }
 
     /// Loads the crawl's pages of its own origins in Chromium; nil without --browser.
-    func visits(_ result: CrawlResult, noExternal: Bool, logger: Logger) async throws -> [BrowserVisit]? {
+    /// Ctrl-C stops the pass (Chromium is stopped and its profile removed either way): the
+    /// pages done are returned, the others marked, and `interrupted` is true.
+    func visits(_ result: CrawlResult, noExternal: Bool, logger: Logger) async throws -> (visits: [BrowserVisit], interrupted: Bool)? {
         guard browser else { return nil }
         var options = BrowserOptions()
         options.viewport = Viewport(parsing: viewport) ?? Viewport()
@@ -41,10 +43,14 @@ struct BrowserFlags: ParsableArguments {
         let origins = Set(result.startURLs.compactMap(URL.init(string:)).map(WebURL.origin(of:)))
         if noExternal { options.allowedOrigins = origins }
         let pages = result.pages.map(\.url).filter { URL(string: $0).map { origins.contains(WebURL.origin(of: $0)) } ?? false }
-        do {
-            return try await Browser.withBrowser(logger: logger) { browser in
+        let task = Task {
+            try await Browser.withBrowser(logger: logger) { browser in
                 await browser.visit(pages, options: options)
             }
+        }
+        do {
+            let visits = try await Interrupt.shared.during(task)
+            return (visits, task.isCancelled)
         } catch let error as BrowserError {
             throw UsageError(message: error.code == .chromiumMissing ? error.message : "--browser: \(error.message)")
         }

@@ -105,13 +105,16 @@ struct CrawlCommand: AsyncParsableCommand {
             throw UsageError(message: "cannot crawl \(start.absoluteString): \(reason) (use --ignore-robots to crawl it anyway)")
         }
         // The browser pass runs after the static crawl, over its pages (see BrowserFlags.swift).
-        let browser = interrupted ? nil : try await browserFlags.visits(result, noExternal: crawlOptions.noExternal, logger: logger)
+        let browserPass = interrupted ? nil : try await browserFlags.visits(result, noExternal: crawlOptions.noExternal, logger: logger)
+        let browser = browserPass?.visits
+        // Ctrl-C in either pass: the reports of what was done, then exit 130.
+        let stopped = interrupted || browserPass?.interrupted == true
         // Reports, budgets and the exit code for checks (issue #6): see ReportOptions.swift.
         // An interrupted crawl still writes what it has, then exits 130 whatever the checks say.
         do {
             try reportOptions.emit(result: result, json: json, browser: browser)
-        } catch let exit as ExitCode where interrupted && exit == .failure {
+        } catch let exit as ExitCode where stopped && exit == .failure {
         }
-        if interrupted { throw ExitCode(130) }
+        if stopped { throw ExitCode(130) }
     }
 }

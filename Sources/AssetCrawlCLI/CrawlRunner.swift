@@ -42,13 +42,7 @@ struct CrawlRunner {
             let task = Task {
                 await crawler.run(progress: showProgress ? Self.drawProgress : nil)
             }
-            signal(SIGINT, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-            source.setEventHandler { task.cancel() }
-            source.resume()
-            let result = await task.value
-            source.cancel()
-            signal(SIGINT, SIG_DFL)
+            let result = await Interrupt.shared.during(task)
             if showProgress { FileHandle.standardError.write(Data(("\r" + String(repeating: " ", count: 79) + "\r").utf8)) }
             return result
         }

@@ -85,7 +85,7 @@ public final class Browser: Sendable {
             }
         }
         return zip(pages, results).map { url, visit in
-            visit ?? BrowserVisit(url: url, firstVisit: BrowserLoad(incomplete: "cancelled"), repeatVisit: nil)
+            visit ?? BrowserVisit(url: url, firstVisit: BrowserLoad(incomplete: "interrupted before this page"), repeatVisit: nil)
         }
     }
 

@@ -110,8 +110,11 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
             return recorder.load(incomplete: "navigation: \(error)", durationMs: elapsed())
         }
         while !recorder.isSettled {
+            // Checked here too: a stream with events buffered hands them out even to a cancelled task.
+            if Task.isCancelled { return recorder.load(incomplete: "interrupted", durationMs: elapsed()) }
             guard let event = await events.next() else {
-                return recorder.load(incomplete: "the DevTools connection closed", durationMs: elapsed())
+                let why = Task.isCancelled ? "interrupted" : "the DevTools connection closed"
+                return recorder.load(incomplete: why, durationMs: elapsed())
             }
             if event.method == Self.timeoutEvent {
                 guard event.params["load"]?.int == serial else { continue }

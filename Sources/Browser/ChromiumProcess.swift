@@ -93,11 +93,12 @@ final class ChromiumProcess: @unchecked Sendable {  // immutable after init but 
     func stop() async {
         let pid = process.processIdentifier
         if process.isRunning { kill(pid, SIGTERM) }
+        // Plain sleeps: Task.sleep returns at once in a cancelled task (Ctrl-C), and this must wait anyway.
         let deadline = ContinuousClock.now + .seconds(2)
-        while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
         if process.isRunning {
             kill(pid, SIGKILL)
-            while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+            process.waitUntilExit()
         }
         (process.standardError as? Pipe)?.fileHandleForReading.readabilityHandler = nil
         try? FileManager.default.removeItem(at: profile)

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import TestSupport
 
@@ -61,5 +64,47 @@ struct BrowserCLITests {
         }
         let page = try String(contentsOf: html, encoding: .utf8)
         #expect(page.contains("<h2 id=\"browser\">In headless Chromium</h2>"))
+    }
+
+    @Test("Ctrl-C during the browser pass: Chromium stopped, its profile removed, the reports written, exit 130",
+          .enabled(if: chromiumAvailable, "needs headless Chromium: apt-get install chromium (.ci/run installs it)"))
+    func interrupted() async throws {
+        let busy = "<!doctype html><html><body><script>setInterval(function () { fetch('/p.txt?' + Math.random()); }, 100);</script></body></html>"
+        try await withTemporarySite(["index.html": busy, "p.txt": "p"]) { root in
+            let tmp = root.appendingPathComponent("tmp")
+            try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+            let json = root.appendingPathComponent("report.json")
+            var environment = ProcessInfo.processInfo.environment
+            environment["TMPDIR"] = tmp.path
+            let process = Process()
+            process.executableURL = RepoPaths.binary
+            process.arguments = ["crawl", "--serve", root.path, "--exclude", "p\\.txt", "--browser", "--browser-timeout", "120",
+                                 "--quiet", "--json", json.path]
+            process.environment = environment
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // Wait (at most 60 s) until Chromium runs with its profile in our TMPDIR, then interrupt.
+            func profiles() -> [String] {
+                ((try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? []).filter { $0.hasPrefix("assetcrawl-chromium-") }
+            }
+            let deadline = ContinuousClock.now + .seconds(60)
+            while profiles().isEmpty, process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(!profiles().isEmpty, "Chromium started")
+            try await Task.sleep(for: .seconds(2))
+            kill(process.processIdentifier, SIGINT)
+            let stop = ContinuousClock.now + .seconds(30)
+            while process.isRunning, ContinuousClock.now < stop { try await Task.sleep(for: .milliseconds(50)) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 130)
+            #expect(profiles().isEmpty, "the profile folder is removed")
+            let left = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["pgrep", "-f", "--", "--user-data-dir=\(tmp.path)"])
+            #expect(left.stdout.isEmpty, "no Chromium left running: \(left.stdout)")
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
+            let page = try #require((report["pages"] as? [[String: Any]])?.first)
+            let browser = try #require(page["browser"] as? [String: Any])
+            #expect(browser["incomplete"] as? String == "interrupted", "\(browser["incomplete"] ?? "nil")")
+        }
     }
 }
