@@ -51,6 +51,9 @@ struct BrowserFlags: ParsableArguments {
         do {
             let visits = try await Interrupt.shared.during(task)
             return (visits, task.isCancelled)
+        } catch where task.isCancelled {
+            // Interrupted while Chromium was starting: no page was loaded.
+            return (pages.map { BrowserVisit(url: $0, firstVisit: BrowserLoad(incomplete: "interrupted"), repeatVisit: nil) }, true)
         } catch let error as BrowserError {
             throw UsageError(message: error.code == .chromiumMissing ? error.message : "--browser: \(error.message)")
         }

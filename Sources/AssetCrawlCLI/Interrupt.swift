@@ -14,7 +14,7 @@ final class Interrupt: @unchecked Sendable {  // `current` and `watcher` only un
     private var watcher: SignalWatcher?
     private var current: (@Sendable () -> Void)?
 
-    /// Runs `body` with SIGINT cancelling `task`; outside of such a call SIGINT exits at once with 130.
+    /// Waits for `task`, cancelling it on SIGINT; outside of such a wait SIGINT exits at once with 130.
     func during<T: Sendable>(_ task: Task<T, Never>) async -> T {
         install { task.cancel() }
         defer { lock.withLock { current = nil } }
