@@ -33,7 +33,7 @@ final class ChromiumProcess: @unchecked Sendable {  // immutable after init but 
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
             "--disable-default-apps", "--disable-breakpad", "--metrics-recording-only", "--mute-audio", "--hide-scrollbars",
             "--disable-features=Translate,OptimizationHints,MediaRouter,InterestFeedContentSuggestions,BackForwardCache,ProactivelySwapBrowsingInstance",
-            "--disable-renderer-backgrounding", "--disable-background-timer-throttling",
+            "--disable-gpu", "--disable-renderer-backgrounding", "--disable-background-timer-throttling",
             "--disable-backgrounding-occluded-windows",
         ]
         // Chromium refuses to start as root with its sandbox ("Running as root without
