@@ -56,11 +56,6 @@ public final class Browser: Sendable {
         await process.stop()
     }
 
-    /// The browser's version string (`Chrome/156.0.…`).
-    public func version() async throws -> String {
-        try await connection.send("Browser.getVersion")["product"]?.string ?? "?"
-    }
-
     /// Loads each page cold and then again (unless `options.repeatVisit` is off), `options.tabs` at a time, in an isolated browser
     /// context each; results in the order of `pages`. A page that fails is recorded with
     /// its reason and the others go on.

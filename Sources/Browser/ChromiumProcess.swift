@@ -4,13 +4,12 @@ internal import Glibc
 #endif
 
 /// A headless Chromium process with a profile folder of its own, started and stopped by
-/// ``Browser/withBrowser(_:logger:_:)``.
+/// ``Browser/withBrowser(executable:logger:_:)``.
 final class ChromiumProcess: @unchecked Sendable {  // immutable after init but for `process`, used from one task
     let process: Process
     let profile: URL
     /// `ws://127.0.0.1:PORT/devtools/browser/…`, printed by Chromium on stderr.
     let webSocketURL: URL
-    private let stderrTail: StderrTail
 
     /// The executable: the first of `chromium`, `chromium-browser` on `PATH`.
     static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
@@ -43,11 +42,10 @@ final class ChromiumProcess: @unchecked Sendable {  // immutable after init but 
         return arguments
     }
 
-    private init(process: Process, profile: URL, webSocketURL: URL, stderrTail: StderrTail) {
+    private init(process: Process, profile: URL, webSocketURL: URL) {
         self.process = process
         self.profile = profile
         self.webSocketURL = webSocketURL
-        self.stderrTail = stderrTail
     }
 
     /// Starts Chromium and waits (up to `timeout`) for its DevTools address.
@@ -76,11 +74,11 @@ final class ChromiumProcess: @unchecked Sendable {  // immutable after init but 
         let deadline = ContinuousClock.now + timeout
         while true {
             if let url = tail.webSocketURL {
-                return ChromiumProcess(process: process, profile: profile, webSocketURL: url, stderrTail: tail)
+                return ChromiumProcess(process: process, profile: profile, webSocketURL: url)
             }
             if !process.isRunning || ContinuousClock.now > deadline || Task.isCancelled {
                 let running = process.isRunning
-                let stopped = ChromiumProcess(process: process, profile: profile, webSocketURL: URL(string: "ws://127.0.0.1/")!, stderrTail: tail)
+                let stopped = ChromiumProcess(process: process, profile: profile, webSocketURL: URL(string: "ws://127.0.0.1/")!)
                 await stopped.stop()
                 let why = running ? "no DevTools address after \(timeout)" : "it exited with status \(process.terminationStatus)"
                 throw BrowserError(.launch, "chromium did not start: \(why); its last output: \(tail.text.suffix(400))")
@@ -103,9 +101,6 @@ final class ChromiumProcess: @unchecked Sendable {  // immutable after init but 
         (process.standardError as? Pipe)?.fileHandleForReading.readabilityHandler = nil
         try? FileManager.default.removeItem(at: profile)
     }
-
-    /// Chromium's last lines on stderr, for error messages.
-    var lastOutput: String { String(stderrTail.text.suffix(400)) }
 }
 
 /// The last few kilobytes Chromium wrote on stderr, and the DevTools address once seen.
