@@ -19,7 +19,7 @@ struct BrowserFlags: ParsableArguments {
     var browserTimeout: Double = 30
 
     func validate() throws {
-        if Viewport(parsing: viewport) == nil {
+        if BrowserOptions.Viewport(parsing: viewport) == nil {
             throw ValidationError("--viewport must look like WIDTHxHEIGHT@DPR, e.g. --viewport 1280x800@1 or --viewport 375x812@2")
         }
         if tabs < 1 { throw ValidationError("--tabs must be at least 1, e.g. --tabs 4") }
@@ -37,7 +37,7 @@ struct BrowserFlags: ParsableArguments {
     func visits(_ result: CrawlResult, noExternal: Bool, logger: Logger) async throws -> (visits: [BrowserVisit], interrupted: Bool)? {
         guard browser else { return nil }
         var options = BrowserOptions()
-        options.viewport = Viewport(parsing: viewport) ?? Viewport()
+        options.viewport = BrowserOptions.Viewport(parsing: viewport) ?? BrowserOptions.Viewport()
         options.tabs = tabs
         options.loadTimeout = CrawlOptions.seconds(browserTimeout)
         let origins = Set(result.startURLs.compactMap(URL.init(string:)).map(WebURL.origin(of:)))

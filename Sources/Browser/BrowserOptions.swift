@@ -13,7 +13,9 @@ public struct BrowserOptions: Sendable, Equatable {
     public init() {}
 }
 
-/// A CSS viewport and device pixel ratio: `1280x800@1`, `375x812@2`.
+extension BrowserOptions {
+/// A CSS viewport and device pixel ratio: `1280x800@1`, `375x812@2` (nested: the static
+/// browser model has a `Viewport` of its own in Audit, which the CLI parses `--viewport` into).
 public struct Viewport: Sendable, Equatable, CustomStringConvertible {
     public var width = 1280
     public var height = 800
@@ -44,4 +46,5 @@ public struct Viewport: Sendable, Equatable, CustomStringConvertible {
         let scale = deviceScaleFactor == deviceScaleFactor.rounded() ? String(Int(deviceScaleFactor)) : String(deviceScaleFactor)
         return "\(width)x\(height)@\(scale)"
     }
+}
 }

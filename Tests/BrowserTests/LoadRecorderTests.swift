@@ -99,6 +99,8 @@ struct LoadRecorderTests {
     }
 }
 
+typealias Viewport = BrowserOptions.Viewport
+
 @Suite("Viewport")
 struct ViewportTests {
     @Test("WxH@DPR parses; anything else is refused", arguments: [
