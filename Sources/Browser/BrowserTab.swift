@@ -77,7 +77,7 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
         try await connection.send(method, params, session: session)
     }
 
-    /// Navigates to `url` and records every request until load + network idle, or until the time limit.
+    /// Navigates to `url` and records every request until load, network idle and the icon request, or until the time limit.
     func load(_ url: String) async -> BrowserLoad {
         loads += 1
         let serial = loads
