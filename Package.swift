@@ -59,6 +59,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Audit", dependencies: ["CrawlModel"], swiftSettings: swiftSettings),
+        .target(
+            name: "Browser",
+            dependencies: [
+                "CrawlModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "Reports", dependencies: ["CrawlModel", "Audit"], swiftSettings: swiftSettings),
         .target(
             name: "FixtureServer",
@@ -76,7 +89,7 @@ let package = Package(
         .target(
             name: "AssetCrawlCLI",
             dependencies: [
-                "CrawlModel", "CrawlStore", "Extraction", "Fetching", "Crawler", "Audit", "Reports", "FixtureServer",
+                "CrawlModel", "CrawlStore", "Extraction", "Fetching", "Crawler", "Audit", "Reports", "FixtureServer", "Browser",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -97,6 +110,12 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         .testTarget(name: "EndToEndTests", dependencies: [
             "TestSupport", "AssetCrawlCLI", "Crawler", "CrawlStore", "Fetching", "FixtureServer", "CrawlModel", "Reports", "Audit",
+        ], swiftSettings: swiftSettings),
+        .testTarget(name: "BrowserTests", dependencies: [
+            "TestSupport", "Browser", "FixtureServer", "CrawlModel", "Crawler", "Fetching", "Audit", "Reports",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "CrawlModel", "Extraction"], swiftSettings: swiftSettings),
         .testTarget(name: "ReportsTests", dependencies: [

@@ -42,6 +42,9 @@ struct CrawlCommand: AsyncParsableCommand {
     @Flag(name: .customLong("allow-start-status"), help: "Crawl on when a start page answers 4xx or 5xx (by default that fails the run, exit 2).")
     var allowStartStatus = false
 
+    @OptionGroup(title: "Browser")
+    var browserFlags: BrowserFlags
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "warning"
 
@@ -87,6 +90,7 @@ struct CrawlCommand: AsyncParsableCommand {
         }
         let store = try store.map { try StoreFile.open($0, mustExist: false) } ?? StoreFile.temporary()
         defer { store.close() }
+        try browserFlags.checkBrowserInstalled()
         if let serve {
             let root = URL(fileURLWithPath: serve)
             var isDirectory: ObjCBool = false
@@ -158,12 +162,20 @@ struct CrawlCommand: AsyncParsableCommand {
                 : "use --ignore-robots to crawl it anyway"
             throw UsageError(message: "cannot crawl \(start.absoluteString): \(reason) (\(hint))")
         }
+        // The browser pass runs after the static crawl, over its pages (see BrowserFlags.swift).
+        // It needs the crawl in memory: a browser pass is for sites of pages, not millions of URLs.
+        let browserPass = interrupted || !browserFlags.browser ? nil
+            : try await browserFlags.visits(try await StoreFile.run { try await store.loadResult() }, viewport: options.viewport,
+                                            noExternal: options.noExternal, logger: logger)
+        let browser = browserPass?.visits
+        // Ctrl-C in either pass: the reports of what was done, then exit 130.
+        let stopped = interrupted || browserPass?.interrupted == true
         // Reports, budgets and the exit code for checks (issue #6): see ReportOptions.swift.
         // An interrupted crawl still writes what it has, then exits 130 whatever the checks say.
         do {
-            try await reportOptions.emit(records: records, load: { try await StoreFile.run { try await store.loadResult() } }, json: json)
-        } catch let exit as ExitCode where interrupted && exit == .failure {
+            try await reportOptions.emit(records: records, load: { try await StoreFile.run { try await store.loadResult() } }, json: json, browser: browser)
+        } catch let exit as ExitCode where stopped && exit == .failure {
         }
-        if interrupted { throw ExitCode(130) }
+        if stopped { throw ExitCode(130) }
     }
 }

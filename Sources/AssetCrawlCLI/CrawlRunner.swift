@@ -49,15 +49,8 @@ struct CrawlRunner {
                 try await crawler.run(store: store, resume: resume, arguments: arguments, progressInterval: bench ? .seconds(3600) : .milliseconds(250),
                                       progress: showProgress ? Self.drawProgress : bench ? Self.benchLine : nil)
             }
-            signal(SIGINT, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-            source.setEventHandler { task.cancel() }
-            source.resume()
-            let result = await task.result
-            source.cancel()
-            signal(SIGINT, SIG_DFL)
-            if showProgress { FileHandle.standardError.write(Data(("\r" + String(repeating: " ", count: 79) + "\r").utf8)) }
-            return try result.get()
+            defer { if showProgress { FileHandle.standardError.write(Data(("\r" + String(repeating: " ", count: 79) + "\r").utf8)) } }
+            return try await Interrupt.shared.during(task)
         }
     }
 

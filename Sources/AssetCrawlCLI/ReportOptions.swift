@@ -71,11 +71,12 @@ struct ReportOptions: ParsableArguments {
 
     /// Prints the summary and writes every requested report of a stored crawl, streaming when
     /// it can (``streams``), else from the whole crawl that `load` reads.
-    func emit(records: any CrawlRecords, load: () async throws -> CrawlResult, json: String?) async throws {
-        guard streams else {
+    /// `browser`: what Chromium fetched per page (`crawl --browser`); those reports are made in memory.
+    func emit(records: any CrawlRecords, load: () async throws -> CrawlResult, json: String?, browser: [BrowserVisit]? = nil) async throws {
+        guard streams, browser == nil else {
             var result = try await load()
             result.viewport = records.viewport
-            return try emit(result: result, json: json)
+            return try emit(result: result, json: json, browser: browser)
         }
         var summary = CrawlSummary(startURLs: records.startURLs, stopReason: records.stopReason, keepAllRows: pagesTable)
         summary.viewport = BrowserModel.viewport(of: records)
@@ -101,7 +102,8 @@ struct ReportOptions: ParsableArguments {
     }
 
     /// Prints the summary, writes every requested report, and throws `ExitCode.failure` when a check failed.
-    func emit(result: CrawlResult, json: String?) throws {
+    /// `browser`: what Chromium fetched per page (`crawl --browser`).
+    func emit(result: CrawlResult, json: String?, browser: [BrowserVisit]? = nil) throws {
         // The two passes over every page's requisites are independent: one per core.
         let (audits, bandwidth) = Self.auditsAndBandwidth(result)
         let (outcome, diff) = try outcome(result, audits: audits)
@@ -113,18 +115,19 @@ struct ReportOptions: ParsableArguments {
 
         let summary = CrawlSummary(result: result, audits: audits, site: bandwidth, keepAllRows: pagesTable)
         print(TextReport.render(summary, outcome: outcome, width: 100, colour: Terminal.colour), terminator: "")
+        if let browser { print(TextReport.browserSummary(browser), terminator: "") }
         if let json {
             // Streamed element by element: the whole document tree of a large crawl would
             // otherwise double the run's peak memory.
             let report = JSONReport(result: result, audits: audits, checks: outcome, baseline: diff, includeTimings: timings,
-                                    bandwidth: bandwidth)
+                                    bandwidth: bandwidth, browser: browser)
             do { try report.write(to: URL(fileURLWithPath: json)) } catch {
                 throw UsageError(message: "cannot write the JSON report to \(json): \(error.localizedDescription)")
             }
         }
         if let junit, let shown { try write(Data(JUnitReport.render(shown).utf8), junit, "JUnit report") }
         if let har { try write(try HARReport.render(result: result, startedAt: HARReport.crawlStart(result, now: now)), har, "HAR") }
-        if let html, let shown { try write(Data(HTMLReport.render(result: result, audits: audits, outcome: shown, advisory: outcome == nil).utf8), html, "HTML report") }
+        if let html, let shown { try write(Data(HTMLReport.render(result: result, audits: audits, outcome: shown, advisory: outcome == nil, browser: browser).utf8), html, "HTML report") }
         if let dot { try write(Data(DOTReport.render(result: result).utf8), dot, "DOT graph") }
         if let outcome, !outcome.passed { throw ExitCode.failure }
     }

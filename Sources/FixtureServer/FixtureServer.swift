@@ -37,6 +37,9 @@ public final class FixtureServer: Sendable {
         /// https (HTTP/2 and HTTP/1.1 by ALPN) instead of plain HTTP/1.1.
         public var tls: TLS?
         public var limits = ServerLimits()
+        /// Called once per HTTP/1.x response with the bytes written for it (tests compare a
+        /// client's byte counts with it); nil costs nothing.
+        public var onResponse: (@Sendable (ServedResponse) -> Void)?
         public init(root: URL) { self.root = root }
     }
 
@@ -68,7 +71,8 @@ public final class FixtureServer: Sendable {
         }
         let context = ServerContext(
             resolver: PathResolver(root: configuration.root.path, followSymlinksOutOfRoot: configuration.followSymlinks),
-            policy: configuration.policy, limits: configuration.limits, logger: logger, isTLS: configuration.tls != nil
+            policy: configuration.policy, limits: configuration.limits, logger: logger, isTLS: configuration.tls != nil,
+            onResponse: configuration.onResponse
         )
         let sslContext = try configuration.tls?.makeContext()
         let connections = NIOLockedValueBox(0)

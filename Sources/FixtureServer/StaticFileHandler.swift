@@ -12,6 +12,7 @@ final class ServerContext: Sendable {
     let limits: ServerLimits
     let logger: Logger
     let isTLS: Bool
+    let onResponse: (@Sendable (ServedResponse) -> Void)?
     /// False for policies without faults, so ordinary requests skip the fault lookup.
     let hasFaults: Bool
     /// Whether the log takes a line per request (checked once: a 304 is cheap enough for the
@@ -23,7 +24,9 @@ final class ServerContext: Sendable {
     let faultCounts = NIOLockedValueBox<[Int: Int]>([:])
     private let fileStateCaches = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<FileStateCache>]>([:])
 
-    init(resolver: PathResolver, policy: ServerPolicy, limits: ServerLimits, logger: Logger, isTLS: Bool) {
+    init(resolver: PathResolver, policy: ServerPolicy, limits: ServerLimits, logger: Logger, isTLS: Bool,
+         onResponse: (@Sendable (ServedResponse) -> Void)? = nil) {
+        self.onResponse = onResponse
         self.resolver = resolver
         self.policy = policy.sanitized(logger: logger)
         self.limits = limits
@@ -295,7 +298,10 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         responseInProgress = true
         let isHead = head.method == .HEAD
-        let keepAlive = writeHead(response, version: head.version, keepAlive: keepAlive, bodiless: isHead || response.bodyLength(isHead: false) == 0, ctx: ctx)
+        let (keepAlive, headBytes) = writeHead(response, version: head.version, keepAlive: keepAlive, bodiless: isHead || response.bodyLength(isHead: false) == 0, ctx: ctx)
+        context.onResponse?(ServedResponse(method: head.method.rawValue, target: head.uri, status: Int(response.status.code),
+                                           headers: head.headers.map { ($0.name, $0.value) },
+                                           bytes: headBytes + response.bodyLength(isHead: isHead)))
         var corked = false
         switch response.body {
         case .bytes(let buffer) where !isHead:
@@ -363,15 +369,15 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
     // HTTP/2 streams take response parts for their codec; HTTP/1.x connections take bytes,
     // the head serialised here. Date (and Connection: close) are added here, for every response.
 
-    /// Writes the response's head; returns whether the connection stays open after it. The
-    /// head of a bodiless keep-alive response (a 304) is flushed at once, and `finish` then
-    /// has nothing left to flush.
-    private func writeHead(_ response: Response, version: HTTPVersion, keepAlive: Bool, bodiless: Bool, ctx: ChannelHandlerContext) -> Bool {
+    /// Writes the response's head; returns whether the connection stays open after it, and
+    /// the head's bytes (0 on HTTP/2, whose codec frames it). The head of a bodiless
+    /// keep-alive response (a 304) is flushed at once, and `finish` then has nothing left to flush.
+    private func writeHead(_ response: Response, version: HTTPVersion, keepAlive: Bool, bodiless: Bool, ctx: ChannelHandlerContext) -> (Bool, Int) {
         guard transport != .http2 else {
             var headers = response.headers
             headers.add(name: "Date", value: currentDate())
             ctx.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: response.status, headers: headers))), promise: nil)
-            return true
+            return (true, 0)
         }
         let second = currentSecond()
         if let representation = response.representation, keepAlive, version == .http1_1 {
@@ -382,7 +388,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
             } else {
                 ctx.write(NIOAny(IOData.byteBuffer(head)), promise: nil)
             }
-            return true
+            return (true, head.readableBytes)
         }
         var keepAlive = keepAlive
         var buffer = ByteBufferAllocator().buffer(capacity: 512)
@@ -396,7 +402,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         buffer.writeHTTP1DateAndEnd(currentDate(second), keepAlive: keepAlive, version: version)
         ctx.write(NIOAny(IOData.byteBuffer(buffer)), promise: nil)
-        return keepAlive
+        return (keepAlive, buffer.readableBytes)
     }
 
     @discardableResult

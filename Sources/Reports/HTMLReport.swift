@@ -12,7 +12,9 @@ internal import Foundation
 public enum HTMLReport {
     /// - Parameters:
     ///   - outcome: the checks to show; `advisory` says they come from `Budget.advisory` (no budget given).
-    public static func render(result: CrawlResult, audits: [PageAudit], outcome: BudgetOutcome? = nil, advisory: Bool = false) -> String {
+    ///   - browser: what Chromium fetched per page (`crawl --browser`), shown as its own section.
+    public static func render(result: CrawlResult, audits: [PageAudit], outcome: BudgetOutcome? = nil, advisory: Bool = false,
+                              browser: [BrowserVisit]? = nil) -> String {
         let origin = result.startURLs.first.map { SiteAudit.origin(of: $0) } ?? ""
         func short(_ url: String) -> String { !origin.isEmpty && url.hasPrefix(origin + "/") ? String(url.dropFirst(origin.count)) : url }
         let costs = SiteAudit.costs(result)
@@ -43,6 +45,7 @@ public enum HTMLReport {
         if let outcome { h += checksSection(outcome, advisory: advisory) }
         h += bytesChart(costs: costs, short: short)
         h += browserModelSection(audits, viewport: BrowserModel.viewport(of: result), short: short)
+        if let browser { h += browserSection(browser, result: result, costs: costs, short: short) }
         h += verdictMatrix(resources, short: short, pageURLs: Set(result.pages.map(\.url)))
         h += largestAssets(resources, short: short)
         h += brokenSection(broken, short: short)

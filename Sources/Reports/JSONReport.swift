@@ -69,6 +69,8 @@ public struct JSONReport: Encodable, Sendable {
         var firstVisitBytesByKind: [String: Int]
         var revalidationVisitBytes: Int
         var revalidationBytesByKind: [String: Int]
+        /// What Chromium fetched for the page; only with `crawl --browser` (see JSONReport+Browser.swift).
+        var browser: BrowserPage? = nil
 
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -87,11 +89,12 @@ public struct JSONReport: Encodable, Sendable {
             try c.encode(firstVisitBytesByKind, forKey: .firstVisitBytesByKind)
             try c.encode(revalidationVisitBytes, forKey: .revalidationVisitBytes)
             try c.encode(revalidationBytesByKind, forKey: .revalidationBytesByKind)
+            try c.encodeIfPresent(browser, forKey: .browser)
         }
         enum CodingKeys: String, CodingKey {
             case url, status, depth, requisites, firstVisitBytes, firstVisitBytesAllCandidates, notChosen
             case repeatVisitBytes, expiredVisitBytes, broken, references
-            case requests, firstVisitBytesByKind, revalidationVisitBytes, revalidationBytesByKind
+            case requests, firstVisitBytesByKind, revalidationVisitBytes, revalidationBytesByKind, browser
         }
     }
 
@@ -195,9 +198,11 @@ public struct JSONReport: Encodable, Sendable {
     ///   - baseline: the comparison with a baseline report, written as `baseline` when given.
     ///   - includeTimings: add `resources[].timingsMs`; without it the same crawl gives byte-identical output.
     ///   - bandwidth: `Bandwidth.analyse(result)` when the caller has it already.
+    ///   - browser: what Chromium fetched per page (`crawl --browser`), written as `pages[].browser`.
     public init(result: CrawlResult, audits: [PageAudit], checks: BudgetOutcome? = nil, baseline: BaselineDiff? = nil,
                 includeTimings: Bool = false,
-                bandwidth precomputed: (pages: [String: PageBandwidth], site: SiteBandwidth)? = nil) {
+                bandwidth precomputed: (pages: [String: PageBandwidth], site: SiteBandwidth)? = nil,
+                browser visits: [BrowserVisit]? = nil) {
         startURL = result.startURLs.first ?? ""
         startURLs = result.startURLs
         stopReason = result.stopReason
@@ -209,6 +214,7 @@ public struct JSONReport: Encodable, Sendable {
         pages = audits.map { audit in
             Self.page(audit: audit, page: pagesByURL[audit.url], cost: costs[audit.url], bandwidth: bandwidth[audit.url])
         }
+        if let visits { Self.attachBrowser(visits, to: &pages, result: result) }
         site = Site(walk)
         skipped = result.skipped ?? [:]
         viewport = BrowserModel.viewport(of: result).description

@@ -1,0 +1,59 @@
+internal import ArgumentParser
+internal import Audit
+internal import Browser
+internal import CrawlModel
+internal import Foundation
+internal import Logging
+
+/// The flags of `crawl --browser`: load every crawled page in headless Chromium as well.
+struct BrowserFlags: ParsableArguments {
+    @Flag(name: .long, help: "Also load every crawled page in headless Chromium (cold, then as a repeat visit) and report what it fetched.")
+    var browser = false
+
+    @Option(name: .long, help: ArgumentHelp("With --browser: pages loaded at once, each in a browser context of its own.", valueName: "n"))
+    var tabs: Int = 4
+
+    @Option(name: .customLong("browser-timeout"), help: ArgumentHelp("With --browser: give up on a page load after this many seconds (recorded as incomplete).", valueName: "seconds"))
+    var browserTimeout: Double = 30
+
+    func validate() throws {
+        if tabs < 1 { throw ValidationError("--tabs must be at least 1, e.g. --tabs 4") }
+        if browserTimeout <= 0 { throw ValidationError("--browser-timeout must be a positive number of seconds, e.g. --browser-timeout 30") }
+    }
+
+    /// Fails before the crawl when --browser was given and no Chromium is installed.
+    func checkBrowserInstalled() throws {
+        if browser, !Browser.isInstalled { throw UsageError(message: BrowserError.missing.message) }
+    }
+
+    /// Loads the crawl's pages of its own origins in Chromium; nil without --browser.
+    /// Ctrl-C stops the pass (Chromium is stopped and its profile removed either way): the
+    /// pages done are returned, the others marked, and `interrupted` is true.
+    func visits(_ result: CrawlResult, viewport: String, noExternal: Bool, logger: Logger) async throws -> (visits: [BrowserVisit], interrupted: Bool)? {
+        guard browser else { return nil }
+        var options = BrowserOptions()
+        // The browser model's viewport (--viewport, checked by CrawlOptions), for Chromium's emulation.
+        if let v = try? Viewport(parsing: viewport) {
+            options.viewport = BrowserOptions.Viewport(width: Int(v.width), height: Int(v.height), deviceScaleFactor: v.devicePixelRatio)
+        }
+        options.tabs = tabs
+        options.loadTimeout = CrawlOptions.seconds(browserTimeout)
+        let origins = Set(result.startURLs.compactMap(URL.init(string:)).map(WebURL.origin(of:)))
+        if noExternal { options.allowedOrigins = origins }
+        let pages = result.pages.map(\.url).filter { URL(string: $0).map { origins.contains(WebURL.origin(of: $0)) } ?? false }
+        let task = Task {
+            try await Browser.withBrowser(logger: logger) { browser in
+                await browser.visit(pages, options: options)
+            }
+        }
+        do {
+            let visits = try await Interrupt.shared.during(task)
+            return (visits, task.isCancelled)
+        } catch where task.isCancelled {
+            // Interrupted while Chromium was starting: no page was loaded.
+            return (pages.map { BrowserVisit(url: $0, firstVisit: BrowserLoad(incomplete: "interrupted"), repeatVisit: nil) }, true)
+        } catch let error as BrowserError {
+            throw UsageError(message: error.code == .chromiumMissing ? error.message : "--browser: \(error.message)")
+        }
+    }
+}

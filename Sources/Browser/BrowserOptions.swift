@@ -1,0 +1,50 @@
+/// How the browser pass loads pages: viewport, tabs in parallel, time limits, scope.
+public struct BrowserOptions: Sendable, Equatable {
+    public var viewport = Viewport()
+    /// Pages loaded at once, each in a browser context of its own.
+    public var tabs = 4
+    /// The longest one load may take to reach load + network idle; a slower page is recorded as incomplete.
+    public var loadTimeout: Duration = .seconds(30)
+    /// Visit each page again after its cold load (the repeat visit); off, only the cold load happens.
+    public var repeatVisit = true
+    /// Only these origins' requests go out (`--no-external`); nil lets every request through.
+    public var allowedOrigins: Set<String>?
+
+    public init() {}
+}
+
+extension BrowserOptions {
+/// A CSS viewport and device pixel ratio: `1280x800@1`, `375x812@2` (nested: the static
+/// browser model has a `Viewport` of its own in Audit, which the CLI parses `--viewport` into).
+public struct Viewport: Sendable, Equatable, CustomStringConvertible {
+    public var width = 1280
+    public var height = 800
+    public var deviceScaleFactor = 1.0
+
+    public init(width: Int = 1280, height: Int = 800, deviceScaleFactor: Double = 1) {
+        self.width = width
+        self.height = height
+        self.deviceScaleFactor = deviceScaleFactor
+    }
+
+    /// `WIDTHxHEIGHT[@DPR]`; nil when the text is not one.
+    public init?(parsing text: String) {
+        let parts = text.lowercased().split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count <= 2 else { return nil }
+        let size = parts[0].split(separator: "x", omittingEmptySubsequences: false)
+        guard size.count == 2, let w = Int(size[0]), let h = Int(size[1]), (1...10_000).contains(w), (1...10_000).contains(h)
+        else { return nil }
+        var scale = 1.0
+        if parts.count == 2 {
+            guard let s = Double(parts[1]), s > 0, s <= 10 else { return nil }
+            scale = s
+        }
+        self.init(width: w, height: h, deviceScaleFactor: scale)
+    }
+
+    public var description: String {
+        let scale = deviceScaleFactor == deviceScaleFactor.rounded() ? String(Int(deviceScaleFactor)) : String(deviceScaleFactor)
+        return "\(width)x\(height)@\(scale)"
+    }
+}
+}

@@ -1,0 +1,168 @@
+public import CrawlModel
+internal import Foundation
+internal import Logging
+
+/// One page target in a browser context of its own: nothing (cache, cookies, service
+/// workers) is shared with any other page's loads.
+final class BrowserTab: @unchecked Sendable {  // used by one task at a time
+    let connection: DevToolsConnection
+    let options: BrowserOptions
+    let logger: Logger
+    let contextID: String
+    let targetID: String
+    let session: String
+    private var events: AsyncStream<DevToolsConnection.Event>.AsyncIterator
+    private var loads = 0
+    /// Lets requests of allowed origins through and fails the others (with `allowedOrigins`).
+    private var interceptor: Task<Void, Never>?
+
+    private init(connection: DevToolsConnection, options: BrowserOptions, logger: Logger, contextID: String, targetID: String,
+                 session: String) {
+        self.connection = connection
+        self.options = options
+        self.logger = logger
+        self.contextID = contextID
+        self.targetID = targetID
+        self.session = session
+        self.events = connection.events(session: session).makeAsyncIterator()
+    }
+
+    /// A new context and tab at the viewport, with the Network and Page domains on (and the
+    /// Fetch domain when only some origins may be requested).
+    static func open(_ connection: DevToolsConnection, options: BrowserOptions, logger: Logger) async throws -> BrowserTab {
+        let context = try await connection.send("Target.createBrowserContext", ["disposeOnDetach": true])
+        guard let contextID = context["browserContextId"]?.string else { throw BrowserError(.command, "no browserContextId") }
+        do {
+            let target = try await connection.send(
+                "Target.createTarget", ["url": "about:blank", "browserContextId": .string(contextID)])
+            guard let targetID = target["targetId"]?.string else { throw BrowserError(.command, "no targetId") }
+            let attached = try await connection.send("Target.attachToTarget", ["targetId": .string(targetID), "flatten": true])
+            guard let session = attached["sessionId"]?.string else { throw BrowserError(.command, "no sessionId") }
+            let tab = BrowserTab(connection: connection, options: options, logger: logger, contextID: contextID, targetID: targetID, session: session)
+            do {
+                try await tab.prepare()
+            } catch {
+                await tab.close()
+                throw error
+            }
+            return tab
+        } catch {
+            _ = try? await connection.send("Target.disposeBrowserContext", ["browserContextId": .string(contextID)])
+            throw error
+        }
+    }
+
+    private func prepare() async throws {
+        try await send("Page.enable")
+        try await send("Page.setLifecycleEventsEnabled", ["enabled": true])
+        try await send("Network.enable")
+        try await send("Emulation.setDeviceMetricsOverride", [
+            "width": .number(Double(options.viewport.width)), "height": .number(Double(options.viewport.height)),
+            "deviceScaleFactor": .number(options.viewport.deviceScaleFactor), "mobile": false,
+        ])
+        if let allowed = options.allowedOrigins {
+            let paused = connection.events(session: DevToolsConnection.interception(session))
+            let connection = self.connection, session = self.session
+            interceptor = Task {
+                for await event in paused where event.method == "Fetch.requestPaused" {
+                    await Self.decide(event.params, allowed: allowed, connection: connection, session: session)
+                }
+            }
+            try await send("Fetch.enable", ["patterns": [["urlPattern": "*", "requestStage": "Request"]]])
+        }
+    }
+
+    @discardableResult
+    private func send(_ method: String, _ params: DevToolsJSON = [:]) async throws -> DevToolsJSON {
+        try await connection.send(method, params, session: session)
+    }
+
+    /// Navigates to `url` and records every request until load, network idle and the icon request, or until the time limit.
+    func load(_ url: String) async -> BrowserLoad {
+        loads += 1
+        let serial = loads
+        let started = ContinuousClock.now
+        var recorder = LoadRecorder(frameID: targetID)
+        let limit = options.loadTimeout
+        let connection = self.connection
+        let session = self.session
+        func after(_ delay: Duration, _ method: String) -> Task<Void, any Error> {
+            Task {
+                try await Task.sleep(for: delay)
+                connection.inject(.init(method: method, params: ["load": .number(Double(serial))]), session: session)
+            }
+        }
+        let timer = after(limit, Self.timeoutEvent)
+        var iconWait: Task<Void, any Error>?
+        defer {
+            timer.cancel()
+            iconWait?.cancel()
+        }
+        func elapsed() -> Double {
+            let d = ContinuousClock.now - started
+            return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+        }
+        do {
+            let navigation = try await connection.send("Page.navigate", ["url": .string(url)], session: session, timeout: limit)
+            if let error = navigation["errorText"]?.string, !error.isEmpty { recorder.fail("navigation: \(error)") }
+            recorder.loaderID = navigation["loaderId"]?.string
+        } catch {
+            return recorder.load(incomplete: "navigation: \(error)", durationMs: elapsed())
+        }
+        while !recorder.isSettled {
+            // Checked here too: a stream with events buffered hands them out even to a cancelled task.
+            if Task.isCancelled { return recorder.load(incomplete: "interrupted", durationMs: elapsed()) }
+            guard let event = await events.next() else {
+                let why = Task.isCancelled ? "interrupted" : "the DevTools connection closed"
+                return recorder.load(incomplete: why, durationMs: elapsed())
+            }
+            if event.method == Self.timeoutEvent {
+                guard event.params["load"]?.int == serial else { continue }
+                let state = !recorder.loaded ? "no load event" : recorder.inFlight > 0 ? "\(recorder.inFlight) requests still in flight"
+                    : "no network idle"
+                return recorder.load(incomplete: "timeout: \(state) after \(limit)", durationMs: elapsed())
+            }
+            if event.method == Self.iconWaitEvent {
+                if event.params["load"]?.int == serial { recorder.iconWaitOver = true }
+                continue
+            }
+            if logger.logLevel <= .trace, let text = try? JSONEncoder().encode(event.params) {
+                logger.trace("\(session.prefix(8)) \(event.method) \(String(decoding: text, as: UTF8.self).prefix(2000))")
+            }
+            recorder.handle(event.method, event.params)
+            if recorder.isQuiet, !recorder.iconRequested, iconWait == nil { iconWait = after(Self.iconWait, Self.iconWaitEvent) }
+        }
+        return recorder.load(incomplete: nil, durationMs: elapsed())
+    }
+
+    static let timeoutEvent = "assetcrawl.timeout"
+    static let iconWaitEvent = "assetcrawl.iconWait"
+    /// How long a quiet load waits for its icon request before it is over without one.
+    static let iconWait = Duration.seconds(1)
+
+    /// Lets a paused request through when its origin is allowed, fails it as blocked otherwise.
+    private static func decide(_ params: DevToolsJSON, allowed: Set<String>, connection: DevToolsConnection, session: String) async {
+        guard let id = params["requestId"]?.string else { return }
+        let url = params["request"]?["url"]?.string.flatMap(URL.init(string:))
+        if let url, !allowed.contains(WebURL.origin(of: url)) {
+            _ = try? await connection.send("Fetch.failRequest", ["requestId": .string(id), "errorReason": "BlockedByClient"], session: session)
+        } else {
+            _ = try? await connection.send("Fetch.continueRequest", ["requestId": .string(id)], session: session)
+        }
+    }
+
+    /// Leaves the page for about:blank, so that the next load of it is a new visit (not a
+    /// reload, which would revalidate), served by the context's cache as a returning visitor's.
+    func leave() async {
+        _ = try? await send("Page.navigate", ["url": "about:blank"])
+    }
+
+    /// Closes the tab and throws its context (and the context's cache) away.
+    func close() async {
+        connection.stopEvents(session: session)
+        connection.stopEvents(session: DevToolsConnection.interception(session))
+        await interceptor?.value
+        _ = try? await connection.send("Target.closeTarget", ["targetId": .string(targetID)], timeout: .seconds(5))
+        _ = try? await connection.send("Target.disposeBrowserContext", ["browserContextId": .string(contextID)], timeout: .seconds(5))
+    }
+}

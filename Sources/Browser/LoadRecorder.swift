@@ -1,0 +1,145 @@
+internal import CrawlModel
+
+/// Turns one page load's DevTools events into the list of requests it made: a state machine
+/// over `Network.*` and `Page.*` events, fed by ``BrowserTab`` (and by tests, with events).
+struct LoadRecorder {
+    private(set) var requests: [BrowserRequest] = []
+    /// Request id → index in `requests` of its current hop, while it is in flight.
+    private var open: [String: Int] = [:]
+    /// Response header bytes plus data bytes so far, for a load that fails part-way.
+    private var partialBytes: [String: Int] = [:]
+    /// Per request id: the response's header bytes and Content-Length (see `loadingFinished`).
+    private var heads: [String: (headerBytes: Int, contentLength: Int?)] = [:]
+    /// Request id → index of its last hop, kept after it ends: the raw status can come late.
+    private var lastHop: [String: Int] = [:]
+    /// The navigation whose lifecycle counts (Page.navigate's `loaderId`); events of others are ignored.
+    var loaderID: String?
+    /// The main frame (a page target's id).
+    let frameID: String
+    private(set) var loaded = false
+    private(set) var networkIdle = false
+    /// Set when the renderer crashed or the navigation failed.
+    private(set) var failure: String?
+
+    init(frameID: String) { self.frameID = frameID }
+
+    /// Requests started and not yet finished or failed.
+    var inFlight: Int { open.count }
+
+    /// The page's icon was requested: Chromium asks for one (declared, else `/favicon.ico`)
+    /// once per load, from the browser process, after the load event and outside the
+    /// renderer's network idle; a load is not over before it.
+    private(set) var iconRequested = false
+    /// Set when the wait for the icon request is given up (a load that asks for none).
+    var iconWaitOver = false
+
+    /// The load event fired, Chromium saw no network activity for 500 ms, and every request it reported has ended.
+    var isQuiet: Bool { loaded && networkIdle && open.isEmpty }
+
+    /// Quiet, and the icon request came (or will not).
+    var isSettled: Bool { failure != nil || (isQuiet && (iconRequested || iconWaitOver)) }
+
+    mutating func handle(_ method: String, _ p: DevToolsJSON) {
+        switch method {
+        case "Network.requestWillBeSent":
+            guard let id = p["requestId"]?.string, let url = p["request"]?["url"]?.string else { return }
+            if let redirect = p["redirectResponse"], let index = open[id] {
+                requests[index].status = redirect["status"]?.int
+                requests[index].wireBytes = redirect["encodedDataLength"]?.int ?? 0
+                requests[index].redirectedTo = url
+                open[id] = nil
+                partialBytes[id] = nil
+            }
+            // data: and blob: URLs cost nothing on the wire; they are not requests.
+            guard url.hasPrefix("http://") || url.hasPrefix("https://") else { return }
+            let initiator = p["initiator"]
+            let initiatorURL = initiator?["url"]?.string
+                ?? initiator?["stack"]?["callFrames"]?.array?.first?["url"]?.string
+            requests.append(BrowserRequest(
+                url: url, method: p["request"]?["method"]?.string ?? "GET", resourceType: p["type"]?.string ?? "Other",
+                initiator: initiator?["type"]?.string ?? "other", initiatorURL: initiatorURL.flatMap { $0.isEmpty ? nil : $0 }))
+            open[id] = requests.count - 1
+            lastHop[id] = requests.count - 1
+            if p["type"]?.string == "Other", initiator?["type"]?.string == "other", initiatorURL == nil { iconRequested = true }
+        case "Network.responseReceivedExtraInfo":
+            // The status on the wire: a revalidated response is reported as the cached 200,
+            // and only here as the 304 the server sent.
+            if p["statusCode"]?.int == 304, let index = p["requestId"]?.string.flatMap({ lastHop[$0] }) {
+                requests[index].status = 304
+            }
+        case "Network.requestServedFromCache":
+            if let index = p["requestId"]?.string.flatMap({ open[$0] }) { requests[index].cache = .memory }
+        case "Network.responseReceived":
+            guard let id = p["requestId"]?.string, let index = open[id], let response = p["response"] else { return }
+            if requests[index].status != 304 { requests[index].status = response["status"]?.int }
+            if response["fromServiceWorker"]?.bool == true { requests[index].cache = .serviceWorker }
+            else if response["fromPrefetchCache"]?.bool == true { requests[index].cache = .prefetch }
+            else if response["fromDiskCache"]?.bool == true, requests[index].cache == nil { requests[index].cache = .disk }
+            let headerBytes = response["encodedDataLength"]?.int ?? 0
+            partialBytes[id] = headerBytes
+            let length = response["headers"].flatMap(Self.contentLength)
+            heads[id] = (headerBytes, length)
+        case "Network.dataReceived":
+            if let id = p["requestId"]?.string, open[id] != nil {
+                partialBytes[id, default: 0] += p["encodedDataLength"]?.int ?? 0
+            }
+        case "Network.loadingFinished":
+            guard let id = p["requestId"]?.string, let index = open.removeValue(forKey: id) else { return }
+            var bytes = p["encodedDataLength"]?.int ?? partialBytes[id] ?? 0
+            // Two totals Chromium gets wrong: a 404 image counts its body only (a total of
+            // exactly Content-Length after headers arrived), and an <embed>ed PDF, handed to
+            // the viewer, counts 0 (less than its own headers). Both are headers + Content-Length.
+            if let head = heads.removeValue(forKey: id), head.headerBytes > 0 {
+                if let length = head.contentLength, bytes == length || bytes < head.headerBytes {
+                    bytes = head.headerBytes + length
+                } else {
+                    bytes = max(bytes, head.headerBytes)
+                }
+            }
+            // A response from a cache cost nothing on the wire, whatever the total says (a
+            // memory-cache hit reports the size of the response it once was).
+            requests[index].wireBytes = requests[index].cache == nil ? bytes : 0
+            partialBytes[id] = nil
+        case "Network.loadingFailed":
+            guard let id = p["requestId"]?.string, let index = open.removeValue(forKey: id) else { return }
+            var reason = p["errorText"]?.string ?? "failed"
+            if let blocked = p["blockedReason"]?.string { reason += " (blocked: \(blocked))" }
+            else if p["canceled"]?.bool == true { reason += " (cancelled)" }
+            requests[index].error = reason
+            requests[index].wireBytes = partialBytes.removeValue(forKey: id) ?? 0
+            heads[id] = nil
+        case "Page.lifecycleEvent":
+            guard p["frameId"]?.string == frameID, let loaderID, p["loaderId"]?.string == loaderID else { return }
+            switch p["name"]?.string {
+            case "load": loaded = true
+            case "networkIdle": networkIdle = true
+            default: break
+            }
+        case "Inspector.targetCrashed":
+            failure = "the page's renderer crashed"
+        case "Inspector.detached":
+            failure = "DevTools was detached: \(p["reason"]?.string ?? "?")"
+        default:
+            break
+        }
+    }
+
+    /// The Content-Length of a DevTools header object (names in any case).
+    static func contentLength(_ headers: DevToolsJSON) -> Int? {
+        guard case .object(let fields) = headers else { return nil }
+        return fields.first { $0.key.lowercased() == "content-length" }?.value.string.flatMap { Int($0) }
+    }
+
+    /// Marks the navigation as failed (Page.navigate answered `errorText`).
+    mutating func fail(_ reason: String) { failure = reason }
+
+    /// What is known so far; requests still open are marked as such when the load was cut short.
+    func load(incomplete: String?, durationMs: Double) -> BrowserLoad {
+        var requests = self.requests
+        for (id, index) in open {
+            requests[index].error = requests[index].error ?? "unfinished when the load ended"
+            requests[index].wireBytes = partialBytes[id] ?? 0
+        }
+        return BrowserLoad(requests: requests, incomplete: incomplete ?? failure, durationMs: durationMs)
+    }
+}
