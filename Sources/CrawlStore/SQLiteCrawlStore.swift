@@ -2,9 +2,9 @@ public import CrawlModel
 internal import Dispatch
 public import Foundation
 
-/// The embedded crawl store: one SQLite file (WAL, `synchronous=NORMAL`: a killed process
-/// loses nothing committed), all of its work on one serial queue of its own, never on the
-/// caller's threads or NIO's event loops.
+/// The embedded crawl store: one SQLite file (WAL, `synchronous=NORMAL`, OFF for a temporary
+/// store: a killed process loses nothing committed), all of its work on one serial queue of its
+/// own, never on the caller's threads or NIO's event loops.
 ///
 /// ```swift
 /// let store = try SQLiteCrawlStore(path: "crawl.sqlite")
@@ -33,6 +33,11 @@ public final class SQLiteCrawlStore: CrawlStore, @unchecked Sendable {
         isTemporary = temporary
         db = try SQLiteDatabase(path: path)
         try Self.prepareSchema(db)
+        // A temporary store dies with the process, so it never needs to survive a power cut: no
+        // fsync at WAL checkpoints (under disk contention they stalled the crawl loop, which
+        // waits for the store's queue before each claim). A named store keeps synchronous=NORMAL.
+        // Checkpoints every 16 MB of WAL instead of 4 MB: a quarter as many.
+        try db.execute("PRAGMA wal_autocheckpoint=4000" + (temporary ? "; PRAGMA synchronous=OFF" : ""))
         statements = try Statements(db)
         encoder = JSONEncoder()
         writesResults = ProcessInfo.processInfo.environment["ASSETCRAWL_STORE_WRITES"] != "off"
