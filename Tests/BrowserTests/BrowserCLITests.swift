@@ -37,10 +37,10 @@ struct BrowserCLITests {
         let run = try runProcess(RepoPaths.binary, ["crawl", "--serve", "Samples/FixtureSite", "--browser", "--quiet",
                                                     "--json", json.path, "--html", html.path])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.contains("in Chromium: 10 pages"), "\(run.stdout)")
+        #expect(run.stdout.contains("in Chromium: 12 pages"), "\(run.stdout)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
         let pages = try #require(report["pages"] as? [[String: Any]])
-        #expect(pages.count == 10)
+        #expect(pages.count == 12)
         for page in pages {
             let browser = try #require(page["browser"] as? [String: Any], "\(page["url"] ?? "?")")
             #expect((browser["firstVisitBytes"] as? Int ?? 0) > 0)
