@@ -167,7 +167,6 @@ public struct Crawler: Sendable {
     func perform(_ job: Job) async -> Outcome {
         let hopLimit = job.purpose == .asset ? configuration.maxRedirects : min(5, configuration.maxRedirects)
         var redirects: [Exchange] = []
-        var visited: Set<String> = [job.url.absoluteString]
         var url = job.url
         var response: FetchResponse
         while true {
@@ -177,7 +176,9 @@ public struct Crawler: Sendable {
                 response.exchange.error = FetchError(.invalidURL, "redirect to an unusable Location: \(location)")
                 break
             }
-            if !visited.insert(next.absoluteString).inserted {
+            // A loop: a hop back to a URL this chain already fetched (no set built per request).
+            let target = next.absoluteString
+            if target == url.absoluteString || redirects.contains(where: { $0.url == target }) {
                 response.exchange.error = FetchError(.redirectLoop, "redirect loop back to \(next.absoluteString)")
                 break
             }

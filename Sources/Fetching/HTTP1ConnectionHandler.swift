@@ -84,7 +84,7 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         current = Current(request: request, parser: HTTP1ResponseParser(isHeadRequest: request.isHead, names: names),
                           continuation: continuation, lastRead: now)
         context.writeAndFlush(wrapOutboundOut(request.bytes), promise: nil)
-        arm(now: now)
+        arm()
     }
 
     /// Ends the request in flight (the task waiting for it was cancelled).
@@ -113,8 +113,8 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
                 guard case .head(let consumed) = progress, let head = parser.head else { return .success(progress) }
                 offset += consumed
                 c.headAt = .now
-                let contentType = head.headers.first { $0.name == "Content-Type" || HeaderField.namesEqual($0.name, "Content-Type") }?.value
-                let length = head.headers.first { HeaderField.namesEqual($0.name, "Content-Length") }.flatMap { Int($0.value) }
+                let contentType = head.headers.first("Content-Type")
+                let length = head.headers.first("Content-Length").flatMap { Int($0) }
                 sink = BodySink(limit: c.request.limit, keep: c.request.keepBody(contentType), digest: c.request.digest,
                                 expectedLength: length)
             }
@@ -173,7 +173,7 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     /// One timer for the three limits: fires at the nearest, re-arms for the next.
-    private func arm(now: NIODeadline) {
+    private func arm() {
         guard let c = current, let context else { return }
         var due = min(c.request.totalDeadline, c.lastRead + c.request.readTimeout)
         if c.headAt == nil { due = min(due, c.request.headDeadline) }
@@ -190,7 +190,7 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         } else if now >= c.lastRead + c.request.readTimeout {
             fail(FetchError(.timeout, "no data for \(c.request.readTimeout.nanoseconds / 1_000_000) ms"))
         } else {
-            arm(now: now)
+            arm()
         }
     }
 }

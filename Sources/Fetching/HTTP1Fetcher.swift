@@ -99,8 +99,9 @@ public struct HTTP1Fetcher: Fetcher {
             headTimeout: options.headTimeout, totalTimeout: options.totalTimeout)
         var fresh = false
         while true {
-            let connection: HTTP1ConnectionPool.Connection, reused: Bool
-            do { (connection, reused) = try await pool.acquire(target.key, fresh: fresh) } catch { return .failure(error) }
+            let acquired: (connection: HTTP1ConnectionPool.Connection, reused: Bool)
+            do { acquired = try await pool.acquire(target.key, fresh: fresh) } catch { return .failure(error) }
+            let (connection, reused) = acquired
             let result = await connection.execute(wire)
             switch result {
             case .success(let response):

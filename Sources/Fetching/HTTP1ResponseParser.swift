@@ -118,10 +118,10 @@ struct HTTP1ResponseParser {
                 bodyBytes += n - i
                 i = n
             case .chunkSize, .chunkDataEnd, .trailers:
-                guard let (line, next) = try takeLine(bytes, from: i) else { return .needMore }
-                framingBytes += next - i
-                i = next
-                try line.withUnsafeBufferPointer { l throws(Malformed) in try framingLine(UnsafeRawBufferPointer(l)) }
+                guard let taken = try takeLine(bytes, from: i) else { return .needMore }
+                framingBytes += taken.next - i
+                i = taken.next
+                try framingLine(taken.line)
             }
         }
         if case .done = state { return .complete(leftover: 0) }
@@ -129,7 +129,7 @@ struct HTTP1ResponseParser {
     }
 
     /// One CRLF-terminated line of chunked framing (size line, the CRLF after data, a trailer).
-    private mutating func framingLine(_ line: UnsafeRawBufferPointer) throws(Malformed) {
+    private mutating func framingLine(_ line: [UInt8]) throws(Malformed) {
         switch state {
         case .chunkDataEnd:
             guard line.isEmpty else { throw Malformed("chunk data longer than its size") }
@@ -155,7 +155,7 @@ struct HTTP1ResponseParser {
     }
 
     /// The next line (without its CRLF or LF) and the index after it, or nil when incomplete.
-    private mutating func takeLine(_ bytes: UnsafeRawBufferPointer, from start: Int) throws(Malformed) -> ([UInt8], Int)? {
+    private mutating func takeLine(_ bytes: UnsafeRawBufferPointer, from start: Int) throws(Malformed) -> (line: [UInt8], next: Int)? {
         guard let lf = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) else {
             pending.append(contentsOf: bytes[start...])
             guard pending.count <= Self.maxLineBytes else { throw Malformed("chunk framing line too long") }
@@ -200,7 +200,11 @@ struct HTTP1ResponseParser {
             pending.append(contentsOf: bytes[start..<end])
             let whole = pending
             pending = []
-            try whole.withUnsafeBytes { b throws(Malformed) in try parseHead(b) }
+            var failure: Malformed?
+            whole.withUnsafeBytes { b in
+                do { try parseHead(b) } catch { failure = error }
+            }
+            if let failure { throw failure }
         }
         headerBytes += length
         return end

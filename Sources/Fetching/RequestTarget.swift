@@ -20,7 +20,7 @@ struct RequestTarget {
         if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
         var pathAndQuery = rest[end...]
         if let hash = pathAndQuery.firstIndex(of: "#") { pathAndQuery = pathAndQuery[..<hash] }
-        if pathAndQuery.isEmpty { pathAndQuery = "/"[...] } else if pathAndQuery.first == "?" { pathAndQuery = Substring("/" + pathAndQuery) }
+        if pathAndQuery.isEmpty { pathAndQuery = "/"[...] } else if pathAndQuery.first == "?" { pathAndQuery = Substring("/" + String(pathAndQuery)) }
         // host, [v6]host, host:port, [v6]:port
         var host = authority, port = 80
         if let colon = authority.lastIndex(of: ":"), !authority[colon...].contains("]") {
