@@ -78,7 +78,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "assetcrawl", dependencies: [
-            "AssetCrawlCLI", .product(name: "NIOPosix", package: "swift-nio"),
+            "AssetCrawlCLI", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
         ], swiftSettings: swiftSettings),
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "CrawlModelTests", dependencies: ["CrawlModel"], swiftSettings: swiftSettings),

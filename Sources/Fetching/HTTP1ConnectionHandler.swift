@@ -109,7 +109,7 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             while true {
                 let rest = UnsafeRawBufferPointer(rebasing: bytes[offset...])
                 let progress: HTTP1ResponseParser.Progress
-                do { progress = try parser.feed(rest) { sink?.take($0) } } catch { return .failure(error) }
+                do throws(HTTP1ResponseParser.Malformed) { progress = try parser.feed(rest) { sink?.take($0) } } catch { return .failure(error) }
                 guard case .head(let consumed) = progress, let head = parser.head else { return .success(progress) }
                 offset += consumed
                 c.headAt = .now

@@ -100,6 +100,13 @@ final class HTTP1ConnectionPool: Sendable {
     /// Under the lock: an idle live connection, or a reserved slot to connect in.
     private static func take(_ s: inout State, _ key: Key, perHost: Int, fresh: Bool) -> Grant? {
         if !fresh {
+            // Prefer a connection on the caller's event loop: the request is then written and
+            // its answer resumes the task on the same thread, with no wake-up of another one.
+            if let i = s.entries[key]?.idle.lastIndex(where: { $0.channel.eventLoop.inEventLoop }),
+               let connection = s.entries[key]?.idle.remove(at: i) {
+                if connection.channel.isActive { return .connection(connection) }
+                s.entries[key]?.open -= 1
+            }
             while let connection = s.entries[key]?.idle.popLast() {
                 if connection.channel.isActive { return .connection(connection) }
                 s.entries[key]?.open -= 1

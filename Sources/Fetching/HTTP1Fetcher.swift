@@ -1,4 +1,4 @@
-public import CrawlModel
+internal import CrawlModel
 public import Foundation
 internal import NIOCore
 

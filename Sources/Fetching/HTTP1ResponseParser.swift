@@ -1,4 +1,4 @@
-public import CrawlModel
+internal import CrawlModel
 
 /// An HTTP/1.1 response parser (RFC 9112) that counts every byte as it goes: the status line
 /// and header block exactly as sent, the body, and the chunked framing around it.
@@ -202,7 +202,7 @@ struct HTTP1ResponseParser {
             pending = []
             var failure: Malformed?
             whole.withUnsafeBytes { b in
-                do { try parseHead(b) } catch { failure = error }
+                do throws(Malformed) { try parseHead(b) } catch { failure = error }
             }
             if let failure { throw failure }
         }

@@ -1,4 +1,4 @@
-public import CrawlModel
+internal import CrawlModel
 public import Foundation
 
 /// Sends plain `http://` requests to one fetcher and everything else (`https://`, where TLS

@@ -1,4 +1,5 @@
 import AssetCrawlCLI
+import NIOCore
 import NIOPosix
 
 // Swift Concurrency's jobs run on NIO's event loops, where the crawler's connections live:
