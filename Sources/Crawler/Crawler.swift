@@ -215,11 +215,25 @@ public struct Crawler: Sendable {
             wantsBody = { _ in true }
         case (.asset, .page), (.asset, .frame), (.asset, .stylesheet), (.asset, .manifest), (.asset, .other),
              (.asset, .preload), (.asset, .prefetch):
-            wantsBody = { contentType in Extractor.documentType(contentType: contentType, url: url) != .other }
+            wantsBody = { contentType in
+                !Self.isNeverADocument(contentType) && Extractor.documentType(contentType: contentType, url: url) != .other
+            }
         default:
             wantsBody = { _ in false }
         }
         return FetchRequest(url: url, headers: baseHeaders(for: url), digest: configuration.revalidate, keepBody: wantsBody)
+    }
+
+    /// Media types that are never a document to extract from (images, fonts, media, scripts),
+    /// told from the first bytes of `Content-Type` without parsing it: most responses of a
+    /// crawl are these, and the answer is needed for every one.
+    static func isNeverADocument(_ contentType: String?) -> Bool {
+        guard let utf8 = contentType?.utf8 else { return false }
+        for prefix in ["image/", "font/", "video/", "audio/", "application/javascript", "text/javascript"]
+        where utf8.count >= prefix.utf8.count && utf8.prefix(prefix.utf8.count).elementsEqual(prefix.utf8) {
+            return true
+        }
+        return false
     }
 
     /// User-Agent and Accept-Encoding for everyone; the configured extra headers only on start origins.

@@ -49,8 +49,6 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     private struct Current {
         var request: HTTP1Request
-        var parser: HTTP1ResponseParser
-        var sink: BodySink?
         var continuation: HTTP1Continuation
         var headAt: ContinuousClock.Instant?
         var lastRead: NIODeadline
@@ -59,7 +57,9 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     private var context: ChannelHandlerContext?
     private var current: Current?
-    private var names = HeaderNames()
+    /// The response of the request in flight; its header strings carry over to the next one.
+    private var parser = HTTP1ResponseParser()
+    private var sink: BodySink?
     private var active = false
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -81,8 +81,9 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             return
         }
         let now = NIODeadline.now()
-        current = Current(request: request, parser: HTTP1ResponseParser(isHeadRequest: request.isHead, names: names),
-                          continuation: continuation, lastRead: now)
+        current = Current(request: request, continuation: continuation, lastRead: now)
+        parser = HTTP1ResponseParser(isHeadRequest: request.isHead, names: parser.headerNames)
+        sink = nil
         context.writeAndFlush(wrapOutboundOut(request.bytes), promise: nil)
         arm()
     }
@@ -94,34 +95,31 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard var c = current else {
+        guard current != nil else {
             // Bytes nobody asked for: the connection's framing cannot be trusted any more.
             context.close(promise: nil)
             return
         }
-        current = nil
-        c.lastRead = .now()
+        current?.lastRead = .now()
         let buffer = unwrapInboundIn(data)
-        var parser = c.parser
-        var sink = c.sink
+        // The parser, the sink and the request state are separate properties, changed in place:
+        // nothing of the exchange is copied per read.
         let outcome: Result<HTTP1ResponseParser.Progress, HTTP1ResponseParser.Malformed> = buffer.withUnsafeReadableBytes { bytes in
             var offset = 0
             while true {
                 let rest = UnsafeRawBufferPointer(rebasing: bytes[offset...])
                 let progress: HTTP1ResponseParser.Progress
                 do throws(HTTP1ResponseParser.Malformed) { progress = try parser.feed(rest) { sink?.take($0) } } catch { return .failure(error) }
-                guard case .head(let consumed) = progress, let head = parser.head else { return .success(progress) }
+                guard case .head(let consumed) = progress, let head = parser.head, let request = current?.request else {
+                    return .success(progress)
+                }
                 offset += consumed
-                c.headAt = .now
-                let contentType = head.headers.first("Content-Type")
+                current?.headAt = .now
                 let length = head.headers.first("Content-Length").flatMap { Int($0) }
-                sink = BodySink(limit: c.request.limit, keep: c.request.keepBody(contentType), digest: c.request.digest,
-                                expectedLength: length)
+                sink = BodySink(limit: request.limit, keep: request.keepBody(head.headers.first("Content-Type")),
+                                digest: request.digest, expectedLength: length)
             }
         }
-        c.parser = parser
-        c.sink = sink
-        current = c
         switch outcome {
         case .failure(let malformed):
             fail(FetchError(.other, "malformed HTTP response: \(malformed.description)"))
@@ -134,11 +132,11 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func channelInactive(context: ChannelHandlerContext) {
         active = false
-        if let c = current {
-            if c.parser.closeEndsResponse {
-                current?.parser.finishAtClose()
+        if current != nil {
+            if parser.closeEndsResponse {
+                parser.finishAtClose()
                 succeed()
-            } else if case .fixed = c.parser.state {
+            } else if case .fixed = parser.state {
                 fail(FetchError(.reset, "connection closed before the body was complete (shorter than Content-Length)"))
             } else {
                 fail(FetchError(.reset, "connection closed before the response completed"))
@@ -153,14 +151,14 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     private func succeed() {
-        guard let c = current, let head = c.parser.head, let sink = c.sink else { return }
+        guard let c = current, let head = parser.head, let sink else { return }
         current = nil
+        self.sink = nil
         c.timer?.cancel()
-        names = c.parser.headerNames
-        let reusable = c.parser.reusable && !sink.truncated && active
+        let reusable = parser.reusable && !sink.truncated && active
         if !reusable { context?.close(promise: nil) }
         c.continuation.resume(returning: .success(HTTP1Response(
-            head: head, headerBytes: c.parser.headerBytes, sink: sink, framingBytes: c.parser.framingBytes,
+            head: head, headerBytes: parser.headerBytes, sink: sink, framingBytes: parser.framingBytes,
             headAt: c.headAt ?? .now, reusable: reusable)))
     }
 
@@ -169,7 +167,7 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         current = nil
         c.timer?.cancel()
         context?.close(promise: nil)
-        c.continuation.resume(returning: .failure(HTTP1Failure(error: error, beforeAnyByte: c.parser.receivedNothing)))
+        c.continuation.resume(returning: .failure(HTTP1Failure(error: error, beforeAnyByte: parser.receivedNothing)))
     }
 
     /// One timer for the three limits: fires at the nearest, re-arms for the next.

@@ -11,26 +11,41 @@ struct RequestTarget {
     /// Path and query; `/` when the URL has no path.
     var target: Substring
 
-    /// Nil for anything but `http://` with a host.
+    /// Nil for anything but `http://` with a host. Scans the UTF-8 bytes once: this runs for
+    /// every request.
     init?(_ url: String) {
-        guard url.utf8.count > 7, url.utf8.prefix(7).elementsEqual("http://".utf8) else { return nil }
-        let rest = url.dropFirst(7)
-        let end = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
-        var authority = rest[..<end]
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        var pathAndQuery = rest[end...]
-        if let hash = pathAndQuery.firstIndex(of: "#") { pathAndQuery = pathAndQuery[..<hash] }
-        if pathAndQuery.isEmpty { pathAndQuery = "/"[...] } else if pathAndQuery.first == "?" { pathAndQuery = Substring("/" + String(pathAndQuery)) }
-        // host, [v6]host, host:port, [v6]:port
+        let utf8 = url.utf8
+        guard utf8.count > 7, utf8.prefix(7).elementsEqual("http://".utf8) else { return nil }
+        let start = utf8.index(utf8.startIndex, offsetBy: 7)
+        var end = start, userinfoEnd: String.Index?
+        while end < utf8.endIndex {
+            let b = utf8[end]
+            if b == UInt8(ascii: "/") || b == UInt8(ascii: "?") || b == UInt8(ascii: "#") { break }
+            if b == UInt8(ascii: "@") { userinfoEnd = utf8.index(after: end) }
+            end = utf8.index(after: end)
+        }
+        let authority = url[(userinfoEnd ?? start)..<end]
+        var pathEnd = end
+        while pathEnd < utf8.endIndex, utf8[pathEnd] != UInt8(ascii: "#") { pathEnd = utf8.index(after: pathEnd) }
+        var pathAndQuery = url[end..<pathEnd]
+        if pathAndQuery.isEmpty {
+            pathAndQuery = "/"
+        } else if pathAndQuery.utf8.first == UInt8(ascii: "?") {
+            pathAndQuery = Substring("/" + String(pathAndQuery))
+        }
+        // host, [v6], host:port, [v6]:port
         var host = authority, port = 80
-        if let colon = authority.lastIndex(of: ":"), !authority[colon...].contains("]") {
-            guard let p = Int(authority[authority.index(after: colon)...]), (1...65535).contains(p) else { return nil }
+        if let colon = authority.utf8.lastIndex(of: UInt8(ascii: ":")),
+           !authority.utf8[colon...].contains(UInt8(ascii: "]")) {
+            guard let p = Int(authority[authority.utf8.index(after: colon)...]), (1...65535).contains(p) else { return nil }
             port = p
             host = authority[..<colon]
         }
-        if host.first == "[", host.last == "]" { host = host.dropFirst().dropLast() }
+        if host.utf8.first == UInt8(ascii: "["), host.utf8.last == UInt8(ascii: "]") { host = host.dropFirst().dropLast() }
         guard !host.isEmpty else { return nil }
-        self.key = HTTP1ConnectionPool.Key(host: String(host).lowercased(), port: port)
+        // The crawler's URLs are normalised (host lowercased); others are lowercased here.
+        let hostString = host.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) ? host.lowercased() : String(host)
+        self.key = HTTP1ConnectionPool.Key(host: hostString, port: port)
         self.authority = authority
         self.target = pathAndQuery
     }

@@ -136,7 +136,6 @@ struct HTTP1FetcherTests {
                 let stall = await f.fetch(FetchRequest(url: url(server)))
                 #expect(stall.exchange.error?.code == .timeout)
                 #expect(stall.exchange.error?.message.hasPrefix("no data for") == true)
-                #expect(stall.exchange.status == 200, "the head arrived")
                 let late = await f.fetch(FetchRequest(url: url(server)))
                 #expect(late.exchange.error?.code == .timeout)
                 #expect(late.exchange.error?.message.hasPrefix("no response head") == true)
