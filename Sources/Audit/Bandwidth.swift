@@ -89,10 +89,13 @@ public enum Bandwidth {
         var out: [String: PageBandwidth] = [:]
         var total = PageBandwidth(url: "", firstVisitBytes: 0, repeatVisitBytes: 0, expiredVisitBytes: 0, bytesByKind: [:])
         var walked: Set<String> = []
+        walked.reserveCapacity(costs.count)
+        out.reserveCapacity(result.pages.count)
         for page in result.pages {
             var b = PageBandwidth(url: page.url, firstVisitBytes: 0, repeatVisitBytes: 0, expiredVisitBytes: 0, bytesByKind: [:])
-            var seen: Set<String> = []
-            for url in [page.url] + result.requisites(of: page) where seen.insert(url).inserted {
+            // `requisites(of:)` lists each URL once; only the page itself may come again.
+            let requisites = result.requisites(of: page)
+            for url in CollectionOfOne(page.url) + requisites.lazy.filter({ $0 != page.url }) {
                 guard let (c, resourceKind) = costs[url] else { continue }
                 let kind: AssetKind = url == page.url ? .page : resourceKind
                 b.add(c, kind: kind)
