@@ -1,5 +1,5 @@
 internal import CrawlModel
-public import Foundation
+internal import Foundation
 internal import NIOCore
 
 /// A lean `Fetcher` for plain `http://` on SwiftNIO: kept-alive HTTP/1.1 connections per

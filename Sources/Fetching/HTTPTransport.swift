@@ -1,5 +1,5 @@
 public import AsyncHTTPClient
-public import CrawlModel
+internal import CrawlModel
 
 /// Which fetchers carry the crawl's requests, built and shut down in one place.
 public enum HTTPTransport: String, Sendable, CaseIterable {

@@ -1,5 +1,5 @@
 internal import CrawlModel
-public import Foundation
+internal import Foundation
 
 /// Sends plain `http://` requests to one fetcher and everything else (`https://`, where TLS
 /// and HTTP/2 live) to another: ``HTTP1Fetcher`` and ``HTTPClientFetcher`` in the CLI.
