@@ -28,6 +28,8 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CBrotli", pkgConfig: "libbrotlidec", providers: [.apt(["libbrotli-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .target(name: "CrawlModel", swiftSettings: swiftSettings),
         .target(
             name: "Extraction",
@@ -37,7 +39,7 @@ let package = Package(
         .target(
             name: "Fetching",
             dependencies: [
-                "CrawlModel", "CZlib",
+                "CrawlModel", "CZlib", "CBrotli", "CZstd",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -95,7 +97,7 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: [
             "TestSupport", "AssetCrawlCLI", "Crawler", "Fetching", "FixtureServer", "CrawlModel", "Reports", "Audit",
         ], swiftSettings: swiftSettings),
-        .testTarget(name: "AuditTests", dependencies: ["Audit", "CrawlModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "CrawlModel", "Extraction"], swiftSettings: swiftSettings),
         .testTarget(name: "ReportsTests", dependencies: [
             "TestSupport", "Reports", "Audit", "CrawlModel", "Crawler", "Fetching", "FixtureServer",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

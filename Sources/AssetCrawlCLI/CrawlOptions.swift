@@ -1,4 +1,5 @@
 internal import ArgumentParser
+internal import Audit
 internal import Crawler
 internal import CrawlModel
 internal import Fetching
@@ -77,6 +78,10 @@ struct CrawlOptions: ParsableArguments {
     @Flag(name: .long, help: "Accept any TLS certificate (prefer --ca-cert, which still checks the server).")
     var insecure = false
 
+    // MARK: Browser model
+    @Option(name: .long, help: ArgumentHelp("The screen the headline figures assume: CSS pixels and device pixel ratio, for srcset, sizes, <picture> and @media (e.g. 375x812@2).", valueName: "WxH@DPR"))
+    var viewport: String = "1280x800@1"
+
     // MARK: Output
     @Flag(name: .long, help: "No progress line and only errors on stderr.")
     var quiet = false
@@ -108,6 +113,7 @@ struct CrawlOptions: ParsableArguments {
         }
         if let user, !user.contains(":") { throw ValidationError("--user must look like user:password") }
         if quiet && verbose { throw ValidationError("give --quiet or --verbose, not both") }
+        do { _ = try Viewport(parsing: viewport) } catch { throw ValidationError(error.description) }
         for pattern in include + exclude where (try? NSRegularExpression(pattern: pattern)) == nil {
             throw ValidationError("--include/--exclude: not a valid regular expression: \(pattern)")
         }

@@ -1,3 +1,4 @@
+internal import Audit
 internal import Crawler
 internal import CrawlModel
 internal import Dispatch
@@ -41,7 +42,8 @@ struct CrawlRunner {
             let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
             source.setEventHandler { task.cancel() }
             source.resume()
-            let result = await task.value
+            var result = await task.value
+            result.viewport = try? Viewport(parsing: options.viewport).description
             source.cancel()
             signal(SIGINT, SIG_DFL)
             if showProgress { FileHandle.standardError.write(Data(("\r" + String(repeating: " ", count: 79) + "\r").utf8)) }

@@ -13,9 +13,16 @@ public struct ResourceCost: Sendable, Hashable {
 }
 
 /// The bandwidth of one page, counted alone (as a first visit to the site).
+///
+/// The headline figures count what the ``BrowserModel`` says a browser fetches;
+/// `firstVisitBytesAllCandidates` every requisite found (each srcset candidate, font format…).
 public struct PageBandwidth: Sendable, Hashable {
     public var url: String
     public var firstVisitBytes: Int
+    /// First-visit bytes of every requisite found, chosen or not (an upper bound).
+    public var firstVisitBytesAllCandidates: Int = 0
+    /// Requisites left out of the headline, with why.
+    public var notChosen: [String: String] = [:]
     public var repeatVisitBytes: Int
     public var expiredVisitBytes: Int
     /// First-visit bytes by asset kind (`page`, `stylesheet`, `image`, …).
@@ -28,6 +35,8 @@ public struct SiteBandwidth: Sendable, Hashable {
     public var pages: Int
     public var urls: Int
     public var firstVisitBytes: Int
+    /// Every requisite of every page, chosen or not, each URL once.
+    public var firstVisitBytesAllCandidates: Int = 0
     public var repeatVisitBytes: Int
     public var expiredVisitBytes: Int
     public var bytesByKind: [AssetKind: Int]
@@ -72,8 +81,9 @@ public enum Bandwidth {
         return ResourceCost(firstVisitBytes: first, repeatVisitBytes: repeatVisit, expiredVisitBytes: expired, freshness: freshness)
     }
 
-    /// Per page, keyed by page URL: the page and every requisite (through CSS and manifests),
-    /// each counted once, as a visitor whose first page on the site is this one.
+    /// Per page, keyed by page URL: the page and what a browser fetches of its requisites
+    /// (``BrowserModel``, at the result's viewport), each counted once, as a visitor whose
+    /// first page on the site is this one.
     public static func pages(_ result: CrawlResult) -> [String: PageBandwidth] { analyse(result).pages }
 
     /// Every URL needed by any crawled page, each paid once: a visitor who walks all pages.
@@ -86,24 +96,33 @@ public enum Bandwidth {
         costs.reserveCapacity(result.resources.count)
         for (url, resource) in result.resources { costs[url] = (cost(of: resource), resource.kind) }
         let pageURLs = Set(result.pages.map(\.url))
+        let viewport = BrowserModel.viewport(of: result)
         var out: [String: PageBandwidth] = [:]
         var total = PageBandwidth(url: "", firstVisitBytes: 0, repeatVisitBytes: 0, expiredVisitBytes: 0, bytesByKind: [:])
         var walked: Set<String> = []
-        walked.reserveCapacity(costs.count)
-        out.reserveCapacity(result.pages.count)
+        var walkedAll: Set<String> = []
+        var allTotal = 0
         for page in result.pages {
             var b = PageBandwidth(url: page.url, firstVisitBytes: 0, repeatVisitBytes: 0, expiredVisitBytes: 0, bytesByKind: [:])
-            // `requisites(of:)` lists each URL once; only the page itself may come again.
-            let requisites = result.requisites(of: page)
-            for url in CollectionOfOne(page.url) + requisites.lazy.filter({ $0 != page.url }) {
+            let choice = BrowserModel.choose(page, in: result, viewport: viewport)
+            var seen: Set<String> = []
+            for url in choice.chosen where seen.insert(url).inserted {
                 guard let (c, resourceKind) = costs[url] else { continue }
                 let kind: AssetKind = url == page.url ? .page : resourceKind
                 b.add(c, kind: kind)
                 if walked.insert(url).inserted { total.add(c, kind: pageURLs.contains(url) ? .page : kind) }
             }
+            var all: Set<String> = []
+            for url in [page.url] + result.requisites(of: page) + choice.chosen where all.insert(url).inserted {
+                guard let c = costs[url]?.cost.firstVisitBytes else { continue }
+                b.firstVisitBytesAllCandidates += c
+                if walkedAll.insert(url).inserted { allTotal += c }
+            }
+            b.notChosen = choice.notChosen
             out[page.url] = b
         }
         let site = SiteBandwidth(pages: result.pages.count, urls: walked.count, firstVisitBytes: total.firstVisitBytes,
+                                 firstVisitBytesAllCandidates: allTotal,
                                  repeatVisitBytes: total.repeatVisitBytes, expiredVisitBytes: total.expiredVisitBytes,
                                  bytesByKind: total.bytesByKind)
         return (out, site)

@@ -183,16 +183,11 @@ extension Budget {
                    offenders)
         }
         if let rule = rules.compressText, rule.level != .off {
-            let text = scope.resources.filter { $0.exchange.status == 200 && Self.isText($0.exchange.contentType) }
-            let offenders = text.compactMap { r -> String? in
-                let size = r.exchange.decodedBytes ?? r.exchange.bodyBytes
-                let encoding = r.exchange.responseHeaders.first("Content-Encoding")?.lowercased() ?? "identity"
-                guard size >= rule.minBytes, encoding == "identity" else { return nil }
-                return "\(SiteAudit.path(of: r.url)): \(Self.bytes(size)) of \(Self.mediaType(r.exchange.contentType)) sent uncompressed"
-            }
+            let advice = SiteAudit.compressionAdvice(scope.resources, minBytes: rule.minBytes)
+            let offenders = advice.map { "\(SiteAudit.path(of: $0.url)): \($0.advice)" }
             result("compressText", rule.level, ok: offenders.isEmpty, offenders.isEmpty
-                ? "every text response of \(scope.label) of \(Self.bytes(rule.minBytes)) or more is compressed"
-                : "\(offenders.count) text responses of \(Self.bytes(rule.minBytes)) or more are sent without Content-Encoding: enable gzip or brotli for text/css/js/html/svg/json on the server",
+                ? "every text response of \(scope.label) of \(Self.bytes(rule.minBytes)) or more is compressed, with the best coding the server has"
+                : "\(offenders.count) text responses of \(Self.bytes(rule.minBytes)) or more are sent uncompressed or with a weaker coding than the server has: enable brotli (or gzip) for text/css/js/html/svg/json on the server, for every file",
                 offenders)
         }
         if let rule = rules.securityHeaders, rule.level != .off {

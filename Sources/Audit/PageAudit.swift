@@ -16,8 +16,13 @@ public struct PageAudit: Sendable {
     public var status: Int?
     /// Absolute URLs of every requisite, transitively through CSS and manifests, sorted.
     public var requisites: [String]
-    /// Wire bytes (headers and body, redirects included) of the page and all requisites.
+    /// Wire bytes (headers and body, redirects included) of the page and what a browser
+    /// fetches of its requisites (``BrowserModel``): the headline.
     public var firstVisitBytes: Int
+    /// The same over every requisite found, chosen or not.
+    public var firstVisitBytesAllCandidates: Int
+    /// Requisites left out of the headline, with why (`srcset candidate 480w`, `noscript`, …).
+    public var notChosen: [String: String]
     /// Conditional probes of the page and its requisites answered 304.
     public var revalidated304: Int
     /// Conditional probes answered 200 (a full re-send).
@@ -43,18 +48,24 @@ public enum SiteAudit {
             }
             summaries[url] = (resource.wireBytes, ok304, full200)
         }
+        let viewport = BrowserModel.viewport(of: result)
         return result.pages.sorted { $0.url < $1.url }.map { page in
             let requisites = result.requisites(of: page)
-            var bytes = summaries[page.url]?.wireBytes ?? 0
+            let choice = BrowserModel.choose(page, in: result, viewport: viewport)
+            var all = summaries[page.url]?.wireBytes ?? 0
             var ok304 = 0, full200 = 0
             for url in [page.url] + requisites {
                 guard let summary = summaries[url] else { continue }
-                if url != page.url { bytes += summary.wireBytes }
+                if url != page.url { all += summary.wireBytes }
                 ok304 += summary.ok304
                 full200 += summary.full200
             }
+            let chosen = Set(choice.chosen)
+            let bytes = chosen.reduce(0) { $0 + (summaries[$1]?.wireBytes ?? 0) }
+            all += chosen.subtracting(requisites + [page.url]).reduce(0) { $0 + (summaries[$1]?.wireBytes ?? 0) }
             return PageAudit(url: page.url, status: result.resources[page.url]?.exchange.status,
                              requisites: requisites.sorted(), firstVisitBytes: bytes,
+                             firstVisitBytesAllCandidates: all, notChosen: choice.notChosen,
                              revalidated304: ok304, revalidated200: full200, broken: broken(in: page, result: result))
         }
     }
@@ -64,7 +75,8 @@ public enum SiteAudit {
         var out: [BrokenReference] = []
         var seen: Set<String> = []
         func visit(_ references: [Reference]) {
-            for ref in references where ref.isFetchableRequisite {
+            // The implicit /favicon.ico is not something the page names: its 404 is not a broken reference.
+            for ref in references where ref.isFetchableRequisite && ref.condition?["implicit"] == nil {
                 guard let url = ref.url, seen.insert(url).inserted, let resource = result.resources[url] else { continue }
                 if let failure = resource.failure {
                     out.append(BrokenReference(page: page.url, url: url, element: ref.element, attribute: ref.attribute,

@@ -24,12 +24,14 @@ extension SiteAudit {
         result.pages.sorted { $0.url < $1.url }.map { cost(of: $0, in: result) }
     }
 
+    /// What a browser fetches of the page (``BrowserModel`` at the result's viewport) costs.
     public static func cost(of page: PageResult, in result: CrawlResult) -> PageCost {
         var requests = 0
         var first: [AssetKind: Int] = [:]
         var again: [AssetKind: Int] = [:]
         var repeatVisit = 0
-        for url in [page.url] + result.requisites(of: page).filter({ $0 != page.url }) {
+        let choice = BrowserModel.choose(page, in: result, viewport: BrowserModel.viewport(of: result))
+        for url in choice.chosen {
             guard let resource = result.resources[url] else { continue }
             let kind: AssetKind = url == page.url ? .page : resource.kind
             requests += 1 + resource.redirects.count

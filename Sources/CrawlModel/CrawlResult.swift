@@ -119,11 +119,15 @@ public struct PageResult: Codable, Sendable {
     public var depth: Int
     /// Every reference found, in document order (HTML first, then CSS reached from it is not here).
     public var references: [Reference]
+    /// The page's element tree, for the browser model's selector matching (nil when the
+    /// page was not parsed, or in results written before it existed).
+    public var outline: DocumentOutline?
 
-    public init(url: String, depth: Int, references: [Reference]) {
+    public init(url: String, depth: Int, references: [Reference], outline: DocumentOutline? = nil) {
         self.url = url
         self.depth = depth
         self.references = references
+        self.outline = outline
     }
 }
 
@@ -140,6 +144,8 @@ public struct CrawlResult: Codable, Sendable {
     public var stopReason: String?
     /// URLs the crawl chose not to fetch (robots.txt, --exclude, --max-depth, --max-pages), with the reason.
     public var skipped: [String: String]?
+    /// The viewport the browser model assumes (`1280x800@1`, from `--viewport`); nil means that default.
+    public var viewport: String?
 
     public init(startURLs: [String], pages: [PageResult] = [], subresourceReferences: [String: [Reference]] = [:],
                 resources: [String: FetchedResource] = [:], stopReason: String? = nil) {

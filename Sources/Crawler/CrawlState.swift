@@ -177,7 +177,7 @@ struct CrawlState {
         result.resources[url] = resource
         guard let references = outcome.references else { return }
         if let depth = outcome.job.depth, outcome.isHTML {
-            result.pages.append(PageResult(url: url, depth: depth, references: references))
+            result.pages.append(PageResult(url: url, depth: depth, references: references, outline: outcome.outline))
             for ref in references where ref.role == .navigation && ref.notFetchable == nil {
                 // Most links point at pages already seen: check the string before building a URL.
                 guard let string = ref.url, !seen.contains(string), let target = URL(string: string) else { continue }

@@ -53,6 +53,8 @@ public struct Crawler: Sendable {
         var resource: FetchedResource
         /// References found in the body (HTML, CSS, manifest), if it was a document.
         var references: [Reference]?
+        /// The element tree of an HTML page, for the browser model.
+        var outline: DocumentOutline? = nil
         var isHTML: Bool
         /// The body of a robots.txt or sitemap job.
         var body: [UInt8]?
@@ -195,17 +197,21 @@ public struct Crawler: Sendable {
             return Outcome(job: job, resource: resource, references: nil, isHTML: false, body: response.body)
         }
         var references: [Reference]? = nil
+        var outline: DocumentOutline? = nil
         var isHTML = false
         if let body = response.body, resource.exchange.error == nil {
             let type = Extractor.documentType(contentType: response.exchange.contentType, url: url)
             isHTML = type == .html
-            references = Extractor.references(in: body, contentType: response.exchange.contentType, url: url)
+            let document = Extractor.document(in: body, contentType: response.exchange.contentType, url: url,
+                                              isPage: job.kind == .page)
+            references = document.references
+            outline = document.outline
         }
         if configuration.revalidate, resource.exchange.status == 200, resource.exchange.error == nil, !Task.isCancelled {
             resource.revalidation = await RevalidationProbe(fetcher: fetcher, headers: baseHeaders(for: url))
                 .probe(url: url, original: response)
         }
-        return Outcome(job: job, resource: resource, references: references, isHTML: isHTML)
+        return Outcome(job: job, resource: resource, references: references, outline: outline, isHTML: isHTML)
     }
 
     func request(for url: URL, job: Job) -> FetchRequest {

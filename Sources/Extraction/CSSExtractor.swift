@@ -75,6 +75,9 @@ public enum CSSExtractor {
         private var fontSourceGroup: Int?
         /// The paren depth and group of the `image-set()` being read.
         private var imageSet: (depth: Int, group: Int)?
+        /// The rule context the browser model needs (selectors, `@media`, font families); see
+        /// `CSSExtractor+Rules.swift`.
+        var context = RuleContext()
 
         init(base: URL, origin: Origin, firstLine: Int, groups: Int, resolver: FastResolver) {
             self.base = base
@@ -100,6 +103,7 @@ public enum CSSExtractor {
                 attribute = "style"
                 cond["css"] = construct
             }
+            if construct != "@import" { context.describe(&cond) }
             refs.append(ReferenceFactory.make(
                 raw: raw, base: base, resolver: resolver, element: element, attribute: attribute, line: firstLine + line - 1,
                 kind: kind, role: .requisite, condition: cond.isEmpty ? nil : cond, candidateGroup: group))
@@ -128,6 +132,7 @@ public enum CSSExtractor {
                 if c == "/" && scanner.peek(1) == "*" {
                     scanner.skipComment()
                 } else if c == "\"" || c == "'" {
+                    context.atDeclarationStart = false
                     let line = scanner.line
                     let s = scanner.readString()
                     if let imageSet {
@@ -138,16 +143,26 @@ public enum CSSExtractor {
                     atRule(scanner.readIdentifier().lowercased(), &scanner)
                 } else if c == "{" {
                     braceDepth += 1
+                    context.openBlock(scanner, firstReference: refs.count)
                     scanner.advance()
+                    context.preludeStart = scanner.pos
                 } else if c == "}" {
                     if fontFaceDepth == braceDepth { fontFaceDepth = nil }
                     fontSourceGroup = nil
                     braceDepth = max(0, braceDepth - 1)
+                    endDeclaration(scanner)
+                    context.closeBlock(&refs)
                     scanner.advance()
+                    context.preludeStart = scanner.pos
                 } else if c == ";" {
                     fontSourceGroup = nil
+                    endDeclaration(scanner)
                     scanner.advance()
+                    context.preludeStart = scanner.pos
+                    context.atDeclarationStart = true
+                    context.pendingAtRule = nil
                 } else if c == "(" {
+                    context.atDeclarationStart = false
                     parenDepth += 1
                     scanner.advance()
                 } else if c == ")" {
@@ -159,9 +174,11 @@ public enum CSSExtractor {
                 } else if scanner.isIdentifierStart(c) || c == "\\" {
                     identifier(&scanner)
                 } else {
+                    if !CSSScanner.isSpace(c) { context.atDeclarationStart = false }
                     scanner.advance()
                 }
             }
+            endDeclaration(scanner)
         }
 
         mutating func atRule(_ name: String, _ scanner: inout CSSScanner) {
@@ -175,21 +192,32 @@ public enum CSSExtractor {
                 } else if scanner.lookingAtURLFunction() {
                     url = scanner.readURLFunction()
                 }
-                let condition = Self.importConditions(scanner.readUntilSemicolon())
+                var condition = Self.importConditions(scanner.readUntilSemicolon())
+                if let invalid = context.importValidity(atDepth: braceDepth) { condition["invalid"] = invalid }
                 if let url { add(url, construct: "@import", kind: .stylesheet, line: line, condition: condition) }
+                context.preludeStart = scanner.pos
             case "namespace":
                 // `@namespace svg url(http://www.w3.org/2000/svg);` names a namespace; nothing is fetched.
                 _ = scanner.readUntilSemicolon()
+                context.sawNamespace = true
+                context.preludeStart = scanner.pos
+            case "charset":
+                _ = scanner.readUntilSemicolon()
+                context.preludeStart = scanner.pos
             case "font-face":
                 fontFaceDepth = braceDepth + 1
+                context.pendingAtRule = (name, scanner.pos)
             default:
-                break
+                context.pendingAtRule = (name, scanner.pos)
             }
         }
 
         mutating func identifier(_ scanner: inout CSSScanner) {
             let line = scanner.line
             let start = scanner.pos
+            let declarationStart = context.atDeclarationStart
+            context.atDeclarationStart = false
+            defer { if declarationStart, scanner.pos > start { context.startDeclaration(scanner, nameStart: start, line: line) } }
             if scanner.lookingAtURLFunction() {
                 let raw = scanner.readURLFunction()
                 let group = currentGroup

@@ -172,6 +172,16 @@ struct CSSScanner {
 }
 
 extension CSSScanner {
+    static func isSpace(_ c: Unicode.Scalar) -> Bool { c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\u{0C}" }
+
+    /// The text between two positions, as written.
+    func text(_ start: Int, _ end: Int) -> String {
+        guard start < end, end <= chars.count else { return "" }
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: chars[start..<end])
+        return String(view)
+    }
+
     static func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
 
     /// True at the start of a number: a digit, or `.`/`+` followed by a digit.

@@ -28,6 +28,19 @@ public enum Extractor {
         }
     }
 
+    /// Extracts references from a document of any supported type, and the element tree of an
+    /// HTML one (for the browser model's selector matching), in one parse.
+    ///
+    /// - Parameter isPage: the document is a top-level page (not a frame): an HTML page that
+    ///   declares no icon gets the implicit `/favicon.ico` reference a browser fetches.
+    public static func document(in body: [UInt8], contentType: String?, url: URL, isPage: Bool = false) -> ExtractedDocument {
+        guard documentType(contentType: contentType, url: url) == .html else {
+            return ExtractedDocument(references: references(in: body, contentType: contentType, url: url))
+        }
+        let charset = contentType.map(MediaType.init)?.parameters["charset"]
+        return HTMLExtractor.extractDocument(body, url: url, charset: charset, implicitFavicon: isPage)
+    }
+
     /// Extracts references from a document of any supported type.
     ///
     /// - Parameters:
@@ -47,5 +60,16 @@ public enum Extractor {
         case .other:
             return []
         }
+    }
+}
+
+/// What one parse of a document yields: its references, and for HTML its element tree.
+public struct ExtractedDocument: Sendable {
+    public var references: [Reference]
+    public var outline: DocumentOutline?
+
+    public init(references: [Reference], outline: DocumentOutline? = nil) {
+        self.references = references
+        self.outline = outline
     }
 }

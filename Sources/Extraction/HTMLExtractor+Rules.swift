@@ -106,7 +106,7 @@ extension HTMLExtractor {
 
     /// Attributes whose values become a reference's condition.
     /// (Read in `Attributes.isCondition(_:)`.)
-    static let conditionAttributes = ["media", "type", "sizes", "imagesizes", "as", "crossorigin", "rel", "loading"]
+    static let conditionAttributes = ["media", "type", "sizes", "imagesizes", "as", "crossorigin", "rel", "loading", "preload"]
 
     /// Rules for `link`, decided by its `rel` token list (and `as` for preload).
     static func linkRules(_ attributes: Attributes) -> [Rule] {

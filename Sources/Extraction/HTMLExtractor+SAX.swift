@@ -83,9 +83,10 @@ extension LibXML {
             let line = Int(parser.pointee.input?.pointee.line ?? 0)
             Unmanaged<HTMLExtractor.Walker>.fromOpaque(box).takeUnretainedValue().startElement(name, SAXAttributes(list: attributes), line: line)
         }
-        handlers.endElement = { context, _ in
-            guard let parser = context?.assumingMemoryBound(to: htmlParserCtxt.self), let box = parser.pointee._private else { return }
-            Unmanaged<HTMLExtractor.Walker>.fromOpaque(box).takeUnretainedValue().endElement()
+        handlers.endElement = { context, name in
+            guard let name, let parser = context?.assumingMemoryBound(to: htmlParserCtxt.self),
+                  let box = parser.pointee._private else { return }
+            Unmanaged<HTMLExtractor.Walker>.fromOpaque(box).takeUnretainedValue().endElement(name)
         }
         let text: charactersSAXFunc = { context, characters, length in
             guard let characters, length > 0, let parser = context?.assumingMemoryBound(to: htmlParserCtxt.self),

@@ -46,7 +46,21 @@ public enum HTMLExtractor {
     static let maxSrcdocDepth = 2
 
     static func extract(_ html: [UInt8], url: URL, charset: String?, srcdocDepth: Int) -> [Reference] {
-        guard let walk = parse(html, url: url, charset: charset) else { return [] }
+        extractDocument(html, url: url, charset: charset, srcdocDepth: srcdocDepth).references
+    }
+
+    /// Extracts every reference and the element tree, in one parse.
+    ///
+    /// - Parameter implicitFavicon: add the `/favicon.ico` a browser asks for when a top-level
+    ///   page declares no `<link rel=icon>` (as a reference with the condition `implicit: favicon`).
+    public static func extractDocument(_ html: [UInt8], url: URL, charset: String? = nil,
+                                       implicitFavicon: Bool = false) -> ExtractedDocument {
+        extractDocument(html, url: url, charset: charset, srcdocDepth: 0, implicitFavicon: implicitFavicon)
+    }
+
+    static func extractDocument(_ html: [UInt8], url: URL, charset: String?, srcdocDepth: Int,
+                                implicitFavicon: Bool = false) -> ExtractedDocument {
+        guard let walk = parse(html, url: url, charset: charset) else { return ExtractedDocument(references: []) }
         // <base href>: the first one with an href, resolved against the document URL.
         var baseURL = url
         if let base = walk.baseHref, case .url(let resolved) = WebURL.resolve(base, against: url) {
@@ -61,7 +75,13 @@ public enum HTMLExtractor {
         for raw in walk.references {
             raw.appendReferences(to: &refs, context: &context)
         }
-        return refs
+        if implicitFavicon, !walk.declaresIcon, case .url(let favicon) = WebURL.resolve("/favicon.ico", against: url),
+           favicon.scheme == "http" || favicon.scheme == "https" {
+            // A browser asks for /favicon.ico when the page declares no icon.
+            refs.append(Reference(url: favicon.absoluteString, raw: "/favicon.ico", element: "html", attribute: "implicit",
+                                  line: nil, kind: .icon, role: .requisite, condition: ["implicit": "favicon"]))
+        }
+        return ExtractedDocument(references: refs, outline: walk.outline)
     }
 
     /// What the walk found, before resolution (the base URL may come after the references).
@@ -71,6 +91,9 @@ public enum HTMLExtractor {
         var groupCount = 0
         /// The iconv name of the encoding the document was decoded with, when known.
         var encoding: String?
+        var outline = DocumentOutline()
+        /// A `<link rel=icon>` outside `<template>`/`<noscript>`: no implicit /favicon.ico then.
+        var declaresIcon = false
     }
 
     /// Parses with the right decoder and walks the tree.
@@ -93,6 +116,7 @@ public enum HTMLExtractor {
                     if wanted.lowercased() != declared.lowercased() { return .reparse(wanted) }
                 }
                 var walk = walker.result
+                walk.outline = walker.outline.outline
                 walk.encoding = encoding ?? declared.flatMap(Charset.libxmlName(forLabel:))
                 return .walked(walk)
             }
@@ -102,11 +126,16 @@ public enum HTMLExtractor {
             case .reparse(let wanted)?:
                 return LibXML.withSAXParse(bytes, encoding: wanted, handler: Walker()) { walker, _ in
                     var walk = walker.result
+                    walk.outline = walker.outline.outline
                     walk.encoding = wanted
                     return walk
                 }
             case nil where encoding != nil:
-                return LibXML.withSAXParse(bytes, encoding: nil, handler: Walker()) { walker, _ in walker.result }
+                return LibXML.withSAXParse(bytes, encoding: nil, handler: Walker()) { walker, _ in
+                    var walk = walker.result
+                    walk.outline = walker.outline.outline
+                    return walk
+                }
             case nil:
                 return nil
             }
@@ -117,11 +146,15 @@ public enum HTMLExtractor {
     /// the open contexts (template, noscript, svg, picture, media) and the `<style>` being read.
     final class Walker {
         var result = Walk()
+        /// The page's element tree, built from the same events.
+        var outline = OutlineBuilder()
         private var depth = 0
         private var open: [(depth: Int, context: Context, group: Int)] = []
         private var templateDepth = 0
         private var noscriptDepth = 0
         private var svgDepth = 0
+        /// The `preload` attribute of the open `<video>`/`<audio>` elements, by depth.
+        private var mediaPreload: [Int: String] = [:]
         /// The `<style>` element being read: its depth, and its reference without the text yet.
         private var style: (depth: Int, reference: RawReference, text: [UInt8])?
 
@@ -134,7 +167,8 @@ public enum HTMLExtractor {
             return result.groupCount
         }
 
-        func endElement() {
+        func endElement(_ name: UnsafePointer<UInt8>) {
+            outline.end(name)
             if let current = style, current.depth == depth {
                 var reference = current.reference
                 reference.raw = String(decoding: current.text, as: UTF8.self)
@@ -147,13 +181,15 @@ public enum HTMLExtractor {
                 case .template: templateDepth -= 1
                 case .noscript: noscriptDepth -= 1
                 case .svg: svgDepth -= 1
-                case .picture, .media: break
+                case .media: mediaPreload[depth] = nil
+                case .picture: break
                 }
             }
             depth = max(0, depth - 1)
         }
 
         func text(_ bytes: UnsafeBufferPointer<UInt8>) {
+            outline.text(bytes)
             style?.text.append(contentsOf: bytes)
         }
 
@@ -181,6 +217,7 @@ public enum HTMLExtractor {
 
         func startElement(_ namePtr: UnsafePointer<UInt8>, _ attributeList: SAXAttributes, line: Int) {
             depth += 1
+            outline.start(namePtr, attributeList)
             // Most elements (div, p, span, li…) are not in the table: tell so from the name's
             // length and first byte, and look no further unless they carry style or data-src.
             let length = Int(xmlStrlen(namePtr))
@@ -193,11 +230,21 @@ public enum HTMLExtractor {
             }
             if let context = spec?.context { enter(context) }
             let attributes = attributeList.attributes()
+            if spec?.context == .media, let preload = attributes["preload"] { mediaPreload[depth] = preload }
             let alternatives = innermostAlternatives()
+            if spec?.special == .link, templateDepth == 0, noscriptDepth == 0,
+               (attributes["rel"] ?? "").lowercased().split(whereSeparator: isHTMLSpace).contains("icon") {
+                result.declaresIcon = true
+            }
 
             // What the element's surroundings add to every reference it makes.
             var extra: [String: String] = [:]
             if noscriptDepth > 0 { extra["scripting"] = "disabled" }
+            // A <source> of a media element with preload="none" is not fetched either.
+            if name == "source", alternatives?.context == .media, let entry = open.last(where: { $0.context == .media }),
+               let preload = mediaPreload[entry.depth] {
+                extra["preload"] = preload
+            }
             if templateDepth > 0 { extra["inert"] = "template" }
             let roleOverride: ReferenceRole? = templateDepth > 0 ? .lazy : nil
 

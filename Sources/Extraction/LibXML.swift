@@ -51,7 +51,7 @@ struct Attributes {
     static let used: Set<String> = [
         "src", "srcset", "href", "xlink:href", "rel", "as", "type", "media", "sizes", "imagesizes", "imagesrcset",
         "crossorigin", "loading", "poster", "data", "background", "content", "http-equiv", "name", "property",
-        "style", "data-src", "data-srcset", "srcdoc",
+        "style", "data-src", "data-srcset", "srcdoc", "preload",
     ]
 
     /// `usedShapes[length][firstByte]`: some used name has that length and first byte.
@@ -84,7 +84,7 @@ struct Attributes {
 
     static func isCondition(_ name: String) -> Bool {
         switch name {
-        case "media", "type", "sizes", "imagesizes", "as", "crossorigin", "rel", "loading": return true
+        case "media", "type", "sizes", "imagesizes", "as", "crossorigin", "rel", "loading", "preload": return true
         default: return false
         }
     }

@@ -1,11 +1,12 @@
 internal import CZlib
 
-/// Decodes `Content-Encoding: gzip` and `deflate` bodies with zlib.
+/// Decodes `Content-Encoding: gzip` and `deflate` bodies with zlib, `br` with Debian's
+/// libbrotli and `zstd` with libzstd (see `ContentDecoding+Brotli.swift`), each stopped at the
+/// same decoded-size limit (a decompression-bomb guard).
 public enum ContentDecoding {
-    /// Encodings the fetcher can decode, in the order `Accept-Encoding` names them.
-    /// `br` is left out: nothing here decodes it, and asking for it would leave
-    /// stylesheets unreadable.
-    public static let acceptEncoding = "gzip, deflate"
+    /// Encodings the fetcher can decode, as Chromium names them in `Accept-Encoding`, so a
+    /// server answers the crawler with the bytes it sends a browser.
+    public static let acceptEncoding = "gzip, deflate, br, zstd"
 
     public enum Failure: Error, Sendable { case unsupported(String), corrupt(String) }
 
@@ -23,6 +24,8 @@ public enum ContentDecoding {
                 // RFC 9110 says zlib-wrapped; some servers send raw deflate. Try both.
                 do { data = try inflate(data, windowBits: 15, limit: limit) }
                 catch { data = try inflate(data, windowBits: -15, limit: limit) }
+            case "br": data = try brotli(data, limit: limit)
+            case "zstd": data = try zstd(data, limit: limit)
             default: throw .unsupported(coding)
             }
         }

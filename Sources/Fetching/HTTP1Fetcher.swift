@@ -82,7 +82,7 @@ public struct HTTP1Fetcher: Fetcher {
             exchange.headerBytes = response.headerBytes
             exchange.timings.headMs = milliseconds(started, response.headAt)
             let encoding = response.head.headers.first("Content-Encoding")
-            let body = exchange.recordBody(response.sink, contentEncoding: encoding)
+            let body = exchange.recordBody(response.sink, framingBytes: response.framingBytes, contentEncoding: encoding)
             return FetchResponse(exchange: exchange, body: body, digest: response.sink.digest)
         }
     }

@@ -90,14 +90,22 @@ public struct HTTPClientFetcher: Fetcher {
             let keep = request.keepBody(response.headers.first(name: "content-type"))
             var sink = BodySink(limit: limit, keep: keep, digest: wantsDigest,
                                 expectedLength: response.headers.first(name: "content-length").flatMap { Int($0) })
+            // AsyncHTTPClient hands over the body de-chunked, in the pieces NIO's decoder made of
+            // each chunk: count each piece's framing (exact when a chunk arrives in one read).
+            let chunked = response.version.major == 1
+                && response.headers[canonicalForm: "transfer-encoding"].contains { $0.lowercased() == "chunked" }
+            var framingBytes = 0
             for try await buffer in response.body {
                 if ContinuousClock.now > totalDeadline {
                     throw FetchError(.timeout, "no complete response within \(total)")
                 }
+                let before = sink.count
                 buffer.withUnsafeReadableBytes { sink.take($0) }
+                if chunked, sink.count > before { framingBytes += ChunkedFraming.overhead(ofChunk: sink.count - before) }
                 if sink.truncated { break }
             }
-            outcome = .success(Streamed(response: response, headMs: milliseconds(started, headAt), sink: sink))
+            if chunked, !sink.truncated { framingBytes += ChunkedFraming.terminator() }
+            outcome = .success(Streamed(response: response, headMs: milliseconds(started, headAt), sink: sink, framingBytes: framingBytes))
         } catch {
             outcome = .failure(error)
         }
@@ -114,7 +122,8 @@ public struct HTTPClientFetcher: Fetcher {
             exchange.responseHeaders = response.headers.map { HeaderField(name: $0.name, value: $0.value) }
             exchange.headerBytes = Self.headerBytes(response)
             exchange.timings.headMs = streamed.headMs
-            let body = exchange.recordBody(streamed.sink, contentEncoding: response.headers.first(name: "content-encoding"))
+            let body = exchange.recordBody(streamed.sink, framingBytes: streamed.framingBytes,
+                                          contentEncoding: response.headers.first(name: "content-encoding"))
             return FetchResponse(exchange: exchange, body: body, digest: streamed.sink.digest)
         }
     }
@@ -124,6 +133,8 @@ public struct HTTPClientFetcher: Fetcher {
         var response: HTTPClientResponse
         var headMs: Double
         var sink: BodySink
+        /// Chunked transfer framing around the body.
+        var framingBytes: Int
     }
 
     /// The size of the status line and header block as HTTP/1.1 frames them

@@ -42,6 +42,7 @@ public enum HTMLReport {
             """
         if let outcome { h += checksSection(outcome, advisory: advisory) }
         h += bytesChart(costs: costs, short: short)
+        h += browserModelSection(audits, viewport: BrowserModel.viewport(of: result), short: short)
         h += verdictMatrix(resources, short: short, pageURLs: Set(result.pages.map(\.url)))
         h += largestAssets(resources, short: short)
         h += brokenSection(broken, short: short)

@@ -24,15 +24,24 @@ public struct JSONReport: Encodable, Sendable {
     public var site: Site
     /// URLs the crawl chose not to fetch, with the reason (robots.txt, --exclude, …).
     public var skipped: [String: String]
+    /// The viewport the browser model assumed for the headline figures (`1280x800@1`).
+    public var viewport: String
 
     /// Site-wide bandwidth: every URL any page needs, paid once.
     public struct Site: Encodable, Sendable {
         var pages: Int
         var urls: Int
         var firstVisitBytes: Int
+        var firstVisitBytesAllCandidates: Int
         var repeatVisitBytes: Int
         var expiredVisitBytes: Int
         var firstVisitBytesByKind: [String: Int]
+    }
+
+    /// A requisite the browser model leaves out of a page's headline, and why.
+    public struct NotChosen: Encodable, Sendable {
+        var url: String
+        var notChosen: String
     }
 
     public struct Page: Encodable, Sendable {
@@ -41,6 +50,8 @@ public struct JSONReport: Encodable, Sendable {
         var depth: Int
         var requisites: [String]
         var firstVisitBytes: Int
+        var firstVisitBytesAllCandidates: Int
+        var notChosen: [NotChosen]
         var repeatVisitBytes: Int
         var expiredVisitBytes: Int
         var broken: [BrokenReference]
@@ -57,6 +68,8 @@ public struct JSONReport: Encodable, Sendable {
             try c.encode(depth, forKey: .depth)
             try c.encode(requisites, forKey: .requisites)
             try c.encode(firstVisitBytes, forKey: .firstVisitBytes)
+            try c.encode(firstVisitBytesAllCandidates, forKey: .firstVisitBytesAllCandidates)
+            try c.encode(notChosen, forKey: .notChosen)
             try c.encode(repeatVisitBytes, forKey: .repeatVisitBytes)
             try c.encode(expiredVisitBytes, forKey: .expiredVisitBytes)
             try c.encode(broken, forKey: .broken)
@@ -67,7 +80,8 @@ public struct JSONReport: Encodable, Sendable {
             try c.encode(revalidationBytesByKind, forKey: .revalidationBytesByKind)
         }
         enum CodingKeys: String, CodingKey {
-            case url, status, depth, requisites, firstVisitBytes, repeatVisitBytes, expiredVisitBytes, broken, references
+            case url, status, depth, requisites, firstVisitBytes, firstVisitBytesAllCandidates, notChosen
+            case repeatVisitBytes, expiredVisitBytes, broken, references
             case requests, firstVisitBytesByKind, revalidationVisitBytes, revalidationBytesByKind
         }
     }
@@ -187,16 +201,21 @@ public struct JSONReport: Encodable, Sendable {
             let cost = costs[audit.url]
             let b = bandwidth[audit.url]
             return Page(url: audit.url, status: audit.status, depth: pagesByURL[audit.url]?.depth ?? 0, requisites: audit.requisites,
-                        firstVisitBytes: b?.firstVisitBytes ?? audit.firstVisitBytes, repeatVisitBytes: b?.repeatVisitBytes ?? 0,
+                        firstVisitBytes: b?.firstVisitBytes ?? audit.firstVisitBytes,
+                        firstVisitBytesAllCandidates: b?.firstVisitBytesAllCandidates ?? audit.firstVisitBytesAllCandidates,
+                        notChosen: audit.notChosen.sorted { $0.key < $1.key }.map { NotChosen(url: $0.key, notChosen: $0.value) },
+                        repeatVisitBytes: b?.repeatVisitBytes ?? 0,
                         expiredVisitBytes: b?.expiredVisitBytes ?? 0, broken: audit.broken,
                         references: pagesByURL[audit.url]?.references ?? [], requests: cost?.requests ?? 0,
                         firstVisitBytesByKind: Self.byKind(cost?.firstVisitBytesByKind ?? [:]),
                         revalidationVisitBytes: cost?.revalidationVisitBytes ?? 0,
                         revalidationBytesByKind: Self.byKind(cost?.revalidationBytesByKind ?? [:]))
         }
-        site = Site(pages: walk.pages, urls: walk.urls, firstVisitBytes: walk.firstVisitBytes, repeatVisitBytes: walk.repeatVisitBytes,
+        site = Site(pages: walk.pages, urls: walk.urls, firstVisitBytes: walk.firstVisitBytes,
+                    firstVisitBytesAllCandidates: walk.firstVisitBytesAllCandidates, repeatVisitBytes: walk.repeatVisitBytes,
                     expiredVisitBytes: walk.expiredVisitBytes, firstVisitBytesByKind: Self.byKind(walk.bytesByKind))
         skipped = result.skipped ?? [:]
+        viewport = BrowserModel.viewport(of: result).description
         resources = result.resources.values.sorted { $0.url < $1.url }.map { Self.resource($0, includeTimings: includeTimings) }
     }
 

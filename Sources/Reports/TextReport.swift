@@ -56,6 +56,8 @@ public enum TextReport {
             + "revalidation: \(total304) of \(probeCount) probes answered 304")
         lines.append("a visitor walking all pages: first visit \(formatBytes(walk.firstVisitBytes)), "
             + "repeat visit \(formatBytes(walk.repeatVisitBytes)), after expiry \(formatBytes(walk.expiredVisitBytes))")
+        lines.append("first visits: what a browser at \(BrowserModel.viewport(of: result)) fetches; all candidates: "
+            + "\(formatBytes(walk.firstVisitBytesAllCandidates)) (notChosen in --json)")
         if let reason = result.stopReason { lines.append("stopped early: \(reason)") }
         let broken = audits.flatMap(\.broken)
         if !broken.isEmpty {

@@ -13,7 +13,7 @@ struct BudgetDecodingTests {
             .appendingPathComponent("Samples/budget.json")
         let budget = try Budget.decode(Array(try Data(contentsOf: url)))
         #expect(budget.allowBroken == ["/img/missing.png"])
-        #expect(budget.pages.map(\.match) == ["/contact.html", "/", "/index.html", "/**"])
+        #expect(budget.pages.map(\.match) == ["/contact.html", "/gallery.html", "/fonts.html", "/", "/index.html", "/**"])
         #expect(budget.site.securityHeaders?.level == .error)
         #expect(budget.rules(forPath: "/")?.maxFirstVisitBytesByKind?[.image] == 5 * 1024)
         #expect(budget.rules(forPath: "/blog/post-1.html")?.maxFirstVisitBytesByKind?[.image] == 3 * 1024)

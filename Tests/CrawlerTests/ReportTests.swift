@@ -36,13 +36,17 @@ struct ReportTests {
             let r = result.resources
             let html = try #require(r[base.absoluteString]), css = try #require(r[base.appending("shared.css").absoluteString])
             let png = try #require(r[base.appending("logo.png").absoluteString])
-            #expect(home["firstVisitBytes"] as? Int == html.wireBytes + css.wireBytes + png.wireBytes)
+            // The page declares no icon, so a browser asks for /favicon.ico: here a 404, paid every visit.
+            let icon = try #require(r[base.appending("favicon.ico").absoluteString])
+            #expect(icon.exchange.status == 404)
+            #expect(home["firstVisitBytes"] as? Int == html.wireBytes + css.wireBytes + png.wireBytes + icon.wireBytes)
             // Repeat: the page revalidates (304 headers), the stylesheet is fresh (0), the no-store image is paid again.
             let html304 = try #require(html.revalidation?.ifNoneMatch?.exchange.wireBytes)
-            #expect(home["repeatVisitBytes"] as? Int == html304 + 0 + png.wireBytes)
+            #expect(home["repeatVisitBytes"] as? Int == html304 + 0 + png.wireBytes + icon.wireBytes)
             let css304 = try #require(css.revalidation?.ifNoneMatch?.exchange.wireBytes)
-            #expect(home["expiredVisitBytes"] as? Int == html304 + css304 + png.wireBytes)
-            #expect(home["firstVisitBytesByKind"] as? [String: Int] == ["page": html.wireBytes, "stylesheet": css.wireBytes, "image": png.wireBytes])
+            #expect(home["expiredVisitBytes"] as? Int == html304 + css304 + png.wireBytes + icon.wireBytes)
+            #expect(home["firstVisitBytesByKind"] as? [String: Int] == ["page": html.wireBytes, "stylesheet": css.wireBytes,
+                                                                       "image": png.wireBytes, "icon": icon.wireBytes])
 
             let resources = try #require(json["resources"] as? [[String: Any]])
             func freshness(_ path: String) -> [String: Any]? {
@@ -56,7 +60,7 @@ struct ReportTests {
             #expect((app["revalidation"] as? [String: Any])?["ifNoneMatchVerdict"] as? String == "INM_FULL")
 
             let site = try #require(json["site"] as? [String: Any])
-            #expect(site["urls"] as? Int == 5)
+            #expect(site["urls"] as? Int == 6)
             let total = result.resources.values.reduce(0) { $0 + $1.wireBytes }
             #expect(site["firstVisitBytes"] as? Int == total, "each URL paid once")
 

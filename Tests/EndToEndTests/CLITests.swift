@@ -13,12 +13,12 @@ struct CLITests {
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("page"))
         #expect(run.stdout.contains("/blog/post-1.html"))
-        #expect(run.stdout.contains("10 pages"))
+        #expect(run.stdout.contains("12 pages"))
         let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
         #expect(report["version"] as? Int == 1)
         #expect((report["startURL"] as? String)?.hasPrefix("http://127.0.0.1:") == true)
         let pages = try #require(report["pages"] as? [[String: Any]])
-        #expect(pages.count == 10)
+        #expect(pages.count == 12)
         #expect(pages.allSatisfy { $0["url"] is String && $0["status"] is Int && $0["requisites"] is [String] })
         let resources = try #require(report["resources"] as? [[String: Any]])
         let urls = resources.compactMap { $0["url"] as? String }
@@ -57,7 +57,7 @@ struct CLITests {
         try await FixtureServer.withFixtureServer(server) { base in
             let trusted = try runCLI(["crawl", base.absoluteString, "--ca-cert", certificate.certificate.path, "--quiet"])
             #expect(trusted.status == 0, "\(trusted.stderr)")
-            #expect(trusted.stdout.contains("10 pages"))
+            #expect(trusted.stdout.contains("12 pages"))
             let untrusted = try runCLI(["crawl", base.absoluteString, "--quiet"])
             #expect(untrusted.status == 2)
             #expect(untrusted.stderr.contains("cannot crawl"), "\(untrusted.stderr)")

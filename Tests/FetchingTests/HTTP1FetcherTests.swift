@@ -73,7 +73,7 @@ struct HTTP1FetcherTests {
         }
     }
 
-    @Test("chunked: header block and body counted exactly, the body kept and decoded without its framing")
+    @Test("chunked: header block and body section (framing included) counted exactly, the body kept and decoded without it")
     func chunked() async throws {
         let head = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n"
         let framed = "4\r\n<p>a\r\n4\r\n</p>\r\n0\r\n\r\n"
@@ -82,7 +82,7 @@ struct HTTP1FetcherTests {
                 let r = await f.fetch(FetchRequest(url: url(server, "/"), keepBody: { _ in true }))
                 #expect(r.exchange.status == 200)
                 #expect(r.exchange.headerBytes == head.utf8.count)
-                #expect(r.exchange.bodyBytes == 8)
+                #expect(r.exchange.bodyBytes == framed.utf8.count, "the body section exactly as on the wire")
                 #expect(r.exchange.decodedBytes == 8)
                 #expect(r.body.map { String(decoding: $0, as: UTF8.self) } == "<p>a</p>")
                 #expect(r.exchange.responseHeaders.first("Transfer-Encoding") == "chunked")

@@ -20,7 +20,7 @@ struct ReportCLITests {
         defer { files.forEach { try? FileManager.default.removeItem(at: $0.1) } }
         let result = try crawl(["--budget", "Samples/budget.json"] + files.flatMap { ["--\($0.0)", $0.1.path] })
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.contains("checks: 81 passed, 0 failed, 0 warnings, 0 skipped"), "\(result.stdout)")
+        #expect(result.stdout.contains("checks: 91 passed, 0 failed, 0 warnings, 0 skipped"), "\(result.stdout)")
         for (_, file) in files { #expect(FileManager.default.fileExists(atPath: file.path)) }
         let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: files[0].1)) as? [String: Any])
         #expect((report["checks"] as? [String: Any])?["suites"] is [Any])
@@ -34,7 +34,7 @@ struct ReportCLITests {
         defer { [budget, junit].forEach { try? FileManager.default.removeItem(at: $0) } }
         let result = try crawl(["--budget", budget.path, "--junit", junit.path])
         #expect(result.status == 1, "\(result.stderr)")
-        #expect(result.stdout.contains("FAIL /blog/ maxFirstVisitBytes: first visit of /blog/ is 9.2 KB, 4.2 KB over the budget of 5.0 KB"), "\(result.stdout)")
+        #expect(result.stdout.contains("FAIL /blog/ maxFirstVisitBytes: first visit of /blog/ is 7.1 KB, 2.1 KB over the budget of 5.0 KB"), "\(result.stdout)")
         let xml = try String(contentsOf: junit, encoding: .utf8)
         #expect(xml.contains("failures=\"3\""))
         #expect(result.stderr.isEmpty, "\(result.stderr)")

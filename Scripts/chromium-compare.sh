@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Compares the static headline (firstVisitBytes) with what headless Chromium really downloads,
+# page by page: nginx serves a site on loopback, assetcrawl crawls it, then every crawled page
+# is loaded in Chromium with a cold profile, and the bytes nginx sent for Chromium's requests
+# ($bytes_sent: status line, headers, body and chunked framing) are summed per page.
+#
+#   Scripts/chromium-compare.sh [--viewport 1280x800@1] [--bin PATH] [--keep DIR] [SITE_DIR]
+#
+# Headless Chromium's window is never narrower than 500 CSS px, so WIDTH must be 500 or more.
+# SITE_DIR defaults to Samples/FixtureSite; --bin defaults to .build/debug/assetcrawl (build
+# first). Needs Debian's nginx, chromium and python3. Prints one row per page: Chromium's bytes
+# and requests, the static headline, the all-candidates sum, their ratios, and the URLs one side
+# fetched and the other did not. Exits 1 when a page's headline is more than 10% off.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+viewport=1280x800@1
+bin=.build/debug/assetcrawl
+keep=
+site=Samples/FixtureSite
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --viewport) viewport=$2; shift 2 ;;
+    --bin) bin=$2; shift 2 ;;
+    --keep) keep=$2; shift 2 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) site=$1; shift ;;
+  esac
+done
+for tool in nginx chromium python3; do
+  command -v "$tool" >/dev/null || { echo "chromium-compare: $tool is missing: apt-get install -y ${tool/python3/python3}" >&2; exit 2; }
+done
+[ -x "$bin" ] || { echo "chromium-compare: no $bin: run swift build first, or pass --bin" >&2; exit 2; }
+root=$(cd "$site" && pwd)
+width=${viewport%%x*}; rest=${viewport#*x}; height=${rest%%@*}; dpr=1
+case "$viewport" in *@*) dpr=${viewport#*@} ;; esac
+if [ "$width" -lt 500 ]; then
+  # Measured: --window-size=375,812 gives innerWidth 500; narrower needs DevTools emulation.
+  echo "chromium-compare: headless Chromium's window is at least 500 CSS px wide: use e.g. --viewport 500x812@2" >&2
+  exit 2
+fi
+
+work=$(mktemp -d)
+port=$((20000 + RANDOM % 20000))
+mkdir -p "$work/tmp"
+cat > "$work/nginx.conf" <<CONF
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/error.log;
+events { worker_connections 256; }
+http {
+  include /etc/nginx/mime.types;
+  types { application/manifest+json webmanifest; text/vtt vtt; }
+  log_format bytes '\$request_uri \$status \$bytes_sent';
+  client_body_temp_path $work/tmp; proxy_temp_path $work/tmp; fastcgi_temp_path $work/tmp;
+  uwsgi_temp_path $work/tmp; scgi_temp_path $work/tmp;
+  server {
+    listen 127.0.0.1:$port;
+    root $root;
+    access_log $work/access.log bytes;
+    gzip on;
+    gzip_types text/css application/javascript image/svg+xml application/manifest+json text/vtt;
+  }
+}
+CONF
+nginx -c "$work/nginx.conf" -p "$work"
+cleanup() {
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  if [ -n "$keep" ]; then mkdir -p "$keep" && cp -r "$work"/. "$keep"/; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+for _ in $(seq 50); do [ -s "$work/nginx.pid" ] && break; sleep 0.1; done
+
+base="http://127.0.0.1:$port"
+"$bin" crawl "$base/" --viewport "$viewport" --no-revalidate --quiet --json "$work/report.json" >/dev/null || true
+python3 -c 'import json,sys; [print(p["url"]) for p in json.load(open(sys.argv[1]))["pages"]]' "$work/report.json" > "$work/pages.txt"
+
+mkdir -p "$work/chromium"
+while read -r url; do
+  name=$(echo "${url#$base}" | tr '/' '_')
+  : > "$work/access.log"
+  profile=$(mktemp -d)
+  # --virtual-time-budget lets the page settle (favicon, manifest icon) before --dump-dom exits.
+  timeout 60 chromium --headless=new --no-sandbox --disable-gpu --no-first-run --hide-scrollbars \
+    --window-size="$width,$height" --force-device-scale-factor="$dpr" --user-data-dir="$profile" \
+    --virtual-time-budget=5000 --dump-dom "$url" >/dev/null 2>"$work/chromium/$name.err" || true
+  sleep 1
+  rm -rf "$profile"
+  cp "$work/access.log" "$work/chromium/$name.log"
+done < "$work/pages.txt"
+
+python3 - "$work" "$base" <<'PY'
+import json, os, sys
+work, base = sys.argv[1], sys.argv[2]
+report = json.load(open(os.path.join(work, "report.json")))
+wire = {r["url"]: r["wireBytes"] for r in report["resources"]}
+print(f"viewport {report.get('viewport')}")
+print(f"{'page':24} {'chromium':>9} {'reqs':>4} {'headline':>9} {'ratio':>6} {'all':>9} {'ratio':>6}")
+worst = 0.0
+notes = []
+for page in report["pages"]:
+    path = page["url"][len(base):] or "/"
+    name = path.replace("/", "_")
+    chromium, requests = 0, {}
+    for line in open(os.path.join(work, "chromium", name + ".log")):
+        uri, status, sent = line.split()
+        chromium += int(sent)
+        requests[uri] = requests.get(uri, 0) + 1
+    left_out = {n["url"] for n in page["notChosen"]}
+    chosen = {u[len(base):] for u in [page["url"]] + page["requisites"] if u not in left_out}
+    head, allc = page["firstVisitBytes"], page["firstVisitBytesAllCandidates"]
+    r1, r2 = head / chromium if chromium else 0, allc / chromium if chromium else 0
+    worst = max(worst, abs(r1 - 1))
+    print(f"{path:24} {chromium:9} {sum(requests.values()):4} {head:9} {r1:6.3f} {allc:9} {r2:6.3f}")
+    only_chromium = sorted(set(requests) - chosen)
+    only_static = sorted(chosen - set(requests))
+    if only_chromium or only_static:
+        notes.append(f"  {path}: only Chromium {only_chromium or '-'}; only the headline {only_static or '-'}")
+print("\n".join(notes))
+print(f"largest deviation of the headline: {worst:.1%}")
+sys.exit(1 if worst > 0.10 else 0)
+PY

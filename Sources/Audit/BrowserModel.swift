@@ -1,0 +1,179 @@
+public import CrawlModel
+internal import Foundation
+
+/// What a browser fetches for one page on a first visit, and why it leaves out the rest.
+public struct BrowserChoice: Sendable, Hashable {
+    /// URLs a browser fetches for the page: the page, then requisites as they are chosen.
+    public var chosen: [String]
+    /// Requisites found but left out of a browser's first visit, with the reason
+    /// (`srcset candidate 480w`, `font format woff`, `selector matches nothing`, `noscript`, …).
+    public var notChosen: [String: String]
+}
+
+/// A static model of a browser (Chromium, scripting on, at a declared ``Viewport``) choosing
+/// among a page's requisites: the headline `firstVisitBytes` counts only what it chooses.
+///
+/// - Images: `<picture>` sources by `media` and `type`, then `srcset`/`sizes` as
+///   ``SourceSelection`` says; `image-set()` by resolution and `type()`.
+/// - Media: a `<video>`/`<audio>` `src`, else its first `<source>` of a playable type;
+///   nothing with `preload="none"`. Chromium asks with `Range: bytes=0-` and stops after the
+///   metadata of a long file; the model counts the whole response (a small file is sent whole).
+/// - Fonts: the first `@font-face` source in a supported format, of faces some text uses
+///   (``FontUsage``).
+/// - CSS `url()`: only in rules whose selector can match an element of the page
+///   (``SelectorList``), inside `@media` blocks and stylesheets whose media match.
+/// - Left out: `<noscript>` content, `<track>`, touch, mask and fluid icons, manifest
+///   screenshots and shortcut icons, `@import`s browsers ignore (after other rules or after
+///   `@namespace`), the implicit `/favicon.ico` of a frame.
+/// - Counted as Chromium does (checked on the fixture site): every stylesheet whatever its
+///   `media` (alternate and print ones too), `preload`, `modulepreload` and `prefetch`, the
+///   manifest and one of its icons (the one closest to 192 px), declared icons, and
+///   `/favicon.ico` when a page declares no icon.
+///
+/// ```swift
+/// let choice = BrowserModel.choose(page, in: result, viewport: .desktop)
+/// ```
+public enum BrowserModel {
+    /// The choice for one page.
+    public static func choose(_ page: PageResult, in result: CrawlResult, viewport: Viewport) -> BrowserChoice {
+        var walk = ModelWalk(result: result, page: page, viewport: viewport)
+        walk.run()
+        var reasons = walk.reasons
+        for url in walk.chosen { reasons[url] = nil }
+        // What is reached only through something not fetched (an ignored @import's images).
+        for url in result.requisites(of: page) where !walk.chosenSet.contains(url) && reasons[url] == nil {
+            reasons[url] = "only referenced by what a browser does not fetch"
+        }
+        return BrowserChoice(chosen: walk.chosen, notChosen: reasons)
+    }
+
+    /// The viewport a crawl result declares (`CrawlResult.viewport`), else ``Viewport/desktop``.
+    public static func viewport(of result: CrawlResult) -> Viewport {
+        result.viewport.flatMap { try? Viewport(parsing: $0) } ?? .desktop
+    }
+}
+
+/// Where a list of references comes from, for the rules that depend on it.
+struct DocumentContext {
+    /// The page itself (not a frame or a stylesheet of a frame).
+    var topLevel: Bool
+    /// The element tree selectors match against; nil inside frames (no tree: everything may match).
+    var matcher: SelectorMatcher?
+    /// Why a stylesheet's own media leave its rules unused, when they do.
+    var mediaReason: String?
+}
+
+struct ModelWalk {
+    let result: CrawlResult
+    let page: PageResult
+    let viewport: Viewport
+    let matcher: SelectorMatcher?
+    var selectors = SelectorCache()
+    var chosen: [String] = []
+    var chosenSet: Set<String> = []
+    var reasons: [String: String] = [:]
+    var usedFamilies: Set<String> = []
+
+    init(result: CrawlResult, page: PageResult, viewport: Viewport) {
+        self.result = result
+        self.page = page
+        self.viewport = viewport
+        matcher = page.outline.map(SelectorMatcher.init)
+    }
+
+    mutating func run() {
+        let top = DocumentContext(topLevel: true, matcher: matcher, mediaReason: nil)
+        usedFamilies = fontFamiliesUsed(top)
+        chosenSet.insert(page.url)
+        chosen.append(page.url)
+        visit(page.references, top)
+    }
+
+    /// The references a fetched document holds (stylesheet, manifest, frame), if any.
+    func subresources(of url: String) -> [Reference]? {
+        let target = result.resources[url].map { result.finalURL(of: $0) } ?? url
+        return result.subresourceReferences[target]
+    }
+
+    /// The context of a document reached through `ref` from a document in `context`.
+    func childContext(_ ref: Reference, _ context: DocumentContext) -> DocumentContext {
+        var child = context
+        if ref.kind == .frame || ref.kind == .object {
+            child.topLevel = false
+            child.matcher = nil
+        }
+        if ref.kind == .stylesheet, child.mediaReason == nil, let media = ref.condition?["media"],
+           !MediaQuery.matches(media, viewport: viewport) {
+            child.mediaReason = "stylesheet media \"\(media)\" does not match"
+        }
+        return child
+    }
+
+    mutating func visit(_ refs: [Reference], _ context: DocumentContext) {
+        var groups: [Int: [Reference]] = [:]
+        var groupOrder: [Int] = []
+        for ref in refs where ref.isFetchableRequisite {
+            if let reason = reason(for: ref, context) {
+                reject(ref, reason)
+            } else if let group = ref.candidateGroup {
+                if groups[group] == nil { groupOrder.append(group) }
+                groups[group, default: []].append(ref)
+            } else {
+                accept(ref, context)
+            }
+        }
+        for group in groupOrder {
+            for (ref, reason) in select(groups[group] ?? []) {
+                if let reason { reject(ref, reason) } else { accept(ref, context) }
+            }
+        }
+    }
+
+    mutating func accept(_ ref: Reference, _ context: DocumentContext) {
+        guard let url = ref.url, chosenSet.insert(url).inserted else { return }
+        chosen.append(url)
+        if let children = subresources(of: url) { visit(children, childContext(ref, context)) }
+    }
+
+    mutating func reject(_ ref: Reference, _ reason: String) {
+        guard let url = ref.url, reasons[url] == nil else { return }
+        reasons[url] = reason
+    }
+
+    /// Every stylesheet a browser would fetch for the page, with its context, in cascade order.
+    mutating func stylesheets(_ refs: [Reference], _ context: DocumentContext, seen: inout Set<String>,
+                     into out: inout [(refs: [Reference], context: DocumentContext)]) {
+        out.append((refs, context))
+        for ref in refs where ref.isFetchableRequisite && ref.kind == .stylesheet {
+            guard let url = ref.url, reason(for: ref, context) == nil, seen.insert(url).inserted,
+                  let children = subresources(of: url) else { continue }
+            stylesheets(children, childContext(ref, context), seen: &seen, into: &out)
+        }
+    }
+
+    /// The `@font-face` families the page's text uses, from every stylesheet it gets.
+    mutating func fontFamiliesUsed(_ top: DocumentContext) -> Set<String> {
+        var seen: Set<String> = []
+        var sheets: [(refs: [Reference], context: DocumentContext)] = []
+        stylesheets(page.references, top, seen: &seen, into: &sheets)
+        var faces: Set<String> = []
+        var declarations: [FontUsage.Declaration] = []
+        for (refs, context) in sheets where context.mediaReason == nil {
+            for ref in refs {
+                if ref.condition?["scripting"] != nil || ref.condition?["inert"] != nil { continue }
+                if let media = ref.condition?["atMedia"], !atMediaMatches(media) { continue }
+                if ref.kind == .font, let family = ref.condition?["font-family"] { faces.insert(family) }
+                if ref.role == .metadata, ref.attribute == "font-family" {
+                    declarations.append(FontUsage.Declaration(
+                        families: ref.raw.split(separator: ",").map { $0.trimmingCharacters(in: [" "]) },
+                        selector: ref.condition?["selector"]))
+                }
+            }
+        }
+        return FontUsage.usedFamilies(declarations: declarations, faces: faces, matcher: matcher, selectors: &selectors)
+    }
+
+    func atMediaMatches(_ media: String) -> Bool {
+        media.components(separatedBy: " && ").allSatisfy { MediaQuery.matches($0, viewport: viewport) }
+    }
+}

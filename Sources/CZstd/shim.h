@@ -1,0 +1,4 @@
+#ifndef ASSETCRAWL_CZSTD_SHIM_H
+#define ASSETCRAWL_CZSTD_SHIM_H
+#include <zstd.h>
+#endif
