@@ -47,6 +47,8 @@ let package = Package(
                 "CrawlModel", "CZlib", "CBrotli", "CZstd",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
@@ -95,7 +97,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(name: "assetcrawl", dependencies: ["AssetCrawlCLI"], swiftSettings: swiftSettings),
+        .executableTarget(name: "assetcrawl", dependencies: [
+            "AssetCrawlCLI", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        ], swiftSettings: swiftSettings),
         .target(name: "TestSupport", path: "Tests/TestSupport", exclude: ["Certificates"], swiftSettings: swiftSettings),
         .testTarget(name: "CrawlModelTests", dependencies: ["CrawlModel"], swiftSettings: swiftSettings),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "CrawlModel"], swiftSettings: swiftSettings),
@@ -130,6 +134,7 @@ let package = Package(
             "Fetching", "FixtureServer", "CrawlModel",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], swiftSettings: swiftSettings),
@@ -146,6 +151,23 @@ package.targets.append(
         name: "extract-bench",
         dependencies: ["Extraction", "CrawlModel"],
         path: "Benchmarks/ExtractBench",
+        swiftSettings: swiftSettings
+    )
+)
+
+// The fetch floor: what AsyncHTTPClient, a bare SwiftNIO client pipeline and the crawler's two
+// fetchers cost per request against nginx, beside wget2 and curl (Benchmarks/fetch-floor.sh).
+package.targets.append(
+    .executableTarget(
+        name: "fetch-floor",
+        dependencies: [
+            "Fetching", "CrawlModel",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ],
+        path: "Benchmarks/FetchFloor",
         swiftSettings: swiftSettings
     )
 )

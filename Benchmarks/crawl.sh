@@ -1,29 +1,41 @@
 #!/usr/bin/env bash
-# Crawl benchmark: wget -r -p, wget2 -r -p and assetcrawl (with and without revalidation)
-# side by side against nginx on 127.0.0.1 serving a generated 2,000-page site.
+# Crawl benchmark, measured the way users see it: wget -r -p, wget2 -r -p and assetcrawl side
+# by side against nginx configured as Debian ships it (worker_processes auto, gzip on,
+# mime.types, sendfile), on 127.0.0.1, serving one generated site (2,000 pages, ~15,000
+# assets); then `assetcrawl crawl --serve` (server and crawler in one process) on the same
+# folder. Two rounds in one run: the machine as it is, and with one core loaded
+# (`stress-ng --cpu 1`), since a crawler that only wins on an idle machine does not win.
 #
-#   Benchmarks/crawl.sh            # 2,000 pages, plus the 200-page RSS comparison
-#   PAGES=500 Benchmarks/crawl.sh  # a smaller site
-#   SKIP_BUILD=1 Benchmarks/crawl.sh
+#   Benchmarks/crawl.sh                 # builds assetcrawl (release), 2,000 pages
+#   PAGES=500 Benchmarks/crawl.sh
+#   SKIP_BUILD=1 ASSETCRAWL=path/to/assetcrawl Benchmarks/crawl.sh
 #
-# Prints wall time, requests/s (counted from nginx's access log), peak RSS
-# (/usr/bin/time -v) and recall against the generator's ground truth. Everything lives
-# on tmpfs (/dev/shm) and is removed at the end; nginx runs from its own temporary
-# config and is stopped by pid. Only 127.0.0.1 is contacted.
+# Per tool and round: requests (nginx's access log), wall seconds, requests/s, CPU per request
+# (user+sys from /usr/bin/time), instructions per request (`perf stat`, where the machine has
+# the counter), peak RSS, and recall against the site's ground truth; nginx's own CPU beside.
+# Then the ratios: assetcrawl --no-revalidate against wget2 -r -p (CPU per request, requests/s),
+# the full audit's wall time against wget -r -p, its peak RSS, and `crawl --serve` CPU
+# against nginx + wget2 CPU. `assetcrawl (AsyncHTTPClient)` is the same crawl with plain http
+# through AsyncHTTPClient (ASSETCRAWL_HTTP1=asynchttpclient), the engine before issue #11.
+#
+# Everything lives on tmpfs (/dev/shm) and is removed at the end; nginx and stress-ng are
+# stopped by pid; stress-ng is bounded by --timeout too. Only 127.0.0.1 is contacted.
 set -euo pipefail
 
 PAGES=${PAGES:-2000}
-SMALL=${SMALL:-200}
 CONCURRENCY=${CONCURRENCY:-16}
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 WORK=$(mktemp -d /dev/shm/assetcrawl-bench.XXXXXX)
 chmod 755 "$WORK"  # nginx workers run as an unprivileged user
-NGINX_PID=""
+STRESS_PID=""
+# shellcheck source=Benchmarks/nginx-debian.sh
+source "$HERE/nginx-debian.sh"
 
 cleanup() {
-    if [[ -n "$NGINX_PID" ]] && kill -0 "$NGINX_PID" 2>/dev/null; then kill "$NGINX_PID"; fi
-    rm -rf "$WORK"
+    if [[ -n "$STRESS_PID" ]] && kill -0 "$STRESS_PID" 2>/dev/null; then kill "$STRESS_PID"; wait "$STRESS_PID" 2>/dev/null || true; fi
+    stop_nginx
+    rm -rf "$WORK" /dev/shm/acb-wget /dev/shm/acb-wget2
 }
 trap cleanup EXIT
 
@@ -36,131 +48,127 @@ need nginx nginx
 need wget wget
 need wget2 wget2
 need python3 python3
+need stress-ng stress-ng
 [[ -x /usr/bin/time ]] || need /usr/bin/time time
-NGINX=$(command -v nginx)
 
 if [[ -z "${SKIP_BUILD:-}" ]]; then
     (cd "$REPO" && swift build -c release --product assetcrawl >&2)
 fi
-ASSETCRAWL="$REPO/.build/release/assetcrawl"
+ASSETCRAWL=${ASSETCRAWL:-"$REPO/.build/release/assetcrawl"}
 
-echo "generating sites in $WORK" >&2
+PERF=$(perf_for_instructions)
+[[ -n "$PERF" ]] || echo "perf stat -e instructions is not supported here: instructions are not reported" >&2
+
+echo "generating the site in $WORK" >&2
 python3 "$HERE/crawl_site.py" "$WORK/big" "$PAGES"
-python3 "$HERE/crawl_site.py" "$WORK/small" "$SMALL"
+SITE="$WORK/big/site"
+TRUTH="$WORK/big/ground-truth.txt"
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-start_nginx() {  # site root
-    mkdir -p "$WORK/nginx"
-    cat > "$WORK/nginx/nginx.conf" <<CONF
-worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log;
-events { worker_connections 4096; }
-http {
-    access_log $WORK/nginx/access.log;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 1000000;
-    keepalive_timeout 60;
-    client_body_temp_path $WORK/nginx/body;
-    proxy_temp_path $WORK/nginx/proxy;
-    fastcgi_temp_path $WORK/nginx/fastcgi;
-    uwsgi_temp_path $WORK/nginx/uwsgi;
-    scgi_temp_path $WORK/nginx/scgi;
-    types {
-        text/html html; text/css css; application/javascript js; image/png png; image/jpeg jpg;
-        font/woff2 woff2; image/x-icon ico; application/manifest+json webmanifest; video/mp4 mp4; text/vtt vtt;
-    }
-    server { listen 127.0.0.1:$PORT; root $1; index index.html; }
-}
-CONF
-    "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf"
-    for _ in $(seq 50); do [[ -s "$WORK/nginx/nginx.pid" ]] && break; sleep 0.1; done
-    NGINX_PID=$(cat "$WORK/nginx/nginx.pid")
-}
-stop_nginx() { kill "$NGINX_PID"; while kill -0 "$NGINX_PID" 2>/dev/null; do sleep 0.05; done; NGINX_PID=""; rm -f "$WORK/nginx/nginx.pid"; }
-
-# run NAME SITE COMMAND...: times one crawler; appends a result line to $WORK/results.
+BASE="http://127.0.0.1:$PORT/"
+# run ROUND NAME COMMAND...: times one crawler; appends a result line to $WORK/results.
 run() {
-    local name=$1 site=$2; shift 2
+    local round=$1 name=$2; shift 2
     : > "$WORK/nginx/access.log"
-    local t0 t1
-    t0=$(date +%s.%N)
-    /usr/bin/time -v -o "$WORK/time.txt" "$@" > "$WORK/out.txt" 2> "$WORK/err.txt" || echo "  ($name exited $?)" >&2
-    t1=$(date +%s.%N)
-    local requests rss
-    requests=$(wc -l < "$WORK/nginx/access.log")
-    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
-    echo "$name|$site|$t0|$t1|$requests|$rss" >> "$WORK/results"
-}
-
-# What a crawler fetched: the paths nginx answered 200 during its run (the same measure for
-# every peer: downloads written, or not, do not matter).
-fetched() {
-    awk '$9 == 200 { p = $7; sub(/\?.*/, "", p); if (p == "/") p = "/index.html"; print p }' "$WORK/nginx/access.log" | sort -u
-}
-recall() {  # label ground-truth
-    python3 - "$1" "$2" "$WORK/fetched.txt" >> "$WORK/recall" <<'PY'
-import sys
-label, truth, got = sys.argv[1], set(open(sys.argv[2]).read().split()), set(open(sys.argv[3]).read().split())
-print(f"{label}|{100 * len(got & truth) / len(truth):.1f}%")
-PY
-}
-
-crawl_all() {  # big|small
-    local size=$1 site="$WORK/$1/site" truth="$WORK/$1/ground-truth.txt" base="http://127.0.0.1:$PORT/"
-    local flags=(crawl "$base" --max-pages 1000000 --concurrency "$CONCURRENCY" --per-host "$CONCURRENCY" --quiet)
-    start_nginx "$site"
-    # Warm up nginx's open-file cache and the page cache.
-    wget -q -O /dev/null "$base" || true
-
-    if [[ $size == big ]]; then
-        rm -rf /dev/shm/acb-wget; mkdir -p /dev/shm/acb-wget
-        run "wget -r -p" "$size" wget -q -r -p -nH -P /dev/shm/acb-wget "$base"
-        fetched > "$WORK/fetched.txt"; recall "wget -r -p" "$truth"; rm -rf /dev/shm/acb-wget
-
-        rm -rf /dev/shm/acb-wget2; mkdir -p /dev/shm/acb-wget2
-        # wget2 1.99 with -p and no -l fetches only the start page's requisites ("not followed
-        # (page requisites + level)"); -l inf makes it crawl, as wget -r -p does with its default depth.
-        run "wget2 -r -p" "$size" wget2 -q -r -l inf -p -nH -P /dev/shm/acb-wget2 "$base"
-        fetched > "$WORK/fetched.txt"; recall "wget2 -r -p" "$truth"; rm -rf /dev/shm/acb-wget2
-
-        run "assetcrawl --no-revalidate" "$size" "$ASSETCRAWL" "${flags[@]}" --no-revalidate
-        fetched > "$WORK/fetched.txt"; recall "assetcrawl --no-revalidate" "$truth"
+    local before after instr=""
+    before=$(nginx_cpu)
+    if [[ -n "$PERF" ]]; then
+        /usr/bin/time -f '%e %U %S %M' -o "$WORK/time.txt" perf stat -x, -e instructions -o "$WORK/perf.txt" -- "$@" \
+            > "$WORK/out.txt" 2> "$WORK/err.txt" || echo "  ($name exited $?)" >&2
+        instr=$(awk -F, '/instructions/ {print $1}' "$WORK/perf.txt")
+    else
+        /usr/bin/time -f '%e %U %S %M' -o "$WORK/time.txt" "$@" > "$WORK/out.txt" 2> "$WORK/err.txt" || echo "  ($name exited $?)" >&2
     fi
-    run "assetcrawl (full audit)" "$size" "$ASSETCRAWL" "${flags[@]}"
-    fetched > "$WORK/fetched.txt"; recall "assetcrawl (full audit)|$size" "$truth"
-    run "assetcrawl (full audit) --json" "$size" "$ASSETCRAWL" "${flags[@]}" --json "$WORK/report.json"
-    fetched > "$WORK/fetched.txt"; recall "assetcrawl (full audit) --json|$size" "$truth"
-    stop_nginx
+    after=$(nginx_cpu)
+    local requests
+    requests=$(wc -l < "$WORK/nginx/access.log")
+    awk '$9 == 200 || $9 == 304 { p = $7; sub(/\?.*/, "", p); if (p == "/") p = "/index.html"; print p }' "$WORK/nginx/access.log" \
+        | sort -u > "$WORK/fetched.txt"
+    local recall
+    recall=$(python3 -c "import sys; t=set(open('$TRUTH').read().split()); g=set(open('$WORK/fetched.txt').read().split()); print(f'{100*len(g&t)/len(t):.1f}')")
+    echo "$round|$name|$requests|$(cat "$WORK/time.txt" | tail -1)|${instr:--}|$(python3 -c "print($after - $before)")|$recall" >> "$WORK/results"
 }
 
-: > "$WORK/results"; : > "$WORK/recall"
-crawl_all big
-crawl_all small
+round() {  # label
+    local r=$1
+    local flags=(crawl "$BASE" --max-pages 1000000 --concurrency "$CONCURRENCY" --per-host "$CONCURRENCY" --quiet)
+    echo "round '$r': $(uptime)" >&2
+    echo "$r|load|$(cut -d' ' -f1-3 /proc/loadavg)" >> "$WORK/load"
+    rm -rf /dev/shm/acb-wget; mkdir -p /dev/shm/acb-wget
+    run "$r" "wget -r -p" wget -q -r -p -nH -P /dev/shm/acb-wget "$BASE"
+    rm -rf /dev/shm/acb-wget
+    rm -rf /dev/shm/acb-wget2; mkdir -p /dev/shm/acb-wget2
+    # wget2 1.99 with -p and no -l fetches only the start page's requisites; -l inf makes it
+    # crawl, as wget -r -p does with its default depth.
+    run "$r" "wget2 -r -p" wget2 -q -r -l inf -p -nH -P /dev/shm/acb-wget2 "$BASE"
+    rm -rf /dev/shm/acb-wget2; mkdir -p /dev/shm/acb-wget2
+    # wget2 runs 5 threads unless told; at the crawl's concurrency it is faster still.
+    run "$r" "wget2 -r -p --max-threads $CONCURRENCY" wget2 -q -r -l inf -p -nH --max-threads "$CONCURRENCY" -P /dev/shm/acb-wget2 "$BASE"
+    rm -rf /dev/shm/acb-wget2
+    run "$r" "assetcrawl --no-revalidate" "$ASSETCRAWL" "${flags[@]}" --no-revalidate
+    run "$r" "assetcrawl (AsyncHTTPClient) --no-revalidate" env ASSETCRAWL_HTTP1=asynchttpclient "$ASSETCRAWL" "${flags[@]}" --no-revalidate
+    run "$r" "assetcrawl (full audit)" "$ASSETCRAWL" "${flags[@]}"
+    run "$r" "assetcrawl (full audit) --json" "$ASSETCRAWL" "${flags[@]}" --json "$WORK/report.json"
+    # Server and crawler in one process: no nginx requests, its CPU is all assetcrawl's.
+    run "$r" "assetcrawl crawl --serve --no-revalidate" "$ASSETCRAWL" crawl --serve "$SITE" --max-pages 1000000 \
+        --concurrency "$CONCURRENCY" --per-host "$CONCURRENCY" --quiet --no-revalidate
+}
 
-python3 - "$WORK/results" "$WORK/recall" "$PAGES" "$SMALL" <<'PY'
+: > "$WORK/results"; : > "$WORK/load"
+start_nginx "$SITE" "$PORT"
+# Warm up nginx and the page cache.
+wget -q -O /dev/null "$BASE" || true
+round "as is"
+stress-ng --cpu 1 --timeout 900s --quiet &
+STRESS_PID=$!
+sleep 1
+round "one core loaded"
+kill "$STRESS_PID"; wait "$STRESS_PID" 2>/dev/null || true; STRESS_PID=""
+stop_nginx
+
+python3 - "$WORK/results" "$WORK/load" "$PAGES" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("|") for l in open(sys.argv[1]) if l.strip()]
-recall = {}
-for l in open(sys.argv[2]):
-    parts = l.rstrip("\n").split("|")
-    if len(parts) == 2: recall[(parts[0], "big")] = parts[1]
-    elif len(parts) == 3: recall[(parts[0], parts[1])] = parts[2]
-pages = {"big": sys.argv[3], "small": sys.argv[4]}
-print(f"\n{'crawler':<34} {'pages':>6} {'wall s':>7} {'requests':>9} {'req/s':>7} {'peak RSS':>9} {'recall':>7}")
-rate = {}
-for name, site, t0, t1, req, rss in rows:
-    wall = float(t1) - float(t0)
-    rate[(name, site)] = (int(req) / wall, wall, int(rss))
-    print(f"{name:<34} {pages[site]:>6} {wall:>7.2f} {req:>9} {int(req) / wall:>7.0f} {int(rss) / 1024:>7.1f}MB {recall.get((name, site), '-'):>7}")
-w1, w2 = rate.get(("wget -r -p", "big")), rate.get(("wget2 -r -p", "big"))
-nr, fa = rate.get(("assetcrawl --no-revalidate", "big")), rate.get(("assetcrawl (full audit)", "big"))
-if w2 and nr:
-    print(f"\nassetcrawl --no-revalidate vs wget2 -r -p: {nr[0] / w2[0]:.2f}x the requests/s (target >= 1.0x)")
-if w1 and fa:
-    print(f"assetcrawl full audit wall time vs wget -r -p: {fa[1] / w1[1]:.2f}x (target <= 1.0x)")
-big, small = rate.get(("assetcrawl (full audit) --json", "big")), rate.get(("assetcrawl (full audit) --json", "small"))
-if big and small:
-    print(f"peak RSS, full audit with --json: {small[2] / 1024:.1f} MB for {pages['small']} pages, {big[2] / 1024:.1f} MB for {pages['big']} pages")
+load = {l.split("|")[0]: l.split("|")[2].strip() for l in open(sys.argv[2]) if l.strip()}
+pages = sys.argv[3]
+by = {}
+order = []
+for rnd, name, req, times, instr, ngx, recall in rows:
+    wall, user, sys_, rss = times.split()
+    req = int(req)
+    by[(rnd, name)] = dict(req=req, wall=float(wall), cpu=float(user) + float(sys_), user=float(user), rss=int(rss) / 1024,
+                           instr=None if instr == "-" else int(instr), nginx=float(ngx), recall=recall)
+    if rnd not in order: order.append(rnd)
+for rnd in order:
+    print(f"\nround: {rnd} (load average at its start {load.get(rnd, '?')}), {pages} pages")
+    print(f"{'crawler':<42} {'requests':>8} {'wall s':>7} {'req/s':>6} {'CPU µs/req':>10} {'user µs/req':>11} {'instr/req':>9} {'peak RSS':>9} {'nginx CPU s':>11} {'recall':>6}")
+    # crawl --serve makes no nginx requests: count its requests as the nginx-served crawl's.
+    serve = by.get((rnd, "assetcrawl crawl --serve --no-revalidate"))
+    if serve: serve["req"] = by.get((rnd, "assetcrawl --no-revalidate"), {}).get("req", 0)
+    for (r, name), m in by.items():
+        if r != rnd: continue
+        n = max(m["req"], 1)
+        instr = f"{m['instr'] / n / 1000:.0f}k" if m["instr"] else "n/a"
+        recall = m["recall"] + "%" if name != "assetcrawl crawl --serve --no-revalidate" else "-"
+        print(f"{name:<42} {m['req']:>8} {m['wall']:>7.2f} {n / m['wall']:>6.0f} {m['cpu'] / n * 1e6:>10.0f} {m['user'] / n * 1e6:>11.0f} {instr:>9} {m['rss']:>7.1f}MB {m['nginx']:>11.2f} {recall:>6}")
+    g = lambda name: by.get((rnd, name))
+    w1, w2, nr, fa = g("wget -r -p"), g("wget2 -r -p"), g("assetcrawl --no-revalidate"), g("assetcrawl (full audit)")
+    fj = g("assetcrawl (full audit) --json")
+    w16 = next((m for (r, name), m in by.items() if r == rnd and name.startswith("wget2 -r -p --max-threads")), None)
+    print()
+    if w2 and nr:
+        per = lambda m: m["cpu"] / max(m["req"], 1)
+        print(f"  --no-revalidate vs wget2 -r -p: CPU per request {per(nr) / per(w2):.2f}x (target <= 1.0), "
+              f"requests/s {(nr['req'] / nr['wall']) / (w2['req'] / w2['wall']):.2f}x (target >= 1.0)")
+        if w16:
+            print(f"  --no-revalidate vs wget2 -r -p --max-threads (the crawl's concurrency): CPU per request {per(nr) / per(w16):.2f}x, "
+                  f"requests/s {(nr['req'] / nr['wall']) / (w16['req'] / w16['wall']):.2f}x")
+        if nr["instr"] and w2["instr"]:
+            print(f"  --no-revalidate vs wget2 -r -p: instructions per request {(nr['instr'] / nr['req']) / (w2['instr'] / w2['req']):.2f}x")
+    if w1 and fa:
+        print(f"  full audit wall time vs wget -r -p: {fa['wall'] / w1['wall']:.2f}x (target <= 1.0)")
+        print(f"  full audit peak RSS: {fa['rss']:.1f} MB (target <= 100 MB)" + (f"; with --json {fj['rss']:.1f} MB" if fj else ""))
+    if w2 and serve:
+        print(f"  crawl --serve CPU (server + crawler) vs nginx + wget2 -r -p: {serve['cpu']:.2f} s vs "
+              f"{w2['nginx'] + w2['cpu']:.2f} s = {serve['cpu'] / (w2['nginx'] + w2['cpu']):.2f}x (target <= 1.0)")
 PY

@@ -24,17 +24,12 @@ struct CrawlRunner {
         _ = glibcMallopt(-8 /* M_ARENA_MAX */, 2)
         #endif
         let configuration = options.configuration(startURLs: starts)
-        let clientConfiguration = HTTPClientFetcher.clientConfiguration(
-            perHostConnections: options.perHost, insecure: options.insecure, trustedCertificates: options.caCert,
-            connectTimeout: CrawlOptions.seconds(options.connectTimeout),
-            readTimeout: CrawlOptions.seconds(options.timeout))
         let showProgress = !options.quiet && isatty(STDERR_FILENO) == 1
         let delay = CrawlOptions.seconds(options.delay)
-        let fetcherOptions = options.fetcherOptions
         let retryPolicy = options.retryPolicy
         let logger = self.logger
-        return try await HTTPClientFetcher.withFetcher(clientConfiguration, options: fetcherOptions) { client in
-            var fetcher: any Fetcher = client
+        return try await withTransport { transport in
+            var fetcher = transport
             if retryPolicy.maxRetries > 0 { fetcher = RetryingFetcher(fetcher, policy: retryPolicy) }
             // Requests in flight never exceed --concurrency, so the per-host gate only matters
             // when it is lower, or when requests must be spaced out.
@@ -63,6 +58,19 @@ struct CrawlRunner {
         let seconds = Double(p.elapsed.components.seconds) + Double(p.elapsed.components.attoseconds) / 1e18
         FileHandle.standardError.write(Data(String(format: "crawl-phase seconds=%.3f requests=%d user=%.3f sys=%.3f\n", seconds, p.requests,
                                                    cpu(usage.ru_utime), cpu(usage.ru_stime)).utf8))
+    }
+
+    /// The transport the flags describe, shut down after `body`: plain `http://` through the
+    /// lean HTTP/1.1 pool, `https://` through AsyncHTTPClient. `ASSETCRAWL_HTTP1=asynchttpclient`
+    /// sends plain http through AsyncHTTPClient as well, to compare the two (Benchmarks/crawl.sh).
+    func withTransport<T>(_ body: (any Fetcher) async throws -> T) async throws -> T {
+        let connectTimeout = CrawlOptions.seconds(options.connectTimeout), readTimeout = CrawlOptions.seconds(options.timeout)
+        let client = HTTPClientFetcher.clientConfiguration(
+            perHostConnections: options.perHost, insecure: options.insecure, trustedCertificates: options.caCert,
+            connectTimeout: connectTimeout, readTimeout: readTimeout)
+        let plain = HTTP1Fetcher.Configuration(perHostConnections: options.perHost, connectTimeout: connectTimeout, readTimeout: readTimeout)
+        let transport: HTTPTransport = ProcessInfo.processInfo.environment["ASSETCRAWL_HTTP1"] == "asynchttpclient" ? .asyncHTTPClient : .lean
+        return try await transport.withFetcher(client: client, plain: plain, options: options.fetcherOptions, body)
     }
 
     @Sendable static func drawProgress(_ p: CrawlProgress) {

@@ -165,7 +165,8 @@ public struct CrawlResult: Codable, Sendable {
         while let url = stack.popLast() {
             guard seen.insert(url).inserted else { continue }
             order.append(url)
-            let target = resources[url].map { finalURL(of: $0) } ?? url
+            // Only the final URL: mapping the whole resource out of the dictionary copied it.
+            let target = resources[url]?.exchange.url ?? url
             for ref in (subresourceReferences[target] ?? []).reversed() where ref.isFetchableRequisite {
                 if let u = ref.url, !seen.contains(u) { stack.append(u) }
             }

@@ -91,7 +91,12 @@ public struct Exchange: Codable, Sendable {
     public var etag: String? { responseHeaders.first("ETag") }
     public var lastModified: String? { responseHeaders.first("Last-Modified") }
     public var location: String? { responseHeaders.first("Location") }
-    public var isRedirect: Bool { [301, 302, 303, 307, 308].contains(status ?? 0) && location != nil }
+    public var isRedirect: Bool {
+        switch status {
+        case 301, 302, 303, 307, 308: return location != nil
+        default: return false
+        }
+    }
 }
 
 /// Wall-clock timings of one exchange, in milliseconds since the crawl started.

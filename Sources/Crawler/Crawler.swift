@@ -102,7 +102,6 @@ public struct Crawler: Sendable {
     func perform(_ job: Job) async -> Outcome {
         let hopLimit = job.purpose == .asset ? configuration.maxRedirects : min(5, configuration.maxRedirects)
         var redirects: [Exchange] = []
-        var visited: Set<String> = [job.url.absoluteString]
         var url = job.url
         var response: FetchResponse
         // A URL reached a second time is fetched once more (every hop followed is recorded,
@@ -124,7 +123,10 @@ public struct Crawler: Sendable {
                 break
             }
             redirects.append(response.exchange)
-            revisited = !visited.insert(next.absoluteString).inserted
+            // A hop back to a URL this chain already fetched (the start or a recorded hop; no
+            // set built per request).
+            let target = next.absoluteString
+            revisited = target == job.url.absoluteString || redirects.contains { $0.url == target }
             url = next
         }
         var resource = FetchedResource(url: job.url.absoluteString, kind: job.kind, redirects: redirects,
@@ -157,12 +159,26 @@ public struct Crawler: Sendable {
             wantsBody = { _ in true }
         case (.asset, .page), (.asset, .frame), (.asset, .stylesheet), (.asset, .manifest), (.asset, .other),
              (.asset, .preload), (.asset, .prefetch):
-            wantsBody = { contentType in Extractor.documentType(contentType: contentType, url: url) != .other }
+            wantsBody = { contentType in
+                !Self.isNeverADocument(contentType) && Extractor.documentType(contentType: contentType, url: url) != .other
+            }
         default:
             wantsBody = { _ in false }
         }
         return FetchRequest(url: url, headers: baseHeaders(for: url), digest: configuration.revalidate,
                             maxBodyBytes: job.purpose == .robots ? RobotsRules.maxBytes : nil, keepBody: wantsBody)
+    }
+
+    /// Media types that are never a document to extract from (images, fonts, media, scripts),
+    /// told from the first bytes of `Content-Type` without parsing it: most responses of a
+    /// crawl are these, and the answer is needed for every one.
+    static func isNeverADocument(_ contentType: String?) -> Bool {
+        guard let utf8 = contentType?.utf8 else { return false }
+        for prefix in ["image/", "font/", "video/", "audio/", "application/javascript", "text/javascript"]
+        where utf8.count >= prefix.utf8.count && utf8.prefix(prefix.utf8.count).elementsEqual(prefix.utf8) {
+            return true
+        }
+        return false
     }
 
     /// User-Agent and Accept-Encoding for everyone; the configured extra headers only on start origins.

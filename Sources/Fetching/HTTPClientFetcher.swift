@@ -88,33 +88,24 @@ public struct HTTPClientFetcher: Fetcher {
             let response = try await client.execute(prepared, timeout: headTimeout)
             let headAt = ContinuousClock.now
             let keep = request.keepBody(response.headers.first(name: "content-type"))
-            var streamed = Streamed(response: response, headMs: milliseconds(started, headAt))
+            var sink = BodySink(limit: limit, keep: keep, digest: wantsDigest,
+                                expectedLength: response.headers.first(name: "content-length").flatMap { Int($0) })
             // AsyncHTTPClient hands over the body de-chunked, in the pieces NIO's decoder made of
             // each chunk: count each piece's framing (exact when a chunk arrives in one read).
             let chunked = response.version.major == 1
                 && response.headers[canonicalForm: "transfer-encoding"].contains { $0.lowercased() == "chunked" }
-            var digest = Digest()
+            var framingBytes = 0
             for try await buffer in response.body {
                 if ContinuousClock.now > totalDeadline {
                     throw FetchError(.timeout, "no complete response within \(total)")
                 }
-                let count = buffer.readableBytes
-                let room = limit - streamed.bodyBytes
-                if count > room {
-                    streamed.bodyBytes += max(room, 0)
-                    if keep, room > 0 { streamed.body.append(contentsOf: buffer.readableBytesView.prefix(room)) }
-                    streamed.truncated = true
-                    break
-                }
-                streamed.bodyBytes += count
-                if chunked, count > 0 { streamed.framingBytes += ChunkedFraming.overhead(ofChunk: count) }
-                if wantsDigest { digest.update(buffer.readableBytesView) }
-                if keep { streamed.body.append(contentsOf: buffer.readableBytesView) }
+                let before = sink.count
+                buffer.withUnsafeReadableBytes { sink.take($0) }
+                if chunked, sink.count > before { framingBytes += ChunkedFraming.overhead(ofChunk: sink.count - before) }
+                if sink.truncated { break }
             }
-            if chunked, !streamed.truncated { streamed.framingBytes += ChunkedFraming.terminator() }
-            streamed.digest = wantsDigest ? digest.value : nil
-            streamed.kept = keep
-            outcome = .success(streamed)
+            if chunked, !sink.truncated { framingBytes += ChunkedFraming.terminator() }
+            outcome = .success(Streamed(response: response, headMs: milliseconds(started, headAt), sink: sink, framingBytes: framingBytes))
         } catch {
             outcome = .failure(error)
         }
@@ -130,26 +121,10 @@ public struct HTTPClientFetcher: Fetcher {
             exchange.httpVersion = response.version.major == 2 ? "HTTP/2" : "HTTP/\(response.version.major).\(response.version.minor)"
             exchange.responseHeaders = response.headers.map { HeaderField(name: $0.name, value: $0.value) }
             exchange.headerBytes = Self.headerBytes(response)
-            exchange.bodyBytes = streamed.bodyBytes + streamed.framingBytes
-            exchange.truncated = streamed.truncated
             exchange.timings.headMs = streamed.headMs
-            if streamed.truncated {
-                exchange.error = FetchError(.bodyTooLarge, "body larger than \(limit) bytes; counted up to the cap")
-            }
-            var body: [UInt8]? = nil
-            if streamed.kept {
-                let encoding = response.headers.first(name: "content-encoding")
-                do {
-                    let decoded = try ContentDecoding.decode(streamed.body, contentEncoding: encoding, limit: limit * 4)
-                    exchange.decodedBytes = decoded.count
-                    body = decoded
-                } catch {
-                    exchange.error = exchange.error ?? FetchError(.decoding, "cannot decode Content-Encoding \(encoding ?? ""): \(error)")
-                }
-            } else if response.headers.first(name: "content-encoding") == nil {
-                exchange.decodedBytes = streamed.bodyBytes
-            }
-            return FetchResponse(exchange: exchange, body: body, digest: streamed.digest)
+            let body = exchange.recordBody(streamed.sink, framingBytes: streamed.framingBytes,
+                                          contentEncoding: response.headers.first(name: "content-encoding"))
+            return FetchResponse(exchange: exchange, body: body, digest: streamed.sink.digest)
         }
     }
 
@@ -157,14 +132,9 @@ public struct HTTPClientFetcher: Fetcher {
     struct Streamed: @unchecked Sendable {
         var response: HTTPClientResponse
         var headMs: Double
-        /// Content bytes (de-chunked).
-        var bodyBytes = 0
-        /// Chunked transfer framing around them.
-        var framingBytes = 0
-        var body: [UInt8] = []
-        var truncated = false
-        var kept = false
-        var digest: UInt64?
+        var sink: BodySink
+        /// Chunked transfer framing around the body.
+        var framingBytes: Int
     }
 
     /// The size of the status line and header block as HTTP/1.1 frames them
@@ -253,11 +223,11 @@ extension HTTPClientFetcher {
     /// }
     /// ```
     public static func withFetcher<Result>(
-        _ configuration: HTTPClient.Configuration, options: Options = Options(),
+        _ configuration: HTTPClient.Configuration, options: Options = Options(), epoch: ContinuousClock.Instant = .now,
         _ body: (HTTPClientFetcher) async throws -> Result
     ) async throws -> Result {
         try await HTTPClient.withHTTPClient(configuration: configuration) { client in
-            try await body(HTTPClientFetcher(client: client, options: options))
+            try await body(HTTPClientFetcher(client: client, options: options, epoch: epoch))
         }
     }
 }

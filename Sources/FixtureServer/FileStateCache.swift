@@ -166,12 +166,18 @@ final class FileStateCache {
     /// when it is one), and the directory of its real path when a symlink leads elsewhere;
     /// false when a watch could not be added.
     private func watchDirectories(of path: String, isDirectory: Bool, root: String) -> Bool {
-        func parent(_ p: String) -> String { (p as NSString).deletingLastPathComponent }
+        // The parent folder by the last slash: NSString's path methods were 5% of `crawl --serve`.
+        func parent(_ p: String) -> String {
+            var end = p.utf8.endIndex
+            if p.utf8.count > 1, p.utf8.last == UInt8(ascii: "/") { end = p.utf8.index(before: end) }
+            guard let slash = p.utf8[..<end].lastIndex(of: UInt8(ascii: "/")) else { return "" }
+            return slash == p.utf8.startIndex ? "/" : String(p[..<slash])
+        }
         var directories: [String] = []
         var directory = isDirectory ? path : parent(path)
         while true {
             directories.append(directory)
-            if directory.count <= root.count { break }
+            if directory.utf8.count <= root.utf8.count { break }
             directory = parent(directory)
         }
         if path != root, let real = realpath(path, nil) {

@@ -7,14 +7,14 @@ import Foundation
 import Testing
 
 /// Each fault-injection mode of the embedded server, driven through the real crawler and
-/// AsyncHTTPClient: the outcome is a value in the result and the crawl goes on.
+/// both transports (AsyncHTTPClient, and the lean HTTP/1.1 fetcher for plain http): the outcome is a value in the result and the crawl goes on.
 @Suite("Crawler against fault injection")
 struct FaultCrawlTests {
     static let css = "body { color: red; margin: 0 }\n"
     static let png = String(repeating: "x", count: 200)
 
-    @Test("revalidation verdicts: INM_FULL, NO_VALIDATOR, weak ETag, changing ETag, MISSING_HDRS_304, IMS only, ETag only")
-    func verdicts() async throws {
+    @Test("revalidation verdicts: INM_FULL, NO_VALIDATOR, weak ETag, changing ETag, MISSING_HDRS_304, IMS only, ETag only", arguments: HTTPTransport.allCases)
+    func verdicts(transport: HTTPTransport) async throws {
         let assets = ["ignore.css", "none.css", "weak.css", "changing.css", "drop.css", "lm.css", "etag.css", "good.css"]
         let files = Dictionary(uniqueKeysWithValues: assets.map { ($0, Self.css) }).merging(["index.html": page(styles: assets)]) { a, _ in a }
         let rules: [ServerPolicy.Rule] = [
@@ -28,7 +28,7 @@ struct FaultCrawlTests {
             .init(match: "**", headers: ["Cache-Control": "max-age=60"]),
         ]
         try await serve(files, rules: rules) { base in
-            let result = try await crawl([base])
+            let result = try await crawl([base], transport: transport)
             func r(_ p: String) throws -> Revalidation { try #require(result.resource(base, p)?.revalidation, "\(p)") }
             #expect(try r("ignore.css").ifNoneMatch?.verdict == .INM_FULL)
             #expect(try r("ignore.css").ifModifiedSince?.verdict == .IMS_FULL)
@@ -63,11 +63,11 @@ struct FaultCrawlTests {
         }
     }
 
-    @Test("HTTP statuses are failures with their code; the crawl goes on", arguments: [204, 403, 404, 410, 429, 500, 503])
-    func statuses(code: Int) async throws {
+    @Test("HTTP statuses are failures with their code; the crawl goes on", arguments: HTTPTransport.allCases, [204, 403, 404, 410, 429, 500, 503])
+    func statuses(transport: HTTPTransport, code: Int) async throws {
         let files = ["index.html": page(styles: ["bad.css", "good.css"]), "bad.css": Self.css, "good.css": Self.css]
         try await serve(files, rules: [.init(match: "bad.css", fault: Fault(status: code, retryAfter: 1))]) { base in
-            let result = try await crawl([base])
+            let result = try await crawl([base], transport: transport)
             let bad = try #require(result.resource(base, "bad.css"))
             #expect(bad.exchange.status == code)
             if code >= 400 {
@@ -82,15 +82,15 @@ struct FaultCrawlTests {
         }
     }
 
-    @Test("a redirect chain is recorded hop by hop with its bytes", arguments: [301, 302, 307, 308])
-    func redirectChain(code: Int) async throws {
+    @Test("a redirect chain is recorded hop by hop with its bytes", arguments: HTTPTransport.allCases, [301, 302, 307, 308])
+    func redirectChain(transport: HTTPTransport, code: Int) async throws {
         let files = ["index.html": page(styles: ["old.css"]), "new.css": Self.css]
         let rules: [ServerPolicy.Rule] = [
             .init(match: "old.css", fault: Fault(status: code, location: "/mid.css")),
             .init(match: "mid.css", fault: Fault(status: code, location: "/new.css")),
         ]
         try await serve(files, rules: rules) { base in
-            let result = try await crawl([base])
+            let result = try await crawl([base], transport: transport)
             let old = try #require(result.resource(base, "old.css"))
             #expect(old.redirects.map(\.url) == [base.appending("old.css").absoluteString, base.appending("mid.css").absoluteString])
             #expect(old.redirects.map(\.status) == [code, code])
@@ -104,8 +104,8 @@ struct FaultCrawlTests {
         }
     }
 
-    @Test("a redirect loop and too many redirects are failures with their reason")
-    func redirectFailures() async throws {
+    @Test("a redirect loop and too many redirects are failures with their reason", arguments: HTTPTransport.allCases)
+    func redirectFailures(transport: HTTPTransport) async throws {
         let files = ["index.html": page(styles: ["loop-a.css", "c1.css", "ok.css"]), "ok.css": Self.css, "c4.css": Self.css]
         let rules: [ServerPolicy.Rule] = [
             .init(match: "loop-a.css", fault: Fault(status: 302, location: "/loop-b.css")),
@@ -115,7 +115,7 @@ struct FaultCrawlTests {
             .init(match: "c3.css", fault: Fault(status: 301, location: "/c4.css")),
         ]
         try await serve(files, rules: rules) { base in
-            let result = try await crawl([base]) { $0.maxRedirects = 2 }
+            let result = try await crawl([base], transport: transport) { $0.maxRedirects = 2 }
             let loop = try #require(result.resource(base, "loop-a.css"))
             // a → b → a: both hops followed are recorded, and the exchange is where the loop came back to.
             #expect(loop.failure?.code == .redirectLoop)
@@ -129,8 +129,8 @@ struct FaultCrawlTests {
         }
     }
 
-    @Test("a late response head times out at the head timeout; a slow body at the total timeout")
-    func timeouts() async throws {
+    @Test("a late response head times out at the head timeout; a slow body at the total timeout", arguments: HTTPTransport.allCases)
+    func timeouts(transport: HTTPTransport) async throws {
         let files = ["index.html": page(images: ["late.png", "slow.png", "ok.png"]), "late.png": Self.png, "slow.png": Self.png, "ok.png": Self.png]
         let rules: [ServerPolicy.Rule] = [
             // A status fault (no file body): main's server leaks the open file of a delayed file
@@ -145,7 +145,7 @@ struct FaultCrawlTests {
             // slow body needs minutes; the healthy files need milliseconds.
             options.headTimeout = .seconds(5)
             options.totalTimeout = .seconds(10)
-            let result = try await crawl([base], options: options)
+            let result = try await crawl([base], transport: transport, options: options)
             let late = try #require(result.resource(base, "late.png"))
             #expect(late.failure?.code == .timeout)
             #expect(late.exchange.status == nil, "no head arrived")
@@ -155,8 +155,8 @@ struct FaultCrawlTests {
         }
     }
 
-    @Test("truncated body, reset mid-body and a too-large Content-Length are resets")
-    func brokenBodies() async throws {
+    @Test("truncated body, reset mid-body and a too-large Content-Length are resets", arguments: HTTPTransport.allCases)
+    func brokenBodies(transport: HTTPTransport) async throws {
         let files = ["index.html": page(images: ["trunc.png", "reset.png", "length.png", "ok.png"]),
                      "trunc.png": Self.png, "reset.png": Self.png, "length.png": Self.png, "ok.png": Self.png]
         let rules: [ServerPolicy.Rule] = [
@@ -165,7 +165,7 @@ struct FaultCrawlTests {
             .init(match: "length.png", fault: Fault(contentLengthDelta: 10)),
         ]
         try await serve(files, rules: rules) { base in
-            let result = try await crawl([base])
+            let result = try await crawl([base], transport: transport)
             for path in ["trunc.png", "reset.png", "length.png"] {
                 let r = try #require(result.resource(base, path))
                 #expect(r.failure?.code == .reset, "\(path): \(String(describing: r.failure))")
@@ -175,11 +175,11 @@ struct FaultCrawlTests {
         }
     }
 
-    @Test("a stylesheet whose Content-Encoding lies is a decoding error; an image with the same lie is counted")
-    func lyingEncoding() async throws {
+    @Test("a stylesheet whose Content-Encoding lies is a decoding error; an image with the same lie is counted", arguments: HTTPTransport.allCases)
+    func lyingEncoding(transport: HTTPTransport) async throws {
         let files = ["index.html": page(styles: ["liar.css"], images: ["liar.png"]), "liar.css": Self.css, "liar.png": Self.png]
         try await serve(files, rules: [.init(match: "liar.*", fault: Fault(contentEncoding: "gzip"))]) { base in
-            let result = try await crawl([base])
+            let result = try await crawl([base], transport: transport)
             let css = try #require(result.resource(base, "liar.css"))
             #expect(css.failure?.code == .decoding)
             #expect(css.exchange.bodyBytes == Self.css.utf8.count)
@@ -190,13 +190,13 @@ struct FaultCrawlTests {
         }
     }
 
-    @Test("a body over --max-body is counted up to the cap, cut and marked")
-    func maxBody() async throws {
+    @Test("a body over --max-body is counted up to the cap, cut and marked", arguments: HTTPTransport.allCases)
+    func maxBody(transport: HTTPTransport) async throws {
         let files = ["index.html": page(images: ["big.png"]), "big.png": String(repeating: "y", count: 100_000)]
         try await serve(files) { base in
             var options = HTTPClientFetcher.Options()
             options.maxBodyBytes = 10_000
-            let result = try await crawl([base], options: options)
+            let result = try await crawl([base], transport: transport, options: options)
             let big = try #require(result.resource(base, "big.png"))
             #expect(big.exchange.truncated)
             #expect(big.exchange.bodyBytes == 10_000)
@@ -204,8 +204,8 @@ struct FaultCrawlTests {
         }
     }
 
-    @Test("503 then 200: retried with Retry-After (capped) and recorded; a 429 that persists gives up after the retries")
-    func retries() async throws {
+    @Test("503 then 200: retried with Retry-After (capped) and recorded; a 429 that persists gives up after the retries", arguments: HTTPTransport.allCases)
+    func retries(transport: HTTPTransport) async throws {
         let files = ["index.html": page(styles: ["flaky.css", "busy.css"]), "flaky.css": Self.css, "busy.css": Self.css]
         let rules: [ServerPolicy.Rule] = [
             .init(match: "flaky.css", fault: Fault(status: 503, retryAfter: 30, times: 1)),
@@ -213,7 +213,7 @@ struct FaultCrawlTests {
         ]
         try await serve(files, rules: rules) { base in
             let policy = RetryingFetcher.Policy(maxRetries: 2, baseDelay: .milliseconds(10), maxDelay: .milliseconds(50))
-            let result = try await crawl([base], wrap: { RetryingFetcher($0, policy: policy) })
+            let result = try await crawl([base], transport: transport, wrap: { RetryingFetcher($0, policy: policy) })
             let flaky = try #require(result.resource(base, "flaky.css"))
             #expect(flaky.exchange.status == 200)
             #expect(flaky.exchange.retries == 1)
@@ -225,15 +225,15 @@ struct FaultCrawlTests {
         }
     }
 
-    @Test("DNS failure, refused connection and TLS against a plain-HTTP port are values with their reason")
-    func networkFailures() async throws {
+    @Test("DNS failure, refused connection and TLS against a plain-HTTP port are values with their reason", arguments: HTTPTransport.allCases)
+    func networkFailures(transport: HTTPTransport) async throws {
         try await serve(["x.css": Self.css]) { plain in
             let port = try #require(plain.port)
             let files = ["index.html": page(styles: ["http://assets.invalid/a.css", "http://127.0.0.1:1/b.css",
                                                      "https://127.0.0.1:\(port)/x.css", "ok.css"]),
                          "ok.css": Self.css]
             try await serve(files) { base in
-                let result = try await crawl([base])
+                let result = try await crawl([base], transport: transport)
                 #expect(result.resources["http://assets.invalid/a.css"]?.failure?.code == .dns)
                 #expect(result.resources["http://127.0.0.1:1/b.css"]?.failure?.code == .refused)
                 let tls = result.resources["https://127.0.0.1:\(port)/x.css"]

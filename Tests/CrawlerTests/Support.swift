@@ -16,16 +16,16 @@ func serve<T>(_ files: [String: String], rules: [ServerPolicy.Rule] = ServerPoli
     }
 }
 
-/// Crawls with a real AsyncHTTPClient fetcher, wrapped as `wrap` says.
-func crawl(_ starts: [URL], options: HTTPClientFetcher.Options = .init(),
+/// Crawls over real HTTP with the fetchers of `transport`, wrapped as `wrap` says.
+func crawl(_ starts: [URL], transport: HTTPTransport = .lean, options: HTTPClientFetcher.Options = .init(),
            configure: (inout CrawlConfiguration) -> Void = { _ in },
            wrap: @escaping (any Fetcher) -> any Fetcher = { $0 }) async throws -> CrawlResult {
     var configuration = CrawlConfiguration(startURLs: starts)
     configuration.concurrency = 4
     configure(&configuration)
     let c = configuration
-    return try await HTTPClient.withHTTPClient(configuration: HTTPClientFetcher.clientConfiguration()) { client in
-        await Crawler(fetcher: wrap(HTTPClientFetcher(client: client, options: options)), configuration: c).run()
+    return try await transport.withFetcher(client: HTTPClientFetcher.clientConfiguration(), options: options) { fetcher in
+        await Crawler(fetcher: wrap(fetcher), configuration: c).run()
     }
 }
 

@@ -6,7 +6,7 @@ import Foundation
 import NIOSSL
 import Testing
 
-@Suite("HTTPClientFetcher over real HTTP")
+@Suite("Fetchers over real HTTP (both transports)")
 struct ClientConfigurationTests {
     @Test("--insecure turns certificate verification off; redirects and decompression stay off")
     func configuration() {
@@ -18,16 +18,16 @@ struct ClientConfigurationTests {
         #expect(!strict.connectionPool.retryConnectionEstablishment)
     }
 
-    @Test("bytes are counted as they arrive: header block, wire body, and a browser-like Accept-Encoding is sent")
-    func counting() async throws {
+    @Test("bytes are counted as they arrive: header block, wire body, and a browser-like Accept-Encoding is sent",
+          arguments: HTTPTransport.allCases)
+    func counting(transport: HTTPTransport) async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("assetcrawl-fetch-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
         let body = String(repeating: "abcdefgh", count: 5000)
         try Data(body.utf8).write(to: root.appendingPathComponent("a.css"))
         try await FixtureServer.withFixtureServer(root: root) { base in
-            try await HTTPClient.withHTTPClient(configuration: HTTPClientFetcher.clientConfiguration()) { client in
-                let fetcher = HTTPClientFetcher(client: client)
+            try await transport.withFetcher(client: HTTPClientFetcher.clientConfiguration()) { fetcher in
                 let url = URL(string: base.absoluteString + "a.css")!
                 let kept = await fetcher.fetch(FetchRequest(url: url, headers: [HeaderField(name: "Accept-Encoding", value: ContentDecoding.acceptEncoding)],
                                                             keepBody: { _ in true }))

@@ -34,16 +34,17 @@ struct WireBytesTests {
         #expect(ChunkedFraming.overhead(chunkSizes: [5, 0, 6], trailerBytes: 10) == 5 + 5 + 5 + 10)
     }
 
-    @Test("a chunked response over real HTTP counts its framing in bodyBytes, content in decodedBytes")
-    func chunkedOverHTTP() async throws {
+    @Test("a chunked response over real HTTP counts its framing in bodyBytes, content in decodedBytes",
+          arguments: HTTPTransport.allCases)
+    func chunkedOverHTTP(transport: HTTPTransport) async throws {
         let chunks = ["body { color: red }\n", "a { color: blue }\n"]
         var body = ""
         for chunk in chunks { body += String(chunk.utf8.count, radix: 16) + "\r\n" + chunk + "\r\n" }
         body += "0\r\n\r\n"
         let head = "HTTP/1.1 200 OK\r\nContent-Type: text/css\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
         try await CannedServer.with(response: Array((head + body).utf8)) { port in
-            try await HTTPClient.withHTTPClient(configuration: HTTPClientFetcher.clientConfiguration()) { client in
-                let response = await HTTPClientFetcher(client: client).fetch(FetchRequest(
+            try await transport.withFetcher(client: HTTPClientFetcher.clientConfiguration()) { fetcher in
+                let response = await fetcher.fetch(FetchRequest(
                     url: URL(string: "http://127.0.0.1:\(port)/a.css")!, keepBody: { _ in true }))
                 #expect(response.exchange.status == 200)
                 #expect(response.exchange.bodyBytes == body.utf8.count, "the body section exactly as on the wire")

@@ -1,0 +1,196 @@
+internal import CrawlModel
+internal import Foundation
+internal import NIOConcurrencyHelpers
+internal import NIOCore
+internal import NIOPosix
+
+/// Kept-alive HTTP/1.1 connections per host and port, at most `perHost` open to each, with
+/// FIFO waiters when all are busy. A connection goes back to the pool only when its last
+/// response ended cleanly (``HTTP1ConnectionHandler`` closes it otherwise).
+final class HTTP1ConnectionPool: Sendable {
+    struct Key: Hashable, Sendable {
+        var host: String
+        var port: Int
+    }
+
+    final class Connection: Sendable {
+        let channel: any Channel
+        let handler: HTTP1ConnectionHandler
+        let key: Key
+        init(channel: any Channel, handler: HTTP1ConnectionHandler, key: Key) {
+            self.channel = channel
+            self.handler = handler
+            self.key = key
+        }
+
+        /// Sends one request and waits for its response; cancelling the task closes the connection.
+        func execute(_ request: HTTP1Request) async -> Result<HTTP1Response, HTTP1Failure> {
+            let loop = channel.eventLoop, handler = self.handler
+            return await withTaskCancellationHandler {
+                await withUnsafeContinuation { continuation in
+                    if loop.inEventLoop { handler.start(request, continuation) } else { loop.execute { handler.start(request, continuation) } }
+                }
+            } onCancel: {
+                loop.execute { handler.cancel() }
+            }
+        }
+    }
+
+    /// What a waiter is given: a kept-alive connection, or a slot to connect in; nil when cancelled.
+    enum Grant: Sendable {
+        case connection(Connection)
+        case connect
+    }
+
+    private struct Entry {
+        var idle: [Connection] = []
+        var open = 0
+        var waiters: [(id: UInt64, continuation: UnsafeContinuation<Grant?, Never>)] = []
+    }
+
+    private struct State {
+        var entries: [Key: Entry] = [:]
+        var nextID: UInt64 = 0
+        var closed = false
+    }
+
+    private let state = NIOLockedValueBox(State())
+    let group: any EventLoopGroup
+    let perHost: Int
+    let connectTimeout: Duration
+
+    init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, perHost: Int, connectTimeout: Duration) {
+        self.group = group
+        self.perHost = max(1, perHost)
+        self.connectTimeout = connectTimeout
+    }
+
+    /// A connection to `key`: a kept-alive one when there is one, else a new one while under
+    /// the per-host limit, else the next one released. `fresh` skips the kept-alive ones.
+    func acquire(_ key: Key, fresh: Bool = false) async throws(FetchError) -> (Connection, reused: Bool) {
+        let immediate: Grant? = state.withLockedValue { s in Self.take(&s, key, perHost: perHost, fresh: fresh) }
+        var grant = immediate
+        if grant == nil {
+            let id = state.withLockedValue { s in s.nextID += 1; return s.nextID }
+            grant = await withTaskCancellationHandler {
+                await withUnsafeContinuation { (continuation: UnsafeContinuation<Grant?, Never>) in
+                    let now: Grant?? = state.withLockedValue { s in
+                        if let g = Self.take(&s, key, perHost: perHost, fresh: fresh) { return .some(g) }
+                        if Task.isCancelled || s.closed { return .some(nil) }
+                        s.entries[key, default: Entry()].waiters.append((id, continuation))
+                        return .none
+                    }
+                    if let now { continuation.resume(returning: now) }
+                }
+            } onCancel: {
+                let waiter = state.withLockedValue { s -> UnsafeContinuation<Grant?, Never>? in
+                    guard let i = s.entries[key]?.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                    return s.entries[key]?.waiters.remove(at: i).continuation
+                }
+                waiter?.resume(returning: nil)
+            }
+        }
+        switch grant {
+        case .connection(let connection): return (connection, true)
+        case .connect: return (try await connect(key), false)
+        case nil: throw FetchError(.notFetched, "cancelled before it was sent")
+        }
+    }
+
+    /// Under the lock: an idle live connection, or a reserved slot to connect in.
+    private static func take(_ s: inout State, _ key: Key, perHost: Int, fresh: Bool) -> Grant? {
+        if !fresh {
+            // Prefer a connection on the caller's event loop: the request is then written and
+            // its answer resumes the task on the same thread, with no wake-up of another one.
+            if let i = s.entries[key]?.idle.lastIndex(where: { $0.channel.eventLoop.inEventLoop }),
+               let connection = s.entries[key]?.idle.remove(at: i) {
+                if connection.channel.isActive { return .connection(connection) }
+                s.entries[key]?.open -= 1
+            }
+            while let connection = s.entries[key]?.idle.popLast() {
+                if connection.channel.isActive { return .connection(connection) }
+                s.entries[key]?.open -= 1
+            }
+        }
+        if s.entries[key, default: Entry()].open < perHost {
+            s.entries[key, default: Entry()].open += 1
+            return .connect
+        }
+        return nil
+    }
+
+    /// Gives a connection back after a request: kept when `reusable`, closed otherwise.
+    func release(_ connection: Connection, reusable: Bool) {
+        let key = connection.key
+        let (waiter, grant, close): (UnsafeContinuation<Grant?, Never>?, Grant, Bool) = state.withLockedValue { s in
+            let keep = reusable && !s.closed && connection.channel.isActive
+            if s.entries[key]?.waiters.isEmpty == false, let w = s.entries[key]?.waiters.removeFirst() {
+                // The slot passes on: as the connection itself, or as the right to open a new one.
+                return (w.continuation, keep ? .connection(connection) : .connect, !keep)
+            }
+            if keep { s.entries[key]?.idle.append(connection) } else { s.entries[key]?.open -= 1 }
+            return (nil, .connect, !keep)
+        }
+        if close { connection.channel.close(promise: nil) }
+        waiter?.resume(returning: grant)
+    }
+
+    /// A slot whose connection could not be opened.
+    private func releaseSlot(_ key: Key) {
+        let waiter = state.withLockedValue { s -> UnsafeContinuation<Grant?, Never>? in
+            if s.entries[key]?.waiters.isEmpty == false { return s.entries[key]?.waiters.removeFirst().continuation }
+            s.entries[key]?.open -= 1
+            return nil
+        }
+        waiter?.resume(returning: .connect)
+    }
+
+    private func connect(_ key: Key) async throws(FetchError) -> Connection {
+        let handler = HTTP1ConnectionHandler()
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(TimeAmount(connectTimeout))
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
+            }
+        do {
+            let channel = try await bootstrap.connect(host: key.host, port: key.port).get()
+            return Connection(channel: channel, handler: handler, key: key)
+        } catch {
+            releaseSlot(key)
+            throw Self.classifyConnect(error, key: key, timeout: connectTimeout)
+        }
+    }
+
+    /// Closes every idle connection; connections in use are closed when released.
+    func shutdown() async {
+        let idle = state.withLockedValue { s -> [Connection] in
+            s.closed = true
+            let all = s.entries.values.flatMap(\.idle)
+            for key in s.entries.keys { s.entries[key]?.idle = [] }
+            let waiters = s.entries.values.flatMap(\.waiters)
+            for key in s.entries.keys { s.entries[key]?.waiters = [] }
+            for w in waiters { w.continuation.resume(returning: nil) }
+            return all
+        }
+        for connection in idle { try? await connection.channel.close() }
+    }
+
+    /// DNS failures, refused connections and connect timeouts as the report names them.
+    static func classifyConnect(_ error: any Error, key: Key, timeout: Duration) -> FetchError {
+        if let e = error as? NIOConnectionError {
+            if e.connectionErrors.isEmpty, e.dnsAError != nil || e.dnsAAAAError != nil {
+                return FetchError(.dns, "could not resolve host: \(key.host)")
+            }
+            if e.connectionErrors.contains(where: { ($0.error as? IOError)?.errnoCode == ECONNREFUSED }) {
+                return FetchError(.refused, "connection refused")
+            }
+            if let first = e.connectionErrors.first { return classifyConnect(first.error, key: key, timeout: timeout) }
+        }
+        if let e = error as? ChannelError, case .connectTimeout = e {
+            return FetchError(.timeout, "no connection to \(key.host):\(key.port) within \(timeout)")
+        }
+        if let e = error as? IOError, e.errnoCode == ECONNREFUSED { return FetchError(.refused, "connection refused") }
+        return HTTPClientFetcher.classify(error)
+    }
+}
