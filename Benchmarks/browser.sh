@@ -25,11 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-need() {  # command, Debian package
-    command -v "$1" >/dev/null 2>&1 && return
-    echo "installing $2" >&2
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
-}
+source "$(dirname "${BASH_SOURCE[0]}")/need.sh"
 need chromium chromium
 need stress-ng stress-ng
 [[ -x /usr/bin/time ]] || need /usr/bin/time time
