@@ -154,7 +154,7 @@ struct CrawlCommand: AsyncParsableCommand {
                 throw UsageError(message: "the start page \(first.exchange.url) is not HTML (Content-Type: \(first.exchange.contentType ?? "none")); give the URL of an HTML page")
             }
         }
-        if !interrupted, pageCount == 0, let reason = try records.skippedURLs()[start.absoluteString] {
+        if !interrupted, pageCount == 0, let reason = try records.skipReason(start.absoluteString) {
             // robots.txt: its rules, or (RFC 9309) a 5xx or no answer at all, which allows nothing.
             let hint = reason.contains("(tls:")
                 ? "if the server uses its own CA or a self-signed certificate, add --ca-cert FILE with that certificate; --ignore-robots crawls anyway"

@@ -74,6 +74,13 @@ public final class StoreReader: CrawlRecords {
         return found
     }
 
+    /// Why one URL was not fetched, or nil: one row, not the whole `skipped` table.
+    public func skipReason(_ url: String) throws -> String? {
+        var reason: String?
+        try db.prepare("SELECT reason FROM skipped WHERE url = ?").query(.text(url)) { reason = $0.text(0) }
+        return reason
+    }
+
     public func skippedURLs() throws -> [String: String] {
         var out: [String: String] = [:]
         try db.prepare("SELECT url, reason FROM skipped").query { out[$0.text(0)] = $0.text(1) }
