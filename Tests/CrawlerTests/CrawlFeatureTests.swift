@@ -177,7 +177,7 @@ struct CrawlFeatureTests {
             let result = try await crawl([base]) { $0.maxTime = .seconds(20); $0.respectRobots = false }
             #expect(result.stopReason?.hasPrefix("--max-time reached") == true, "\(result.stopReason ?? "nil")")
             #expect(result.pages.count == 1)
-            #expect(result.resource(base, "fast.png")?.exchange.status == 200)
+            #expect(result.resource(base, "fast.png")?.exchange.status == 200, "\(result.resource(base, "fast.png")?.exchange.error?.description ?? "not recorded")")
             #expect(result.resource(base, "slow.png") == nil, "not finished, so not recorded")
         }
     }

@@ -151,7 +151,7 @@ struct FaultCrawlTests {
             #expect(late.exchange.status == nil, "no head arrived")
             let slow = try #require(result.resource(base, "slow.png"))
             #expect(slow.failure?.code == .timeout)
-            #expect(result.resource(base, "ok.png")?.exchange.status == 200)
+            #expect(result.resource(base, "ok.png")?.exchange.status == 200, "\(result.resource(base, "ok.png")?.exchange.error?.description ?? "not recorded")")
         }
     }
 
@@ -171,7 +171,7 @@ struct FaultCrawlTests {
                 #expect(r.failure?.code == .reset, "\(path): \(String(describing: r.failure))")
                 #expect(r.revalidation == nil)
             }
-            #expect(result.resource(base, "ok.png")?.exchange.status == 200)
+            #expect(result.resource(base, "ok.png")?.exchange.status == 200, "\(result.resource(base, "ok.png")?.exchange.error?.description ?? "not recorded")")
         }
     }
 
