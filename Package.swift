@@ -42,13 +42,13 @@ let package = Package(
         .target(name: "CrawlStore", dependencies: ["CrawlModel", "CSQLite"], swiftSettings: swiftSettings),
         .target(
             name: "Extraction",
-            dependencies: ["CLibXML2", "CrawlModel"],
+            dependencies: ["CLibXML2", "CrawlModel", "HTTPSemantics"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Fetching",
             dependencies: [
-                "CrawlModel", "CZlib", "CBrotli", "CZstd",
+                "CrawlModel", "HTTPSemantics", "CZlib", "CBrotli", "CZstd",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -64,7 +64,7 @@ let package = Package(
             dependencies: ["CrawlModel", "CrawlStore", "Extraction", "Fetching", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Audit", dependencies: ["CrawlModel"], swiftSettings: swiftSettings),
+        .target(name: "Audit", dependencies: ["CrawlModel", "HTTPSemantics"], swiftSettings: swiftSettings),
         .target(
             name: "Browser",
             dependencies: [
@@ -78,7 +78,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Reports", dependencies: ["CrawlModel", "Audit"], swiftSettings: swiftSettings),
+        .target(name: "Reports", dependencies: ["CrawlModel", "HTTPSemantics", "Audit"], swiftSettings: swiftSettings),
         .target(
             name: "FixtureServer",
             dependencies: [
@@ -95,7 +95,7 @@ let package = Package(
         .target(
             name: "AssetCrawlCLI",
             dependencies: [
-                "CrawlModel", "CrawlStore", "Extraction", "Fetching", "Crawler", "Audit", "Reports", "FixtureServer", "Browser",
+                "CrawlModel", "HTTPSemantics", "CrawlStore", "Extraction", "Fetching", "Crawler", "Audit", "Reports", "FixtureServer", "Browser",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -134,7 +134,8 @@ let package = Package(
         .testTarget(name: "CrawlerTests", dependencies: [
             "TestSupport", "Crawler", "CrawlStore", "Fetching", "FixtureServer", "CrawlModel", "Audit", "Reports", "AssetCrawlCLI",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
-        ], swiftSettings: swiftSettings),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], exclude: ["Snapshots"], swiftSettings: swiftSettings),
         .testTarget(name: "FetchingTests", dependencies: [
             "Fetching", "FixtureServer", "CrawlModel",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
