@@ -106,7 +106,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         .target(name: "TestSupport", path: "Tests/TestSupport", exclude: ["Certificates"], swiftSettings: swiftSettings),
         .testTarget(name: "CrawlModelTests", dependencies: ["CrawlModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "HTTPSemanticsTests", dependencies: ["HTTPSemantics"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPSemanticsTests", dependencies: ["HTTPSemantics", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "CrawlModel"], swiftSettings: swiftSettings),
         .testTarget(name: "FixtureServerTests", dependencies: [
             "TestSupport", "FixtureServer",
@@ -132,7 +132,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ], exclude: ["Golden"], swiftSettings: swiftSettings),
         .testTarget(name: "CrawlerTests", dependencies: [
-            "TestSupport", "Crawler", "CrawlStore", "Fetching", "FixtureServer", "CrawlModel", "Audit", "Reports", "AssetCrawlCLI",
+            "TestSupport", "Crawler", "CrawlStore", "Fetching", "FixtureServer", "CrawlModel", "Audit", "Reports", "AssetCrawlCLI", "HTTPSemantics",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["Snapshots"], swiftSettings: swiftSettings),

@@ -1,4 +1,5 @@
 import HTTPSemantics
+import TestSupport
 import Testing
 
 @Suite("Byte sizes: one parser for the CLI and budgets, one formatter")

@@ -1,4 +1,5 @@
 @testable import HTTPSemantics
+import TestSupport
 import Testing
 
 @Suite("HTTP-date: one formatter, one parser for the three formats (RFC 9110 §5.6.7)")

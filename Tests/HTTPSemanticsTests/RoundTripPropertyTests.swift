@@ -1,5 +1,6 @@
 import Foundation
 import HTTPSemantics
+import TestSupport
 import Testing
 
 /// parse ∘ format round-trips of the field values the project writes and reads, on seeded
