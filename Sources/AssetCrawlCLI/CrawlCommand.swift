@@ -125,14 +125,14 @@ struct CrawlCommand: AsyncParsableCommand {
         let start = starts[0]
         // The command line as given (without the subcommand's name), for --resume.
         let arguments = Invocation.arguments.first == "crawl" ? Array(Invocation.arguments.dropFirst()) : Invocation.arguments
-        try await StoreFile.run {
-            _ = try await CrawlRunner(options: options, logger: logger).run(starts, store: store, resume: resume, arguments: arguments)
+        let stop = try await StoreFile.run {
+            try await CrawlRunner(options: options, logger: logger).run(starts, store: store, resume: resume, arguments: arguments)
         }
         // Everything below reads the store row by row: the crawl is not held in memory.
         let records = try StoreFile.reader(store.path)
         records.viewport = options.viewport
         let pageCount = try records.pageCount
-        let interrupted = records.stopReason?.hasPrefix("interrupted") == true
+        let interrupted = if case .interrupted = stop { true } else { false }
         // A start page that could not be fetched, or is not HTML, means the crawl did not happen.
         if !interrupted, let first = try records.resource(start.absoluteString) {
             if let failure = first.failure, first.exchange.status == nil {

@@ -81,11 +81,8 @@ struct ReportOptions: ParsableArguments {
         var summary = CrawlSummary(startURLs: records.startURLs, stopReason: records.stopReason, keepAllRows: pagesTable)
         summary.viewport = BrowserModel.viewport(of: records)
         if let json {
-            do {
-                summary.site = try JSONReport.stream(records, to: URL(fileURLWithPath: json), includeTimings: timings,
-                                                     onPage: { summary.add($0) }, onResource: { summary.add($0) })
-            } catch {
-                throw UsageError(message: "cannot write the JSON report to \(json): \((error as? CocoaError)?.localizedDescription ?? "\(error)")")
+            summary.site = try Self.withOutput(json, "JSON report") { handle in
+                try JSONReport.stream(records, to: handle, includeTimings: timings, onPage: { summary.add($0) }, onResource: { summary.add($0) })
             }
         } else {
             summary.site = try PageByPage.run(records) { summary.add($0) }
@@ -93,11 +90,8 @@ struct ReportOptions: ParsableArguments {
         }
         print(TextReport.render(summary, width: 100, colour: Terminal.colour), terminator: "")
         if let har {
-            do {
-                try HARReport.stream(records, to: URL(fileURLWithPath: har), startedAt: try HARReport.crawlStart(records, now: Date()))
-            } catch {
-                throw UsageError(message: "cannot write the HAR to \(har): \((error as? CocoaError)?.localizedDescription ?? "\(error)")")
-            }
+            let startedAt = try HARReport.crawlStart(records, now: Date())
+            try Self.withOutput(har, "HAR") { try HARReport.stream(records, to: $0, startedAt: startedAt) }
         }
     }
 
@@ -121,9 +115,7 @@ struct ReportOptions: ParsableArguments {
             // otherwise double the run's peak memory.
             let report = JSONReport(result: result, audits: audits, checks: outcome, baseline: diff, includeTimings: timings,
                                     bandwidth: bandwidth, browser: browser)
-            do { try report.write(to: URL(fileURLWithPath: json)) } catch {
-                throw UsageError(message: "cannot write the JSON report to \(json): \(error.localizedDescription)")
-            }
+            try Self.withOutput(json, "JSON report") { try report.write(to: $0) }
         }
         if let junit, let shown { try write(Data(JUnitReport.render(shown).utf8), junit, "JUnit report") }
         if let har { try write(try HARReport.render(result: result, startedAt: HARReport.crawlStart(result, now: now)), har, "HAR") }
@@ -146,9 +138,7 @@ struct ReportOptions: ParsableArguments {
     }
 
     func write(_ data: Data, _ path: String, _ what: String) throws {
-        do { try data.write(to: URL(fileURLWithPath: path)) } catch {
-            throw UsageError(message: "cannot write the \(what) to \(path): \(error.localizedDescription)")
-        }
+        try Self.withOutput(path, what) { try $0.write(contentsOf: data) }
     }
 
     static func loadBudget(_ path: String) throws -> Budget {

@@ -2,10 +2,10 @@ public import CrawlModel
 public import Foundation
 
 extension HARReport {
-    /// Writes the HAR of `records` to `url` one crawled page at a time (two passes: the
+    /// Writes the HAR of `records` to `handle` (a file the caller opened) one crawled page at a time (two passes: the
     /// entries, then the pages, as HAR orders them): memory for one page's slice, whatever the
     /// crawl's size, and the bytes of ``render(result:startedAt:creatorVersion:)``.
-    public static func stream(_ records: any CrawlRecords, to url: URL, startedAt: Date, creatorVersion: String = "1") throws {
+    public static func stream(_ records: any CrawlRecords, to handle: FileHandle, startedAt: Date, creatorVersion: String = "1") throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let shell = String(decoding: try encoder.encode(HAR(log: HAR.Log(version: "1.2", creator: HAR.Creator(name: "assetcrawl", version: creatorVersion),
@@ -14,11 +14,6 @@ extension HARReport {
         guard let entriesAt = shell.range(of: "\"entries\" : " + placeholder), let pagesAt = shell.range(of: "\"pages\" : " + placeholder) else {
             throw CocoaError(.coderInvalidValue)
         }
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: url.path])
-        }
-        let handle = try FileHandle(forWritingTo: url)
-        defer { try? handle.close() }
         var out = ElementWriter(handle: handle, indent: "    ")
         func element(_ value: some Encodable) throws { try out.element(JSONReport.indented(try encoder.encode(value), by: "      ")) }
 

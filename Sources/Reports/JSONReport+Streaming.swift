@@ -3,14 +3,14 @@ public import CrawlModel
 public import Foundation
 
 extension JSONReport {
-    /// Writes the JSON report of `records` to `url` one page and one resource at a time, in URL
+    /// Writes the JSON report of `records` to `handle` (a file the caller opened) one page and one resource at a time, in URL
     /// order: memory for one element (and one page's slice), whatever the crawl's size, and
     /// the same bytes as ``write(to:)`` of the in-memory report of the same crawl.
     ///
     /// `onPage` and `onResource` see every element as it is written (the terminal summary is
     /// gathered that way, in the same pass). Returns the site walk.
     @discardableResult
-    public static func stream(_ records: any CrawlRecords, to url: URL, checks: BudgetOutcome? = nil, baseline: BaselineDiff? = nil,
+    public static func stream(_ records: any CrawlRecords, to handle: FileHandle, checks: BudgetOutcome? = nil, baseline: BaselineDiff? = nil,
                               includeTimings: Bool = false, onPage: (PageFindings) -> Void = { _ in },
                               onResource: (FetchedResource) -> Void = { _ in }) throws -> SiteBandwidth {
         let skipped = try records.skippedURLs()
@@ -28,11 +28,6 @@ extension JSONReport {
             return (text[..<pagesValue], text[pagesAt.upperBound..<resourcesValue], text[resourcesAt.upperBound...])
         }
         let (head, middle, _) = try frame(empty)
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: url.path])
-        }
-        let handle = try FileHandle(forWritingTo: url)
-        defer { try? handle.close() }
         var out = ElementWriter(handle: handle)
         out.append(head)
         let encoder = makeEncoder()

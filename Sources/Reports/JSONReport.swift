@@ -325,10 +325,11 @@ public struct JSONReport: Encodable, Sendable {
         return encoder
     }
 
-    /// Writes exactly the bytes of ``encoded()`` to `url`, but encodes `pages` and `resources`
-    /// one element at a time and streams them out, so a 20,000-URL report needs memory for one
-    /// element rather than for the whole document tree (which tripled the crawl's peak RSS).
-    public func write(to url: URL) throws {
+    /// Writes exactly the bytes of ``encoded()`` to `handle` (a file the caller opened), but
+    /// encodes `pages` and `resources` one element at a time and streams them out, so a
+    /// 20,000-URL report needs memory for one element rather than for the whole document tree
+    /// (which tripled the crawl's peak RSS).
+    public func write(to handle: FileHandle) throws {
         var shell = self
         shell.pages = []
         shell.resources = []
@@ -338,14 +339,9 @@ public struct JSONReport: Encodable, Sendable {
         guard let pagesAt = head.range(of: "\n  \"pages\" : " + empty),
               let resourcesAt = head.range(of: "\n  \"resources\" : " + empty), pagesAt.upperBound <= resourcesAt.lowerBound
         else {
-            try encoded().write(to: url)
+            try handle.write(contentsOf: encoded())
             return
         }
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: url.path])
-        }
-        let handle = try FileHandle(forWritingTo: url)
-        defer { try? handle.close() }
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 21)
         func flush(force: Bool = false) throws {

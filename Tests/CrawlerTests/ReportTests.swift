@@ -4,6 +4,7 @@ import CrawlModel
 import FixtureServer
 import Foundation
 import Reports
+import TestSupport
 import Testing
 
 @Suite("Bandwidth and freshness in the reports")
@@ -26,7 +27,7 @@ struct ReportTests {
             let report = JSONReport(result: result, audits: SiteAudit.pages(result))
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("assetcrawl-report-\(UUID().uuidString).json")
             defer { try? FileManager.default.removeItem(at: file) }
-            try report.write(to: file)
+            try writing(to: file) { try report.write(to: $0) }
             let streamed = try Data(contentsOf: file)
             #expect(streamed == (try report.encoded()))
 

@@ -170,10 +170,12 @@ struct StoreTests {
             let streamed = dir.appendingPathComponent("streamed-\(UUID().uuidString).json")
             defer { for f in [inMemory, streamed] { try? FileManager.default.removeItem(at: f) } }
             let audits = SiteAudit.pages(result)
-            try JSONReport(result: result, audits: audits).write(to: inMemory)
+            try writing(to: inMemory) { try JSONReport(result: result, audits: audits).write(to: $0) }
             var summary = CrawlSummary(startURLs: result.startURLs, stopReason: result.stopReason)
-            summary.site = try JSONReport.stream(try StoreReader(path: store.path), to: streamed,
-                                                 onPage: { summary.add($0) }, onResource: { summary.add($0) })
+            try writing(to: streamed) { handle in
+                summary.site = try JSONReport.stream(try StoreReader(path: store.path), to: handle,
+                                                     onPage: { summary.add($0) }, onResource: { summary.add($0) })
+            }
             let expected = try Data(contentsOf: inMemory)
             #expect(try Data(contentsOf: streamed) == expected)
             #expect(expected.count > 10_000)
@@ -181,7 +183,7 @@ struct StoreTests {
             let har = dir.appendingPathComponent("streamed-\(UUID().uuidString).har")
             defer { try? FileManager.default.removeItem(at: har) }
             let started = Date(timeIntervalSince1970: 1_700_000_000)
-            try HARReport.stream(try StoreReader(path: store.path), to: har, startedAt: started)
+            try writing(to: har) { try HARReport.stream(try StoreReader(path: store.path), to: $0, startedAt: started) }
             let rendered = try HARReport.render(result: result, startedAt: started)
             #expect(try Data(contentsOf: har) == rendered)
             #expect(rendered.count > 10_000)

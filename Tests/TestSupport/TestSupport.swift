@@ -87,3 +87,11 @@ public struct TestCertificate {
 
     public func remove() { try? FileManager.default.removeItem(at: directory) }
 }
+
+/// Creates (or truncates) `url` and lets `body` write to it, as the CLI does for a report.
+public func writing(to url: URL, _ body: (FileHandle) throws -> Void) throws {
+    guard FileManager.default.createFile(atPath: url.path, contents: nil) else { throw CocoaError(.fileWriteNoPermission) }
+    let handle = try FileHandle(forWritingTo: url)
+    defer { try? handle.close() }
+    try body(handle)
+}
