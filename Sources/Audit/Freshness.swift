@@ -68,7 +68,7 @@ public struct Freshness: Codable, Sendable, Hashable {
         // The most restrictive directive wins when directives conflict (RFC 9111 §4.2.1).
         if directives.noStore { self = make(0, .noStore); return }
         // `Pragma: no-cache` only counts when there is no Cache-Control at all (RFC 9111 §5.4).
-        if directives.noCache || (directives.isEmpty && headers.all("Pragma").contains { $0.lowercased().contains("no-cache") }) {
+        if directives.noCache || (directives.isEmpty && HTTPList.members(headers.all("Pragma")).contains { $0.lowercased() == "no-cache" }) {
             self = make(0, .noCache)
             return
         }
