@@ -84,8 +84,10 @@ public struct HTTPClientFetcher: Fetcher {
         let total = options.totalTimeout
         let wantsDigest = request.digest
         let outcome: Result<Streamed, any Error>
+        var headArrived = false
         do {
             let response = try await client.execute(prepared, timeout: headTimeout)
+            headArrived = true
             let headAt = ContinuousClock.now
             let keep = request.keepBody(response.headers.first(name: "content-type"))
             var sink = BodySink(limit: limit, keep: keep, digest: wantsDigest,
@@ -113,7 +115,7 @@ public struct HTTPClientFetcher: Fetcher {
 
         switch outcome {
         case .failure(let error):
-            exchange.error = Self.classify(error)
+            exchange.error = Self.classify(error, afterHead: headArrived)
             return FetchResponse(exchange: exchange)
         case .success(let streamed):
             let response = streamed.response
@@ -161,7 +163,8 @@ public struct HTTPClientFetcher: Fetcher {
     }
 
     /// Maps AsyncHTTPClient, NIO and TLS errors onto the report's failure codes.
-    static func classify(_ error: any Error) -> FetchError {
+    /// - Parameter afterHead: whether the response head had arrived (a close before it is not a short body).
+    static func classify(_ error: any Error, afterHead: Bool = true) -> FetchError {
         if let error = error as? FetchError { return error }
         let text = String(describing: error)
         let lower = text.lowercased()
@@ -180,7 +183,8 @@ public struct HTTPClientFetcher: Fetcher {
         }
         if let e = error as? HTTPParserError {
             if e == .invalidEOFState {
-                return FetchError(.reset, "connection closed before the body was complete (shorter than Content-Length)")
+                return afterHead ? FetchError(.reset, "connection closed before the body was complete (shorter than Content-Length)")
+                    : FetchError(.reset, "connection closed before the response head was complete")
             }
             return FetchError(.other, "malformed HTTP response: \(text)")
         }

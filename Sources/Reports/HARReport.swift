@@ -53,7 +53,8 @@ public enum HARReport {
         let probes = resources.flatMap { r in
             [(r.revalidation?.ifNoneMatch, "If-None-Match"), (r.revalidation?.ifModifiedSince, "If-Modified-Since")]
                 .compactMap { probe, header in
-                    probe.map { (ex: $0.exchange, comment: "\(header) probe: \(([$0.verdict] + $0.notes).map(\.rawValue).joined(separator: ", "))" as String?) }
+                    probe.map { (ex: $0.exchange, comment: "\(header) probe: \(([$0.verdict] + $0.notes).map(\.rawValue).joined(separator: ", "))"
+                        + ($0.exchange.status == nil ? " (no status: \($0.exchange.error?.description ?? "no response"))" : "") as String?) }
                 }
         }
         if !probes.isEmpty {
