@@ -43,8 +43,8 @@ public struct Redaction: Sendable, Hashable {
         r.redirects = r.redirects.map(apply)
         r.exchange = apply(r.exchange)
         if var revalidation = r.revalidation {
-            revalidation.ifNoneMatch?.exchange = apply(revalidation.ifNoneMatch!.exchange)
-            revalidation.ifModifiedSince?.exchange = apply(revalidation.ifModifiedSince!.exchange)
+            if let probe = revalidation.ifNoneMatch { revalidation.ifNoneMatch?.exchange = apply(probe.exchange) }
+            if let probe = revalidation.ifModifiedSince { revalidation.ifModifiedSince?.exchange = apply(probe.exchange) }
             r.revalidation = revalidation
         }
         return r

@@ -1,6 +1,7 @@
 public import AsyncHTTPClient
 public import CrawlModel
 internal import Foundation
+internal import NIOConcurrencyHelpers
 internal import NIOCore
 internal import NIOHTTP1
 internal import NIOSSL
@@ -26,11 +27,23 @@ public struct HTTPClientFetcher: Fetcher {
     let options: Options
     /// The instant the crawl started; timings are relative to it.
     let epoch: ContinuousClock.Instant
+    /// Origins that framed a body on a 204 or 304 over HTTP/1.x. AsyncHTTPClient reads such a
+    /// body as the next response on the connection and offers no way to close it, so every
+    /// later request to them says `Connection: close` (the lean fetcher closes it itself).
+    let misframing = NIOLockedValueBox<Set<String>>([])
 
     public init(client: HTTPClient, options: Options = Options(), epoch: ContinuousClock.Instant = .now) {
         self.client = client
         self.options = options
         self.epoch = epoch
+    }
+
+    /// A 204/304 with `Content-Length` above 0 or `Transfer-Encoding` over HTTP/1.x: a body
+    /// where none can be, which the next request on the connection would read.
+    static func framesBodyWhereNoneCan(_ response: HTTPClientResponse) -> Bool {
+        guard response.version.major == 1, response.status == .notModified || response.status == .noContent else { return false }
+        return response.headers.contains(name: "transfer-encoding")
+            || response.headers["content-length"].contains { Int($0).map { $0 > 0 } ?? true }
     }
 
     /// The client configuration the crawler wants: no redirects, no automatic decompression,
@@ -72,6 +85,8 @@ public struct HTTPClientFetcher: Fetcher {
         var http = HTTPClientRequest(url: request.url.absoluteString)
         http.method = HTTPMethod(rawValue: request.method)
         for field in request.headers { http.headers.add(name: field.name, value: field.value) }
+        let origin = WebURL.origin(of: request.url)
+        if misframing.withLockedValue({ !$0.isEmpty && $0.contains(origin) }) { http.headers.replaceOrAdd(name: "Connection", value: "close") }
         let prepared = http
         let limit = request.maxBodyBytes ?? options.maxBodyBytes
         let headTimeout = TimeAmount(options.headTimeout)
@@ -88,6 +103,7 @@ public struct HTTPClientFetcher: Fetcher {
         do {
             let response = try await client.execute(prepared, timeout: headTimeout)
             headArrived = true
+            if Self.framesBodyWhereNoneCan(response) { _ = misframing.withLockedValue { $0.insert(origin) } }
             let headAt = ContinuousClock.now
             let keep = request.keepBody(response.headers.first(name: "content-type"))
             var sink = BodySink(limit: limit, keep: keep, digest: wantsDigest,
