@@ -109,6 +109,9 @@ struct HostileCLITests {
             // --resume asks for the secrets again instead of reading them from the store.
             let resume = try Self.run(["crawl", "--resume", files[5]])
             #expect(resume.status == 2 && resume.stderr.contains("does not keep secrets") && resume.stderr.contains("--user"), "\(resume.stderr)")
+            let again = try Self.run(["crawl", "--resume", files[5], "--user", "alice:s3cret", "--header", "X-Secret: tok123",
+                                      "--header", "Cookie: sessionid=abc987", "--quiet"])
+            #expect(again.status == 0, "\(again.stderr)")
         }
     }
 }
