@@ -3,6 +3,7 @@ import Crawler
 import CrawlModel
 import Fetching
 import Foundation
+import Reports
 import Testing
 import TestSupport
 
@@ -282,6 +283,11 @@ struct HostileServerTests {
             let probe = try #require(result.resource(server.url("/"), "e.css")?.revalidation?.ifNoneMatch)
             #expect(probe.exchange.status == nil && probe.exchange.error?.code == .notFetched)
             #expect(!server.requests.contains { $0.header("If-None-Match") != nil })
+            // Row 6 of the deliverables: the JSON and the HAR say why the probe has no status.
+            let json = String(decoding: try JSONReport(result: result, audits: SiteAudit.pages(result)).encoded(), as: UTF8.self)
+            #expect(json.contains("\"ifNoneMatchError\" : \"notFetched: not sent: the ETag has bytes that are not UTF-8"), "\(json)")
+            let har = String(decoding: try HARReport.render(result: result, startedAt: Date()), as: UTF8.self)
+            #expect(har.contains("If-None-Match probe: INM_STATUS (no status: notFetched: not sent"))
         }
     }
 
@@ -300,6 +306,26 @@ struct HostileServerTests {
             #expect(moved.exchange.url == server.base + "/ok/%FF%FE%80caf%E9.html")
             #expect(moved.exchange.status == 200)
             #expect(server.requests.map(\.target).contains("/ok/%FF%FE%80caf%E9.html"))
+        }
+    }
+
+    // MARK: Row 7: ports
+
+    @Test("row 7: links, requisites and redirects to port 65536 or 99999 are unusable URLs, not a trap")
+    func badPorts() async throws {
+        try await HostileServer.with(Self.site { request in
+            switch request.path {
+            case "/": return Self.html(page(links: ["http://127.0.0.1:99999/x", "/moved"], images: ["http://127.0.0.1:65536/i.png"]))
+            case "/moved": return [.send(HostileServer.response(302, ["Location": "http://127.0.0.1:70000/"]))]
+            default: return Self.html("<p>ok</p>")
+            }
+        }) { server in
+            let result = try await crawl([server.url("/")]) { $0.revalidate = false }
+            let references = try #require(result.pages.first { $0.url == server.base + "/" }).references
+            let image = try #require(references.first { $0.raw == "http://127.0.0.1:65536/i.png" })
+            #expect(image.url == nil && image.notFetchable != nil)
+            #expect(references.first { $0.raw == "http://127.0.0.1:99999/x" }?.url == nil)
+            #expect(result.resource(server.url("/"), "moved")?.exchange.error?.code == .invalidURL)
         }
     }
 
