@@ -53,17 +53,8 @@ struct OptionValidationTests {
         #expect(options.configuration(startURLs: []).maxTime == .seconds(31_536_000))
     }
 
-    /// SplitMix64: the same cases on every run, so a failure can be replayed from its seed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// SplitMix64 (the store tests' generator): the same cases on every run, so a failure replays from its seed.
+    typealias SeededGenerator = RecordCodingTests.Generator
 
     @Test("property: a size parses to its value, anything else to nil, never a trap", arguments: [1, 2, 3] as [UInt64])
     func sizeProperty(seed: UInt64) {
@@ -98,3 +89,5 @@ struct OptionValidationTests {
         }
     }
 }
+
+extension RecordCodingTests.Generator: RandomNumberGenerator {}
