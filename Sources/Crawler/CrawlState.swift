@@ -241,9 +241,10 @@ struct CrawlState {
         // led to it; a document with no known page (after --resume) starts a budget of its own.
         let documentHash = SeenSet.hash(url)
         let owner = outcome.job.depth == nil ? owners.removeValue(forKey: documentHash) ?? documentHash : documentHash
-        if budgets[owner] == nil { budgets[owner] = PageBudget(page: url) }
-        budgets[owner]!.outstanding -= owner == documentHash ? 0 : 1
-        defer { if budgets[owner]!.outstanding <= 0 { budgets[owner] = nil } }
+        var budget = budgets.removeValue(forKey: owner) ?? PageBudget(page: url)
+        if owner != documentHash { budget.outstanding -= 1 }
+        // Kept only while documents it led to are still to come.
+        defer { if budget.outstanding > 0 { budgets[owner] = budget } }
         guard let references = outcome.references else { return }
         if let depth = outcome.job.depth, outcome.isHTML {
             batch.pages.append(PageResult(url: url, depth: depth, references: references, outline: outcome.outline))
@@ -259,7 +260,6 @@ struct CrawlState {
         let fromStylesheet = outcome.job.kind == .stylesheet
         for ref in references where ref.isFetchableRequisite {
             guard let string = ref.url, !seen.contains(string), let target = URL(string: string) else { continue }
-            let budget = budgets[owner]!
             if budget.requisites >= limits.maxRequisites {
                 skip(target, .tooManyRequisites(page: budget.page, limit: limits.maxRequisites))
                 continue
@@ -270,11 +270,11 @@ struct CrawlState {
                 continue
             }
             guard enqueueRequisite(target, kind: ref.kind) else { continue }
-            budgets[owner]!.requisites += 1
-            if isImport { budgets[owner]!.imports += 1 }
+            budget.requisites += 1
+            if isImport { budget.imports += 1 }
             if Self.mayHoldReferences(ref.kind) {
                 owners[SeenSet.hash(string)] = owner
-                budgets[owner]!.outstanding += 1
+                budget.outstanding += 1
             }
         }
     }
