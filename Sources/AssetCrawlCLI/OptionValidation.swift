@@ -2,7 +2,7 @@ internal import ArgumentParser
 
 /// Every number of the command line, checked in one place: finite, within a range the
 /// message states, and converted without overflow. The flags keep what the user typed; the
-/// commands' `validate()` calls these, and the conversions (``seconds(_:)``) assume they did.
+/// commands' `validate()` calls these, and ``duration(_:)`` assumes they did (it clamps, never traps).
 ///
 /// Pure functions: no parser state, so the property tests drive them directly
 /// (Tests/CrawlerTests/OptionValidationTests.swift).
@@ -67,9 +67,6 @@ enum OptionValidation {
         guard seconds.isFinite else { return .seconds(seconds > 0 ? 315_360_000 : 0) }
         return .milliseconds(Int64(min(max(seconds, 0), 315_360_000) * 1000))
     }
-
-    /// A port as URLs allow it: 1 to 65535 (RFC 3986 has no upper bound; TCP has).
-    static let ports = 1...65535
 
     static func format(_ value: Double) -> String {
         guard value.isFinite else { return value.isNaN ? "nan" : value > 0 ? "inf" : "-inf" }

@@ -13,14 +13,17 @@ public struct Redaction: Sendable, Hashable {
     /// Headers whose values are secrets whatever the user gave.
     public static let alwaysSecret = ["Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie"]
 
-    /// Lowercased names.
-    public let names: Set<String>
+    /// The secret header names, as given (compared case-insensitively).
+    public let names: [String]
 
     public init(extraNames: [String] = []) {
-        names = Set((Self.alwaysSecret + extraNames).map { $0.lowercased() })
+        var names = Self.alwaysSecret
+        for name in extraNames where !names.contains(where: { HeaderField.namesEqual($0, name) }) { names.append(name) }
+        self.names = names
     }
 
-    public func isSecret(_ name: String) -> Bool { names.contains(name.lowercased()) }
+    /// Compared without lowercasing (no allocation): this runs for every header of every exchange.
+    public func isSecret(_ name: String) -> Bool { names.contains { HeaderField.namesEqual($0, name) } }
 
     /// The headers with every secret value replaced by ``placeholder`` (names and order kept).
     public func apply(_ headers: [HeaderField]) -> [HeaderField] {
