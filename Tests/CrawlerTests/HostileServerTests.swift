@@ -161,6 +161,27 @@ struct HostileServerTests {
         }
     }
 
+    @Test("row 4: a rule cut in half at 512 KiB is dropped, not read as a shorter rule")
+    func robotsCutMidRule() async throws {
+        try await HostileServer.with({ request in
+            switch request.path {
+            case "/robots.txt":
+                var body = Array("User-agent: *\nDisallow: /private/\n".utf8)
+                let cutRule = Array("Disallow: /o".utf8), rest = Array("ther/\n".utf8)
+                while body.count + 60 < RobotsRules.maxBytes - cutRule.count { body += Array("# padding padding padding padding padding padding pad\n".utf8) }
+                body += Array(repeating: UInt8(ascii: "#"), count: RobotsRules.maxBytes - cutRule.count - body.count - 1) + [0x0A]
+                body += cutRule + rest  // "Disallow: /o" ends exactly at the cap
+                return [.send(HostileServer.response(200, [("Content-Type", Array("text/plain".utf8)), ("Content-Length", Array("\(body.count + 1_000_000)".utf8))])
+                    + body), .hang]
+            case "/": return Self.html(page(links: ["/ok.html", "/private/x.html"]))
+            default: return Self.html("<p>ok</p>")
+            }
+        }) { server in
+            let result = try await crawl([server.url("/")]) { $0.revalidate = false }
+            #expect(result.pagePaths(server.url("/")) == ["/", "/ok.html"])
+        }
+    }
+
     // MARK: Row 9: crawler traps
 
     @Test("row 9: calendar, repeating-path and session-id traps end with reasons")
