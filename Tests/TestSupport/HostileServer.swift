@@ -92,12 +92,14 @@ public final class HostileServer: @unchecked Sendable {
 
     /// Closes the listening socket and every connection.
     public func stop() {
-        let (fd, open): (Int32, Set<Int32>) = lock.withLock {
+        // Under the lock: a connection's thread closes its socket only after removing it from
+        // `clients` (under the lock too), so no number shut down here can belong to a reused socket.
+        let fd: Int32 = lock.withLock {
             stopped = true
-            defer { clients = [] }
-            return (listener, clients)
+            for client in clients { shutdown(client, Int32(SHUT_RDWR)) }
+            defer { listener = -1 }
+            return listener
         }
-        for client in open { shutdown(client, Int32(SHUT_RDWR)) }
         if fd >= 0 { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
     }
 
