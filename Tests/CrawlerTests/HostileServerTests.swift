@@ -80,6 +80,27 @@ struct HostileServerTests {
         #expect(try CrawlResult.slice(of: result.pages[0], in: result).resources.count == depth + 1)
     }
 
+    @Test("the browser model matches long descendant selectors over 300 nested elements in one pass per compound, failing ones too")
+    func longSelector() async throws {
+        let nested = String(repeating: "<div class=a>", count: 300) + "x" + String(repeating: "</div>", count: 300)
+        let selector = Array(repeating: ".a", count: 60).joined(separator: " ")
+        // No .b anywhere: backtracking matching tried every way to place 30 .a among 300 ancestors.
+        let failing = ".b " + Array(repeating: ".a", count: 30).joined(separator: " ")
+        try await HostileServer.with(Self.site { request in
+            switch request.path {
+            case "/": return Self.html("<!doctype html><link rel=stylesheet href=/s.css><body>\(nested)</body>")
+            case "/s.css": return Self.css("\(selector) { background: url(/bg.png) }\n\(failing) { background: url(/no.png) }\n")
+            default: return [.send(HostileServer.response(200, ["Content-Type": "image/png"], body: "png"))]
+            }
+        }) { server in
+            let result = try await crawl([server.url("/")]) { $0.revalidate = false }
+            let page = try #require(result.pages.first)
+            let choice = BrowserModel.choose(page, in: result, viewport: .desktop)
+            #expect(choice.chosen.contains(server.base + "/bg.png"))
+            #expect(choice.notChosen[server.base + "/no.png"] == "selector matches nothing")
+        }
+    }
+
     // MARK: Row 16: requisites per page
 
     @Test("row 16: a page with 3,000 <img> fetches --max-requisites of them and records the rest as skipped")
