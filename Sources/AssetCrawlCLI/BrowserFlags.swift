@@ -10,15 +10,15 @@ struct BrowserFlags: ParsableArguments {
     @Flag(name: .long, help: "Also load every crawled page in headless Chromium (cold, then as a repeat visit) and report what it fetched.")
     var browser = false
 
-    @Option(name: .long, help: ArgumentHelp("With --browser: pages loaded at once, each in a browser context of its own.", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("With --browser: pages loaded at once, each in a browser context of its own.", valueName: "n"))
     var tabs: Int = 4
 
-    @Option(name: .customLong("browser-timeout"), help: ArgumentHelp("With --browser: give up on a page load after this many seconds (recorded as incomplete).", valueName: "seconds"))
+    @Option(name: .customLong("browser-timeout"), parsing: .unconditional, help: ArgumentHelp("With --browser: give up on a page load after this many seconds (recorded as incomplete).", valueName: "seconds"))
     var browserTimeout: Double = 30
 
     func validate() throws {
-        if tabs < 1 { throw ValidationError("--tabs must be at least 1, e.g. --tabs 4") }
-        if browserTimeout <= 0 { throw ValidationError("--browser-timeout must be a positive number of seconds, e.g. --browser-timeout 30") }
+        try OptionValidation.count("--tabs", tabs, in: 1...64, example: 4)
+        try OptionValidation.seconds("--browser-timeout", browserTimeout, in: OptionValidation.timeoutRange)
     }
 
     /// Fails before the crawl when --browser was given and no Chromium is installed.

@@ -55,6 +55,8 @@ struct CrawlCommand: AsyncParsableCommand {
         if Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
+        // Before the crawl: a report that cannot be written afterwards loses the crawl.
+        try OutputPaths.check([("--json", json), ("--store", store)] + reportOptions.outputs)
     }
 
     func run() async throws {
@@ -77,7 +79,8 @@ struct CrawlCommand: AsyncParsableCommand {
             if original.serve != nil {
                 throw UsageError(message: "\(resume) is a crawl of --serve, whose port changes on every run: serve the folder with assetcrawl serve DIR --port N and crawl that URL with --store to be able to resume")
             }
-            try await crawl(try original.startURLs(), options: original.crawlOptions, store: store, resume: true, logger: logger)
+            let options = try restoringSecrets(into: original.crawlOptions, file: resume)
+            try await crawl(try original.startURLs(), options: options, store: store, resume: true, logger: logger)
             return
         }
         // Checked here, not in validate(): ArgumentParser validates before it reports unknown
@@ -111,6 +114,9 @@ struct CrawlCommand: AsyncParsableCommand {
     func startURLs() throws -> [URL] {
         var starts: [URL] = []
         for url in urls {
+            if let port = URLComponents(string: url)?.port, !WebURL.validPorts.contains(port) {
+                throw UsageError(message: "the port of \(url) is \(port): a port is a number from 1 to 65535 (e.g. http://127.0.0.1:8080/)")
+            }
             guard let start = URL(string: url), let scheme = start.scheme?.lowercased(), scheme == "http" || scheme == "https",
                   start.host != nil, case .url(let normalized) = WebURL.resolve(url, against: start)
             else {
@@ -124,7 +130,8 @@ struct CrawlCommand: AsyncParsableCommand {
     func crawl(_ starts: [URL], options: CrawlOptions, store: SQLiteCrawlStore, resume: Bool, logger: Logger) async throws {
         let start = starts[0]
         // The command line as given (without the subcommand's name), for --resume.
-        let arguments = Invocation.arguments.first == "crawl" ? Array(Invocation.arguments.dropFirst()) : Invocation.arguments
+        // Secrets redacted: the store never holds one (--resume asks for them again).
+        let arguments = Self.redactedArguments(Invocation.arguments.first == "crawl" ? Array(Invocation.arguments.dropFirst()) : Invocation.arguments)
         let stop = try await StoreFile.run {
             try await CrawlRunner(options: options, logger: logger).run(starts, store: store, resume: resume, arguments: arguments)
         }

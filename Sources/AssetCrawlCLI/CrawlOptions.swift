@@ -9,19 +9,25 @@ internal import HTTPSemantics
 /// The crawl's scope, politeness, fetching and output flags of `assetcrawl crawl`.
 struct CrawlOptions: ParsableArguments {
     // MARK: Scope
-    @Option(name: .customLong("max-pages"), help: "Crawl at most this many pages (no limit unless given, as wget -r; memory stays bounded whatever the size).")
+    @Option(name: .customLong("max-pages"), parsing: .unconditional, help: "Crawl at most this many pages (no limit unless given, as wget -r; memory stays bounded whatever the size).")
     var maxPages: Int?
 
-    @Option(name: .customLong("max-url-length"), help: ArgumentHelp("Crawler-trap guard: skip pages whose URL is longer than this.", valueName: "bytes"))
+    @Option(name: .customLong("max-url-length"), parsing: .unconditional, help: ArgumentHelp("Crawler-trap guard: skip pages whose URL is longer than this.", valueName: "bytes"))
     var maxURLLength: Int = 2048
 
-    @Option(name: .customLong("max-query-variants"), help: ArgumentHelp("Crawler-trap guard: skip pages past this many distinct query strings on one path (calendars, facets).", valueName: "n"))
+    @Option(name: .customLong("max-query-variants"), parsing: .unconditional, help: ArgumentHelp("Crawler-trap guard: skip pages past this many distinct query strings on one path (calendars, facets).", valueName: "n"))
     var maxQueryVariants: Int = 1000
 
-    @Option(name: .customLong("max-depth"), help: "Follow links at most this many clicks from a start URL (0: the start pages only).")
+    @Option(name: .customLong("max-imports"), parsing: .unconditional, help: ArgumentHelp("Fetch at most this many stylesheets through @import for one page (chains included); the rest are skipped with the reason.", valueName: "n"))
+    var maxImports: Int = 100
+
+    @Option(name: .customLong("max-requisites"), parsing: .unconditional, help: ArgumentHelp("Fetch at most this many requisites for one page (through its stylesheets too); the rest are skipped with the reason.", valueName: "n"))
+    var maxRequisites: Int = 5000
+
+    @Option(name: .customLong("max-depth"), parsing: .unconditional, help: "Follow links at most this many clicks from a start URL (0: the start pages only).")
     var maxDepth: Int?
 
-    @Option(name: .customLong("max-time"), help: ArgumentHelp("Stop after this many seconds and report what was done.", valueName: "seconds"))
+    @Option(name: .customLong("max-time"), parsing: .unconditional, help: ArgumentHelp("Stop after this many seconds and report what was done.", valueName: "seconds"))
     var maxTime: Double?
 
     @Flag(name: .long, help: "Also seed the crawl from each start origin's sitemap (robots.txt Sitemap: lines, else /sitemap.xml).")
@@ -43,31 +49,31 @@ struct CrawlOptions: ParsableArguments {
     var noRevalidate = false
 
     // MARK: Fetching
-    @Option(name: .long, help: "Requests in flight at once, across all hosts.")
+    @Option(name: .long, parsing: .unconditional, help: "Requests in flight at once, across all hosts.")
     var concurrency: Int = 16
 
-    @Option(name: .customLong("per-host"), help: "Requests in flight at once to one host (browsers use 6).")
+    @Option(name: .customLong("per-host"), parsing: .unconditional, help: "Requests in flight at once to one host (browsers use 6).")
     var perHost: Int = 6
 
-    @Option(name: .long, help: ArgumentHelp("Wait at least this many seconds between two requests to the same host.", valueName: "seconds"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Wait at least this many seconds between two requests to the same host.", valueName: "seconds"))
     var delay: Double = 0
 
-    @Option(name: .customLong("connect-timeout"), help: ArgumentHelp("Give up connecting after this many seconds.", valueName: "seconds"))
+    @Option(name: .customLong("connect-timeout"), parsing: .unconditional, help: ArgumentHelp("Give up connecting after this many seconds.", valueName: "seconds"))
     var connectTimeout: Double = 10
 
-    @Option(name: .long, help: ArgumentHelp("Give up waiting for a response head after this many seconds.", valueName: "seconds"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Give up waiting for a response head after this many seconds.", valueName: "seconds"))
     var timeout: Double = 30
 
-    @Option(name: .customLong("body-timeout"), help: ArgumentHelp("Give up on a whole exchange, body included, after this many seconds.", valueName: "seconds"))
+    @Option(name: .customLong("body-timeout"), parsing: .unconditional, help: ArgumentHelp("Give up on a whole exchange, body included, after this many seconds.", valueName: "seconds"))
     var bodyTimeout: Double = 120
 
-    @Option(name: .customLong("max-body"), help: ArgumentHelp("Count at most this much of a body, then cut it and mark it (e.g. 50M, 512K, 1000000).", valueName: "size"))
+    @Option(name: .customLong("max-body"), parsing: .unconditional, help: ArgumentHelp("Count at most this much of a body, then cut it and mark it (e.g. 50M, 512K, 1000000).", valueName: "size"))
     var maxBody: String = "50M"
 
-    @Option(name: .long, help: "Retry a 429 or 503 answer this many times, honouring Retry-After.")
+    @Option(name: .long, parsing: .unconditional, help: "Retry a 429 or 503 answer this many times, honouring Retry-After.")
     var retries: Int = 2
 
-    @Option(name: .customLong("max-retry-wait"), help: ArgumentHelp("Never wait longer than this before a retry, whatever Retry-After says.", valueName: "seconds"))
+    @Option(name: .customLong("max-retry-wait"), parsing: .unconditional, help: ArgumentHelp("Never wait longer than this before a retry, whatever Retry-After says.", valueName: "seconds"))
     var maxRetryWait: Double = 10
 
     @Option(name: .customLong("user-agent"), help: "The User-Agent header (its product token also picks the robots.txt group).")
@@ -97,25 +103,24 @@ struct CrawlOptions: ParsableArguments {
     var verbose = false
 
     func validate() throws {
-        if let maxPages, maxPages < 1 { throw ValidationError("--max-pages must be at least 1, e.g. --max-pages 100") }
-        if maxURLLength < 16 { throw ValidationError("--max-url-length must be at least 16, e.g. --max-url-length 2048") }
-        if maxQueryVariants < 1 { throw ValidationError("--max-query-variants must be at least 1, e.g. --max-query-variants 1000") }
-        if concurrency < 1 { throw ValidationError("--concurrency must be at least 1, e.g. --concurrency 16") }
-        if perHost < 1 { throw ValidationError("--per-host must be at least 1, e.g. --per-host 6") }
-        if let maxDepth, maxDepth < 0 { throw ValidationError("--max-depth must be 0 or more") }
-        if let maxTime, maxTime <= 0 { throw ValidationError("--max-time must be a positive number of seconds, e.g. --max-time 60") }
-        for (name, value) in [("--delay", delay), ("--max-retry-wait", maxRetryWait)] where value < 0 {
-            throw ValidationError("\(name) must be 0 or more seconds")
-        }
-        for (name, value) in [("--connect-timeout", connectTimeout), ("--timeout", timeout), ("--body-timeout", bodyTimeout)] where value <= 0 {
-            throw ValidationError("\(name) must be a positive number of seconds, e.g. \(name) 10")
-        }
-        if retries < 0 { throw ValidationError("--retries must be 0 or more") }
-        do {
-            if try ByteSize.parse(maxBody) == 0 { throw ValidationError("--max-body must be more than 0 bytes, e.g. --max-body 50M") }
-        } catch let error as ByteSize.ParseError {
-            throw ValidationError("--max-body: \(error)")
-        }
+        // Every number through OptionValidation: finite, in range, and the message says the range.
+        typealias V = OptionValidation
+        if let maxPages { try V.count("--max-pages", maxPages, in: 1...Int.max, example: 100) }
+        try V.count("--max-url-length", maxURLLength, in: 16...1_048_576, example: 2048)
+        try V.count("--max-query-variants", maxQueryVariants, in: 1...1_000_000_000, example: 1000)
+        try V.count("--max-imports", maxImports, in: 0...100_000, example: 64)
+        try V.count("--max-requisites", maxRequisites, in: 1...10_000_000, example: 2000)
+        try V.count("--concurrency", concurrency, in: 1...1024, example: 16)
+        try V.count("--per-host", perHost, in: 1...1024, example: 6)
+        if let maxDepth { try V.count("--max-depth", maxDepth, in: 0...1_000_000, example: 5) }
+        try V.count("--retries", retries, in: 0...100, example: 2)
+        if let maxTime { try V.seconds("--max-time", maxTime, in: V.maxTimeRange) }
+        try V.seconds("--delay", delay, in: V.waitRange, allowZero: true)
+        try V.seconds("--max-retry-wait", maxRetryWait, in: V.waitRange, allowZero: true)
+        try V.seconds("--connect-timeout", connectTimeout, in: V.timeoutRange)
+        try V.seconds("--timeout", timeout, in: V.timeoutRange)
+        try V.seconds("--body-timeout", bodyTimeout, in: V.timeoutRange)
+        _ = try V.size("--max-body", maxBody, in: V.bodyRange)
         do {
             try HTTPClientFetcher.checkTrustedCertificates(caCert)
         } catch {
@@ -132,6 +137,9 @@ struct CrawlOptions: ParsableArguments {
         }
     }
 
+    /// `50M`, `1.5M`, `512K`, `1G`, `1000` → bytes: see ``OptionValidation/parseSize(_:)``.
+    static func parseSize(_ s: String) -> Int? { OptionValidation.parseSize(s) }
+
     static func parseHeader(_ s: String) -> HeaderField? {
         guard let colon = s.firstIndex(of: ":") else { return nil }
         let name = s[..<colon].trimmingCharacters(in: .whitespaces)
@@ -140,7 +148,8 @@ struct CrawlOptions: ParsableArguments {
         return HeaderField(name: name, value: value)
     }
 
-    static func seconds(_ s: Double) -> Duration { .milliseconds(Int((s * 1000).rounded())) }
+    /// Checked seconds as a `Duration` (never traps: see ``OptionValidation/duration(_:)``).
+    static func seconds(_ s: Double) -> Duration { OptionValidation.duration(s) }
 
     /// The crawler's configuration for these start URLs.
     func configuration(startURLs: [URL]) -> CrawlConfiguration {
@@ -148,6 +157,7 @@ struct CrawlOptions: ParsableArguments {
         c.maxPages = maxPages ?? .max
         c.traps.maxURLLength = maxURLLength
         c.traps.maxQueryVariants = maxQueryVariants
+        c.pageLimits = PageLimits(maxImports: maxImports, maxRequisites: maxRequisites)
         c.maxDepth = maxDepth ?? .max
         c.maxTime = maxTime.map(Self.seconds)
         c.concurrency = concurrency
@@ -169,7 +179,7 @@ struct CrawlOptions: ParsableArguments {
         var o = HTTPClientFetcher.Options()
         o.headTimeout = Self.seconds(timeout)
         o.totalTimeout = Self.seconds(bodyTimeout)
-        o.maxBodyBytes = (try? ByteSize.parse(maxBody)) ?? o.maxBodyBytes
+        o.maxBodyBytes = OptionValidation.parseSize(maxBody) ?? o.maxBodyBytes
         return o
     }
 

@@ -22,6 +22,10 @@ struct ReportCommand: AsyncParsableCommand {
     @OptionGroup(title: "Reports and checks")
     var reportOptions: ReportOptions
 
+    func validate() throws {
+        try OutputPaths.check([("--json", json)] + reportOptions.outputs)
+    }
+
     func run() async throws {
         let store = try StoreFile.open(self.store, mustExist: true)
         let records = try StoreFile.reader(self.store)

@@ -49,6 +49,9 @@ struct ReportOptions: ParsableArguments {
         }
     }
 
+    /// The files these options write, by flag (see ``OutputPaths``).
+    var outputs: [(flag: String, path: String?)] { [("--junit", junit), ("--har", har), ("--html", html), ("--dot", dot)] }
+
     /// The budget and baseline checks of a crawl, or nil when neither was asked for.
     func outcome(_ result: CrawlResult, audits: [PageAudit]) throws -> (BudgetOutcome?, BaselineDiff?) {
         var suites: [CheckSuite] = []

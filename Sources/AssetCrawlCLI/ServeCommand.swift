@@ -19,7 +19,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The address to listen on.")
     var host: String = "127.0.0.1"
 
-    @Option(name: .long, help: "The port to listen on (0 picks a free one).")
+    @Option(name: .long, parsing: .unconditional, help: "The port to listen on (0 picks a free one).")
     var port: Int = 8080
 
     @Option(name: .long, help: ArgumentHelp("A policy file (JSON) with Cache-Control and header rules; default: .assetcrawl-policy.json in the folder, else the built-in policy.", valueName: "file"))
@@ -38,7 +38,8 @@ struct ServeCommand: AsyncParsableCommand {
     var tlsKey: String?
 
     func validate() throws {
-        if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535, e.g. --port 8080") }
+        try OptionValidation.count("--port", port, in: 0...65535, example: 8080)
+        if let synthetic { try OptionValidation.count("--synthetic", synthetic, in: 1...100_000_000, example: 1000) }
         if Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }

@@ -109,30 +109,44 @@ struct ModelWalk {
         return child
     }
 
+    /// Walks the documents from `refs` down (stylesheets, frames, manifests), deciding each
+    /// reference as a browser would, depth first. Iterative: a page decides how deep its
+    /// `@import` chains go, and a recursion that deep overflows the stack.
     mutating func visit(_ refs: [Reference], _ context: DocumentContext) {
-        var groups: [Int: [Reference]] = [:]
-        var groupOrder: [Int] = []
-        for ref in refs where ref.isFetchableRequisite {
-            if let reason = reason(for: ref, context) {
-                reject(ref, reason)
-            } else if let group = ref.candidateGroup {
-                if groups[group] == nil { groupOrder.append(group) }
-                groups[group, default: []].append(ref)
-            } else {
-                accept(ref, context)
-            }
-        }
-        for group in groupOrder {
-            for (ref, reason) in select(groups[group] ?? []) {
-                if let reason { reject(ref, reason) } else { accept(ref, context) }
+        var stack = [(decisions: decisions(refs, context), next: 0, context: context)]
+        while let top = stack.indices.last {
+            guard stack[top].next < stack[top].decisions.count else { stack.removeLast(); continue }
+            let (ref, reason) = stack[top].decisions[stack[top].next]
+            let context = stack[top].context
+            stack[top].next += 1
+            if let reason { reject(ref, reason); continue }
+            guard let url = ref.url, chosenSet.insert(url).inserted else { continue }
+            chosen.append(url)
+            if let children = subresources(of: url) {
+                let child = childContext(ref, context)
+                stack.append((decisions(children, child), 0, child))
             }
         }
     }
 
-    mutating func accept(_ ref: Reference, _ context: DocumentContext) {
-        guard let url = ref.url, chosenSet.insert(url).inserted else { return }
-        chosen.append(url)
-        if let children = subresources(of: url) { visit(children, childContext(ref, context)) }
+    /// What a browser does with each fetchable reference of one document, in the order it
+    /// decides them: nil to fetch, else why not; the members of a group of alternatives last.
+    mutating func decisions(_ refs: [Reference], _ context: DocumentContext) -> [(Reference, String?)] {
+        var out: [(Reference, String?)] = []
+        var groups: [Int: [Reference]] = [:]
+        var groupOrder: [Int] = []
+        for ref in refs where ref.isFetchableRequisite {
+            if let reason = reason(for: ref, context) {
+                out.append((ref, reason))
+            } else if let group = ref.candidateGroup {
+                if groups[group] == nil { groupOrder.append(group) }
+                groups[group, default: []].append(ref)
+            } else {
+                out.append((ref, nil))
+            }
+        }
+        for group in groupOrder { out += select(groups[group] ?? []) }
+        return out
     }
 
     mutating func reject(_ ref: Reference, _ reason: String) {
@@ -140,14 +154,22 @@ struct ModelWalk {
         reasons[url] = reason
     }
 
-    /// Every stylesheet a browser would fetch for the page, with its context, in cascade order.
+    /// Every stylesheet a browser would fetch for the page, with its context, in cascade order
+    /// (depth first, iterative for the same reason as ``visit(_:_:)``).
     mutating func stylesheets(_ refs: [Reference], _ context: DocumentContext, seen: inout Set<String>,
-                     into out: inout [(refs: [Reference], context: DocumentContext)]) {
+                              into out: inout [(refs: [Reference], context: DocumentContext)]) {
         out.append((refs, context))
-        for ref in refs where ref.isFetchableRequisite && ref.kind == .stylesheet {
-            guard let url = ref.url, reason(for: ref, context) == nil, seen.insert(url).inserted,
-                  let children = subresources(of: url) else { continue }
-            stylesheets(children, childContext(ref, context), seen: &seen, into: &out)
+        var stack = [(refs: refs, next: 0, context: context)]
+        while let top = stack.indices.last {
+            guard stack[top].next < stack[top].refs.count else { stack.removeLast(); continue }
+            let ref = stack[top].refs[stack[top].next]
+            let context = stack[top].context
+            stack[top].next += 1
+            guard ref.isFetchableRequisite, ref.kind == .stylesheet, let url = ref.url, reason(for: ref, context) == nil,
+                  seen.insert(url).inserted, let children = subresources(of: url) else { continue }
+            let child = childContext(ref, context)
+            out.append((children, child))
+            stack.append((children, 0, child))
         }
     }
 

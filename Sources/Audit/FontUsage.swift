@@ -63,7 +63,8 @@ public struct FontUsage: Sendable {
             guard let list = selectors.parse(selectorText) else { continue }
             for selector in list.selectors {
                 let specificity = selector.specificity
-                for index in elements.indices where matcher.matches(selector, index) {
+                let matching = matcher.matchingElements(selector)
+                for index in elements.indices where matching[index] {
                     if selector.hasPseudoElement {
                         if let face = firstFace(declaration.families) { used.insert(face) }
                         break

@@ -84,18 +84,22 @@ public enum SiteAudit {
     public static func broken(in page: PageResult, result: CrawlResult) -> [BrokenReference] {
         var out: [BrokenReference] = []
         var seen: Set<String> = []
-        func visit(_ references: [Reference]) {
+        // Depth first with a stack of its own: the page decides how deep its stylesheets
+        // import each other, and a recursion 20,000 imports deep overflowed the thread's stack.
+        var stack: [(references: [Reference], next: Int)] = [(page.references, 0)]
+        while let top = stack.indices.last {
+            guard stack[top].next < stack[top].references.count else { stack.removeLast(); continue }
+            let ref = stack[top].references[stack[top].next]
+            stack[top].next += 1
             // The implicit /favicon.ico is not something the page names: its 404 is not a broken reference.
-            for ref in references where ref.isFetchableRequisite && ref.condition?["implicit"] == nil {
-                guard let url = ref.url, seen.insert(url).inserted, let resource = result.resources[url] else { continue }
-                if let failure = resource.failure {
-                    out.append(BrokenReference(page: page.url, url: url, element: ref.element, attribute: ref.attribute,
-                                               line: ref.line, reason: failure.description))
-                }
-                visit(result.subresourceReferences[resource.exchange.url] ?? [])
+            guard ref.isFetchableRequisite, ref.condition?["implicit"] == nil, let url = ref.url, seen.insert(url).inserted,
+                  let resource = result.resources[url] else { continue }
+            if let failure = resource.failure {
+                out.append(BrokenReference(page: page.url, url: url, element: ref.element, attribute: ref.attribute,
+                                           line: ref.line, reason: failure.description))
             }
+            stack.append((result.subresourceReferences[resource.exchange.url] ?? [], 0))
         }
-        visit(page.references)
         return out.sorted { ($0.url, $0.element) < ($1.url, $1.element) }
     }
 }

@@ -32,7 +32,7 @@ public struct SelectorList: Sendable, Hashable {
 
     /// True when some element of the matcher's outline can match some selector of the list.
     public func matchesAny(_ matcher: SelectorMatcher) -> Bool {
-        matcher.outline.elements.indices.contains { index in selectors.contains { matcher.matches($0, index) } }
+        selectors.contains { matcher.matchingElements($0).contains(true) }
     }
 }
 

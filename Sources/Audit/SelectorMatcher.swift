@@ -21,38 +21,49 @@ public struct SelectorMatcher: Sendable {
         hasChildren = children
     }
 
-    /// True when the element at `index` can match `selector`.
+    /// True when the element at `index` can match `selector` (see ``matchingElements(_:)``
+    /// to ask for every element at once).
     public func matches(_ selector: ComplexSelector, _ index: Int) -> Bool {
-        matches(selector, from: 0, at: index)
+        matchingElements(selector)[index]
     }
 
-    func matches(_ selector: ComplexSelector, from step: Int, at index: Int) -> Bool {
-        guard matches(selector.compounds[step], index) else { return false }
-        guard step < selector.combinators.count else { return true }
-        let next = step + 1
-        switch selector.combinators[step] {
-        case .child:
-            let parent = outline.elements[index].parent
-            return parent >= 0 && matches(selector, from: next, at: parent)
-        case .descendant:
-            return anyAlong(from: index, \.parent) { matches(selector, from: next, at: $0) }
-        case .nextSibling:
-            let p = outline.elements[index].previousSibling
-            return p >= 0 && matches(selector, from: next, at: p)
-        case .subsequentSibling:
-            return anyAlong(from: index, \.previousSibling) { matches(selector, from: next, at: $0) }
+    /// Which elements can match `selector`, one flag per element of the outline.
+    ///
+    /// One pass per compound, right to left: the elements where the selector's suffix from
+    /// compound `s` matches, from those of compound `s + 1`. Time is compounds × elements and
+    /// no recursion: a stylesheet decides how long a selector is, and right-to-left matching
+    /// with backtracking was exponential in it (`.a .a .a … .a` over nested `.a` elements)
+    /// and as deep.
+    public func matchingElements(_ selector: ComplexSelector) -> [Bool] {
+        let elements = outline.elements
+        let count = elements.count
+        guard let last = selector.compounds.indices.last else { return Array(repeating: false, count: count) }
+        var matched = elements.indices.map { matches(selector.compounds[last], $0) }
+        var step = last - 1
+        while step >= 0, matched.contains(true) {
+            // Elements related to one that matches the suffix from step + 1. The outline is in
+            // document order: parents and earlier siblings come before an element.
+            let suffix = matched
+            var related = Array(repeating: false, count: count)
+            for i in 0..<count {
+                let element = elements[i]
+                switch selector.combinators[step] {
+                case .child:
+                    related[i] = element.parent >= 0 && suffix[element.parent]
+                case .descendant:
+                    let p = element.parent
+                    related[i] = p >= 0 && (suffix[p] || (p < i && related[p]))
+                case .nextSibling:
+                    related[i] = element.previousSibling >= 0 && suffix[element.previousSibling]
+                case .subsequentSibling:
+                    let p = element.previousSibling
+                    related[i] = p >= 0 && (suffix[p] || (p < i && related[p]))
+                }
+            }
+            for i in 0..<count { matched[i] = related[i] && matches(selector.compounds[step], i) }
+            step -= 1
         }
-    }
-
-    /// True when `test` holds for some element reached from `index` by following `link`
-    /// (ancestors by `parent`, earlier siblings by `previousSibling`).
-    func anyAlong(from index: Int, _ link: KeyPath<OutlineElement, Int>, _ test: (Int) -> Bool) -> Bool {
-        var i = outline.elements[index][keyPath: link]
-        while i >= 0 {
-            if test(i) { return true }
-            i = outline.elements[i][keyPath: link]
-        }
-        return false
+        return step < 0 ? matched : Array(repeating: false, count: count)
     }
 
     func matches(_ compound: Compound, _ index: Int) -> Bool {

@@ -15,6 +15,10 @@ public enum SkipReason: Hashable, Sendable, CustomStringConvertible {
     case repeatingSegments(segment: String, times: Int)
     /// A crawler trap: more distinct query strings on one path than the limit (calendars, facets).
     case queryExplosion(path: String, limit: Int)
+    /// A stylesheet past `--max-imports` stylesheets imported for one page.
+    case tooManyImports(page: String, limit: Int)
+    /// A requisite past `--max-requisites` for one page.
+    case tooManyRequisites(page: String, limit: Int)
 
     public var code: String {
         switch self {
@@ -27,6 +31,8 @@ public enum SkipReason: Hashable, Sendable, CustomStringConvertible {
         case .urlTooLong: "trapLongURL"
         case .repeatingSegments: "trapRepeatingSegments"
         case .queryExplosion: "trapQueryExplosion"
+        case .tooManyImports: "maxImports"
+        case .tooManyRequisites: "maxRequisites"
         }
     }
 
@@ -42,6 +48,8 @@ public enum SkipReason: Hashable, Sendable, CustomStringConvertible {
         case .urlTooLong(let n): "crawler trap: URL longer than \(n) bytes (--max-url-length)"
         case .repeatingSegments(let segment, let times): "crawler trap: path segment \"\(segment)\" repeated \(times) times (give it as a start URL to crawl it)"
         case .queryExplosion(let path, let n): "crawler trap: more than \(n) query strings on \(path) (--max-query-variants)"
+        case .tooManyImports(let page, let n): "past --max-imports \(n) stylesheets imported for \(page)"
+        case .tooManyRequisites(let page, let n): "past --max-requisites \(n) requisites of \(page)"
         }
     }
 }

@@ -17,13 +17,16 @@ public enum RevalidationVerdict: String, Codable, Sendable, CaseIterable {
     case MISSING_HDRS_304
     /// The response had no validator of that kind, so no conditional request was sent.
     case NO_VALIDATOR
+    /// A 304 whose ETag or Last-Modified differs from the 200's: a cache would store a
+    /// validator of another representation (a note beside INM_304/IMS_304).
+    case CHANGED_VALIDATOR_304
 }
 
 /// One conditional re-request and its outcome.
 public struct Probe: Codable, Sendable {
     public var exchange: Exchange
     public var verdict: RevalidationVerdict
-    /// Extra verdicts (MISSING_HDRS_304) beside the main one.
+    /// Extra verdicts (MISSING_HDRS_304, CHANGED_VALIDATOR_304) beside the main one.
     public var notes: [RevalidationVerdict]
 
     public init(exchange: Exchange, verdict: RevalidationVerdict, notes: [RevalidationVerdict] = []) {

@@ -3,17 +3,31 @@ public import Foundation
 /// One HTTP header field as sent or received, in order.
 public struct HeaderField: Codable, Sendable, Hashable {
     public var name: String
+    /// The value as text; bytes that are not UTF-8 show as U+FFFD (see ``rawValue``).
     public var value: String
-    public init(name: String, value: String) {
+    /// The value's bytes as received, when they are not UTF-8 (nil otherwise, and when the
+    /// transport did not keep them): what an ETag sent back or a Location followed must use.
+    public var rawValue: [UInt8]?
+
+    public init(name: String, value: String, rawValue: [UInt8]? = nil) {
         self.name = name
         self.value = value
+        self.rawValue = rawValue
     }
+
+    /// The value's bytes: ``rawValue`` when kept, else the text's UTF-8.
+    public var valueBytes: [UInt8] { rawValue ?? Array(value.utf8) }
 }
 
 extension Array where Element == HeaderField {
     /// The first value of a header, compared case-insensitively.
     public func first(_ name: String) -> String? {
         first { HeaderField.namesEqual($0.name, name) }?.value
+    }
+
+    /// The first field of a header, compared case-insensitively (its bytes too, see ``HeaderField/rawValue``).
+    public func field(_ name: String) -> HeaderField? {
+        first { HeaderField.namesEqual($0.name, name) }
     }
 
     /// Every value of a header, compared case-insensitively.

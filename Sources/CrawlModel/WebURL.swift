@@ -67,10 +67,14 @@ public enum WebURL {
     }
 
     /// Percent-encodes bytes RFC 3986 does not allow (spaces, non-ASCII, `"<>^`{|}`), keeping existing escapes.
-    static func percentEncodeInvalid(_ s: String) -> String {
+    static func percentEncodeInvalid(_ s: String) -> String { percentEncodeInvalid(bytes: s.utf8) }
+
+    /// The same over bytes: a header value that is not UTF-8 (a `Location` of Latin-1 bytes)
+    /// becomes the URL a browser follows, `%FF%FE%80caf%E9`, byte for byte.
+    public static func percentEncodeInvalid(bytes: some Sequence<UInt8>) -> String {
         var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for byte in s.utf8 {
+        out.reserveCapacity(bytes.underestimatedCount)
+        for byte in bytes {
             switch byte {
             case 0x21...0x7E where !"\"<>\\^`{|}".utf8.contains(byte):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
@@ -81,11 +85,16 @@ public enum WebURL {
         return out
     }
 
+    /// The ports a URL may name: 1 to 65535.
+    public static let validPorts = 1...65535
+
     /// Crawler normalisation: lowercase scheme and host, drop the default port and the
     /// fragment, remove dot segments, uppercase percent-escapes, decode escapes of unreserved
     /// characters, and give an empty path `/`.
     public static func normalize(_ url: URL) -> URL? {
         guard var components = URLComponents(url: url, resolvingAgainstBaseURL: true) else { return nil }
+        // A port TCP cannot have (0, 65536, 99999) makes the URL unusable, here rather than when connecting.
+        if let port = components.port, !validPorts.contains(port) { return nil }
         components.scheme = components.scheme?.lowercased()
         if let host = components.percentEncodedHost { components.percentEncodedHost = host.lowercased() }
         if (components.scheme == "http" && components.port == 80) || (components.scheme == "https" && components.port == 443) {

@@ -33,6 +33,8 @@ public struct CrawlConfiguration: Sendable {
 
     /// Crawler-trap guards for pages (requisites are fetched whatever their URL).
     public var traps = TrapLimits()
+    /// What one page may cost in requisites and `@import`s.
+    public var pageLimits = PageLimits()
 
     public init(startURLs: [URL]) {
         self.startURLs = startURLs
@@ -58,6 +60,22 @@ public struct TrapLimits: Sendable {
     public var maxQueryVariants = 1000
 
     public init() {}
+}
+
+/// What one page may make the crawl fetch: requisites past these are skipped with the reason
+/// (a page with 200,000 `<img>`, an endless `@import` chain). Requisites reached through the
+/// page's stylesheets, frames and manifests count against the page that first named them.
+public struct PageLimits: Sendable {
+    /// Stylesheets fetched through `@import` for one page, chains included. Browsers set no
+    /// limit; real pages import a handful.
+    public var maxImports = 100
+    /// Requisites fetched for one page. The HTTP Archive's heaviest pages fetch a few thousand.
+    public var maxRequisites = 5000
+
+    public init(maxImports: Int = 100, maxRequisites: Int = 5000) {
+        self.maxImports = maxImports
+        self.maxRequisites = maxRequisites
+    }
 }
 
 /// A configuration that cannot work, with what to change.

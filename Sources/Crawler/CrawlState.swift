@@ -29,6 +29,11 @@ struct CrawlState {
     /// Pages waiting for their origin's robots.txt.
     private var awaitingRobots: [String: [Crawler.Job]] = [:]
     private var sitemapsRequested = 0
+    /// What each page has spent of ``PageLimits``, by hash of the page's URL, kept while
+    /// documents it led to (stylesheets, frames, manifests) are still to be fetched.
+    private var budgets: [UInt64: PageBudget] = [:]
+    /// The page each requisite document in the queue counts against (by URL hash).
+    private var owners: [UInt64: UInt64] = [:]
     static let maxSitemaps = 50
     /// What to write to the store next.
     private(set) var batch = StoreBatch()
@@ -175,13 +180,16 @@ struct CrawlState {
         pagesEnqueued -= 1
     }
 
-    mutating func enqueueRequisite(_ url: URL, kind: AssetKind) {
+    /// Enqueues a requisite; false when it was skipped or already seen.
+    @discardableResult
+    mutating func enqueueRequisite(_ url: URL, kind: AssetKind) -> Bool {
         if !configuration.fetchExternalRequisites, !startOrigins.contains(WebURL.origin(of: url)) {
             skip(url, .otherOrigin)
-            return
+            return false
         }
-        guard seen.insert(url.absoluteString) else { return }
+        guard seen.insert(url.absoluteString) else { return false }
         enqueue(Crawler.Job(url: url, kind: kind, depth: nil))
+        return true
     }
 
     /// A claimed job ended (its results, if any, are in the batch too).
@@ -229,6 +237,14 @@ struct CrawlState {
         let resource = outcome.resource
         let url = resource.url
         batch.resources.append(resource)
+        // The page this job's requisites count against: itself for a page, else the page that
+        // led to it; a document with no known page (after --resume) starts a budget of its own.
+        let documentHash = SeenSet.hash(url)
+        let owner = outcome.job.depth == nil ? owners.removeValue(forKey: documentHash) ?? documentHash : documentHash
+        var budget = budgets.removeValue(forKey: owner) ?? PageBudget(page: url)
+        if owner != documentHash { budget.outstanding -= 1 }
+        // Kept only while documents it led to are still to come.
+        defer { if budget.outstanding > 0 { budgets[owner] = budget } }
         guard let references = outcome.references else { return }
         if let depth = outcome.job.depth, outcome.isHTML {
             batch.pages.append(PageResult(url: url, depth: depth, references: references, outline: outcome.outline))
@@ -240,11 +256,45 @@ struct CrawlState {
         } else {
             batch.subresourceReferences.append((outcome.resource.exchange.url, references))
         }
+        let limits = configuration.pageLimits
+        let fromStylesheet = outcome.job.kind == .stylesheet
         for ref in references where ref.isFetchableRequisite {
             guard let string = ref.url, !seen.contains(string), let target = URL(string: string) else { continue }
-            enqueueRequisite(target, kind: ref.kind)
+            if budget.requisites >= limits.maxRequisites {
+                skip(target, .tooManyRequisites(page: budget.page, limit: limits.maxRequisites))
+                continue
+            }
+            let isImport = fromStylesheet && ref.kind == .stylesheet
+            if isImport, budget.imports >= limits.maxImports {
+                skip(target, .tooManyImports(page: budget.page, limit: limits.maxImports))
+                continue
+            }
+            guard enqueueRequisite(target, kind: ref.kind) else { continue }
+            budget.requisites += 1
+            if isImport { budget.imports += 1 }
+            if Self.mayHoldReferences(ref.kind) {
+                owners[SeenSet.hash(string)] = owner
+                budget.outstanding += 1
+            }
         }
     }
+
+    /// Kinds whose body the crawler reads for references (see `Crawler.request(for:job:)`).
+    static func mayHoldReferences(_ kind: AssetKind) -> Bool {
+        switch kind {
+        case .page, .frame, .stylesheet, .manifest, .other, .preload, .prefetch, .object: true
+        default: false
+        }
+    }
+}
+
+/// What one page has spent of ``PageLimits``.
+struct PageBudget {
+    var page: String
+    var requisites = 0
+    var imports = 0
+    /// Documents it led to that are still to be fetched.
+    var outstanding = 0
 }
 
 extension Crawler.Job {

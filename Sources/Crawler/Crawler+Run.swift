@@ -115,7 +115,7 @@ extension Crawler {
                     running -= 1
                     requests += outcome.requestCount
                     bytes += outcome.wireBytes
-                    record(outcome, in: &state)
+                    record(outcome, in: &state, deadline: configuration.maxTime.map { started + $0 })
                     if outcome.job.depth != nil { pagesDone += 1 }
                 }
                 if let progress, clock.now - lastProgress >= progressInterval {

@@ -25,6 +25,8 @@ public struct Crawler: Sendable {
     let startOrigins: Set<String>
     let commonHeaders: [HeaderField]
     let startOriginHeaders: [HeaderField]
+    /// Secrets (credentials, cookies, every configured header) replaced before anything is recorded.
+    let redaction: Redaction
 
     public init(fetcher: any Fetcher, configuration: CrawlConfiguration, logger: Logger = Logger(label: "assetcrawl.crawler", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.fetcher = fetcher
@@ -36,6 +38,7 @@ public struct Crawler: Sendable {
             HeaderField(name: "Accept-Encoding", value: ContentDecoding.acceptEncoding),
         ]
         startOriginHeaders = commonHeaders + configuration.headers
+        redaction = Redaction(extraNames: configuration.headers.map(\.name))
     }
 
     /// One URL to fetch.
@@ -69,7 +72,8 @@ public struct Crawler: Sendable {
         case timerCancelled
     }
 
-    func record(_ outcome: Outcome, in state: inout CrawlState) {
+    /// - Parameter deadline: when `--max-time` runs out; a sitemap's scan stops there too.
+    func record(_ outcome: Outcome, in state: inout CrawlState, deadline: ContinuousClock.Instant? = nil) {
         state.finished(outcome.job)
         switch outcome.job.purpose {
         case .asset:
@@ -85,11 +89,17 @@ public struct Crawler: Sendable {
                                record: RobotsRecord(origin: origin, resource: outcome.resource, body: outcome.body ?? []))
         case .sitemap:
             let exchange = outcome.resource.exchange
-            guard exchange.status == 200, exchange.error == nil, let body = outcome.body else {
+            // A sitemap past 50 MB is read as far as that (sitemaps.org's limit), not dropped.
+            guard exchange.status == 200, exchange.error == nil || exchange.error?.code == .bodyTooLarge, let body = outcome.body else {
                 logger.warning("sitemap not usable", metadata: ["url": "\(outcome.job.url)", "status": "\(exchange.status.map(String.init) ?? exchange.error?.description ?? "?")"])
                 return
             }
-            state.recordSitemap(Sitemap(parsing: body), from: URL(string: exchange.url) ?? outcome.job.url)
+            let sitemap = Sitemap(parsing: body, deadline: deadline)
+            if sitemap.truncated {
+                logger.warning("sitemap cut", metadata: ["url": "\(outcome.job.url)", "read": "\(sitemap.locations.count) URLs",
+                                                        "limit": "\(Sitemap.maxLocations) URLs, \(Sitemap.maxBytes) bytes, or --max-time"])
+            }
+            state.recordSitemap(sitemap, from: URL(string: exchange.url) ?? outcome.job.url)
         }
     }
 
@@ -109,7 +119,13 @@ public struct Crawler: Sendable {
         var revisited = false
         while true {
             response = await fetcher.fetch(request(for: url, job: job))
-            guard response.exchange.isRedirect, let location = response.exchange.location else { break }
+            guard response.exchange.isRedirect, let field = response.exchange.responseHeaders.field("Location") else { break }
+            // Bytes that are not UTF-8 are percent-encoded as they came, not as U+FFFD.
+            let location = field.rawValue.map { WebURL.percentEncodeInvalid(bytes: $0) } ?? field.value
+            if field.rawValue == nil, location.unicodeScalars.contains("\u{FFFD}") {
+                response.exchange.error = FetchError(.invalidURL, "redirect Location has bytes that are not UTF-8, and this transport did not keep them: not followed")
+                break
+            }
             guard case .url(let next) = WebURL.resolve(location, against: url) else {
                 response.exchange.error = FetchError(.invalidURL, "redirect to an unusable Location: \(location)")
                 break
@@ -132,7 +148,7 @@ public struct Crawler: Sendable {
         var resource = FetchedResource(url: job.url.absoluteString, kind: job.kind, redirects: redirects,
                                        exchange: response.exchange, bodyDigest: response.digest)
         guard job.purpose == .asset else {
-            return Outcome(job: job, resource: resource, references: nil, isHTML: false, body: response.body)
+            return Outcome(job: job, resource: redaction.apply(resource), references: nil, isHTML: false, body: response.body)
         }
         var references: [Reference]? = nil
         var outline: DocumentOutline? = nil
@@ -149,7 +165,7 @@ public struct Crawler: Sendable {
             resource.revalidation = await RevalidationProbe(fetcher: fetcher, headers: baseHeaders(for: url))
                 .probe(url: url, original: response)
         }
-        return Outcome(job: job, resource: resource, references: references, outline: outline, isHTML: isHTML)
+        return Outcome(job: job, resource: redaction.apply(resource), references: references, outline: outline, isHTML: isHTML)
     }
 
     func request(for url: URL, job: Job) -> FetchRequest {
@@ -166,7 +182,8 @@ public struct Crawler: Sendable {
             wantsBody = { _ in false }
         }
         return FetchRequest(url: url, headers: baseHeaders(for: url), digest: configuration.revalidate,
-                            maxBodyBytes: job.purpose == .robots ? RobotsRules.maxBytes : nil, keepBody: wantsBody)
+                            maxBodyBytes: job.purpose == .robots ? RobotsRules.maxBytes : job.purpose == .sitemap ? Sitemap.maxBytes : nil,
+                            keepBody: wantsBody)
     }
 
     /// Media types that are never a document to extract from (images, fonts, media, scripts),

@@ -18,7 +18,12 @@ extension RobotsRules {
             if let error = exchange.error, error.code != .bodyTooLarge {
                 return .unusable("could not be read (HTTP \(status), then \(error.description))")
             }
-            return RobotsRules(parsing: String(decoding: body ?? [], as: UTF8.self), userAgent: userAgent)
+            var bytes = body ?? []
+            // Cut at maxBytes: the last line may be half a rule (`Disallow: /pri` of `/private/`); drop it.
+            if exchange.error?.code == .bodyTooLarge, let newline = bytes.lastIndex(where: { $0 == 0x0A || $0 == 0x0D }) {
+                bytes.removeSubrange((newline + 1)...)
+            }
+            return RobotsRules(parsing: String(decoding: bytes, as: UTF8.self), userAgent: userAgent)
         case 400..<500:
             return .allowAll
         default:

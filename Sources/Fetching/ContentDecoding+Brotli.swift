@@ -22,7 +22,7 @@ extension ContentDecoding {
                 }
             }
         }
-        if output.count > limit { throw .corrupt("decoded body larger than \(limit) bytes") }
+        if output.count > limit { throw .tooLarge(limit: limit) }
         switch result {
         case BROTLI_DECODER_RESULT_SUCCESS: return output
         case BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT: throw .corrupt("brotli: truncated stream")
@@ -64,7 +64,7 @@ extension ContentDecoding {
             }
         }
         if let failure { throw .corrupt("zstd: \(failure)") }
-        if output.count > limit { throw .corrupt("decoded body larger than \(limit) bytes") }
+        if output.count > limit { throw .tooLarge(limit: limit) }
         if status != 0 { throw .corrupt("zstd: truncated frame") }
         return output
     }

@@ -9,7 +9,19 @@ public enum ContentDecoding {
     /// server answers the crawler with the bytes it sends a browser.
     public static let acceptEncoding = "gzip, deflate, br, zstd"
 
-    public enum Failure: Error, Sendable { case unsupported(String), corrupt(String) }
+    public enum Failure: Error, Sendable, CustomStringConvertible {
+        case unsupported(String), corrupt(String)
+        /// The decoded body went past the limit: a decompression bomb, or a body bigger than allowed.
+        case tooLarge(limit: Int)
+
+        public var description: String {
+            switch self {
+            case .unsupported(let coding): "unsupported(\"\(coding)\")"
+            case .corrupt(let why): "corrupt(\"\(why)\")"
+            case .tooLarge(let limit): "decoded body larger than \(limit) bytes"
+            }
+        }
+    }
 
     /// Decodes `body` as the `Content-Encoding` header says.
     ///
@@ -22,7 +34,9 @@ public enum ContentDecoding {
             case "gzip": data = try inflate(data, windowBits: 15 + 32, limit: limit)
             case "deflate":
                 // RFC 9110 says zlib-wrapped; some servers send raw deflate. Try both.
-                do { data = try inflate(data, windowBits: 15, limit: limit) }
+                // A body past the limit is that, whichever framing: the retry's error would hide it.
+                do throws(Failure) { data = try inflate(data, windowBits: 15, limit: limit) }
+                catch .tooLarge(let limit) { throw .tooLarge(limit: limit) }
                 catch { data = try inflate(data, windowBits: -15, limit: limit) }
             case "br": data = try brotli(data, limit: limit)
             case "zstd": data = try zstd(data, limit: limit)
@@ -53,7 +67,7 @@ public enum ContentDecoding {
                 }
             } while status == Z_OK && output.count <= limit && (stream.avail_in > 0 || stream.avail_out == 0)
         }
-        if output.count > limit { throw .corrupt("decoded body larger than \(limit) bytes") }
+        if output.count > limit { throw .tooLarge(limit: limit) }
         guard status == Z_STREAM_END || (status == Z_OK && stream.avail_in == 0) else {
             throw .corrupt(stream.msg.map { String(cString: $0) } ?? String(cString: zError(status)))
         }

@@ -16,10 +16,13 @@ extension Exchange {
             if contentEncoding == nil { decodedBytes = sink.count }
             return nil
         }
-        do {
-            let decoded = try ContentDecoding.decode(sink.body, contentEncoding: contentEncoding, limit: sink.limit * 4)
+        do throws(ContentDecoding.Failure) {
+            let decoded = try ContentDecoding.decode(sink.body, contentEncoding: contentEncoding, limit: sink.limit.multipliedReportingOverflow(by: 4).overflow ? .max : sink.limit * 4)
             decodedBytes = decoded.count
             return decoded
+        } catch .tooLarge(let limit) {
+            self.error = self.error ?? FetchError(.bodyTooLarge, "decoded body larger than \(limit) bytes (4 × --max-body: a decompression bomb?); not read further")
+            return nil
         } catch {
             self.error = self.error ?? FetchError(.decoding, "cannot decode Content-Encoding \(contentEncoding ?? ""): \(error)")
             return nil

@@ -138,6 +138,8 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
                 succeed()
             } else if case .fixed = parser.state {
                 fail(FetchError(.reset, "connection closed before the body was complete (shorter than Content-Length)"))
+            } else if parser.head == nil {
+                fail(FetchError(.reset, "connection closed before the response head was complete"))
             } else {
                 fail(FetchError(.reset, "connection closed before the response completed"))
             }

@@ -271,6 +271,9 @@ struct HTTP1ResponseParser {
         if close { reusable = false }
         if isHeadRequest || status == 204 || status == 304 {
             state = .done
+            // A 204/304 has no body (RFC 9112 §6.3), yet a server that frames one may send it:
+            // its bytes would be read as the next response on this connection. Not reused.
+            if !isHeadRequest, transferEncoding || (contentLength ?? 0) > 0 { reusable = false }
         } else if transferEncoding {
             if contentLength != nil { reusable = false }  // RFC 9112 §6.3: possible smuggling
             if chunked { state = .chunkSize } else { state = .untilClose; reusable = false }

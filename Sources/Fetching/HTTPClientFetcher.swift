@@ -1,6 +1,7 @@
 public import AsyncHTTPClient
 public import CrawlModel
 internal import Foundation
+internal import NIOConcurrencyHelpers
 internal import NIOCore
 internal import NIOHTTP1
 internal import NIOPosix
@@ -27,11 +28,23 @@ public struct HTTPClientFetcher: Fetcher {
     let options: Options
     /// The instant the crawl started; timings are relative to it.
     let epoch: ContinuousClock.Instant
+    /// Origins that framed a body on a 204 or 304 over HTTP/1.x. AsyncHTTPClient reads such a
+    /// body as the next response on the connection and offers no way to close it, so every
+    /// later request to them says `Connection: close` (the lean fetcher closes it itself).
+    let misframing = NIOLockedValueBox<Set<String>>([])
 
     public init(client: HTTPClient, options: Options = Options(), epoch: ContinuousClock.Instant = .now) {
         self.client = client
         self.options = options
         self.epoch = epoch
+    }
+
+    /// A 204/304 with `Content-Length` above 0 or `Transfer-Encoding` over HTTP/1.x: a body
+    /// where none can be, which the next request on the connection would read.
+    static func framesBodyWhereNoneCan(_ response: HTTPClientResponse) -> Bool {
+        guard response.version.major == 1, response.status == .notModified || response.status == .noContent else { return false }
+        return response.headers.contains(name: "transfer-encoding")
+            || response.headers["content-length"].contains { Int($0).map { $0 > 0 } ?? true }
     }
 
     /// The client configuration the crawler wants: no redirects, no automatic decompression,
@@ -73,6 +86,8 @@ public struct HTTPClientFetcher: Fetcher {
         var http = HTTPClientRequest(url: request.url.absoluteString)
         http.method = HTTPMethod(rawValue: request.method)
         for field in request.headers { http.headers.add(name: field.name, value: field.value) }
+        let origin = WebURL.origin(of: request.url)
+        if misframing.withLockedValue({ !$0.isEmpty && $0.contains(origin) }) { http.headers.replaceOrAdd(name: "Connection", value: "close") }
         let prepared = http
         let limit = request.maxBodyBytes ?? options.maxBodyBytes
         let headTimeout = TimeAmount(options.headTimeout)
@@ -85,8 +100,11 @@ public struct HTTPClientFetcher: Fetcher {
         let total = options.totalTimeout
         let wantsDigest = request.digest
         let outcome: Result<Streamed, any Error>
+        var headArrived = false
         do {
             let response = try await client.execute(prepared, timeout: headTimeout)
+            headArrived = true
+            if Self.framesBodyWhereNoneCan(response) { _ = misframing.withLockedValue { $0.insert(origin) } }
             let headAt = ContinuousClock.now
             let keep = request.keepBody(response.headers.first(name: "content-type"))
             var sink = BodySink(limit: limit, keep: keep, digest: wantsDigest,
@@ -114,7 +132,7 @@ public struct HTTPClientFetcher: Fetcher {
 
         switch outcome {
         case .failure(let error):
-            exchange.error = Self.classify(error)
+            exchange.error = Self.classify(error, afterHead: headArrived)
             return FetchResponse(exchange: exchange)
         case .success(let streamed):
             let response = streamed.response
@@ -161,9 +179,9 @@ public struct HTTPClientFetcher: Fetcher {
         public var description: String { "no PEM certificate in \(path) (expected a file with -----BEGIN CERTIFICATE-----)" }
     }
 
-    /// Maps AsyncHTTPClient, NIO and TLS errors onto the report's failure codes, by the error's
-    /// type and fields (never its text); the error is kept as the failure's `cause`.
-    static func classify(_ error: any Error) -> FetchError {
+    /// Maps AsyncHTTPClient, NIO and TLS errors onto the report's failure codes.
+    /// - Parameter afterHead: whether the response head had arrived (a close before it is not a short body).
+    static func classify(_ error: any Error, afterHead: Bool = true) -> FetchError {
         if let error = error as? FetchError { return error }
         let text = String(describing: error)
         func failure(_ code: FetchError.Code, _ message: String) -> FetchError {
@@ -187,7 +205,8 @@ public struct HTTPClientFetcher: Fetcher {
             }
         case let e as HTTPParserError:
             if e == .invalidEOFState {
-                return failure(.reset, "connection closed before the body was complete (shorter than Content-Length)")
+                return afterHead ? failure(.reset, "connection closed before the body was complete (shorter than Content-Length)")
+                    : failure(.reset, "connection closed before the response head was complete")
             }
             return failure(.other, "malformed HTTP response: \(text)")
         case is NIOSSLError, is BoringSSLError, is NIOSSLExtraError:

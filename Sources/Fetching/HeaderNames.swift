@@ -27,7 +27,8 @@ struct HeaderNames {
     /// The field for `name: value` as received, and which known header it is.
     mutating func field(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) -> (header: HeaderField, known: Known) {
         guard let (index, exact) = Self.lookup(name) else {
-            return (HeaderField(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self)), .other)
+            let text = String(decoding: value, as: UTF8.self)
+            return (HeaderField(name: String(decoding: name, as: UTF8.self), value: text, rawValue: Self.rawBytes(value, text)), .other)
         }
         let nameString = exact ? Self.canonical[index] : String(decoding: name, as: UTF8.self)
         let valueString: String
@@ -37,7 +38,14 @@ struct HeaderNames {
             valueString = String(decoding: value, as: UTF8.self)
             lastValues[index] = valueString
         }
-        return (HeaderField(name: nameString, value: valueString), Known(rawValue: index) ?? .other)
+        return (HeaderField(name: nameString, value: valueString, rawValue: Self.rawBytes(value, valueString)), Known(rawValue: index) ?? .other)
+    }
+
+    /// The value's bytes when decoding them as UTF-8 lost some (an ETag or a Location must
+    /// go back byte for byte); nil for the usual ASCII or valid UTF-8 value.
+    static func rawBytes(_ value: UnsafeRawBufferPointer, _ text: String) -> [UInt8]? {
+        guard value.contains(where: { $0 >= 0x80 }), !text.utf8.elementsEqual(value) else { return nil }
+        return Array(value)
     }
 
     /// The index of a known name (compared case-insensitively), and whether it is spelt canonically.

@@ -53,7 +53,7 @@ struct RequestTarget {
     /// `METHOD target HTTP/1.1`, `Host`, the given headers, and the empty line, as one buffer.
     func requestHead(method: String, headers: [HeaderField]) -> ByteBuffer {
         var size = method.utf8.count + target.utf8.count + authority.utf8.count + 24
-        for field in headers { size += field.name.utf8.count + field.value.utf8.count + 4 }
+        for field in headers { size += field.name.utf8.count + (field.rawValue?.count ?? field.value.utf8.count) + 4 }
         var buffer = ByteBuffer()
         buffer.reserveCapacity(size)
         buffer.writeString(method)
@@ -65,7 +65,8 @@ struct RequestTarget {
         for field in headers {
             buffer.writeString(field.name)
             buffer.writeStaticString(": ")
-            buffer.writeString(field.value)
+            // Bytes as received when they were not UTF-8 (an ETag sent back as it came).
+            if let raw = field.rawValue { buffer.writeBytes(raw) } else { buffer.writeString(field.value) }
             buffer.writeStaticString("\r\n")
         }
         buffer.writeStaticString("\r\n")

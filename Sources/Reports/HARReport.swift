@@ -52,7 +52,8 @@ public enum HARReport {
         let probeID = "revalidation_\(index + 1)"
         let probes = resources.flatMap { r in
             (r.revalidation?.sent ?? []).map { header, probe in
-                (ex: probe.exchange, comment: "\(header) probe: \(([probe.verdict] + probe.notes).map(\.rawValue).joined(separator: ", "))" as String?)
+                (ex: probe.exchange, comment: "\(header) probe: \(([probe.verdict] + probe.notes).map(\.rawValue).joined(separator: ", "))"
+                    + (probe.exchange.status == nil ? " (no status: \(probe.exchange.error?.description ?? "no response"))" : "") as String?)
             }
         }
         if !probes.isEmpty {

@@ -133,7 +133,8 @@ public enum HTMLReport {
     }
 
     static func verdictMatrix(_ resources: [FetchedResource], short: (String) -> String, pageURLs: Set<String>) -> String {
-        let verdicts = RevalidationVerdict.allCases.filter { $0 != .MISSING_HDRS_304 } + [.MISSING_HDRS_304]
+        let notes: [RevalidationVerdict] = [.MISSING_HDRS_304, .CHANGED_VALIDATOR_304]
+        let verdicts = RevalidationVerdict.allCases.filter { !notes.contains($0) } + notes
         func kind(_ r: FetchedResource) -> AssetKind { pageURLs.contains(r.url) ? .page : r.kind }
         let kinds = Set(resources.map(kind)).sorted()
         var counts: [AssetKind: [String: Int]] = [:]
@@ -169,7 +170,7 @@ public enum HTMLReport {
         switch v {
         case "INM_304", "IMS_304": "good"
         case "NO_VALIDATOR", "NOT_PROBED": "none"
-        case "MISSING_HDRS_304": "warn"
+        case "MISSING_HDRS_304", "CHANGED_VALIDATOR_304": "warn"
         default: "badv"
         }
     }

@@ -149,6 +149,9 @@ public struct JSONReport: Encodable, Sendable {
             var ifNoneMatchVerdict: String
             var ifModifiedSinceVerdict: String
             var notes: [String]
+            /// Why a probe sent has no status (its error), present only then.
+            var ifNoneMatchError: String? = nil
+            var ifModifiedSinceError: String? = nil
 
             func encode(to encoder: any Encoder) throws {
                 var c = encoder.container(keyedBy: CodingKeys.self)
@@ -157,8 +160,12 @@ public struct JSONReport: Encodable, Sendable {
                 try c.encode(ifNoneMatchVerdict, forKey: .ifNoneMatchVerdict)
                 try c.encode(ifModifiedSinceVerdict, forKey: .ifModifiedSinceVerdict)
                 try c.encode(notes, forKey: .notes)
+                try c.encodeIfPresent(ifNoneMatchError, forKey: .ifNoneMatchError)
+                try c.encodeIfPresent(ifModifiedSinceError, forKey: .ifModifiedSinceError)
             }
-            enum CodingKeys: String, CodingKey { case ifNoneMatch, ifModifiedSince, ifNoneMatchVerdict, ifModifiedSinceVerdict, notes }
+            enum CodingKeys: String, CodingKey {
+                case ifNoneMatch, ifModifiedSince, ifNoneMatchVerdict, ifModifiedSinceVerdict, notes, ifNoneMatchError, ifModifiedSinceError
+            }
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -265,9 +272,15 @@ public struct JSONReport: Encodable, Sendable {
                 ifNoneMatch: inm?.exchange.status, ifModifiedSince: ims?.exchange.status,
                 ifNoneMatchVerdict: inm?.verdict.rawValue ?? (probed ? RevalidationVerdict.NO_VALIDATOR.rawValue : "NOT_PROBED"),
                 ifModifiedSinceVerdict: ims?.verdict.rawValue ?? (probed ? RevalidationVerdict.NO_VALIDATOR.rawValue : "NOT_PROBED"),
-                notes: Array(Set((inm?.notes ?? []) + (ims?.notes ?? [])).map(\.rawValue)).sorted()),
+                notes: Array(Set((inm?.notes ?? []) + (ims?.notes ?? [])).map(\.rawValue)).sorted(),
+                ifNoneMatchError: inm.flatMap(Self.probeError), ifModifiedSinceError: ims.flatMap(Self.probeError)),
             error: failure?.message, errorCode: failure?.code.rawValue, wireBytes: r.wireBytes,
             timingsMs: includeTimings ? Resource.TimingsMs(started: e.timings.startedMs, head: e.timings.headMs, total: e.timings.totalMs) : nil)
+    }
+
+    /// Why a probe has no status: its error (a transport failure, a malformed answer, not sent).
+    static func probeError(_ probe: Probe) -> String? {
+        probe.exchange.status == nil ? probe.exchange.error?.description ?? "no response" : nil
     }
 
     static func byKind(_ bytes: [AssetKind: Int]) -> [String: Int] {

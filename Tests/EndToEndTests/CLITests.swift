@@ -40,8 +40,8 @@ struct CLITests {
         (["crawl"], "give a start URL"),
         (["crawl", "--serve", "Samples/FixtureSite", "--max-pagez", "3"], "--max-pagez"),
         (["serve", "/nonexistent/site"], "no such folder"),
-        (["crawl", "--serve", "Samples/FixtureSite", "--quiet", "--json", "/nonexistent/dir/r.json"], "cannot write the JSON report to /nonexistent/dir/r.json"),
-        (["crawl", "--serve", "Samples/FixtureSite", "--quiet", "--har", "/nonexistent/dir/r.har"], "cannot write the HAR to /nonexistent/dir/r.har"),
+        (["crawl", "--serve", "Samples/FixtureSite", "--quiet", "--json", "/nonexistent/dir/r.json"], "--json /nonexistent/dir/r.json: the folder /nonexistent/dir does not exist"),
+        (["crawl", "--serve", "Samples/FixtureSite", "--quiet", "--har", "/nonexistent/dir/r.har"], "--har /nonexistent/dir/r.har: the folder /nonexistent/dir does not exist"),
     ])
     func badInput(arguments: [String], message: String) throws {
         let run = try runCLI(arguments)

@@ -1,0 +1,56 @@
+internal import ArgumentParser
+internal import CrawlModel
+
+/// The store keeps the command line for `--resume`, but never a secret: `--user` and
+/// `--header` values are stored as `[redacted]` (a header keeps its name), and `--resume`
+/// asks for them again.
+extension CrawlCommand {
+    /// `arguments` with the values of `--user` and `--header` redacted.
+    static func redactedArguments(_ arguments: [String]) -> [String] {
+        var out: [String] = []
+        var i = 0
+        while i < arguments.count {
+            let argument = arguments[i]
+            if argument == "--user" || argument == "--header", i + 1 < arguments.count {
+                out += [argument, redacted(argument, arguments[i + 1])]
+                i += 2
+                continue
+            }
+            if argument.hasPrefix("--user=") {
+                out.append("--user=" + userPlaceholder)
+            } else if argument.hasPrefix("--header=") {
+                out.append("--header=" + redacted("--header", String(argument.dropFirst("--header=".count))))
+            } else {
+                out.append(argument)
+            }
+            i += 1
+        }
+        return out
+    }
+
+    /// What `--user` is stored as (it still parses as user:password).
+    static let userPlaceholder = Redaction.placeholder + ":" + Redaction.placeholder
+
+    static func redacted(_ flag: String, _ value: String) -> String {
+        guard flag == "--header", let colon = value.firstIndex(of: ":") else { return flag == "--user" ? userPlaceholder : Redaction.placeholder }
+        return value[..<colon] + ": " + Redaction.placeholder
+    }
+
+    /// The stored crawl's options with the secrets given again on this command line.
+    /// - Throws: a usage error naming what to give when the stored crawl had secrets and they are missing.
+    func restoringSecrets(into original: CrawlOptions, file: String) throws -> CrawlOptions {
+        var options = original
+        let storedHeaders = original.header.compactMap(CrawlOptions.parseHeader)
+        let redactedNames = storedHeaders.filter { $0.value == Redaction.placeholder }.map { $0.name.lowercased() }
+        let given = crawlOptions.header.compactMap(CrawlOptions.parseHeader)
+        let missing = redactedNames.filter { name in !given.contains { $0.name.lowercased() == name } }
+        let userMissing = original.user == Self.userPlaceholder && crawlOptions.user == nil
+        if !missing.isEmpty || userMissing {
+            let what = (userMissing ? ["--user USER:PASSWORD"] : []) + missing.map { "--header '\($0): …'" }
+            throw UsageError(message: "\(file) does not keep secrets: give them again, e.g. assetcrawl crawl --resume \(file) \(what.joined(separator: " "))")
+        }
+        if !redactedNames.isEmpty { options.header = crawlOptions.header }
+        if original.user == Self.userPlaceholder { options.user = crawlOptions.user }
+        return options
+    }
+}
