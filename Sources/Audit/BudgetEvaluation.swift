@@ -59,8 +59,9 @@ public struct BudgetOutcome: Sendable, Equatable, Codable {
 extension Budget {
     /// Runs every check of this budget on a crawl. Pure: the same crawl gives the same outcome.
     public func evaluate(_ result: CrawlResult) -> BudgetOutcome {
-        let audits = SiteAudit.pages(result)
-        let costs = Dictionary(SiteAudit.costs(result).map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
+        let choices = BrowserModel.choices(result)
+        let audits = SiteAudit.pages(result, choices: choices)
+        let costs = Dictionary(SiteAudit.costs(result, choices: choices).map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
         let pagesByURL = Dictionary(result.pages.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
         var suites: [CheckSuite] = []
 

@@ -20,17 +20,21 @@ public struct PageCost: Sendable, Equatable {
 
 extension SiteAudit {
     /// One cost per page, in the same (URL) order as `pages(_:)`.
-    public static func costs(_ result: CrawlResult) -> [PageCost] {
-        result.pages.sorted { $0.url < $1.url }.map { cost(of: $0, in: result) }
+    ///
+    /// - Parameter choices: the browser model's choice per page URL, when the caller has it.
+    public static func costs(_ result: CrawlResult, choices: [String: BrowserChoice]? = nil) -> [PageCost] {
+        let choices = choices ?? BrowserModel.choices(result)
+        return result.pages.sorted { $0.url < $1.url }.map { cost(of: $0, in: result, choice: choices[$0.url]) }
     }
 
-    /// What a browser fetches of the page (``BrowserModel`` at the result's viewport) costs.
-    public static func cost(of page: PageResult, in result: CrawlResult) -> PageCost {
+    /// What a browser fetches of the page (``BrowserModel`` at the result's viewport) costs;
+    /// `choice` is the model's choice for the page when the caller has it.
+    public static func cost(of page: PageResult, in result: CrawlResult, choice: BrowserChoice? = nil) -> PageCost {
         var requests = 0
         var first: [AssetKind: Int] = [:]
         var again: [AssetKind: Int] = [:]
         var repeatVisit = 0
-        let choice = BrowserModel.choose(page, in: result, viewport: BrowserModel.viewport(of: result))
+        let choice = choice ?? BrowserModel.choose(page, in: result, viewport: BrowserModel.viewport(of: result))
         for url in choice.chosen {
             guard let resource = result.resources[url] else { continue }
             let kind: AssetKind = url == page.url ? .page : resource.kind
