@@ -102,7 +102,7 @@ public enum Bandwidth {
         var out: [String: PageBandwidth] = [:]
         var walk = SiteWalk()
         for page in result.pages {
-            let choice = choices[page.url] ?? BrowserModel.choose(page, in: result, viewport: BrowserModel.viewport(of: result))
+            let choice = BrowserModel.choice(of: page, in: result, from: choices)
             out[page.url] = walk.add(page, choice: choice, requisites: result.requisites(of: page),
                                      cost: { costs[$0] }, isPage: { pageURLs.contains($0) })
         }

@@ -70,6 +70,11 @@ public enum BrowserModel {
         return out
     }
 
+    /// The page's entry of `choices`, or its choice worked out now when the caller's table lacks it.
+    static func choice(of page: PageResult, in result: CrawlResult, from choices: [String: BrowserChoice]) -> BrowserChoice {
+        choices[page.url] ?? choose(page, in: result, viewport: viewport(of: result))
+    }
+
     /// The viewport a crawl result declares (`CrawlResult.viewport`), else ``Viewport/desktop``.
     public static func viewport(of records: any CrawlRecords) -> Viewport {
         records.viewport.flatMap { try? Viewport(parsing: $0) } ?? .desktop

@@ -54,7 +54,7 @@ public enum SiteAudit {
         let choices = choices ?? BrowserModel.choices(result)
         return result.pages.sorted { $0.url < $1.url }.map { page in
             let requisites = result.requisites(of: page)
-            let choice = choices[page.url] ?? BrowserModel.choose(page, in: result, viewport: BrowserModel.viewport(of: result))
+            let choice = BrowserModel.choice(of: page, in: result, from: choices)
             var all = summaries[page.url]?.wireBytes ?? 0
             var ok304 = 0, full200 = 0
             for url in [page.url] + requisites {

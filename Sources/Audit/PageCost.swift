@@ -24,7 +24,9 @@ extension SiteAudit {
     /// - Parameter choices: the browser model's choice per page URL, when the caller has it.
     public static func costs(_ result: CrawlResult, choices: [String: BrowserChoice]? = nil) -> [PageCost] {
         let choices = choices ?? BrowserModel.choices(result)
-        return result.pages.sorted { $0.url < $1.url }.map { cost(of: $0, in: result, choice: choices[$0.url]) }
+        return result.pages.sorted { $0.url < $1.url }.map { page in
+            cost(of: page, in: result, choice: BrowserModel.choice(of: page, in: result, from: choices))
+        }
     }
 
     /// What a browser fetches of the page (``BrowserModel`` at the result's viewport) costs;
