@@ -127,15 +127,21 @@ struct ReportOptions: ParsableArguments {
         if let outcome, !outcome.passed { throw ExitCode.failure }
     }
 
-    /// `SiteAudit.pages` and `Bandwidth.analyse`, run side by side.
+    /// `SiteAudit.pages` and `Bandwidth.analyse`, run side by side on the browser model's
+    /// choices, worked out once for both.
     static func auditsAndBandwidth(_ result: CrawlResult) -> ([PageAudit], (pages: [String: PageBandwidth], site: SiteBandwidth)) {
         final class Slots: @unchecked Sendable {  // each slot written by one iteration, read after both end
             var audits: [PageAudit] = []
             var bandwidth: (pages: [String: PageBandwidth], site: SiteBandwidth)?
         }
         let slots = Slots()
+        let choices = BrowserModel.choices(result)
         DispatchQueue.concurrentPerform(iterations: 2) { i in
-            if i == 0 { slots.audits = SiteAudit.pages(result) } else { slots.bandwidth = Bandwidth.analyse(result) }
+            if i == 0 {
+                slots.audits = SiteAudit.pages(result, choices: choices)
+            } else {
+                slots.bandwidth = Bandwidth.analyse(result, choices: choices)
+            }
         }
         return (slots.audits, slots.bandwidth!)
     }

@@ -101,18 +101,20 @@ public enum Bandwidth {
     /// Every URL needed by any crawled page, each paid once: a visitor who walks all pages.
     public static func site(_ result: CrawlResult) -> SiteBandwidth { analyse(result).site }
 
-    /// Both at once, computing each resource's cost and each page's requisites once.
-    public static func analyse(_ result: CrawlResult) -> (pages: [String: PageBandwidth], site: SiteBandwidth) {
+    /// Both at once, computing each resource's cost and each page's requisites once;
+    /// `choices` is the browser model's choice per page URL when the caller has it.
+    public static func analyse(_ result: CrawlResult, choices: [String: BrowserChoice]? = nil)
+        -> (pages: [String: PageBandwidth], site: SiteBandwidth) {
         // The kind rides along so the page walk needs one lookup per URL, not two.
         var costs: [String: (cost: ResourceCost, kind: AssetKind)] = [:]
         costs.reserveCapacity(result.resources.count)
         for (url, resource) in result.resources { costs[url] = (cost(of: resource), resource.kind) }
         let pageURLs = Set(result.pages.map(\.url))
-        let viewport = BrowserModel.viewport(of: result)
+        let choices = choices ?? BrowserModel.choices(result)
         var out: [String: PageBandwidth] = [:]
         var walk = SiteWalk()
         for page in result.pages {
-            let choice = BrowserModel.choose(page, in: result, viewport: viewport)
+            let choice = BrowserModel.choice(of: page, in: result, from: choices)
             out[page.url] = walk.add(page, choice: choice, requisites: result.requisites(of: page),
                                      cost: { costs[$0] }, isPage: { pageURLs.contains($0) })
         }

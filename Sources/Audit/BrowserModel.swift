@@ -36,8 +36,20 @@ public struct BrowserChoice: Sendable, Hashable {
 public enum BrowserModel {
     /// The choice for one page.
     public static func choose(_ page: PageResult, in result: CrawlResult, viewport: Viewport) -> BrowserChoice {
+        var selectors = SelectorCache()
+        return choose(page, in: result, viewport: viewport, selectors: &selectors)
+    }
+
+    /// The choice for one page, reusing the selectors `selectors` parsed for earlier pages: a
+    /// site's pages share their stylesheets, whose selectors need parsing only once.
+    public static func choose(_ page: PageResult, in result: CrawlResult, viewport: Viewport,
+                              selectors: inout SelectorCache) -> BrowserChoice {
         var walk = ModelWalk(result: result, page: page, viewport: viewport)
+        // Swapped into the walk and back, never copied: a shared table would be duplicated on write.
+        swap(&walk.selectors, &selectors)
+        walk.selectors.startPage()
         walk.run()
+        swap(&walk.selectors, &selectors)
         var reasons = walk.reasons
         for url in walk.chosen { reasons[url] = nil }
         // What is reached only through something not fetched (an ignored @import's images).
@@ -45,6 +57,22 @@ public enum BrowserModel {
             reasons[url] = "only referenced by what a browser does not fetch"
         }
         return BrowserChoice(chosen: walk.chosen, notChosen: reasons)
+    }
+
+    /// The choice for every page of `result`, by page URL, with one selector cache for all:
+    /// what ``SiteAudit``, ``Bandwidth`` and the reports share, so each page is modelled once.
+    public static func choices(_ result: CrawlResult) -> [String: BrowserChoice] {
+        let viewport = viewport(of: result)
+        var selectors = SelectorCache()
+        var out: [String: BrowserChoice] = [:]
+        out.reserveCapacity(result.pages.count)
+        for page in result.pages { out[page.url] = choose(page, in: result, viewport: viewport, selectors: &selectors) }
+        return out
+    }
+
+    /// The page's entry of `choices`, or its choice worked out now when the caller's table lacks it.
+    static func choice(of page: PageResult, in result: CrawlResult, from choices: [String: BrowserChoice]) -> BrowserChoice {
+        choices[page.url] ?? choose(page, in: result, viewport: viewport(of: result))
     }
 
     /// The viewport a crawl result declares (`CrawlResult.viewport`), else ``Viewport/desktop``.
@@ -68,7 +96,7 @@ struct ModelWalk {
     let page: PageResult
     let viewport: Viewport
     let matcher: SelectorMatcher?
-    var selectors = SelectorCache()
+    var selectors: SelectorCache
     var chosen: [String] = []
     var chosenSet: Set<String> = []
     var reasons: [String: String] = [:]
@@ -78,6 +106,7 @@ struct ModelWalk {
         self.result = result
         self.page = page
         self.viewport = viewport
+        selectors = SelectorCache()
         matcher = page.outline.map(SelectorMatcher.init)
     }
 

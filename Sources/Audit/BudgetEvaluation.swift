@@ -60,8 +60,9 @@ public struct BudgetOutcome: Sendable, Equatable, Codable {
 extension Budget {
     /// Runs every check of this budget on a crawl. Pure: the same crawl gives the same outcome.
     public func evaluate(_ result: CrawlResult) -> BudgetOutcome {
-        let audits = SiteAudit.pages(result)
-        let costs = Bandwidth.pages(result)
+        let choices = BrowserModel.choices(result)
+        let audits = SiteAudit.pages(result, choices: choices)
+        let costs = Bandwidth.analyse(result, choices: choices).pages
         let pagesByURL = Dictionary(result.pages.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
         var suites: [CheckSuite] = []
 

@@ -94,6 +94,10 @@ public struct SelectorCache: Sendable {
     var anyMatch: [String: Bool] = [:]
     public init() {}
 
+    /// Before another page: the parsed selectors are kept, the matches (which belong to one
+    /// page's element tree) dropped.
+    mutating func startPage() { anyMatch.removeAll(keepingCapacity: true) }
+
     mutating func parse(_ text: String) -> SelectorList? {
         if let known = parsed[text] { return known }
         let list = SelectorList(text)

@@ -43,7 +43,10 @@ public enum SiteAudit {
     }
 
     /// One audit per crawled page, in URL order.
-    public static func pages(_ result: CrawlResult) -> [PageAudit] {
+    ///
+    /// - Parameter choices: the browser model's choice per page URL (``BrowserModel/choices(_:)``),
+    ///   when the caller has it already; worked out here otherwise.
+    public static func pages(_ result: CrawlResult, choices: [String: BrowserChoice]? = nil) -> [PageAudit] {
         // What each URL adds to a page, worked out once: shared requisites appear on many
         // pages, and copying a resource (and its probes) out for each was most of the pass.
         var summaries: [String: (wireBytes: Int, ok304: Int, full200: Int)] = [:]
@@ -58,10 +61,10 @@ public enum SiteAudit {
             }
             summaries[url] = (resource.wireBytes, ok304, full200)
         }
-        let viewport = BrowserModel.viewport(of: result)
+        let choices = choices ?? BrowserModel.choices(result)
         return result.pages.sorted { $0.url < $1.url }.map { page in
             let requisites = result.requisites(of: page)
-            let choice = BrowserModel.choose(page, in: result, viewport: viewport)
+            let choice = BrowserModel.choice(of: page, in: result, from: choices)
             var all = summaries[page.url]?.wireBytes ?? 0
             var ok304 = 0, full200 = 0
             for url in [page.url] + requisites {

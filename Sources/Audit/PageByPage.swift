@@ -6,6 +6,8 @@ public struct PageFindings: Sendable {
     public var page: PageResult
     public var audit: PageAudit
     public var bandwidth: PageBandwidth
+    /// What the browser model fetches of the page: worked out once, shared by every figure here.
+    public var choice: BrowserChoice
 }
 
 /// The audits of a crawl one page at a time, in URL order, from `CrawlRecords` (a store read
@@ -18,25 +20,48 @@ public enum PageByPage {
         try records.forEachPageURL { pageURLs.insert($0) }
         let viewport = BrowserModel.viewport(of: records)
         var walk = SiteWalk()
+        // The site's stylesheets, scripts and fonts are shared by its pages: their selectors are
+        // parsed and their costs (freshness, dates) worked out once, not once per page.
+        var selectors = SelectorCache()
+        var costs = ResourceCosts()
         try records.forEachPage { page in
             let slice = try CrawlResult.slice(of: page, in: records)
-            let choice = BrowserModel.choose(page, in: slice, viewport: viewport)
+            let choice = BrowserModel.choose(page, in: slice, viewport: viewport, selectors: &selectors)
             let bandwidth = walk.add(page, choice: choice, requisites: slice.requisites(of: page),
-                                     cost: { url in slice.resources[url].map { (Bandwidth.cost(of: $0), $0.kind) } },
+                                     cost: { url in costs.cost(of: url, in: slice) },
                                      isPage: { pageURLs.contains($0) })
-            try body(findings(of: page, in: slice, bandwidth: bandwidth))
+            try body(findings(of: page, in: slice, choice: choice, bandwidth: bandwidth))
         }
         return walk.site
     }
 
-    /// One page's findings from a result that holds at least the page's slice.
-    public static func findings(of page: PageResult, in slice: CrawlResult, bandwidth: PageBandwidth? = nil) -> PageFindings {
+    /// One page's findings from a result that holds at least the page's slice; `choice` is the
+    /// browser model's for the page when the caller has it.
+    public static func findings(of page: PageResult, in slice: CrawlResult, choice: BrowserChoice? = nil,
+                                bandwidth: PageBandwidth? = nil) -> PageFindings {
         var one = slice
         one.pages = [page]
-        let audit = SiteAudit.pages(one)[0]
-        let bandwidth = bandwidth ?? Bandwidth.analyse(one).pages[page.url]
+        let choice = choice ?? BrowserModel.choose(page, in: one, viewport: BrowserModel.viewport(of: one))
+        let audit = SiteAudit.pages(one, choices: [page.url: choice])[0]
+        let bandwidth = bandwidth ?? Bandwidth.analyse(one, choices: [page.url: choice]).pages[page.url]
             ?? PageBandwidth(url: page.url, firstVisitBytes: 0, repeatVisitBytes: 0, expiredVisitBytes: 0, bytesByKind: [:])
-        return PageFindings(page: page, audit: audit, bandwidth: bandwidth)
+        return PageFindings(page: page, audit: audit, bandwidth: bandwidth, choice: choice)
+    }
+}
+
+/// Each URL's ``Bandwidth/cost(of:)`` and kind, worked out once for every page that shares it;
+/// bounded as the store reader's cache is (past the limit it starts over).
+struct ResourceCosts {
+    private var known: [String: (cost: ResourceCost, kind: AssetKind)?] = [:]
+    static let limit = 4096
+
+    /// The cost of the resource `slice` holds for `url`, nil when it was not fetched.
+    mutating func cost(of url: String, in slice: CrawlResult) -> (cost: ResourceCost, kind: AssetKind)? {
+        if let cached = known[url] { return cached }
+        let found = slice.resources[url].map { (Bandwidth.cost(of: $0), $0.kind) }
+        if known.count >= Self.limit { known.removeAll(keepingCapacity: true) }
+        known[url] = .some(found)
+        return found
     }
 }
 

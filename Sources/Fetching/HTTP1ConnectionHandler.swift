@@ -2,14 +2,18 @@ internal import CrawlModel
 internal import NIOCore
 
 /// One request to send on a connection, and how to treat its response.
+///
+/// The head and total timeouts run from the moment the request is written, not from when the
+/// fetch began: time spent waiting for a connection slot behind stalled requests, connecting
+/// (bounded by its own connect timeout) or waiting for a thread of a loaded machine is not the
+/// server's delay, and counting it made a healthy request queued behind stalled ones time
+/// out before it was even sent.
 struct HTTP1Request {
     var bytes: ByteBuffer
     var isHead: Bool
     var keepBody: @Sendable (String?) -> Bool
     var digest: Bool
     var limit: Int
-    var headDeadline: NIODeadline
-    var totalDeadline: NIODeadline
     var readTimeout: TimeAmount
     var headTimeout: Duration
     var totalTimeout: Duration
@@ -52,6 +56,9 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         var continuation: HTTP1Continuation
         var headAt: ContinuousClock.Instant?
         var lastRead: NIODeadline
+        /// Both from when the request was written.
+        var headDeadline: NIODeadline
+        var totalDeadline: NIODeadline
         var timer: Scheduled<Void>?
     }
 
@@ -81,7 +88,8 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             return
         }
         let now = NIODeadline.now()
-        current = Current(request: request, continuation: continuation, lastRead: now)
+        current = Current(request: request, continuation: continuation, lastRead: now,
+                          headDeadline: now + TimeAmount(request.headTimeout), totalDeadline: now + TimeAmount(request.totalTimeout))
         parser = HTTP1ResponseParser(isHeadRequest: request.isHead, names: parser.headerNames)
         sink = nil
         context.writeAndFlush(wrapOutboundOut(request.bytes), promise: nil)
@@ -175,17 +183,17 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     /// One timer for the three limits: fires at the nearest, re-arms for the next.
     private func arm() {
         guard let c = current, let context else { return }
-        var due = min(c.request.totalDeadline, c.lastRead + c.request.readTimeout)
-        if c.headAt == nil { due = min(due, c.request.headDeadline) }
+        var due = min(c.totalDeadline, c.lastRead + c.request.readTimeout)
+        if c.headAt == nil { due = min(due, c.headDeadline) }
         current?.timer = context.eventLoop.scheduleTask(deadline: due) { [self] in self.check() }
     }
 
     private func check() {
         guard let c = current else { return }
         let now = NIODeadline.now()
-        if c.headAt == nil, now >= c.request.headDeadline {
+        if c.headAt == nil, now >= c.headDeadline {
             fail(FetchError(.timeout, "no response head within \(c.request.headTimeout)"))
-        } else if now >= c.request.totalDeadline {
+        } else if now >= c.totalDeadline {
             fail(FetchError(.timeout, "no complete response within \(c.request.totalTimeout)"))
         } else if now >= c.lastRead + c.request.readTimeout {
             fail(FetchError(.timeout, "no data for \(c.request.readTimeout.nanoseconds / 1_000_000) ms"))

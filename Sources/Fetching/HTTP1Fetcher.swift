@@ -90,12 +90,10 @@ public struct HTTP1Fetcher: Fetcher {
     /// Sends on a kept-alive connection when there is one; if that connection turns out to have
     /// been closed by the server before answering, once more on a new one.
     func send(_ request: FetchRequest, to target: RequestTarget) async -> Result<HTTP1Response, FetchError> {
-        let now = NIODeadline.now()
         let wire = HTTP1Request(
             bytes: target.requestHead(method: request.method, headers: request.headers),
             isHead: request.method == "HEAD", keepBody: request.keepBody, digest: request.digest,
-            limit: request.maxBodyBytes ?? options.maxBodyBytes, headDeadline: now + TimeAmount(options.headTimeout),
-            totalDeadline: now + TimeAmount(options.totalTimeout), readTimeout: TimeAmount(configuration.readTimeout),
+            limit: request.maxBodyBytes ?? options.maxBodyBytes, readTimeout: TimeAmount(configuration.readTimeout),
             headTimeout: options.headTimeout, totalTimeout: options.totalTimeout)
         var fresh = false
         while true {

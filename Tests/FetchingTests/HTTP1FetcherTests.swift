@@ -149,6 +149,30 @@ struct HTTP1FetcherTests {
         }
     }
 
+    @Test("a healthy request queued behind stalled ones gets its answer: its head timeout runs from when it is sent")
+    func queuedBehindStalled() async throws {
+        // One connection to the host; the first two requests the server sees never get an
+        // answer in time, the third does. Whichever of the three goes out third has waited
+        // two head timeouts for the slot before it is sent (the order does not matter), so a
+        // head timeout counted from the start of the fetch expired before it was written.
+        try await RawServer.with({ i in i < 2 ? .init(bytes: Self.ok("late"), delay: .seconds(60)) : .init(bytes: Self.ok("x")) }) { server in
+            var options = HTTPClientFetcher.Options()
+            options.headTimeout = .seconds(1)
+            try await fetcher(perHost: 1, options: options) { f in
+                let results = await withTaskGroup(of: Exchange.self) { group in
+                    for _ in 0..<3 { group.addTask { await f.fetch(FetchRequest(url: url(server))).exchange } }
+                    return await group.reduce(into: []) { $0.append($1) }
+                }
+                let answered = results.filter { $0.status == 200 }
+                #expect(answered.count == 1, "\(results.map { $0.error?.description ?? "200" })")
+                let stalled = results.filter { $0.status == nil }
+                #expect(stalled.count == 2)
+                #expect(stalled.allSatisfy { $0.error?.message.hasPrefix("no response head") == true })
+            }
+            #expect(server.counts.withLockedValue { $0.requests.count } == 3, "each request was sent")
+        }
+    }
+
     @Test("a body shorter than Content-Length, then closed, is a reset")
     func shortBody() async throws {
         try await RawServer.with({ _ in .init(bytes: "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc", close: true) }) { server in
