@@ -2,29 +2,33 @@ internal import NIOHTTP1
 
 /// The request header fields the server acts on, found in one pass over the header list
 /// (instead of a scan of the whole list per field name), kept in one small array.
-struct RequestFields {
+struct RequestFields: Equatable {
     enum Field { case acceptEncoding, range, ifMatch, ifNoneMatch, ifModifiedSince, ifUnmodifiedSince, ifRange }
 
     var hostCount = 0
     var hasTransferEncoding = false
     var hasContentLength = false
     /// The field lines of the `Field`s, in the order they came.
-    private var lines: [(field: Field, value: String)] = []
+    private var lines: [Line] = []
+    private struct Line: Equatable {
+        var field: Field
+        var value: String
+    }
 
     init(_ headers: HTTPHeaders) {
         for (name, value) in headers {
             // The length picks the candidates; then one case-insensitive comparison.
             switch name.utf8.count {
             case 4 where name.equalsIgnoringASCIICase("host"): hostCount += 1
-            case 5 where name.equalsIgnoringASCIICase("range"): lines.append((.range, value))
-            case 8 where name.equalsIgnoringASCIICase("if-match"): lines.append((.ifMatch, value))
-            case 8 where name.equalsIgnoringASCIICase("if-range"): lines.append((.ifRange, value))
-            case 13 where name.equalsIgnoringASCIICase("if-none-match"): lines.append((.ifNoneMatch, value))
+            case 5 where name.equalsIgnoringASCIICase("range"): lines.append(Line(field: .range, value: value))
+            case 8 where name.equalsIgnoringASCIICase("if-match"): lines.append(Line(field: .ifMatch, value: value))
+            case 8 where name.equalsIgnoringASCIICase("if-range"): lines.append(Line(field: .ifRange, value: value))
+            case 13 where name.equalsIgnoringASCIICase("if-none-match"): lines.append(Line(field: .ifNoneMatch, value: value))
             case 14 where name.equalsIgnoringASCIICase("content-length"): hasContentLength = true
-            case 15 where name.equalsIgnoringASCIICase("accept-encoding"): lines.append((.acceptEncoding, value))
-            case 17 where name.equalsIgnoringASCIICase("if-modified-since"): lines.append((.ifModifiedSince, value))
+            case 15 where name.equalsIgnoringASCIICase("accept-encoding"): lines.append(Line(field: .acceptEncoding, value: value))
+            case 17 where name.equalsIgnoringASCIICase("if-modified-since"): lines.append(Line(field: .ifModifiedSince, value: value))
             case 17 where name.equalsIgnoringASCIICase("transfer-encoding"): hasTransferEncoding = true
-            case 19 where name.equalsIgnoringASCIICase("if-unmodified-since"): lines.append((.ifUnmodifiedSince, value))
+            case 19 where name.equalsIgnoringASCIICase("if-unmodified-since"): lines.append(Line(field: .ifUnmodifiedSince, value: value))
             default: break
             }
         }

@@ -194,6 +194,23 @@ struct HardeningTests {
         #expect(log.messages(atLeast: .notice).contains { $0.contains("not complete") })
     }
 
+    @Test("a request body trickled in is cut off when the body timeout has passed, not before, with a notice")
+    func slowBody() async throws {
+        let clock = ServerClock.manual()
+        let log = LogRecorder()
+        var limits = manualLimits(clock)
+        limits.bodyTimeout = .milliseconds(100)
+        try await serve(limits: limits, log: log) { (base: URL) async throws in
+            let connection = try RawConnection(port: base.port!)
+            connection.send("POST /css/a.css HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc")
+            await crossTimeout(.milliseconds(100), clock: clock, connection: connection)
+            let (text, closed) = connection.readAll()
+            #expect(closed)
+            #expect(text.isEmpty)
+        }
+        #expect(log.messages(atLeast: .notice).contains { $0.contains("body not complete") })
+    }
+
     @Test("a kept-alive connection with nothing more to ask is closed when the idle timeout has passed, not before")
     func idle() async throws {
         let clock = ServerClock.manual()
