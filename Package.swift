@@ -35,6 +35,10 @@ let package = Package(
         // crawl's write path is a handful of prepared statements.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "CrawlModel", swiftSettings: swiftSettings),
+        // HTTP as RFC 9110/9111 define it (dates, lists, Cache-Control, entity tags, media types,
+        // ranges, preconditions, codings, field names, byte sizes): the one reading shared by the
+        // server, the fetcher and the audit. No dependencies beyond the standard library.
+        .target(name: "HTTPSemantics", swiftSettings: swiftSettings),
         .target(name: "CrawlStore", dependencies: ["CrawlModel", "CSQLite"], swiftSettings: swiftSettings),
         .target(
             name: "Extraction",
@@ -102,6 +106,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         .target(name: "TestSupport", path: "Tests/TestSupport", exclude: ["Certificates"], swiftSettings: swiftSettings),
         .testTarget(name: "CrawlModelTests", dependencies: ["CrawlModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPSemanticsTests", dependencies: ["HTTPSemantics"], swiftSettings: swiftSettings),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "CrawlModel"], swiftSettings: swiftSettings),
         .testTarget(name: "FixtureServerTests", dependencies: [
             "TestSupport", "FixtureServer",
