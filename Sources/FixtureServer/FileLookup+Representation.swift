@@ -1,6 +1,7 @@
 internal import Foundation
 internal import NIOCore
 internal import NIOHTTP1
+internal import HTTPSemantics
 
 extension FileLookup {
     /// The headers a 304 carries (RFC 9110 §15.4.5): those a cache needs to update its stored

@@ -1,6 +1,7 @@
 internal import Foundation
 internal import NIOCore
 internal import NIOHTTP1
+internal import HTTPSemantics
 
 /// What a request target leads to, as the ``Responder`` needs it.
 enum FileState {

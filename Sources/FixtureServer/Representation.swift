@@ -1,5 +1,6 @@
 internal import NIOCore
 internal import NIOHTTP1
+internal import HTTPSemantics
 
 /// One way of sending a file (its own bytes or a precompressed sibling's) and everything
 /// about its responses that does not depend on the request. Made by ``FileLookup``; used on

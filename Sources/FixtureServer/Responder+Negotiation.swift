@@ -1,3 +1,4 @@
+internal import HTTPSemantics
 extension Responder {
     /// Content negotiation (RFC 9110 §12.5.3): the index of the representation to send, a
     /// precompressed sibling for a client that accepts its coding, else the file's own bytes (0).

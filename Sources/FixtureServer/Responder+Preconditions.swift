@@ -1,5 +1,6 @@
 internal import NIOCore
 internal import NIOHTTP1
+internal import HTTPSemantics
 
 extension Responder {
     /// The request's preconditions against the representation's validators (RFC 9110 §13.2.2);

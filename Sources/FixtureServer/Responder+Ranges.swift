@@ -1,5 +1,6 @@
 internal import NIOCore
 internal import NIOHTTP1
+internal import HTTPSemantics
 
 extension Responder {
     /// 206 or 416 for a `Range` (RFC 9110 §14) over the representation's bytes; nil when the

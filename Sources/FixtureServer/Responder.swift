@@ -1,5 +1,6 @@
 internal import NIOCore
 internal import NIOHTTP1
+internal import HTTPSemantics
 
 /// Answers a request from what its target leads to: a pure function of the request (its head
 /// and the fields the server acts on), the ``FileState`` and the fault that applies, with no

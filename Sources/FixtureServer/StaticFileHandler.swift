@@ -3,6 +3,7 @@ internal import Logging
 internal import NIOCore
 internal import NIOHTTP1
 internal import NIOPosix
+internal import HTTPSemantics
 
 /// Serves files for one HTTP/1.1 connection or one HTTP/2 stream: moves bytes and does what
 /// the connection's ``HTTP1ConnectionStateMachine`` says (answer a request, stop or resume

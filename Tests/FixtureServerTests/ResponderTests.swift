@@ -1,4 +1,5 @@
 @testable import FixtureServer
+import HTTPSemantics
 import NIOCore
 import NIOHTTP1
 import Testing
