@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "CrawlStore", dependencies: ["CrawlModel", "CSQLite"], swiftSettings: swiftSettings),
         .target(
             name: "Extraction",
-            dependencies: ["CLibXML2", "CrawlModel"],
+            dependencies: ["CLibXML2", "CrawlModel", "HTTPSemantics"],
             swiftSettings: swiftSettings
         ),
         .target(
