@@ -11,8 +11,8 @@
 #   ROUNDS=9 DURATION=10 Benchmarks/server-ab.sh main my-branch
 #   LOADED=1 Benchmarks/server-ab.sh main HEAD   # with one core kept busy (stress-ng --cpu 1)
 #
-# Each revision builds in its own scratch folder (.build-ab-<rev>); loopback only; every
-# process started is stopped by its pid.
+# Each revision builds in its own scratch folder (.build-ab-<rev>) unless SCRATCH is set;
+# loopback only; every process started is stopped by its pid.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -eq 2 ] || { echo "usage: Benchmarks/server-ab.sh REV-A REV-B" >&2; exit 2; }
@@ -34,14 +34,18 @@ cleanup() {
 trap cleanup EXIT
 
 top=$(git rev-parse --show-toplevel)
+# SCRATCH=DIR builds both revisions in one scratch folder, one after the other (the
+# dependencies are built once; each binary is copied out before the next build).
 build() {  # rev → path of the binary
-  local rev=$1 sha
+  local rev=$1 sha scratch
   sha=$(git rev-parse --short "$rev")
+  scratch=${SCRATCH:-$top/.build-ab-$sha}
   git worktree add --detach "$work/src-$sha" "$sha" >/dev/null 2>&1
-  echo "building $rev ($sha)" >&2
-  (cd "$work/src-$sha" && swift build -c release --product assetcrawl --scratch-path "$top/.build-ab-$sha" >/dev/null 2>&1) \
+  echo "building $rev ($sha) in $scratch" >&2
+  (cd "$work/src-$sha" && swift build -c release --product assetcrawl --scratch-path "$scratch" >/dev/null 2>&1) \
     || { echo "build of $rev failed" >&2; exit 1; }
-  echo "$top/.build-ab-$sha/release/assetcrawl"
+  cp "$scratch/release/assetcrawl" "$work/assetcrawl-$sha"
+  echo "$work/assetcrawl-$sha"
 }
 bin_a=$(build "$1")
 bin_b=$(build "$2")
