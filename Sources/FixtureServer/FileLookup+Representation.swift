@@ -59,11 +59,11 @@ extension FileLookup {
         var ok = headers
         ok.add(name: "Content-Type", value: contentType)
         ok.add(name: "Content-Length", value: String(max(0, size + (fault?.contentLengthDelta ?? 0))))
-        return Representation(.init(
+        return Representation(
             relativePath: relativePath, coding: coding, negotiated: negotiated, path: path, key: ContentHashCache.key(st), size: size,
             bytes: entry.bytes, etag: etag, lastModified: lastModified, contentType: contentType,
             headers: headers, okHeaders: ok, notModifiedHeaders: notModified
-        ))
+        )
     }
 
     /// The policy's headers for a path: all of them but Vary, the subset a 304 carries, and

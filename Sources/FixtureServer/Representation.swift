@@ -35,25 +35,12 @@ final class Representation {
     /// they were made in: a repeated response is one shared buffer, not built again.
     private var heads: (second: Int, ok: ByteBuffer?, notModified: ByteBuffer?) = (-1, nil, nil)
 
-    struct Description {
-        var relativePath: String
-        var coding: ContentCoding?
-        var negotiated: Bool
-        var path: String
-        var key: ContentHashCache.Key
-        var size: Int
-        var bytes: ByteBuffer?
-        var etag: EntityTag?
-        var lastModified: Int?
-        var contentType: String
-        var headers: HTTPHeaders
-        var okHeaders: HTTPHeaders
-        var notModifiedHeaders: HTTPHeaders
-    }
-
-    init(_ d: Description) {
-        (relativePath, coding, negotiated, path, key, size, bytes) = (d.relativePath, d.coding, d.negotiated, d.path, d.key, d.size, d.bytes)
-        (etag, lastModified, contentType, headers, okHeaders, notModifiedHeaders) = (d.etag, d.lastModified, d.contentType, d.headers, d.okHeaders, d.notModifiedHeaders)
+    init(relativePath: String, coding: ContentCoding?, negotiated: Bool, path: String, key: ContentHashCache.Key, size: Int,
+         bytes: ByteBuffer?, etag: EntityTag?, lastModified: Int?, contentType: String,
+         headers: HTTPHeaders, okHeaders: HTTPHeaders, notModifiedHeaders: HTTPHeaders) {
+        (self.relativePath, self.coding, self.negotiated, self.path, self.key, self.size) = (relativePath, coding, negotiated, path, key, size)
+        (self.bytes, self.etag, self.lastModified, self.contentType) = (bytes, etag, lastModified, contentType)
+        (self.headers, self.okHeaders, self.notModifiedHeaders) = (headers, okHeaders, notModifiedHeaders)
         var ok = ByteBuffer()
         ok.writeHTTP1HeaderLines(okHeaders)
         encodedOK = ok

@@ -23,12 +23,12 @@ struct ResponderTests {
         ok.add(name: "Content-Type", value: "text/plain")
         ok.add(name: "Content-Length", value: "10")
         let key = ContentHashCache.Key(device: 1, inode: 2, size: 10, mtimeSec: 1_700_000_000, mtimeNsec: 0, ctimeSec: 0, ctimeNsec: 0)
-        return Representation(.init(
+        return Representation(
             relativePath: "a.txt", coding: coding, negotiated: negotiated, path: "/site/a.txt" + (coding?.fileSuffix ?? ""), key: key,
             size: 10, bytes: inMemory ? Self.body : nil, etag: EntityTag(opaque: etag), lastModified: 1_700_000_000,
             contentType: "text/plain", headers: headers, okHeaders: ok,
             notModifiedHeaders: ["ETag": "\"\(etag)\"", "Cache-Control": "max-age=60"]
-        ))
+        )
     }
 
     func respond(_ headers: [(String, String)], method: HTTPMethod = .GET, state: FileState? = nil) -> Response {
