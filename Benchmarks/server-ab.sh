@@ -40,9 +40,15 @@ build() {  # rev → path of the binary
   local rev=$1 sha scratch
   sha=$(git rev-parse --short "$rev")
   scratch=${SCRATCH:-$top/.build-ab-$sha}
-  git worktree add --detach "$work/src-$sha" "$sha" >/dev/null 2>&1
+  local src="$work/src-$sha"
+  # The checkout itself when it is that revision with no changes (its build is then reused).
+  if [ "$(git rev-parse HEAD)" = "$(git rev-parse "$rev")" ] && [ -z "$(git status --porcelain --untracked-files=no)" ]; then
+    src=$top
+  else
+    git worktree add --detach "$src" "$sha" >/dev/null 2>&1
+  fi
   echo "building $rev ($sha) in $scratch" >&2
-  (cd "$work/src-$sha" && swift build -c release --product assetcrawl --scratch-path "$scratch" >/dev/null 2>&1) \
+  (cd "$src" && swift build -c release --product assetcrawl --scratch-path "$scratch" >/dev/null 2>&1) \
     || { echo "build of $rev failed" >&2; exit 1; }
   cp "$scratch/release/assetcrawl" "$work/assetcrawl-$sha"
   echo "$work/assetcrawl-$sha"
