@@ -53,8 +53,10 @@ build() {  # rev → path of the binary
   cp "$scratch/release/assetcrawl" "$work/assetcrawl-$sha"
   echo "$work/assetcrawl-$sha"
 }
-bin_a=$(build "$1")
+# B first: with SCRATCH, a B built in place then reuses its build, and A rebuilds only the
+# package's own modules.
 bin_b=$(build "$2")
+bin_a=$(build "$1")
 
 site="$work/site"
 mkdir -p "$site"
