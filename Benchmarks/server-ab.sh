@@ -55,8 +55,9 @@ build() {  # rev → path of the binary
 }
 # B first: with SCRATCH, a B built in place then reuses its build, and A rebuilds only the
 # package's own modules.
-bin_b=$(build "$2")
-bin_a=$(build "$1")
+# BIN_A / BIN_B: a binary already built from that revision, used instead of building it.
+bin_b=${BIN_B:-$(build "$2")}
+bin_a=${BIN_A:-$(build "$1")}
 
 site="$work/site"
 mkdir -p "$site"

@@ -48,9 +48,12 @@ NGINX=$(command -v nginx)
 # SCRATCH: the release build's scratch path (default .build).
 SCRATCH=${SCRATCH:-.build}
 
-echo "building assetcrawl (release)"
-swift build -c release --product assetcrawl --scratch-path "$SCRATCH" >/dev/null 2>&1 || { echo "release build failed" >&2; exit 1; }
-BIN="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path 2>/dev/null)/assetcrawl"
+# BIN: an assetcrawl binary already built (release), used instead of building one.
+if [ -z "${BIN:-}" ]; then
+  echo "building assetcrawl (release)"
+  swift build -c release --product assetcrawl --scratch-path "$SCRATCH" >/dev/null 2>&1 || { echo "release build failed" >&2; exit 1; }
+  BIN="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path 2>/dev/null)/assetcrawl"
+fi
 
 work=$(mktemp -d)
 # nginx's workers run as an unprivileged user: they must be able to read the site.
