@@ -82,6 +82,7 @@ let package = Package(
         .target(
             name: "FixtureServer",
             dependencies: [
+                "HTTPSemantics",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -109,7 +110,7 @@ let package = Package(
         .testTarget(name: "HTTPSemanticsTests", dependencies: ["HTTPSemantics", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "CrawlModel"], swiftSettings: swiftSettings),
         .testTarget(name: "FixtureServerTests", dependencies: [
-            "TestSupport", "FixtureServer",
+            "TestSupport", "FixtureServer", "HTTPSemantics",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
 # A/B of the embedded server between two revisions: builds `assetcrawl` (release) at each,
-# serves the same folder with both on 127.0.0.1, and runs wrk (2 threads, 64 connections)
-# on a conditional GET answered 304, alternating A and B each round; prints each round's
-# req/s and B/A. For judging a change to the server's hot path on a noisy machine, where
-# one run against nginx says little.
+# serves the same folder with both on 127.0.0.1, and runs wrk (2 threads, 64 connections) on
+# three cases: a 10 KB file, a conditional GET answered 304, a 200 KB file. Each round runs
+# every case on A then B (the order flips every round, so drift hits both alike); prints each
+# run's req/s and the server's CPU per request (user+sys from /proc, µs), then per case the
+# median B/A of req/s and of CPU. For judging a change to the server's hot path on a noisy
+# machine, where one run against nginx says little.
 #
-#   Benchmarks/server-ab.sh HEAD~1 HEAD          # 5 rounds of 5 s
+#   Benchmarks/server-ab.sh HEAD~1 HEAD          # 5 rounds of 5 s per case
 #   ROUNDS=9 DURATION=10 Benchmarks/server-ab.sh main my-branch
+#   LOADED=1 Benchmarks/server-ab.sh main HEAD   # with one core kept busy (stress-ng --cpu 1)
 #
-# Each revision builds in its own scratch folder (.build-ab-<rev>); loopback only; every
-# process started is stopped by its pid.
+# Each revision builds in its own scratch folder (.build-ab-<rev>) unless SCRATCH is set;
+# loopback only; every process started is stopped by its pid.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -eq 2 ] || { echo "usage: Benchmarks/server-ab.sh REV-A REV-B" >&2; exit 2; }
 DURATION=${DURATION:-5}
 ROUNDS=${ROUNDS:-5}
-command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+source Benchmarks/need.sh
+need wrk wrk
+need curl curl
+[ "${LOADED:-0}" = 1 ] && need stress-ng stress-ng
 
 work=$(mktemp -d)
 pids=()
@@ -28,39 +34,91 @@ cleanup() {
 trap cleanup EXIT
 
 top=$(git rev-parse --show-toplevel)
+# SCRATCH=DIR builds both revisions in one scratch folder, one after the other (the
+# dependencies are built once; each binary is copied out before the next build).
 build() {  # rev → path of the binary
-  local rev=$1 sha
+  local rev=$1 sha scratch
   sha=$(git rev-parse --short "$rev")
-  git worktree add --detach "$work/src-$sha" "$sha" >/dev/null 2>&1
-  echo "building $rev ($sha)" >&2
-  (cd "$work/src-$sha" && swift build -c release --product assetcrawl --scratch-path "$top/.build-ab-$sha" >/dev/null 2>&1) \
+  scratch=${SCRATCH:-$top/.build-ab-$sha}
+  local src="$work/src-$sha"
+  # The checkout itself when it is that revision with no changes (its build is then reused).
+  if [ "$(git rev-parse HEAD)" = "$(git rev-parse "$rev")" ] && [ -z "$(git status --porcelain --untracked-files=no)" ]; then
+    src=$top
+  else
+    git worktree add --detach "$src" "$sha" >/dev/null 2>&1
+  fi
+  echo "building $rev ($sha) in $scratch" >&2
+  (cd "$src" && swift build -c release --product assetcrawl --scratch-path "$scratch" >/dev/null 2>&1) \
     || { echo "build of $rev failed" >&2; exit 1; }
-  echo "$top/.build-ab-$sha/release/assetcrawl"
+  cp "$scratch/release/assetcrawl" "$work/assetcrawl-$sha"
+  echo "$work/assetcrawl-$sha"
 }
-bin_a=$(build "$1")
-bin_b=$(build "$2")
+# B first: with SCRATCH, a B built in place then reuses its build, and A rebuilds only the
+# package's own modules.
+# BIN_A / BIN_B: a binary already built from that revision, used instead of building it.
+bin_b=${BIN_B:-$(build "$2")}
+bin_a=${BIN_A:-$(build "$1")}
 
 site="$work/site"
 mkdir -p "$site"
 head -c 10240 /dev/urandom >"$site/10k.bin"
+head -c 204800 /dev/urandom >"$site/200k.bin"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 port_a=$(free_port); port_b=$(free_port)
-"$bin_a" serve "$site" --host 127.0.0.1 --port "$port_a" --log-level warning >/dev/null & pids+=($!)
-"$bin_b" serve "$site" --host 127.0.0.1 --port "$port_b" --log-level warning >/dev/null & pids+=($!)
+"$bin_a" serve "$site" --host 127.0.0.1 --port "$port_a" --log-level warning >/dev/null & pid_a=$!; pids+=($pid_a)
+"$bin_b" serve "$site" --host 127.0.0.1 --port "$port_b" --log-level warning >/dev/null & pid_b=$!; pids+=($pid_b)
 for port in "$port_a" "$port_b"; do
   for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/10k.bin" && break; sleep 0.1; done
 done
+if [ "${LOADED:-0}" = 1 ]; then
+  stress-ng --cpu 1 --timeout $(( (DURATION + 2) * ROUNDS * 6 + 60 ))s >/dev/null 2>&1 & pids+=($!)
+fi
 etag() { curl -sI "$1" | tr -d '\r' | awk 'tolower($1)=="etag:" {print $2}'; }
-rps() {  # url
-  timeout $((DURATION + 30)) wrk -t2 -c64 -d"${DURATION}s" -H "If-None-Match: $(etag "$1")" "$1" | awk '/Requests\/sec:/ { printf "%.0f", $2 }'
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+run() {  # pid url [header] → "req/s cpu-µs-per-request"
+  local pid=$1 url=$2 before after out
+  local args=(-t2 -c64 -d"${DURATION}s")
+  [ $# -gt 2 ] && args+=(-H "$3")
+  before=$(ticks "$pid")
+  out=$(timeout $((DURATION + 30)) wrk "${args[@]}" "$url")
+  after=$(ticks "$pid")
+  echo "$out" | awk -v t=$((after - before)) -v hz="$hz" '
+    /requests in/ { n = $1 } /Requests\/sec:/ { r = $2 }
+    /Non-2xx or 3xx/ { print "warning: " $0 > "/dev/stderr" }
+    END { printf "%.0f %.1f\n", r, (n > 0 ? t / hz * 1e6 / n : 0) }'
 }
-echo "round        A req/s      B req/s    B/A"
-ratios=""
+median() { awk 'NF' | sort -g | awk '{ r[NR] = $0 } END { print r[int((NR + 1) / 2)] }'; }
+cases=("10 KB" "304" "200 KB")
+declare -A rps_ratios cpu_ratios
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%5s %-7s %10s %8s %10s %8s %7s %7s\n' round case "A req/s" "A µs/r" "B req/s" "B µs/r" "B/A r/s" "B/A cpu"
 for round in $(seq 1 "$ROUNDS"); do
-  a=$(rps "http://127.0.0.1:$port_a/10k.bin")
-  b=$(rps "http://127.0.0.1:$port_b/10k.bin")
-  ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", (a > 0 ? b / a : 0) }')
-  ratios+="$ratio"$'\n'
-  printf '%5d %12s %12s %6s\n' "$round" "$a" "$b" "$ratio"
+  for c in "${cases[@]}"; do
+    case $c in
+      "10 KB") path=10k.bin; header="" ;;
+      "304") path=10k.bin; header="If-None-Match: $(etag "http://127.0.0.1:$port_a/10k.bin")" ;;
+      "200 KB") path=200k.bin; header="" ;;
+    esac
+    header_b=$header
+    [ "$c" = 304 ] && header_b="If-None-Match: $(etag "http://127.0.0.1:$port_b/10k.bin")"
+    if [ $((round % 2)) = 1 ]; then
+      a=$(run "$pid_a" "http://127.0.0.1:$port_a/$path" ${header:+"$header"})
+      b=$(run "$pid_b" "http://127.0.0.1:$port_b/$path" ${header_b:+"$header_b"})
+    else
+      b=$(run "$pid_b" "http://127.0.0.1:$port_b/$path" ${header_b:+"$header_b"})
+      a=$(run "$pid_a" "http://127.0.0.1:$port_a/$path" ${header:+"$header"})
+    fi
+    read -r a_rps a_cpu <<<"$a"
+    read -r b_rps b_cpu <<<"$b"
+    r=$(awk -v a="$a_rps" -v b="$b_rps" 'BEGIN { printf "%.3f", (a > 0 ? b / a : 0) }')
+    q=$(awk -v a="$a_cpu" -v b="$b_cpu" 'BEGIN { printf "%.3f", (a > 0 ? b / a : 0) }')
+    rps_ratios[$c]+="$r"$'\n'
+    cpu_ratios[$c]+="$q"$'\n'
+    printf '%5d %-7s %10s %8s %10s %8s %7s %7s\n' "$round" "$c" "$a_rps" "$a_cpu" "$b_rps" "$b_cpu" "$r" "$q"
+  done
 done
-echo "median B/A: $(echo "$ratios" | awk 'NF' | sort -n | awk '{ r[NR] = $0 } END { print r[int((NR + 1) / 2)] }')"
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+for c in "${cases[@]}"; do
+  echo "$c: median B/A req/s $(echo "${rps_ratios[$c]}" | median), CPU per request $(echo "${cpu_ratios[$c]}" | median)"
+done

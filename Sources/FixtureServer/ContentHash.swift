@@ -1,6 +1,7 @@
 internal import Foundation
 internal import NIOConcurrencyHelpers
 internal import NIOCore
+internal import HTTPSemantics
 
 /// Strong ETags derived from the file's content, and the bytes of small files.
 ///

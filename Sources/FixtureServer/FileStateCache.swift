@@ -37,7 +37,7 @@ final class FileStateCache {
     /// the directory index to the file's path under the root.
     private var targets: [String: KnownFile] = [:]
     typealias KnownFile = (relativePath: String, fsPath: String, stat: stat)
-    /// A file's representations (see ``StaticFileHandler/representations(relativePath:fsPath:stat:fault:)``), by its path,
+    /// A file's representations (see ``FileLookup/representations(relativePath:fsPath:stat:fault:)``), by its path,
     /// and the bytes of small files they hold (kept within ``ContentHashCache/totalBytesLimit``).
     private var representations: [String: [Representation]] = [:]
     private var representationBytes = 0

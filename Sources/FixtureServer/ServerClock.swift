@@ -4,9 +4,11 @@ internal import NIOCore
 /// The clock the server's timeouts (``ServerLimits``) are measured on: the system's monotonic
 /// clock, or a manual one that moves only when a test says so.
 ///
-/// Each connection checks its timeouts on a repeating tick (see ``ServerLimits``); the tick
-/// reads this clock. With a manual clock a test decides how much time passes, so a test of a
-/// timeout does not depend on how fast a loaded machine schedules it:
+/// Each connection's state machine (`HTTP1ConnectionStateMachine`) reads this clock when a
+/// request starts or a response ends, and on a repeating tick that checks its timeouts (see
+/// ``ServerLimits``). With a manual clock a test decides how much time passes, so a test of a
+/// timeout does not depend on how fast a loaded machine schedules it; the state machine's own
+/// tests move it with no socket at all. Over a real socket:
 ///
 /// ```swift
 /// let clock = ServerClock.manual()

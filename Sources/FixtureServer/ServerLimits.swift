@@ -12,9 +12,12 @@ public struct ServerLimits: Sendable {
     public var maxHeaderListBytes = 32 * 1024
     /// More header fields than this get 431.
     public var maxHeaderCount = 100
-    /// From the first byte of a request to its end: a client that trickles a request
-    /// (slowloris) is disconnected when this runs out.
+    /// From the first byte of a request to the end of its head: a client that trickles a
+    /// request head (slowloris) is disconnected when this runs out (nginx's `client_header_timeout`).
     public var requestTimeout: Duration = .seconds(10)
+    /// From the end of a request's head to the end of the request: a client that trickles a
+    /// request body is disconnected when this runs out.
+    public var bodyTimeout: Duration = .seconds(10)
     /// A kept-alive connection with no request in progress is closed after this long.
     public var idleTimeout: Duration = .seconds(60)
     /// A response the client takes nothing of for this long is abandoned and the connection

@@ -4,7 +4,8 @@ internal import NIOHTTP1
 
 /// Answers requests the HTTP/1 parser rejects, then closes the connection: 431 when a header
 /// (or the request target) or the header list is too large or too many, 400 for everything
-/// else (malformed syntax, Content-Length with Transfer-Encoding, bad chunking).
+/// else (malformed syntax, Content-Length with Transfer-Encoding, bad chunking). A request
+/// pipelined before the error is answered first.
 ///
 /// In place of NIO's `HTTPServerProtocolErrorHandler`, which answers 400 to everything, logs
 /// nothing, and as a separate handler sits in the path of every write.
@@ -16,15 +17,8 @@ extension StaticFileHandler {
             return
         }
         let status: HTTPResponseStatus = parserError == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest
-        context.logger.notice("refused a request from \(ctx.remoteAddress?.description ?? "?"): \(status.code), \(Self.reason(parserError))")
-        refusing = true
-        if !responseInProgress {
-            let response = errorResponse(status, allocator: ctx.channel.allocator)
-            let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
-            write(response, for: head, keepAlive: false, fault: nil, ctx: ctx)
-        } else {
-            ctx.close(promise: nil)
-        }
+        // Answered in turn: after the responses to requests read before it.
+        execute(connection.protocolError(.init(status: status, reason: Self.reason(parserError))), ctx: ctx)
     }
 
     static func reason(_ error: HTTPParserError) -> String {

@@ -1,29 +1,16 @@
+internal import Logging
 internal import NIOCore
 internal import NIOPosix
 #if canImport(Glibc)
 internal import Glibc
 #endif
 
-/// The request, idle and send timeouts of an HTTP/1.1 connection (``ServerLimits``), checked on
-/// one repeating tick per connection against ``ServerLimits/clock``.
+/// The timer side of the connection's timeouts: one repeating tick per HTTP/1.x connection
+/// (rather than a timer scheduled and cancelled per request), which reads what is on its way
+/// to the client and lets ``HTTP1ConnectionStateMachine/tick(outstanding:)`` decide.
 extension StaticFileHandler {
-    /// How far a response has got to the client: bytes in NIO's buffer, bytes the client's
-    /// TCP has acknowledged so far, and whether the kernel still holds some (unsent or
-    /// unacknowledged).
-    ///
-    /// The acknowledged count is what shows a slow reader's progress: each read opens its
-    /// receive window, the kernel sends more and the client acknowledges it. NIO's buffer alone
-    /// moves only when the kernel takes more, once megabytes of send buffer have half drained:
-    /// a client reading steadily but slower than that per send timeout looked stalled.
-    struct Outstanding: Equatable {
-        var buffered = 0
-        var acknowledged: UInt64 = 0
-        var inKernel = false
-        var isEmpty: Bool { buffered == 0 && !inKernel }
-    }
-
     func handlerAdded(context ctx: ChannelHandlerContext) {
-        fileStates = context.fileStateCache(on: ctx.eventLoop)
+        lookup.fileStates = context.fileStateCache(on: ctx.eventLoop)
         if ctx.channel.isActive { startTick(ctx) }
     }
 
@@ -34,6 +21,7 @@ extension StaticFileHandler {
 
     func channelInactive(context ctx: ChannelHandlerContext) {
         stopTick()
+        connection.closed()
         ctx.fireChannelInactive()
     }
 
@@ -41,41 +29,49 @@ extension StaticFileHandler {
         stopTick()
     }
 
-    func channelReadComplete(context ctx: ChannelHandlerContext) {
-        // Bytes arrived but no request head was complete: a request is being trickled in.
-        if transport != .http2, awaitingRequest, !requestEndedInThisRead, requestStarted == nil {
-            requestStarted = context.limits.clock.now()
-        }
-        requestEndedInThisRead = false
-        ctx.fireChannelReadComplete()
-    }
-
     private func startTick(_ ctx: ChannelHandlerContext) {
         guard transport != .http2, tick == nil else { return }
-        idleSince = context.limits.clock.now()
+        connection.activated()
         context.limits.clock.checksStarted()
         scheduleTick(ctx)
     }
 
     private func scheduleTick(_ ctx: ChannelHandlerContext) {
-        let limits = context.limits
-        let shortest = min(limits.requestTimeout, limits.idleTimeout, limits.sendTimeout)
-        let interval = max(Duration.milliseconds(10), min(Duration.seconds(1), shortest / 4))
-        tick = ctx.eventLoop.assumeIsolated().scheduleTask(in: interval.timeAmount) {
+        tick = ctx.eventLoop.assumeIsolated().scheduleTask(in: connection.tickInterval) {
             guard self.tick != nil else { return }
-            if self.checkTimeouts(ctx) { self.scheduleTick(ctx) }
+            let action = self.connection.tick(outstanding: self.outstanding(ctx))
+            if action == .none {
+                self.scheduleTick(ctx)
+            } else {
+                self.execute(action, ctx: ctx)
+            }
         }
     }
 
-    private func stopTick() {
+    func stopTick() {
         guard let tick else { return }
         tick.cancel()
         self.tick = nil
         context.limits.clock.checksStopped()
     }
 
+    func logTimeout(_ timeout: HTTP1ConnectionStateMachine.Timeout, ctx: ChannelHandlerContext) {
+        let from = ctx.remoteAddress?.description ?? "?"
+        let limits = context.limits
+        switch timeout {
+        case .head:
+            context.logger.notice("refused a request from \(from): not complete after \(limits.requestTimeout), closing the connection")
+        case .body:
+            context.logger.notice("refused a request from \(from): its body not complete after \(limits.bodyTimeout), closing the connection")
+        case .send:
+            context.logger.notice("closing a connection from \(from): it has not read the response for \(limits.sendTimeout)")
+        case .idle:
+            context.logger.debug("closing an idle connection from \(from) after \(limits.idleTimeout)")
+        }
+    }
+
     /// What is on its way to the client now.
-    private func outstanding(_ ctx: ChannelHandlerContext) -> Outstanding {
+    private func outstanding(_ ctx: ChannelHandlerContext) -> HTTP1ConnectionStateMachine.Outstanding {
         var outstanding = Self.kernelState(ctx.channel)
         outstanding.buffered = (try? ctx.channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes)) ?? 0
         return outstanding
@@ -85,8 +81,8 @@ extension StaticFileHandler {
     /// tcpi_notsent_bytes (4.6), read at their offsets in `struct tcp_info`. Glibc's
     /// `tcp_info`, which NIO's `getTCPInfo()` returns, stops before them. On the event loop NIO
     /// answers at once, so the future is already complete. Zero where unknown.
-    private static func kernelState(_ channel: any Channel) -> Outstanding {
-        var state = Outstanding()
+    private static func kernelState(_ channel: any Channel) -> HTTP1ConnectionStateMachine.Outstanding {
+        var state = HTTP1ConnectionStateMachine.Outstanding()
         #if os(Linux)
         guard let provider = channel as? any SocketOptionProvider else { return state }
         typealias TCPInfo = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
@@ -102,35 +98,5 @@ extension StaticFileHandler {
         }
         #endif
         return state
-    }
-
-    /// Closes the connection when a timeout has passed; false then.
-    private func checkTimeouts(_ ctx: ChannelHandlerContext) -> Bool {
-        let now = context.limits.clock.nowForCheck()
-        if let started = requestStarted, now - started > context.limits.requestTimeout.timeAmount {
-            context.logger.notice("refused a request from \(ctx.remoteAddress?.description ?? "?"): not complete after \(context.limits.requestTimeout), closing the connection")
-            return close(ctx)
-        }
-        let outstanding = outstanding(ctx)
-        // A response still on its way is not idleness: the idle clock starts once it is seen out.
-        if !outstanding.isEmpty || !lastOutstanding.isEmpty { idleSince = now }
-        if outstanding.isEmpty || outstanding != lastOutstanding {
-            lastOutstanding = outstanding
-            lastProgress = now
-        }
-        if !outstanding.isEmpty, now - lastProgress > context.limits.sendTimeout.timeAmount {
-            context.logger.notice("closing a connection from \(ctx.remoteAddress?.description ?? "?"): it has not read the response for \(context.limits.sendTimeout)")
-            return close(ctx)
-        } else if awaitingRequest, requestStarted == nil, let idle = idleSince, now - idle > context.limits.idleTimeout.timeAmount {
-            context.logger.debug("closing an idle connection from \(ctx.remoteAddress?.description ?? "?") after \(context.limits.idleTimeout)")
-            return close(ctx)
-        }
-        return true
-    }
-
-    private func close(_ ctx: ChannelHandlerContext) -> Bool {
-        stopTick()
-        ctx.close(promise: nil)
-        return false
     }
 }

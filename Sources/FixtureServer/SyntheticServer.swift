@@ -3,6 +3,7 @@ internal import NIOCore
 internal import NIOConcurrencyHelpers
 internal import NIOHTTP1
 internal import NIOPosix
+internal import HTTPSemantics
 
 /// Serves a ``SyntheticSite`` over HTTP/1.1 (keep-alive, pipelining) with NIO's own server
 /// pipeline: 200 with `ETag`, `Last-Modified` and `Cache-Control`; 304 for a matching
@@ -105,7 +106,7 @@ final class SyntheticHandler: ChannelInboundHandler, @unchecked Sendable {
             headers.add(name: "ETag", value: response.etag)
             headers.add(name: "Last-Modified", value: SyntheticSite.lastModified)
             headers.add(name: "Cache-Control", value: response.cacheControl)
-            if notModified(request.headers, etag: response.etag) {
+            if notModified(request, etag: response.etag) {
                 status = .notModified
             } else {
                 headers.add(name: "Content-Type", value: response.contentType)
@@ -128,13 +129,10 @@ final class SyntheticHandler: ChannelInboundHandler, @unchecked Sendable {
         if !keepAlive { done.futureResult.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) } }
     }
 
-    private func notModified(_ headers: HTTPHeaders, etag: String) -> Bool {
-        let inm = headers[canonicalForm: "If-None-Match"]
-        if !inm.isEmpty { return inm.contains { $0 == "*" || $0 == etag || $0 == "W/" + etag } }
-        guard let ims = headers.first(name: "If-Modified-Since"), let since = HTTPDate.parse(ims), let modified = Self.lastModified else {
-            return false
-        }
-        return modified <= since
+    private func notModified(_ request: HTTPRequestHead, etag: String) -> Bool {
+        let preconditions = Preconditions(fields: request.headers.map { ($0.name, $0.value) })
+        return preconditions.evaluate(method: request.method.rawValue, etag: EntityTag(parsing: Substring(etag)),
+                                      lastModified: Self.lastModified) == .notModified
     }
 }
 

@@ -1,4 +1,5 @@
 @testable import FixtureServer
+import HTTPSemantics
 import Foundation
 import Testing
 import TestSupport

@@ -181,17 +181,32 @@ struct HardeningTests {
 
     @Test("a request head trickled in (slowloris) is cut off when the request timeout has passed, not before, with a notice")
     func slowloris() async throws {
+        try await expectCutOff(sending: "GET / HTTP/1.1\r\nHost: a\r\n", notice: "not complete") { $0.requestTimeout = $1 }
+    }
+
+    @Test("a request body trickled in is cut off when the body timeout has passed, not before, with a notice")
+    func slowBody() async throws {
+        try await expectCutOff(sending: "POST /css/a.css HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc",
+                               notice: "body not complete") { $0.bodyTimeout = $1 }
+    }
+
+    /// Sends `text` and nothing more, with a 100 ms timeout set by `setTimeout`: the connection
+    /// must stay open until it has passed, then close without a response, logging `notice`.
+    func expectCutOff(sending text: String, notice: String, sourceLocation: SourceLocation = #_sourceLocation,
+                      _ setTimeout: (inout ServerLimits, Duration) -> Void) async throws {
         let clock = ServerClock.manual()
         let log = LogRecorder()
-        try await serve(limits: manualLimits(clock, request: .milliseconds(100)), log: log) { (base: URL) async throws in
+        var limits = manualLimits(clock)
+        setTimeout(&limits, .milliseconds(100))
+        try await serve(limits: limits, log: log) { (base: URL) async throws in
             let connection = try RawConnection(port: base.port!)
-            connection.send("GET / HTTP/1.1\r\nHost: a\r\n")
-            await crossTimeout(.milliseconds(100), clock: clock, connection: connection)
+            connection.send(text)
+            await crossTimeout(.milliseconds(100), clock: clock, connection: connection, sourceLocation: sourceLocation)
             let (text, closed) = connection.readAll()
-            #expect(closed)
-            #expect(text.isEmpty)
+            #expect(closed, sourceLocation: sourceLocation)
+            #expect(text.isEmpty, sourceLocation: sourceLocation)
         }
-        #expect(log.messages(atLeast: .notice).contains { $0.contains("not complete") })
+        #expect(log.messages(atLeast: .notice).contains { $0.contains(notice) }, sourceLocation: sourceLocation)
     }
 
     @Test("a kept-alive connection with nothing more to ask is closed when the idle timeout has passed, not before")

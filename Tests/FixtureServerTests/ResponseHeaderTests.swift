@@ -1,4 +1,5 @@
 import FixtureServer
+import HTTPSemantics
 import Foundation
 import TestSupport
 import NIOHTTP1
