@@ -87,8 +87,10 @@ public final class Browser: Sendable {
     /// One page: a fresh browser context, a cold load, then a repeat visit in the same context.
     public func visit(_ url: String, options: BrowserOptions) async -> BrowserVisit {
         let tab: BrowserTab
+        let opening = ContinuousClock.now
         do {
             tab = try await BrowserTab.open(connection, options: options, logger: logger)
+            logger.debug("browser: tab for \(url) opened in \(ContinuousClock.now - opening)")
         } catch {
             logger.warning("browser: cannot open a tab for \(url): \(error)")
             return BrowserVisit(url: url, firstVisit: BrowserLoad(incomplete: "browser: \(error)"), repeatVisit: nil)
@@ -99,7 +101,9 @@ public final class Browser: Sendable {
             await tab.leave()
             second = await tab.load(url)
         }
+        let closing = ContinuousClock.now
         await tab.close()
+        logger.debug("browser: tab for \(url) closed in \(ContinuousClock.now - closing)")
         logger.debug("browser: \(url) first \(first.wireBytes) B in \(Int(first.durationMs)) ms, repeat \(second?.wireBytes ?? 0) B in \(Int(second?.durationMs ?? 0)) ms")
         return BrowserVisit(url: url, firstVisit: first, repeatVisit: second)
     }

@@ -94,6 +94,7 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
         }
         let timer = after(limit, Self.timeoutEvent)
         var iconWait: Task<Void, any Error>?
+        var phases = ""
         defer {
             timer.cancel()
             iconWait?.cancel()
@@ -129,9 +130,14 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
             if logger.logLevel <= .trace, let text = try? JSONEncoder().encode(event.params) {
                 logger.trace("\(session.prefix(8)) \(event.method) \(String(decoding: text, as: UTF8.self).prefix(2000))")
             }
+            let before = (recorder.loaded, recorder.networkIdle, recorder.iconRequested)
             recorder.handle(event.method, event.params)
+            if logger.logLevel <= .debug, before != (recorder.loaded, recorder.networkIdle, recorder.iconRequested) {
+                phases += " load \(recorder.loaded ? "y" : "n") idle \(recorder.networkIdle ? "y" : "n") icon \(recorder.iconRequested ? "y" : "n") at \(Int(elapsed())) ms;"
+            }
             if recorder.isQuiet, !recorder.iconRequested, iconWait == nil { iconWait = after(Self.iconWait, Self.iconWaitEvent) }
         }
+        logger.debug("browser: \(url) load \(serial) phases:\(phases) settled at \(Int(elapsed())) ms")
         return recorder.load(incomplete: nil, durationMs: elapsed())
     }
 
