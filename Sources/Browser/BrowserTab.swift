@@ -53,13 +53,16 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
     }
 
     private func prepare() async throws {
-        try await send("Page.enable")
-        try await send("Page.setLifecycleEventsEnabled", ["enabled": true])
-        try await send("Network.enable")
-        try await send("Emulation.setDeviceMetricsOverride", [
+        // Sent at once, not one round trip each: Chromium runs a session's commands in order,
+        // and under load each round trip to a renderer that is still starting costs 100+ ms.
+        async let page: DevToolsJSON = send("Page.enable")
+        async let lifecycle: DevToolsJSON = send("Page.setLifecycleEventsEnabled", ["enabled": true])
+        async let network: DevToolsJSON = send("Network.enable")
+        async let metrics: DevToolsJSON = send("Emulation.setDeviceMetricsOverride", [
             "width": .number(Double(options.viewport.width)), "height": .number(Double(options.viewport.height)),
             "deviceScaleFactor": .number(options.viewport.deviceScaleFactor), "mobile": false,
         ])
+        _ = try await (page, lifecycle, network, metrics)
         if let allowed = options.allowedOrigins {
             let paused = connection.events(session: DevToolsConnection.interception(session))
             let connection = self.connection, session = self.session
@@ -77,12 +80,14 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
         try await connection.send(method, params, session: session)
     }
 
-    /// Navigates to `url` and records every request until load, network idle and the icon request, or until the time limit.
-    func load(_ url: String) async -> BrowserLoad {
+    /// Navigates to `url` and records every request until load, network idle and the icon
+    /// request (unless `expectIcon` is false), or until the time limit.
+    func load(_ url: String, expectIcon: Bool = true) async -> BrowserLoad {
         loads += 1
         let serial = loads
         let started = ContinuousClock.now
         var recorder = LoadRecorder(frameID: targetID)
+        recorder.iconWaitOver = !expectIcon
         let limit = options.loadTimeout
         let connection = self.connection
         let session = self.session
