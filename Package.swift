@@ -35,16 +35,20 @@ let package = Package(
         // crawl's write path is a handful of prepared statements.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "CrawlModel", swiftSettings: swiftSettings),
+        // HTTP as RFC 9110/9111 define it (dates, lists, Cache-Control, entity tags, media types,
+        // ranges, preconditions, codings, field names, byte sizes): the one reading shared by the
+        // server, the fetcher and the audit. No dependencies beyond the standard library.
+        .target(name: "HTTPSemantics", swiftSettings: swiftSettings),
         .target(name: "CrawlStore", dependencies: ["CrawlModel", "CSQLite"], swiftSettings: swiftSettings),
         .target(
             name: "Extraction",
-            dependencies: ["CLibXML2", "CrawlModel"],
+            dependencies: ["CLibXML2", "CrawlModel", "HTTPSemantics"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Fetching",
             dependencies: [
-                "CrawlModel", "CZlib", "CBrotli", "CZstd",
+                "CrawlModel", "HTTPSemantics", "CZlib", "CBrotli", "CZstd",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -60,7 +64,7 @@ let package = Package(
             dependencies: ["CrawlModel", "CrawlStore", "Extraction", "Fetching", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Audit", dependencies: ["CrawlModel"], swiftSettings: swiftSettings),
+        .target(name: "Audit", dependencies: ["CrawlModel", "HTTPSemantics"], swiftSettings: swiftSettings),
         .target(
             name: "Browser",
             dependencies: [
@@ -74,7 +78,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Reports", dependencies: ["CrawlModel", "Audit"], swiftSettings: swiftSettings),
+        .target(name: "Reports", dependencies: ["CrawlModel", "HTTPSemantics", "Audit"], swiftSettings: swiftSettings),
         .target(
             name: "FixtureServer",
             dependencies: [
@@ -91,7 +95,7 @@ let package = Package(
         .target(
             name: "AssetCrawlCLI",
             dependencies: [
-                "CrawlModel", "CrawlStore", "Extraction", "Fetching", "Crawler", "Audit", "Reports", "FixtureServer", "Browser",
+                "CrawlModel", "HTTPSemantics", "CrawlStore", "Extraction", "Fetching", "Crawler", "Audit", "Reports", "FixtureServer", "Browser",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -102,6 +106,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         .target(name: "TestSupport", path: "Tests/TestSupport", exclude: ["Certificates"], swiftSettings: swiftSettings),
         .testTarget(name: "CrawlModelTests", dependencies: ["CrawlModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPSemanticsTests", dependencies: ["HTTPSemantics"], swiftSettings: swiftSettings),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "CrawlModel"], swiftSettings: swiftSettings),
         .testTarget(name: "FixtureServerTests", dependencies: [
             "TestSupport", "FixtureServer",
@@ -129,7 +134,8 @@ let package = Package(
         .testTarget(name: "CrawlerTests", dependencies: [
             "TestSupport", "Crawler", "CrawlStore", "Fetching", "FixtureServer", "CrawlModel", "Audit", "Reports", "AssetCrawlCLI",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
-        ], swiftSettings: swiftSettings),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], exclude: ["Snapshots"], swiftSettings: swiftSettings),
         .testTarget(name: "FetchingTests", dependencies: [
             "Fetching", "FixtureServer", "CrawlModel",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

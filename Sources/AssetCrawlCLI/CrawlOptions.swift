@@ -4,6 +4,7 @@ internal import Crawler
 internal import CrawlModel
 internal import Fetching
 internal import Foundation
+internal import HTTPSemantics
 
 /// The crawl's scope, politeness, fetching and output flags of `assetcrawl crawl`.
 struct CrawlOptions: ParsableArguments {
@@ -110,7 +111,11 @@ struct CrawlOptions: ParsableArguments {
             throw ValidationError("\(name) must be a positive number of seconds, e.g. \(name) 10")
         }
         if retries < 0 { throw ValidationError("--retries must be 0 or more") }
-        if Self.parseSize(maxBody) == nil { throw ValidationError("--max-body must be a size like 50M, 512K or 1000000") }
+        do {
+            if try ByteSize.parse(maxBody) == 0 { throw ValidationError("--max-body must be more than 0 bytes, e.g. --max-body 50M") }
+        } catch let error as ByteSize.ParseError {
+            throw ValidationError("--max-body: \(error)")
+        }
         do {
             try HTTPClientFetcher.checkTrustedCertificates(caCert)
         } catch {
@@ -125,18 +130,6 @@ struct CrawlOptions: ParsableArguments {
         for pattern in include + exclude where (try? NSRegularExpression(pattern: pattern)) == nil {
             throw ValidationError("--include/--exclude: not a valid regular expression: \(pattern)")
         }
-    }
-
-    /// `50M`, `512K`, `1G`, `1000` → bytes.
-    static func parseSize(_ s: String) -> Int? {
-        let t = s.trimmingCharacters(in: .whitespaces).uppercased()
-        let multipliers: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
-        var digits = Substring(t)
-        var factor = 1
-        if digits.hasSuffix("B") { digits = digits.dropLast() }
-        if let last = digits.last, let m = multipliers[last] { factor = m; digits = digits.dropLast() }
-        guard let n = Int(digits), n > 0 else { return nil }
-        return n * factor
     }
 
     static func parseHeader(_ s: String) -> HeaderField? {
@@ -176,7 +169,7 @@ struct CrawlOptions: ParsableArguments {
         var o = HTTPClientFetcher.Options()
         o.headTimeout = Self.seconds(timeout)
         o.totalTimeout = Self.seconds(bodyTimeout)
-        o.maxBodyBytes = Self.parseSize(maxBody) ?? o.maxBodyBytes
+        o.maxBodyBytes = (try? ByteSize.parse(maxBody)) ?? o.maxBodyBytes
         return o
     }
 

@@ -3,7 +3,11 @@ public import CrawlModel
 /// What one fetched URL costs a browser on a first visit, on a repeat visit while its
 /// freshness lasts, and on a visit after everything has expired. Wire bytes of the
 /// responses (headers and bodies, redirect hops included).
+///
+/// One rule for the cost of revalidating, used by every figure (see ``Bandwidth/cost(of:)``).
 public struct ResourceCost: Sendable, Hashable {
+    /// Requests of a first visit: the URL and its redirect hops.
+    public var requests: Int = 1
     public var firstVisitBytes: Int
     /// Fresh → 0; revalidated by a 304 → the 304's bytes; otherwise the full response again.
     public var repeatVisitBytes: Int
@@ -12,12 +16,15 @@ public struct ResourceCost: Sendable, Hashable {
     public var freshness: Freshness
 }
 
-/// The bandwidth of one page, counted alone (as a first visit to the site).
+/// What one page costs on the wire, counted alone (as a first visit to the site): the one
+/// per-page cost model of the audit, the budgets and the reports.
 ///
 /// The headline figures count what the ``BrowserModel`` says a browser fetches;
 /// `firstVisitBytesAllCandidates` every requisite found (each srcset candidate, font format…).
 public struct PageBandwidth: Sendable, Hashable {
     public var url: String
+    /// Requests of a first visit with an empty cache: the page and what the browser fetches, redirect hops included.
+    public var requests: Int = 0
     public var firstVisitBytes: Int
     /// First-visit bytes of every requisite found, chosen or not (an upper bound).
     public var firstVisitBytesAllCandidates: Int = 0
@@ -27,6 +34,8 @@ public struct PageBandwidth: Sendable, Hashable {
     public var expiredVisitBytes: Int
     /// First-visit bytes by asset kind (`page`, `stylesheet`, `image`, …).
     public var bytesByKind: [AssetKind: Int]
+    /// `expiredVisitBytes` by asset kind.
+    public var expiredBytesByKind: [AssetKind: Int] = [:]
 }
 
 /// A visitor who walks every crawled page once, paying for each URL only once,
@@ -51,10 +60,12 @@ public struct SiteBandwidth: Sendable, Hashable {
 public enum Bandwidth {
     /// The three costs of one resource.
     ///
-    /// The repeat-visit cost uses the If-None-Match probe when there was one (a browser sends
-    /// both validators and a server decides on If-None-Match, RFC 9110 §13.1.3), else the
-    /// If-Modified-Since probe; without a probe (no validator, or `--no-revalidate`) a stale
-    /// response costs its full size again.
+    /// The revalidation rule, the only one in the audit: revalidating a response costs what
+    /// the deciding probe's answer cost (``Revalidation/deciding``: If-None-Match when sent, as
+    /// a server decides on it when a browser sends both, RFC 9110 §13.1.3), when the server
+    /// answered it. A response that is not stored (`no-store`), that never arrived, that was
+    /// not probed (no validator, or `--no-revalidate`) or whose probe failed costs its full
+    /// size again. Redirect hops are paid in full unless fresh.
     public static func cost(of resource: FetchedResource) -> ResourceCost {
         var first = 0, repeatVisit = 0, expired = 0
         for hop in resource.redirects {
@@ -70,7 +81,7 @@ public enum Bandwidth {
         let revalidated: Int
         if !freshness.isStored || exchange.status == nil {
             revalidated = full
-        } else if let probe = resource.revalidation?.ifNoneMatch ?? resource.revalidation?.ifModifiedSince,
+        } else if let probe = resource.revalidation?.deciding,
                   probe.exchange.status != nil, probe.exchange.error == nil {
             revalidated = probe.exchange.wireBytes
         } else {
@@ -78,7 +89,8 @@ public enum Bandwidth {
         }
         repeatVisit += freshness.isFresh && freshness.isStored ? 0 : revalidated
         expired += revalidated
-        return ResourceCost(firstVisitBytes: first, repeatVisitBytes: repeatVisit, expiredVisitBytes: expired, freshness: freshness)
+        return ResourceCost(requests: 1 + resource.redirects.count, firstVisitBytes: first, repeatVisitBytes: repeatVisit,
+                            expiredVisitBytes: expired, freshness: freshness)
     }
 
     /// Per page, keyed by page URL: the page and what a browser fetches of its requisites
@@ -157,9 +169,11 @@ public struct SiteWalk {
 
 extension PageBandwidth {
     mutating func add(_ cost: ResourceCost, kind: AssetKind) {
+        requests += cost.requests
         firstVisitBytes += cost.firstVisitBytes
         repeatVisitBytes += cost.repeatVisitBytes
         expiredVisitBytes += cost.expiredVisitBytes
         bytesByKind[kind, default: 0] += cost.firstVisitBytes
+        expiredBytesByKind[kind, default: 0] += cost.expiredVisitBytes
     }
 }

@@ -1,4 +1,5 @@
 public import Foundation
+internal import HTTPSemantics
 
 /// The parts of a JSON report (`--json`) that a baseline comparison reads.
 ///
@@ -138,7 +139,7 @@ public struct BaselineDiff: Sendable, Equatable, Codable {
             let total = totalGrowth
             checks.append(CheckResult(
                 name: "maxGrowth.total", status: total <= maxGrowth ? .passed : .failed,
-                message: "all fetched bytes went from \(Budget.bytes(oldTotalBytes)) to \(Budget.bytes(newTotalBytes)) (\(pct(total)))"
+                message: "all fetched bytes went from \(ByteSize.format(oldTotalBytes)) to \(ByteSize.format(newTotalBytes)) (\(pct(total)))"
                     + (total <= maxGrowth ? ", within \(limit)" : ", over the allowed \(limit): find the growth in the assets added and pages below"),
                 offenders: total <= maxGrowth ? [] : assetsAdded.map { "added \($0)" }))
             let grown = pageChanges.filter { $0.growth > maxGrowth }
@@ -146,7 +147,7 @@ public struct BaselineDiff: Sendable, Equatable, Codable {
                 name: "maxGrowth.pages", status: grown.isEmpty ? .passed : .failed,
                 message: grown.isEmpty ? "no page's first visit grew by more than \(limit)"
                     : "\(grown.count) pages' first visits grew by more than \(limit): shrink what they added, or update the baseline if the growth is intended",
-                offenders: grown.map { "\($0.path): \(Budget.bytes($0.oldBytes)) → \(Budget.bytes($0.newBytes)) (\(pct($0.growth)))" }))
+                offenders: grown.map { "\($0.path): \(ByteSize.format($0.oldBytes)) → \(ByteSize.format($0.newBytes)) (\(pct($0.growth)))" }))
         }
         checks.append(CheckResult(
             name: "noVerdictRegressions", status: verdictRegressions.isEmpty ? .passed : .failed,

@@ -1,5 +1,6 @@
 public import CrawlModel
 internal import Foundation
+internal import HTTPSemantics
 
 /// A problem in a budget file: the line it is on and what to change.
 public struct BudgetError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -160,17 +161,14 @@ extension Budget {
         return Int(n)
     }
 
-    /// A byte size: a number, or a string like `"150 KB"`, `"1.5 MB"`, `"900 B"` (KB = 1024 bytes).
+    /// A byte size: a number, or a string ``ByteSize`` parses, like `"150 KB"`, `"1.5 MB"`, `"900 B"` (KB = 1024 bytes).
     static func size(_ v: JSONValue.Located, _ key: String) throws(BudgetError) -> Int {
         if case .string(let s) = v.value {
-            let trimmed = s.trimmingCharacters(in: .whitespaces).uppercased()
-            let units: [(String, Double)] = [("KIB", 1024), ("MIB", 1_048_576), ("KB", 1024), ("MB", 1_048_576), ("B", 1)]
-            for (unit, factor) in units where trimmed.hasSuffix(unit) {
-                if let n = Double(trimmed.dropLast(unit.count).trimmingCharacters(in: .whitespaces)), n >= 0 {
-                    return Int((n * factor).rounded())
-                }
+            do {
+                return try ByteSize.parse(s)
+            } catch {
+                throw BudgetError(line: v.line, message: "\"\(key)\": \(error) (write bytes as a number or a string like \"150 KB\")")
             }
-            throw BudgetError(line: v.line, message: "\"\(key)\": \"\(s)\" is not a size; write bytes as a number or a string like \"150 KB\" or \"1.5 MB\"")
         }
         return try int(v, key)
     }

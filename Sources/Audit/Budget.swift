@@ -126,7 +126,7 @@ public struct Budget: Sendable, Equatable {
 
     public struct SecurityHeaders: Sendable, Equatable {
         public var level: Level
-        /// Header names, checked as `HTTP-CONFORMANCE.md` says (values too, not only presence).
+        /// Header names, checked as `docs/HTTP-CONFORMANCE.md` says (values too, not only presence).
         public var require: [String]
         public init(level: Level = .error, require: [String] = SecurityHeaders.defaultHeaders) {
             self.level = level

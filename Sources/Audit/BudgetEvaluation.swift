@@ -1,5 +1,6 @@
 public import CrawlModel
 internal import Foundation
+internal import HTTPSemantics
 
 /// The outcome of one check on one page or on the whole site.
 public struct CheckResult: Sendable, Equatable, Codable {
@@ -60,7 +61,7 @@ extension Budget {
     /// Runs every check of this budget on a crawl. Pure: the same crawl gives the same outcome.
     public func evaluate(_ result: CrawlResult) -> BudgetOutcome {
         let audits = SiteAudit.pages(result)
-        let costs = Dictionary(SiteAudit.costs(result).map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
+        let costs = Bandwidth.pages(result)
         let pagesByURL = Dictionary(result.pages.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
         var suites: [CheckSuite] = []
 
@@ -75,7 +76,7 @@ extension Budget {
             firstVisitBytes: all.reduce(0) { $0 + $1.wireBytes },
             requests: all.reduce(0) { $0 + 1 + $1.redirects.count },
             bytesByKind: Dictionary(all.map { r in (pageURLs.contains(r.url) ? AssetKind.page : r.kind, r.wireBytes) }, uniquingKeysWith: +),
-            repeatVisitBytes: all.reduce(0) { $0 + Bandwidth.cost(of: $1).repeatVisitBytes }, revalidationVisitBytes: all.reduce(0) { $0 + SiteAudit.revalidationCost(of: $1) },
+            repeatVisitBytes: all.reduce(0) { $0 + Bandwidth.cost(of: $1).repeatVisitBytes }, revalidationVisitBytes: all.reduce(0) { $0 + Bandwidth.cost(of: $1).expiredVisitBytes },
             broken: allBroken)
         let siteChecks = checks(site, scope: siteScope)
         if !siteChecks.isEmpty { suites.append(CheckSuite(name: "site", url: nil, checks: siteChecks)) }
@@ -86,8 +87,8 @@ extension Budget {
             let resources = ([audit.url] + result.requisites(of: page).filter { $0 != audit.url }).compactMap { result.resources[$0] }
             let scope = Scope(
                 label: path, resources: resources, htmlResponses: result.resources[audit.url].map { [$0] } ?? [],
-                firstVisitBytes: audit.firstVisitBytes, requests: cost.requests, bytesByKind: cost.firstVisitBytesByKind,
-                repeatVisitBytes: cost.repeatVisitBytes, revalidationVisitBytes: cost.revalidationVisitBytes, broken: audit.broken)
+                firstVisitBytes: audit.firstVisitBytes, requests: cost.requests, bytesByKind: cost.bytesByKind,
+                repeatVisitBytes: cost.repeatVisitBytes, revalidationVisitBytes: cost.expiredVisitBytes, broken: audit.broken)
             suites.append(CheckSuite(name: path, url: audit.url, checks: checks(rules, scope: scope)))
         }
         return BudgetOutcome(suites: suites)
@@ -115,14 +116,14 @@ extension Budget {
         }
         func largest(_ resources: [FetchedResource]) -> [String] {
             resources.sorted { ($0.wireBytes, $1.url) > ($1.wireBytes, $0.url) }.prefix(5)
-                .map { "\(SiteAudit.path(of: $0.url)) \(Self.bytes($0.wireBytes))" }
+                .map { "\(SiteAudit.path(of: $0.url)) \(ByteSize.format($0.wireBytes))" }
         }
 
         if let limit = rules.maxFirstVisitBytes {
             let n = scope.firstVisitBytes
             result("maxFirstVisitBytes", .error, ok: n <= limit, n <= limit
-                ? "first visit of \(scope.label) is \(Self.bytes(n)), within \(Self.bytes(limit))"
-                : "first visit of \(scope.label) is \(Self.bytes(n)), \(Self.bytes(n - limit)) over the budget of \(Self.bytes(limit)): shrink or drop the largest assets below, or raise maxFirstVisitBytes",
+                ? "first visit of \(scope.label) is \(ByteSize.format(n)), within \(ByteSize.format(limit))"
+                : "first visit of \(scope.label) is \(ByteSize.format(n)), \(ByteSize.format(n - limit)) over the budget of \(ByteSize.format(limit)): shrink or drop the largest assets below, or raise maxFirstVisitBytes",
                 n <= limit ? [] : largest(scope.resources))
         }
         for (kind, limit) in (rules.maxFirstVisitBytesByKind ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -130,8 +131,8 @@ extension Budget {
             let pageURLs = Set(scope.htmlResponses.map(\.url))
             let ofKind = scope.resources.filter { pageURLs.contains($0.url) ? kind == .page : $0.kind == kind }
             result("maxFirstVisitBytesByKind.\(kind.rawValue)", .error, ok: n <= limit, n <= limit
-                ? "\(kind.rawValue) bytes of \(scope.label) are \(Self.bytes(n)), within \(Self.bytes(limit))"
-                : "\(kind.rawValue) bytes of \(scope.label) are \(Self.bytes(n)), \(Self.bytes(n - limit)) over the budget of \(Self.bytes(limit)): compress, resize or drop the largest \(kind.rawValue) assets below",
+                ? "\(kind.rawValue) bytes of \(scope.label) are \(ByteSize.format(n)), within \(ByteSize.format(limit))"
+                : "\(kind.rawValue) bytes of \(scope.label) are \(ByteSize.format(n)), \(ByteSize.format(n - limit)) over the budget of \(ByteSize.format(limit)): compress, resize or drop the largest \(kind.rawValue) assets below",
                 n <= limit ? [] : largest(ofKind))
         }
         if let limit = rules.maxRequests {
@@ -143,15 +144,14 @@ extension Budget {
         if let limit = rules.maxRepeatVisitBytes {
             let n = scope.repeatVisitBytes
             result("maxRepeatVisitBytes", .error, ok: n <= limit, n <= limit
-                ? "repeat visit of \(scope.label) is \(Self.bytes(n)), within \(Self.bytes(limit))"
-                : "repeat visit of \(scope.label) is \(Self.bytes(n)), \(Self.bytes(n - limit)) over the budget of \(Self.bytes(limit)): give assets a max-age so a warm cache need not ask again, and make validators answer 304")
+                ? "repeat visit of \(scope.label) is \(ByteSize.format(n)), within \(ByteSize.format(limit))"
+                : "repeat visit of \(scope.label) is \(ByteSize.format(n)), \(ByteSize.format(n - limit)) over the budget of \(ByteSize.format(limit)): give assets a max-age so a warm cache need not ask again, and make validators answer 304")
         }
         if let level = rules.noFullRevalidation {
             var offenders: [String] = []
             for r in scope.resources {
-                for probe in [r.revalidation?.ifNoneMatch, r.revalidation?.ifModifiedSince].compactMap({ $0 })
-                where probe.verdict == .INM_FULL || probe.verdict == .IMS_FULL {
-                    offenders.append("\(SiteAudit.path(of: r.url)): \(probe.verdict.rawValue), re-sent \(Self.bytes(probe.exchange.bodyBytes))")
+                for probe in r.revalidation?.probes ?? [] where probe.verdict == .INM_FULL || probe.verdict == .IMS_FULL {
+                    offenders.append("\(SiteAudit.path(of: r.url)): \(probe.verdict.rawValue), re-sent \(ByteSize.format(probe.exchange.bodyBytes))")
                 }
             }
             result("noFullRevalidation", level, ok: offenders.isEmpty, offenders.isEmpty
@@ -161,7 +161,7 @@ extension Budget {
         }
         if let level = rules.requireValidators {
             let offenders = scope.resources.filter { r in
-                r.exchange.status == 200 && !(r.exchange.responseHeaders.first("Cache-Control")?.lowercased().contains("no-store") ?? false)
+                r.exchange.status == 200 && !CacheControl(r.exchange.responseHeaders.all("Cache-Control")).noStore
                     && r.exchange.etag == nil && r.exchange.lastModified == nil
             }.map { "\(SiteAudit.path(of: $0.url)): no ETag, no Last-Modified" }
             result("requireValidators", level, ok: offenders.isEmpty, offenders.isEmpty
@@ -172,8 +172,8 @@ extension Budget {
         if let rule = rules.fingerprintedLongLived, rule.level != .off {
             let fingerprinted = scope.resources.filter { $0.exchange.status == 200 && Self.isFingerprinted($0.exchange.url) }
             let offenders = fingerprinted.compactMap { r -> String? in
-                let cc = CacheDirectives(r.exchange.responseHeaders.first("Cache-Control"))
-                if cc.has("immutable") || (cc.int("max-age") ?? 0) >= rule.minMaxAge { return nil }
+                let cc = CacheControl(r.exchange.responseHeaders.all("Cache-Control"))
+                if cc.has("immutable") || (cc.maxAge ?? 0) >= rule.minMaxAge { return nil }
                 return "\(SiteAudit.path(of: r.url)): Cache-Control: \(r.exchange.responseHeaders.first("Cache-Control") ?? "(none)")"
             }
             result("fingerprintedLongLived", rule.level, ok: offenders.isEmpty,
@@ -186,8 +186,8 @@ extension Budget {
             let advice = SiteAudit.compressionAdvice(scope.resources, minBytes: rule.minBytes)
             let offenders = advice.map { "\(SiteAudit.path(of: $0.url)): \($0.advice)" }
             result("compressText", rule.level, ok: offenders.isEmpty, offenders.isEmpty
-                ? "every text response of \(scope.label) of \(Self.bytes(rule.minBytes)) or more is compressed, with the best coding the server has"
-                : "\(offenders.count) text responses of \(Self.bytes(rule.minBytes)) or more are sent uncompressed or with a weaker coding than the server has: enable brotli (or gzip) for text/css/js/html/svg/json on the server, for every file",
+                ? "every text response of \(scope.label) of \(ByteSize.format(rule.minBytes)) or more is compressed, with the best coding the server has"
+                : "\(offenders.count) text responses of \(ByteSize.format(rule.minBytes)) or more are sent uncompressed or with a weaker coding than the server has: enable brotli (or gzip) for text/css/js/html/svg/json on the server, for every file",
                 offenders)
         }
         if let rule = rules.securityHeaders, rule.level != .off {
@@ -217,23 +217,6 @@ extension Budget {
         return out
     }
 
-    static func bytes(_ n: Int) -> String {
-        if n < 1024 { return "\(n) B" }
-        if n < 1024 * 1024 { return String(format: "%.1f KB", Double(n) / 1024) }
-        return String(format: "%.1f MB", Double(n) / 1024 / 1024)
-    }
-
-    static func mediaType(_ contentType: String?) -> String {
-        (contentType ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-    }
-
-    /// Responses worth compressing: text, CSS, JavaScript, JSON, XML, SVG, manifests.
-    static func isText(_ contentType: String?) -> Bool {
-        let t = mediaType(contentType)
-        return t.hasPrefix("text/") || t.hasSuffix("javascript") || t.hasSuffix("json") || t.hasSuffix("+xml")
-            || t == "application/xml" || t == "image/svg+xml" || t == "application/wasm"
-    }
-
     /// A file name with a content hash: a segment of 8–64 letters and digits, with at least one
     /// of each, before the extension (`app.3f9a1c2e.js`, `index-BkAf8s2D.js`).
     public static func isFingerprinted(_ url: String) -> Bool {
@@ -245,20 +228,4 @@ extension Budget {
                 && token.contains(where: \.isNumber) && token.contains(where: \.isLetter)
         }
     }
-}
-
-/// `Cache-Control` directives, lowercased; enough for budget checks (freshness lives in the bandwidth analysis).
-struct CacheDirectives {
-    var directives: [String: String?] = [:]
-
-    init(_ header: String?) {
-        for part in (header ?? "").split(separator: ",") {
-            let kv = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard let name = kv.first?.lowercased(), !name.isEmpty else { continue }
-            directives[name] = kv.count > 1 ? kv[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")) : nil
-        }
-    }
-
-    func has(_ name: String) -> Bool { directives[name] != nil }
-    func int(_ name: String) -> Int? { directives[name].flatMap { $0 }.flatMap { Int($0) } }
 }

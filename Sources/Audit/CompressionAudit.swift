@@ -1,5 +1,6 @@
 public import CrawlModel
 internal import Foundation
+internal import HTTPSemantics
 
 extension SiteAudit {
     /// Text responses (HTML, CSS, JS, JSON, XML, SVG) of `minBytes` or more (decoded) that are
@@ -7,7 +8,7 @@ extension SiteAudit {
     /// other files (the crawler asks for all four, as Chromium does): the file lacks its
     /// better-compressed variant. Sorted by URL.
     public static func compressionAdvice(_ resources: [FetchedResource], minBytes: Int) -> [(url: String, advice: String)] {
-        let text = resources.filter { $0.exchange.status == 200 && Budget.isText($0.exchange.contentType) }
+        let text = resources.filter { $0.exchange.status == 200 && MediaType($0.exchange.contentType ?? "").isCompressibleText }
         var strongest: [String: String] = [:]
         for r in resources {
             let coding = contentCoding(r)
@@ -17,12 +18,12 @@ extension SiteAudit {
             let size = r.exchange.decodedBytes ?? r.exchange.bodyBytes
             guard size >= minBytes else { return nil }
             let coding = contentCoding(r)
-            let kind = Budget.mediaType(r.exchange.contentType)
+            let kind = MediaType.essence(of: r.exchange.contentType)
             if coding == "identity" {
-                return (r.url, "\(Budget.bytes(size)) of \(kind) sent uncompressed")
+                return (r.url, "\(ByteSize.format(size)) of \(kind) sent uncompressed")
             }
             if coding == "gzip" || coding == "deflate", let better = strongest[URL(string: r.exchange.url).map(WebURL.origin(of:)) ?? ""] {
-                return (r.url, "\(Budget.bytes(size)) of \(kind) sent with \(coding) although the server sends \(better) for other files")
+                return (r.url, "\(ByteSize.format(size)) of \(kind) sent with \(coding) although the server sends \(better) for other files")
             }
             return nil
         }.sorted { $0.0 < $1.0 }

@@ -1,4 +1,5 @@
 public import CrawlModel
+internal import Foundation
 
 /// A reference whose fetch failed, with where it came from.
 public struct BrokenReference: Sendable, Hashable, Codable {
@@ -32,6 +33,15 @@ public struct PageAudit: Sendable {
 
 /// Pure analysis of a `CrawlResult`.
 public enum SiteAudit {
+    /// The path and query of a URL (`/blog/post-1.html`), which budgets and diffs match on.
+    public static func path(of url: String) -> String {
+        guard let components = URLComponents(string: url) else { return url }
+        var path = components.percentEncodedPath
+        if path.isEmpty { path = "/" }
+        if let query = components.percentEncodedQuery { path += "?" + query }
+        return path
+    }
+
     /// One audit per crawled page, in URL order.
     public static func pages(_ result: CrawlResult) -> [PageAudit] {
         // What each URL adds to a page, worked out once: shared requisites appear on many
@@ -41,8 +51,8 @@ public enum SiteAudit {
         for (url, resource) in result.resources {
             var ok304 = 0, full200 = 0
             if let revalidation = resource.revalidation {
-                for probe in [revalidation.ifNoneMatch, revalidation.ifModifiedSince] {
-                    guard let status = probe.map({ $0.exchange.status }) else { continue }
+                for probe in revalidation.probes {
+                    let status = probe.exchange.status
                     if status == 304 { ok304 += 1 } else if status == 200 { full200 += 1 }
                 }
             }

@@ -5,14 +5,12 @@ public import CrawlModel
 public struct PageFindings: Sendable {
     public var page: PageResult
     public var audit: PageAudit
-    public var cost: PageCost
     public var bandwidth: PageBandwidth
 }
 
 /// The audits of a crawl one page at a time, in URL order, from `CrawlRecords` (a store read
 /// row by row, or a `CrawlResult`): memory for one page's slice, not for the whole crawl, and
-/// the same numbers as ``SiteAudit/pages(_:)``, ``SiteAudit/costs(_:)`` and
-/// ``Bandwidth/analyse(_:)`` give for the whole result.
+/// the same numbers as ``SiteAudit/pages(_:)`` and ``Bandwidth/analyse(_:)`` give for the whole result.
 public enum PageByPage {
     /// Calls `body` with each page's findings; returns the site walk (each URL paid once).
     public static func run(_ records: any CrawlRecords, _ body: (PageFindings) throws -> Void) throws -> SiteBandwidth {
@@ -38,7 +36,7 @@ public enum PageByPage {
         let audit = SiteAudit.pages(one)[0]
         let bandwidth = bandwidth ?? Bandwidth.analyse(one).pages[page.url]
             ?? PageBandwidth(url: page.url, firstVisitBytes: 0, repeatVisitBytes: 0, expiredVisitBytes: 0, bytesByKind: [:])
-        return PageFindings(page: page, audit: audit, cost: SiteAudit.cost(of: page, in: one), bandwidth: bandwidth)
+        return PageFindings(page: page, audit: audit, bandwidth: bandwidth)
     }
 }
 

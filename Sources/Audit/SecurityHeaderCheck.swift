@@ -1,8 +1,9 @@
 public import CrawlModel
 internal import Foundation
+internal import HTTPSemantics
 
 /// Judges the security headers of an HTML response as OWASP Secure Headers and Mozilla
-/// Observatory do (see `HTTP-CONFORMANCE.md`): values, not only presence.
+/// Observatory do (see `docs/HTTP-CONFORMANCE.md`): values, not only presence.
 public enum SecurityHeaderCheck {
     /// What is wrong with `required` headers on `exchange`, one line each with what to send instead.
     public static func problems(in exchange: Exchange, required: [String]) -> [String] {
@@ -33,14 +34,14 @@ public enum SecurityHeaderCheck {
             case "referrer-policy":
                 let strict: Set<String> = ["no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"]
                 // The last policy a browser understands wins.
-                let v = headers.all("Referrer-Policy").flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.last
+                let v = HTTPList.members(headers.all("Referrer-Policy")).map { $0.lowercased() }.last
                 if v.map(strict.contains) != true {
                     out.append(v == nil ? "no Referrer-Policy; send Referrer-Policy: strict-origin-when-cross-origin" : "Referrer-Policy \"\(v!)\" leaks URLs; send strict-origin-when-cross-origin or stricter")
                 }
             case "strict-transport-security":
                 // HSTS is ignored over plain HTTP, so only judged on https responses.
                 guard exchange.url.lowercased().hasPrefix("https:") else { continue }
-                let maxAge = CacheDirectives(headers.first("Strict-Transport-Security")?.replacingOccurrences(of: ";", with: ",")).int("max-age")
+                let maxAge = headers.first("Strict-Transport-Security").flatMap { HTTPList.parameters($0[...])["max-age"] }.flatMap { Int($0) }
                 if (maxAge ?? 0) < 31_536_000 {
                     out.append(maxAge == nil ? "no Strict-Transport-Security; send max-age=31536000; includeSubDomains" : "Strict-Transport-Security max-age=\(maxAge!) is under a year; send max-age=31536000")
                 }

@@ -41,6 +41,22 @@ public struct Revalidation: Codable, Sendable {
         self.ifNoneMatch = ifNoneMatch
         self.ifModifiedSince = ifModifiedSince
     }
+
+    /// The probes that were sent, If-None-Match first, each with the request field it tested.
+    public var sent: [(field: String, probe: Probe)] {
+        var out: [(field: String, probe: Probe)] = []
+        if let ifNoneMatch { out.append(("If-None-Match", ifNoneMatch)) }
+        if let ifModifiedSince { out.append(("If-Modified-Since", ifModifiedSince)) }
+        return out
+    }
+
+    /// The probes that were sent, If-None-Match first.
+    public var probes: [Probe] { sent.map(\.probe) }
+
+    /// The probe a browser's revalidation is decided by: a browser sends both validators and a
+    /// server answers on If-None-Match when it is present (RFC 9110 §13.1.3), so If-None-Match,
+    /// else If-Modified-Since; nil when neither was sent.
+    public var deciding: Probe? { ifNoneMatch ?? ifModifiedSince }
 }
 
 /// Everything fetched for one URL: redirect hops, the final exchange and its probes.

@@ -115,6 +115,10 @@ public struct Timings: Codable, Sendable, Hashable {
 }
 
 /// A failure that is a value in the report, never a thrown crawl-stopping error.
+///
+/// `code` is chosen from the type of the underlying error (the fetchers' `classify`), never
+/// from its text; `cause` keeps that error for logs and callers that want more. Reports
+/// carry `code` and `message` only: `cause` is neither encoded nor compared.
 public struct FetchError: Error, Codable, Sendable, Hashable, CustomStringConvertible {
     public enum Code: String, Codable, Sendable, CaseIterable {
         case dns, refused, timeout, reset, tls, redirectLoop, tooManyRedirects, bodyTooLarge
@@ -123,11 +127,34 @@ public struct FetchError: Error, Codable, Sendable, Hashable, CustomStringConver
 
     public var code: Code
     public var message: String
+    /// The error this failure was classified from (a NIO, TLS or AsyncHTTPClient error), when there was one.
+    public var cause: (any Error)?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, cause: (any Error)? = nil) {
         self.code = code
         self.message = message
+        self.cause = cause
     }
 
     public var description: String { "\(code.rawValue): \(message)" }
+
+    enum CodingKeys: String, CodingKey { case code, message }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(try c.decode(Code.self, forKey: .code), try c.decode(String.self, forKey: .message))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(code, forKey: .code)
+        try c.encode(message, forKey: .message)
+    }
+
+    public static func == (a: FetchError, b: FetchError) -> Bool { a.code == b.code && a.message == b.message }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
+        hasher.combine(message)
+    }
 }

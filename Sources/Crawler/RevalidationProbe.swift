@@ -3,7 +3,7 @@ public import Fetching
 public import Foundation
 
 /// Asks for a URL again, once with If-None-Match alone and once with If-Modified-Since
-/// alone, and names each outcome as `HTTP-CONFORMANCE.md` does.
+/// alone, and names each outcome as `docs/HTTP-CONFORMANCE.md` does.
 public struct RevalidationProbe: Sendable {
     let fetcher: any Fetcher
     let headers: [HeaderField]

@@ -1,5 +1,6 @@
 public import CrawlModel
 public import Foundation
+internal import HTTPSemantics
 
 /// The one entry point: bytes and their media type in, references out.
 public enum Extractor {

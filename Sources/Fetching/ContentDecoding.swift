@@ -1,4 +1,5 @@
 internal import CZlib
+internal import HTTPSemantics
 
 /// Decodes `Content-Encoding: gzip` and `deflate` bodies with zlib, `br` with Debian's
 /// libbrotli and `zstd` with libzstd (see `ContentDecoding+Brotli.swift`), each stopped at the
@@ -14,12 +15,11 @@ public enum ContentDecoding {
     ///
     /// - Parameter limit: stop with an error past this many decoded bytes (a zip bomb guard).
     public static func decode(_ body: [UInt8], contentEncoding: String?, limit: Int) throws(Failure) -> [UInt8] {
-        let codings = (contentEncoding ?? "").lowercased().split(separator: ",")
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && $0 != "identity" }
+        let codings = ContentCoding.applied(contentEncoding.map { [$0] } ?? [])
         var data = body
         for coding in codings.reversed() {
             switch coding {
-            case "gzip", "x-gzip": data = try inflate(data, windowBits: 15 + 32, limit: limit)
+            case "gzip": data = try inflate(data, windowBits: 15 + 32, limit: limit)
             case "deflate":
                 // RFC 9110 says zlib-wrapped; some servers send raw deflate. Try both.
                 do { data = try inflate(data, windowBits: 15, limit: limit) }

@@ -146,7 +146,7 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if current != nil { fail(FetchError(.reset, "connection error: \(error)")) }
+        if current != nil { fail(FetchError(.reset, "connection error: \(error)", cause: error)) }
         context.close(promise: nil)
     }
 

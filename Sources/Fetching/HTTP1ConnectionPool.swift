@@ -180,17 +180,17 @@ final class HTTP1ConnectionPool: Sendable {
     static func classifyConnect(_ error: any Error, key: Key, timeout: Duration) -> FetchError {
         if let e = error as? NIOConnectionError {
             if e.connectionErrors.isEmpty, e.dnsAError != nil || e.dnsAAAAError != nil {
-                return FetchError(.dns, "could not resolve host: \(key.host)")
+                return FetchError(.dns, "could not resolve host: \(key.host)", cause: e)
             }
             if e.connectionErrors.contains(where: { ($0.error as? IOError)?.errnoCode == ECONNREFUSED }) {
-                return FetchError(.refused, "connection refused")
+                return FetchError(.refused, "connection refused", cause: e)
             }
             if let first = e.connectionErrors.first { return classifyConnect(first.error, key: key, timeout: timeout) }
         }
         if let e = error as? ChannelError, case .connectTimeout = e {
-            return FetchError(.timeout, "no connection to \(key.host):\(key.port) within \(timeout)")
+            return FetchError(.timeout, "no connection to \(key.host):\(key.port) within \(timeout)", cause: e)
         }
-        if let e = error as? IOError, e.errnoCode == ECONNREFUSED { return FetchError(.refused, "connection refused") }
+        if let e = error as? IOError, e.errnoCode == ECONNREFUSED { return FetchError(.refused, "connection refused", cause: e) }
         return HTTPClientFetcher.classify(error)
     }
 }

@@ -3,6 +3,7 @@ public import CrawlModel
 internal import Foundation
 internal import NIOCore
 internal import NIOHTTP1
+internal import NIOPosix
 internal import NIOSSL
 
 /// The `Fetcher` over AsyncHTTPClient: streams each body, counts wire bytes as they arrive,
@@ -160,44 +161,63 @@ public struct HTTPClientFetcher: Fetcher {
         public var description: String { "no PEM certificate in \(path) (expected a file with -----BEGIN CERTIFICATE-----)" }
     }
 
-    /// Maps AsyncHTTPClient, NIO and TLS errors onto the report's failure codes.
+    /// Maps AsyncHTTPClient, NIO and TLS errors onto the report's failure codes, by the error's
+    /// type and fields (never its text); the error is kept as the failure's `cause`.
     static func classify(_ error: any Error) -> FetchError {
         if let error = error as? FetchError { return error }
         let text = String(describing: error)
-        let lower = text.lowercased()
-        if let e = error as? HTTPClientError {
+        func failure(_ code: FetchError.Code, _ message: String) -> FetchError {
+            FetchError(code, message, cause: error)
+        }
+        switch error {
+        case let e as HTTPClientError:
             switch e {
             case .connectTimeout, .readTimeout, .deadlineExceeded, .getConnectionFromPoolTimeout, .tlsHandshakeTimeout:
-                return FetchError(.timeout, text)
+                return failure(.timeout, text)
             case .remoteConnectionClosed:
-                return FetchError(.reset, "connection closed before the response completed")
+                return failure(.reset, "connection closed before the response completed")
             case .bodyLengthMismatch:
-                return FetchError(.reset, "body shorter or longer than Content-Length")
+                return failure(.reset, "body shorter or longer than Content-Length")
             case .cancelled:
-                return FetchError(.timeout, "request cancelled")
-            default: break
+                return failure(.timeout, "request cancelled")
+            case .invalidURL, .emptyHost, .emptyScheme:
+                return failure(.invalidURL, text)
+            default:
+                return failure(.other, text)
             }
-        }
-        if let e = error as? HTTPParserError {
+        case let e as HTTPParserError:
             if e == .invalidEOFState {
-                return FetchError(.reset, "connection closed before the body was complete (shorter than Content-Length)")
+                return failure(.reset, "connection closed before the body was complete (shorter than Content-Length)")
             }
-            return FetchError(.other, "malformed HTTP response: \(text)")
+            return failure(.other, "malformed HTTP response: \(text)")
+        case is NIOSSLError, is BoringSSLError, is NIOSSLExtraError:
+            return failure(.tls, text)
+        case let e as NIOConnectionError:
+            if e.connectionErrors.isEmpty, e.dnsAError != nil || e.dnsAAAAError != nil {
+                return failure(.dns, "could not resolve host: \(e.host)")
+            }
+            if let first = e.connectionErrors.first?.error { return classify(first) }
+            return failure(.other, text)
+        case is SocketAddressError:
+            return failure(.dns, "could not resolve host: \(text)")
+        case let e as IOError:
+            switch e.errnoCode {
+            case ECONNREFUSED: return failure(.refused, "connection refused")
+            case ECONNRESET, EPIPE, ECONNABORTED: return failure(.reset, text)
+            case ETIMEDOUT: return failure(.timeout, text)
+            default: return failure(.other, text)
+            }
+        case let e as ChannelError:
+            switch e {
+            case .connectTimeout: return failure(.timeout, text)
+            case .ioOnClosedChannel, .alreadyClosed, .eof, .outputClosed, .inputClosed: return failure(.reset, text)
+            default: return failure(.other, text)
+            }
+        case is CancellationError:
+            return failure(.timeout, "request cancelled")
+        default:
+            return failure(.other, text)
         }
-        if error is NIOSSLError || lower.contains("ssl") || lower.contains("certificate") || lower.contains("handshake") {
-            return FetchError(.tls, text)
-        }
-        if lower.contains("dns") || lower.contains("resolve") || lower.contains("nodename") || lower.contains("no address") {
-            return FetchError(.dns, "could not resolve host: \(text)")
-        }
-        if lower.contains("connection refused") || lower.contains("econnrefused") || lower.contains("errno: 111") {
-            return FetchError(.refused, "connection refused")
-        }
-        if lower.contains("reset") || lower.contains("econnreset") || lower.contains("eof") || lower.contains("closed") {
-            return FetchError(.reset, text)
-        }
-        if lower.contains("timeout") || lower.contains("timed out") { return FetchError(.timeout, text) }
-        return FetchError(.other, text)
     }
 }
 

@@ -1,5 +1,6 @@
 public import CrawlModel
 public import Foundation
+internal import HTTPSemantics
 
 /// Retries requests answered 429 or 503, a bounded number of times, with exponential
 /// backoff, honouring `Retry-After` (delta-seconds or an HTTP date) up to a cap.
@@ -62,18 +63,10 @@ public struct RetryingFetcher: Fetcher {
         if let value = exchange.responseHeaders.first("Retry-After")?.trimmingCharacters(in: .whitespaces) {
             if let seconds = Int(value), seconds >= 0 {
                 wait = .seconds(seconds)
-            } else if let date = Self.parseHTTPDate(value) {
-                wait = .milliseconds(max(0, Int((date.timeIntervalSince(now())) * 1000)))
+            } else if let date = HTTPDate.parse(value) {
+                wait = .milliseconds(max(0, Int((Double(date) - now().timeIntervalSince1970) * 1000)))
             }
         }
         return min(wait, policy.maxDelay)
-    }
-
-    static func parseHTTPDate(_ s: String) -> Date? {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "GMT")
-        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        return f.date(from: s)
     }
 }

@@ -76,8 +76,7 @@ public struct CrawlSummary: Sendable {
         if resource.failure != nil { failed += 1 }
         wireBytes += resource.wireBytes
         guard let revalidation = resource.revalidation else { return }
-        for probe in [revalidation.ifNoneMatch, revalidation.ifModifiedSince] {
-            guard let probe else { continue }
+        for probe in revalidation.probes {
             probes += 1
             if probe.exchange.status == 304 { probes304 += 1 }
             verdicts[probe.verdict, default: 0] += 1

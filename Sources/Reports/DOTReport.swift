@@ -1,5 +1,6 @@
 public import CrawlModel
 internal import Foundation
+internal import HTTPSemantics
 
 /// The asset graph for Graphviz (`dot -Tsvg graph.dot > graph.svg`): pages as boxes, assets
 /// as ellipses coloured by kind, dashed edges for references from inside CSS or manifests,
@@ -13,7 +14,7 @@ public enum DOTReport {
         out += "  edge [color=\"#64748b\"];\n"
         for node in graph.nodes {
             var attributes = [
-                "label=\"\(quote(node.id))\\n\(node.kind.rawValue), \(TextReport.formatBytes(node.wireBytes))"
+                "label=\"\(quote(node.id))\\n\(node.kind.rawValue), \(ByteSize.format(node.wireBytes))"
                     + (node.failure.map { "\\n\(quote($0))" } ?? "") + "\"",
                 "shape=\(node.isPage ? "box" : "ellipse")",
                 "fillcolor=\"\(KindPalette.color(node.kind))\"",

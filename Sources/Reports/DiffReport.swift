@@ -1,12 +1,13 @@
 public import Audit
 public import Foundation
+internal import HTTPSemantics
 
 /// The baseline comparison for the terminal and as JSON.
 public enum DiffReport {
     public static func render(_ diff: BaselineDiff, checks: CheckSuite, width: Int = 100, colour: Bool = false) -> String {
         var lines: [String] = []
         let pct = { (g: Double) in String(format: "%+.1f%%", g * 100) }
-        lines.append("total: \(TextReport.formatBytes(diff.oldTotalBytes)) → \(TextReport.formatBytes(diff.newTotalBytes)) (\(pct(diff.totalGrowth)))")
+        lines.append("total: \(ByteSize.format(diff.oldTotalBytes)) → \(ByteSize.format(diff.newTotalBytes)) (\(pct(diff.totalGrowth)))")
         func list(_ title: String, _ items: [String]) {
             guard !items.isEmpty else { return }
             lines.append("")
@@ -19,7 +20,7 @@ public enum DiffReport {
         list("assets added", diff.assetsAdded)
         list("assets removed", diff.assetsRemoved)
         list("page first-visit bytes changed", diff.pageChanges.map {
-            "\($0.path): \(TextReport.formatBytes($0.oldBytes)) → \(TextReport.formatBytes($0.newBytes)) (\(pct($0.growth)))"
+            "\($0.path): \(ByteSize.format($0.oldBytes)) → \(ByteSize.format($0.newBytes)) (\(pct($0.growth)))"
         })
         list("verdict regressions", diff.verdictRegressions.map { "\($0.path): \($0.probe) \($0.old) → \($0.new)" })
         list("newly broken", diff.newlyBroken)

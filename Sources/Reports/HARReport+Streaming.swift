@@ -70,7 +70,7 @@ extension HARReport {
     public static func crawlStart(_ records: any CrawlRecords, now: Date) throws -> Date {
         var crawlMs = 0.0
         try records.forEachResource { resource in
-            let probes = [resource.revalidation?.ifNoneMatch, resource.revalidation?.ifModifiedSince].compactMap { $0?.exchange }
+            let probes = (resource.revalidation?.probes ?? []).map(\.exchange)
             for exchange in resource.redirects + [resource.exchange] + probes {
                 crawlMs = max(crawlMs, exchange.timings.startedMs + (exchange.timings.totalMs ?? 0))
             }

@@ -51,10 +51,9 @@ public enum HARReport {
         var pages = [Self.page(id: id, title: page.url, exchanges: exchanges, startedAt: startedAt)]
         let probeID = "revalidation_\(index + 1)"
         let probes = resources.flatMap { r in
-            [(r.revalidation?.ifNoneMatch, "If-None-Match"), (r.revalidation?.ifModifiedSince, "If-Modified-Since")]
-                .compactMap { probe, header in
-                    probe.map { (ex: $0.exchange, comment: "\(header) probe: \(([$0.verdict] + $0.notes).map(\.rawValue).joined(separator: ", "))" as String?) }
-                }
+            (r.revalidation?.sent ?? []).map { header, probe in
+                (ex: probe.exchange, comment: "\(header) probe: \(([probe.verdict] + probe.notes).map(\.rawValue).joined(separator: ", "))" as String?)
+            }
         }
         if !probes.isEmpty {
             entries += sortedEntries(probes, pageref: probeID, startedAt: startedAt)

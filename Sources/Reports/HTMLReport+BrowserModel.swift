@@ -1,6 +1,7 @@
 internal import Audit
 internal import CrawlModel
 internal import Foundation
+internal import HTTPSemantics
 
 extension HTMLReport {
     /// Per page: the browser model's headline beside the all-candidates sum, and every
@@ -12,8 +13,8 @@ extension HTMLReport {
             + "no noscript, track or touch icons. &ldquo;All candidates&rdquo; counts every requisite found.</p>\n"
         h += "<table><thead><tr><th>page</th><th>first visit</th><th>all candidates</th><th>left out</th></tr></thead><tbody>\n"
         for audit in audits {
-            h += "<tr><td>\(e(short(audit.url)))</td><td class=\"n\">\(e(TextReport.formatBytes(audit.firstVisitBytes)))</td>"
-                + "<td class=\"n\">\(e(TextReport.formatBytes(audit.firstVisitBytesAllCandidates)))</td><td>"
+            h += "<tr><td>\(e(short(audit.url)))</td><td class=\"n\">\(e(ByteSize.format(audit.firstVisitBytes)))</td>"
+                + "<td class=\"n\">\(e(ByteSize.format(audit.firstVisitBytesAllCandidates)))</td><td>"
             if audit.notChosen.isEmpty {
                 h += "nothing"
             } else {

@@ -1,6 +1,7 @@
 public import Audit
 public import CrawlModel
 internal import Foundation
+internal import HTTPSemantics
 
 /// One self-contained HTML page a person opens when a check fails: no scripts, no fonts, no
 /// external anything (a `default-src 'none'` Content-Security-Policy enforces it), charts as
@@ -17,9 +18,9 @@ public enum HTMLReport {
                               browser: [BrowserVisit]? = nil) -> String {
         let origin = result.startURLs.first.map { SiteAudit.origin(of: $0) } ?? ""
         func short(_ url: String) -> String { !origin.isEmpty && url.hasPrefix(origin + "/") ? String(url.dropFirst(origin.count)) : url }
-        let costs = SiteAudit.costs(result)
+        let costs = Bandwidth.pages(result).values.sorted { $0.url < $1.url }
         let resources = result.resources.values.sorted { $0.url < $1.url }
-        let probes = resources.flatMap { [$0.revalidation?.ifNoneMatch, $0.revalidation?.ifModifiedSince].compactMap { $0 } }
+        let probes = resources.flatMap { $0.revalidation?.probes ?? [] }
         let total304 = probes.filter { $0.exchange.status == 304 }.count
         let totalWire = resources.reduce(0) { $0 + $1.wireBytes }
         let broken = audits.flatMap(\.broken)
@@ -38,7 +39,7 @@ public enum HTMLReport {
             <h1>assetcrawl report</h1>
             <p class="sub">\(e(result.startURLs.first ?? ""))\(result.stopReason.map { " — stopped early: " + e($0) } ?? "")</p>
             <div class="cards">
-            \(card("pages", "\(audits.count)"))\(card("URLs fetched", "\(resources.count)"))\(card("bytes fetched", TextReport.formatBytes(totalWire)))\(card("probes answered 304", "\(total304) / \(probes.count)", total304 == probes.count ? "ok" : "bad"))\(card("broken references", "\(broken.count)", broken.isEmpty ? "ok" : "bad"))\(outcome.map { card("checks failed", "\($0.count(.failed)) / \($0.checks.count)", $0.passed ? "ok" : "bad") } ?? "")
+            \(card("pages", "\(audits.count)"))\(card("URLs fetched", "\(resources.count)"))\(card("bytes fetched", ByteSize.format(totalWire)))\(card("probes answered 304", "\(total304) / \(probes.count)", total304 == probes.count ? "ok" : "bad"))\(card("broken references", "\(broken.count)", broken.isEmpty ? "ok" : "bad"))\(outcome.map { card("checks failed", "\($0.count(.failed)) / \($0.checks.count)", $0.passed ? "ok" : "bad") } ?? "")
             </div>
 
             """
@@ -95,19 +96,18 @@ public enum HTMLReport {
         return h
     }
 
-    static func bytesChart(costs: [PageCost], short: (String) -> String) -> String {
-        let kinds = Set(costs.flatMap { Array($0.firstVisitBytesByKind.keys) + Array($0.revalidationBytesByKind.keys) }).sorted()
-        let maxBytes = max(1, costs.map { max($0.firstVisitBytesByKind.values.reduce(0, +), $0.repeatVisitBytes ?? $0.revalidationVisitBytes) }.max() ?? 1)
-        let measured = costs.contains { $0.repeatVisitBytes != nil }
+    /// Per page, a bar of first-visit bytes by kind and one of repeat-visit bytes.
+    static func bytesChart(costs: [PageBandwidth], short: (String) -> String) -> String {
+        let kinds = Set(costs.flatMap { Array($0.bytesByKind.keys) }).sorted()
+        let maxBytes = max(1, costs.map { max($0.bytesByKind.values.reduce(0, +), $0.repeatVisitBytes) }.max() ?? 1)
         let labelWidth = 220.0, barWidth = 760.0, rowHeight = 40.0
         let height = Double(costs.count) * rowHeight + 30
         var svg = "<svg role=\"img\" aria-label=\"first and repeat visit bytes per page\" width=\"\(Int(labelWidth + barWidth + 100))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(labelWidth + barWidth + 100)) \(Int(height))\">\n"
         for (i, cost) in costs.enumerated() {
             let y = Double(i) * rowHeight + 4
             svg += "<text x=\"0\" y=\"\(fmt(y + 17))\">\(e(truncate(short(cost.url), 34)))</text>\n"
-            let repeatKinds = measured ? [:] : cost.revalidationBytesByKind
-            for (row, (label, byKind, total)) in [("first", cost.firstVisitBytesByKind, cost.firstVisitBytesByKind.values.reduce(0, +)),
-                                                  ("repeat", repeatKinds, cost.repeatVisitBytes ?? cost.revalidationVisitBytes)].enumerated() {
+            for (row, (label, byKind, total)) in [("first", cost.bytesByKind, cost.bytesByKind.values.reduce(0, +)),
+                                                  ("repeat", [:], cost.repeatVisitBytes)].enumerated() {
                 let by = y + Double(row) * 16
                 var x = labelWidth
                 svg += "<text x=\"\(fmt(labelWidth - 44))\" y=\"\(fmt(by + 11))\" class=\"note\">\(label)</text>\n"
@@ -123,14 +123,12 @@ public enum HTMLReport {
                         x += w
                     }
                 }
-                svg += "<text x=\"\(fmt(x + 6))\" y=\"\(fmt(by + 11))\">\(e(TextReport.formatBytes(total)))</text>\n"
+                svg += "<text x=\"\(fmt(x + 6))\" y=\"\(fmt(by + 11))\">\(e(ByteSize.format(total)))</text>\n"
             }
         }
         svg += "</svg>\n"
         let legend = "<p class=\"legend\">" + kinds.map { "<span><i style=\"background:\(KindPalette.color($0))\"></i>\($0.rawValue)</span>" }.joined() + "</p>\n"
-        let note = measured
-            ? "Repeat visit: what a browser with a warm cache downloads, taking freshness into account."
-            : "Repeat visit: an upper bound — every cached asset revalidated with its validator (304s cost headers only), full downloads for assets without one. Freshness is not evaluated in this report."
+        let note = "Repeat visit: what a browser with a warm cache downloads, taking freshness into account."
         return "<h2 id=\"bytes\">First and repeat visit bytes per page</h2>\n" + legend + svg + "<p class=\"note\">\(e(note)) Wire bytes: headers and bodies, redirects included.</p>\n"
     }
 
@@ -164,7 +162,7 @@ public enum HTMLReport {
     static func verdictNames(_ r: FetchedResource) -> [String] {
         guard let rv = r.revalidation else { return ["NOT_PROBED"] }
         return [rv.ifNoneMatch, rv.ifModifiedSince].map { $0?.verdict.rawValue ?? RevalidationVerdict.NO_VALIDATOR.rawValue }
-            + Set((rv.ifNoneMatch?.notes ?? []) + (rv.ifModifiedSince?.notes ?? [])).map(\.rawValue).sorted()
+            + Set(rv.probes.flatMap(\.notes)).map(\.rawValue).sorted()
     }
 
     static func verdictClass(_ v: String) -> String {
@@ -181,7 +179,7 @@ public enum HTMLReport {
         var h = "<h2 id=\"largest\">Largest assets</h2>\n<table>\n<tr><th>URL</th><th>kind</th><th>type</th><th>encoding</th><th>wire bytes</th><th>decoded</th></tr>\n"
         for r in top {
             h += "<tr><td><code>\(e(short(r.url)))</code></td><td>\(r.kind.rawValue)</td><td>\(e(r.exchange.contentType ?? ""))</td><td>\(e(r.exchange.responseHeaders.first("Content-Encoding") ?? "—"))</td>"
-                + "<td class=\"n\">\(e(TextReport.formatBytes(r.wireBytes)))</td><td class=\"n\">\(e(TextReport.formatBytes(r.exchange.decodedBytes ?? r.exchange.bodyBytes)))</td></tr>\n"
+                + "<td class=\"n\">\(e(ByteSize.format(r.wireBytes)))</td><td class=\"n\">\(e(ByteSize.format(r.exchange.decodedBytes ?? r.exchange.bodyBytes)))</td></tr>\n"
         }
         return h + "</table>\n"
     }

@@ -38,7 +38,7 @@ extension JSONReport {
         let encoder = makeEncoder()
         out.beginArray()
         let site = try PageByPage.run(records) { findings in
-            let page = Self.page(audit: findings.audit, page: findings.page, cost: findings.cost, bandwidth: findings.bandwidth)
+            let page = Self.page(audit: findings.audit, page: findings.page, bandwidth: findings.bandwidth)
             try out.element(indented(try encoder.encode(page)))
             onPage(findings)
         }

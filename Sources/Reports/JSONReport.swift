@@ -209,10 +209,9 @@ public struct JSONReport: Encodable, Sendable {
         self.checks = checks
         self.baseline = baseline
         let pagesByURL = Dictionary(result.pages.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
-        let costs = Dictionary(SiteAudit.costs(result).map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
         let (bandwidth, walk) = precomputed ?? Bandwidth.analyse(result)
         pages = audits.map { audit in
-            Self.page(audit: audit, page: pagesByURL[audit.url], cost: costs[audit.url], bandwidth: bandwidth[audit.url])
+            Self.page(audit: audit, page: pagesByURL[audit.url], bandwidth: bandwidth[audit.url])
         }
         if let visits { Self.attachBrowser(visits, to: &pages, result: result) }
         site = Site(walk)
@@ -235,17 +234,19 @@ public struct JSONReport: Encodable, Sendable {
         viewport = BrowserModel.viewport(of: records).description
     }
 
-    static func page(audit: PageAudit, page: PageResult?, cost: PageCost?, bandwidth b: PageBandwidth?) -> Page {
+    /// `revalidationVisitBytes` is the page's `expiredVisitBytes` under its older name: both are
+    /// what a visit costs when every cached response must be revalidated (one rule, ``Bandwidth/cost(of:)``).
+    static func page(audit: PageAudit, page: PageResult?, bandwidth b: PageBandwidth?) -> Page {
         Page(url: audit.url, status: audit.status, depth: page?.depth ?? 0, requisites: audit.requisites,
              firstVisitBytes: b?.firstVisitBytes ?? audit.firstVisitBytes,
              firstVisitBytesAllCandidates: b?.firstVisitBytesAllCandidates ?? audit.firstVisitBytesAllCandidates,
              notChosen: audit.notChosen.sorted { $0.key < $1.key }.map { NotChosen(url: $0.key, notChosen: $0.value) },
              repeatVisitBytes: b?.repeatVisitBytes ?? 0,
              expiredVisitBytes: b?.expiredVisitBytes ?? 0, broken: audit.broken,
-             references: page?.references ?? [], requests: cost?.requests ?? 0,
-             firstVisitBytesByKind: Self.byKind(cost?.firstVisitBytesByKind ?? [:]),
-             revalidationVisitBytes: cost?.revalidationVisitBytes ?? 0,
-             revalidationBytesByKind: Self.byKind(cost?.revalidationBytesByKind ?? [:]))
+             references: page?.references ?? [], requests: b?.requests ?? 0,
+             firstVisitBytesByKind: Self.byKind(b?.bytesByKind ?? [:]),
+             revalidationVisitBytes: b?.expiredVisitBytes ?? 0,
+             revalidationBytesByKind: Self.byKind(b?.expiredBytesByKind ?? [:]))
     }
 
     static func resource(_ r: FetchedResource, includeTimings: Bool) -> Resource {

@@ -1,6 +1,7 @@
 public import Audit
 public import CrawlModel
 internal import Foundation
+internal import HTTPSemantics
 
 /// The terminal summary: a row per page (the heaviest pages of a large crawl), then totals,
 /// broken references and checks.
@@ -28,7 +29,7 @@ public enum TextReport {
         var rows: [[String]] = (summary.showsAllPages ? summary.rows : summary.heaviest).map { row in
             var path = row.url.hasPrefix(origin) ? String(row.url.dropFirst(origin.count)) : row.url
             if path.isEmpty { path = "/" }
-            return [path, String(row.requisites), formatBytes(row.firstVisitBytes), formatBytes(row.repeatVisitBytes),
+            return [path, String(row.requisites), ByteSize.format(row.firstVisitBytes), ByteSize.format(row.repeatVisitBytes),
                     String(row.revalidated304), String(row.revalidated200), String(row.broken)]
         }
         let numericWidths = (1..<header.count).map { i in max(header[i].count, rows.map { $0[i].count }.max() ?? 0) }
@@ -49,17 +50,17 @@ public enum TextReport {
         lines += rows.map(line)
 
         lines.append("")
-        lines.append("\(summary.pages) pages, \(summary.resources) URLs fetched (\(formatBytes(summary.wireBytes))), \(summary.failed) failed; "
+        lines.append("\(summary.pages) pages, \(summary.resources) URLs fetched (\(ByteSize.format(summary.wireBytes))), \(summary.failed) failed; "
             + "revalidation: \(summary.probes304) of \(summary.probes) probes answered 304")
         if summary.probes304 < summary.probes {
             let counts = summary.verdicts.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }
             lines.append("verdicts: " + counts.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", "))
         }
         if let walk = summary.site {
-            lines.append("a visitor walking all pages: first visit \(formatBytes(walk.firstVisitBytes)), "
-                + "repeat visit \(formatBytes(walk.repeatVisitBytes)), after expiry \(formatBytes(walk.expiredVisitBytes))")
+            lines.append("a visitor walking all pages: first visit \(ByteSize.format(walk.firstVisitBytes)), "
+                + "repeat visit \(ByteSize.format(walk.repeatVisitBytes)), after expiry \(ByteSize.format(walk.expiredVisitBytes))")
             lines.append("first visits: what a browser at \(summary.viewport) fetches; all candidates: "
-                + "\(formatBytes(walk.firstVisitBytesAllCandidates)) (notChosen in --json)")
+                + "\(ByteSize.format(walk.firstVisitBytesAllCandidates)) (notChosen in --json)")
         }
         if let reason = summary.stopReason { lines.append("stopped early: \(reason)") }
         if !summary.broken.isEmpty {
@@ -137,11 +138,5 @@ public enum TextReport {
     /// Cuts a line to `width` columns (one column per character), ending it with `…`.
     static func fit(_ line: String, _ width: Int) -> String {
         line.count <= width ? line : String(line.prefix(max(1, width - 1))) + "…"
-    }
-
-    public static func formatBytes(_ n: Int) -> String {
-        if n < 1024 { return "\(n) B" }
-        if n < 1024 * 1024 { return String(format: "%.1f KB", Double(n) / 1024) }
-        return String(format: "%.1f MB", Double(n) / 1024 / 1024)
     }
 }

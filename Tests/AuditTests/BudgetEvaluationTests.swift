@@ -31,12 +31,12 @@ struct BudgetEvaluationTests {
     @Test("repeat visit: freshness decides, so a fresh immutable script costs nothing again")
     func repeatVisit() throws {
         let crawl = Site.crawl()
-        let cost = SiteAudit.cost(of: crawl.pages[0], in: crawl)
+        let cost = try #require(Bandwidth.pages(crawl)[crawl.pages[0].url])
         // 304s cost 80 bytes each (5 resources with validators), the 404 and the page... all have probes except missing.png (200 bytes).
-        #expect(cost.revalidationVisitBytes == 5 * 80 + 200)
+        #expect(cost.expiredVisitBytes == 5 * 80 + 200)
         // The year-long immutable script is fresh: a warm cache skips its 304 entirely; the 404
         // has no freshness and is downloaded again in full.
-        #expect(cost.repeatVisitBytes <= cost.revalidationVisitBytes - 80)
+        #expect(cost.repeatVisitBytes <= cost.expiredVisitBytes - 80)
         #expect(cost.repeatVisitBytes >= 200)
         let loose = Budget(pages: [.init(match: "/", rules: .init(maxRepeatVisitBytes: 1000))]).evaluate(crawl)
         #expect(try check(loose, "/", "maxRepeatVisitBytes").status == .passed)

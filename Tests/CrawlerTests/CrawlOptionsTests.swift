@@ -47,12 +47,13 @@ struct CrawlOptionsTests {
         }
     }
 
-    @Test("size suffixes")
-    func sizes() {
-        #expect(CrawlOptions.parseSize("50M") == 52_428_800)
-        #expect(CrawlOptions.parseSize("1G") == 1 << 30)
-        #expect(CrawlOptions.parseSize("1000") == 1000)
-        #expect(CrawlOptions.parseSize("512KB") == 512 * 1024)
-        #expect(CrawlOptions.parseSize("-1") == nil)
+    @Test("--max-body takes any size ByteSize parses; bad sizes say why")
+    func sizes() throws {
+        #expect(try CrawlOptions.parse(["--max-body", "50M"]).fetcherOptions.maxBodyBytes == 52_428_800)
+        #expect(try CrawlOptions.parse(["--max-body", "1.5M"]).fetcherOptions.maxBodyBytes == 1_572_864)
+        #expect(try CrawlOptions.parse(["--max-body", "512KB"]).fetcherOptions.maxBodyBytes == 512 * 1024)
+        for bad in ["-1", "0", "inf", "nan", "99999999999T", "5 parsecs"] {
+            #expect(throws: (any Error).self, "\(bad)") { try CrawlOptions.parse(["--max-body", bad]) }
+        }
     }
 }
