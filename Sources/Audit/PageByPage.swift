@@ -6,6 +6,8 @@ public struct PageFindings: Sendable {
     public var page: PageResult
     public var audit: PageAudit
     public var bandwidth: PageBandwidth
+    /// CDN hits and misses over the page and its requisites (``CDNHitRatio/ofPage(_:in:)``).
+    public var cdnHits: CDNHitRatio
 }
 
 /// The audits of a crawl one page at a time, in URL order, from `CrawlRecords` (a store read
@@ -36,7 +38,7 @@ public enum PageByPage {
         let audit = SiteAudit.pages(one)[0]
         let bandwidth = bandwidth ?? Bandwidth.analyse(one).pages[page.url]
             ?? PageBandwidth(url: page.url, firstVisitBytes: 0, repeatVisitBytes: 0, expiredVisitBytes: 0, bytesByKind: [:])
-        return PageFindings(page: page, audit: audit, bandwidth: bandwidth)
+        return PageFindings(page: page, audit: audit, bandwidth: bandwidth, cdnHits: CDNHitRatio.ofPage(page, in: slice))
     }
 }
 

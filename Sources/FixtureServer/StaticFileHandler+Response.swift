@@ -235,7 +235,7 @@ extension StaticFileHandler {
         let lastModifiedText = lastModified.map { $0 == st.st_mtim.tv_sec ? entry.lastModified : HTTPDate.format($0) }
         var vary = policyHeaders.vary
         // Vary whenever the encoding is negotiated, whichever was chosen (RFC 9110 §12.5.5).
-        if negotiated { vary = vary.map { $0 + ", Accept-Encoding" } ?? "Accept-Encoding" }
+        if negotiated, policyHeaders.varyAcceptEncoding { vary = vary.map { $0 + ", Accept-Encoding" } ?? "Accept-Encoding" }
         var headers = HTTPHeaders()
         headers.reserveCapacity(policyHeaders.all.count + 9)
         if let etagText { headers.add(name: "ETag", value: etagText) }

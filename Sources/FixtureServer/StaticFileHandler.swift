@@ -254,6 +254,8 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
         var all: [(String, String)] = []
         var notModified: [(String, String)] = []
         var vary: String?
+        /// ServerPolicy.Rule.varyAcceptEncoding.
+        var varyAcceptEncoding = true
     }
 
     func policyHeaders(for path: String) -> PolicyHeaders {
@@ -269,6 +271,7 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
             headers.removeAll { $0.0.lowercased() == "strict-transport-security" }
         }
         var result = PolicyHeaders()
+        result.varyAcceptEncoding = context.policy.varyAcceptEncoding(for: path)
         for (name, value) in headers {
             let lower = name.lowercased()
             if lower == "vary" {
