@@ -9,9 +9,9 @@ import Reports
 import Testing
 import TestSupport
 
-/// Crawls `start` over real HTTP without revalidation probes unless asked.
-func crawlOnce(_ start: URL, revalidate: Bool = false) async throws -> CrawlResult {
-    var configuration = CrawlConfiguration(startURLs: [start])
+/// Crawls from `starts` over real HTTP without revalidation probes unless asked.
+func crawlOnce(_ starts: URL..., revalidate: Bool = false) async throws -> CrawlResult {
+    var configuration = CrawlConfiguration(startURLs: starts)
     configuration.revalidate = revalidate
     configuration.concurrency = 4
     return try await HTTPClient.withHTTPClient(configuration: HTTPClientFetcher.clientConfiguration()) { client in
@@ -19,11 +19,11 @@ func crawlOnce(_ start: URL, revalidate: Bool = false) async throws -> CrawlResu
     }
 }
 
-/// The shared-cache problem codes of every fetched URL, by path.
+/// The shared-cache problem codes of every fetched URL of `base`'s origin, by path.
 func problemCodes(_ result: CrawlResult, base: URL) -> [String: [String]] {
     let origins = Set(result.startURLs.compactMap(URL.init(string:)).map(WebURL.origin(of:)))
     var out: [String: [String]] = [:]
-    for r in result.resources.values {
+    for r in result.resources.values where r.url.hasPrefix(base.absoluteString) {
         let codes = SharedCacheFreshness(r, siteOrigins: origins).problems.map(\.code.rawValue)
         if !codes.isEmpty { out["/" + r.url.dropFirst(base.absoluteString.count)] = codes }
     }
