@@ -78,7 +78,7 @@ extension Budget {
             bytesByKind: Dictionary(all.map { r in (pageURLs.contains(r.url) ? AssetKind.page : r.kind, r.wireBytes) }, uniquingKeysWith: +),
             repeatVisitBytes: all.reduce(0) { $0 + Bandwidth.cost(of: $1).repeatVisitBytes }, revalidationVisitBytes: all.reduce(0) { $0 + Bandwidth.cost(of: $1).expiredVisitBytes },
             broken: allBroken)
-        let origins = Set(result.startURLs.compactMap(URL.init(string:)).map(WebURL.origin(of:)))
+        let origins = SharedCacheFreshness.siteOrigins(result.startURLs)
         siteScope.siteOrigins = origins
         let siteChecks = checks(site, scope: siteScope)
         if !siteChecks.isEmpty { suites.append(CheckSuite(name: "site", url: nil, checks: siteChecks)) }

@@ -97,6 +97,11 @@ public struct SharedCacheFreshness: Codable, Sendable, Hashable {
         (storable, freshSeconds, source) = outcome
     }
 
+    /// The crawl's own origins (from its start URLs): a font on any other needs CORS.
+    public static func siteOrigins(_ startURLs: [String]) -> Set<String> {
+        Set(startURLs.compactMap(URL.init(string:)).map(WebURL.origin(of:)))
+    }
+
     /// The lifetime came from the response's own headers (not the heuristic).
     var isExplicit: Bool { [.sMaxAge, .maxAge, .expires].contains(source) }
 }

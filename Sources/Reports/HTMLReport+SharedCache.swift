@@ -6,7 +6,7 @@ extension HTMLReport {
     /// Every response a CDN could not cache well (``SharedCacheProblem``), with the header to
     /// send instead, and the CDN hit ratio when a cache in front of the server said.
     static func sharedCacheSection(_ resources: [FetchedResource], startURLs: [String], short: (String) -> String) -> String {
-        let origins = Set(startURLs.compactMap(URL.init(string:)).map(WebURL.origin(of:)))
+        let origins = SharedCacheFreshness.siteOrigins(startURLs)
         var h = "<h2 id=\"shared-cache\">What a CDN can cache</h2>\n"
         let hits = CDNHitRatio.of(resources)
         h += "<p class=\"note\">Read as a shared cache reads the headers (RFC 9111). CDN hit ratio: "

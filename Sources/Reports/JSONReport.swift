@@ -286,9 +286,7 @@ public struct JSONReport: Encodable, Sendable {
     }
 
     /// The crawl's own origins, for ``SharedCacheFreshness``'s cross-origin font check.
-    static func origins(_ startURLs: [String]) -> Set<String> {
-        Set(startURLs.compactMap(URL.init(string:)).map(WebURL.origin(of:)))
-    }
+    static func origins(_ startURLs: [String]) -> Set<String> { SharedCacheFreshness.siteOrigins(startURLs) }
 
     static func resource(_ r: FetchedResource, origins: Set<String>, includeTimings: Bool) -> Resource {
         let e = r.exchange

@@ -21,7 +21,7 @@ func crawlOnce(_ starts: URL..., revalidate: Bool = false) async throws -> Crawl
 
 /// The shared-cache problem codes of every fetched URL of `base`'s origin, by path.
 func problemCodes(_ result: CrawlResult, base: URL) -> [String: [String]] {
-    let origins = Set(result.startURLs.compactMap(URL.init(string:)).map(WebURL.origin(of:)))
+    let origins = SharedCacheFreshness.siteOrigins(result.startURLs)
     var out: [String: [String]] = [:]
     for r in result.resources.values where r.url.hasPrefix(base.absoluteString) {
         let codes = SharedCacheFreshness(r, siteOrigins: origins).problems.map(\.code.rawValue)
