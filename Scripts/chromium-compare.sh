@@ -4,13 +4,20 @@
 # is loaded in Chromium with a cold profile, and the bytes nginx sent for Chromium's requests
 # ($bytes_sent: status line, headers, body and chunked framing) are summed per page.
 #
-#   Scripts/chromium-compare.sh [--viewport 1280x800@1] [--bin PATH] [--keep DIR] [SITE_DIR]
+#   Scripts/chromium-compare.sh [--viewport 1280x800@1] [--bin PATH] [--keep DIR] [--start PATH]
+#                               [--autoindex] [--browser] [--max-pages N] [SITE_DIR]
 #
 # Headless Chromium's window is never narrower than 500 CSS px, so WIDTH must be 500 or more.
-# SITE_DIR defaults to Samples/FixtureSite; --bin defaults to .build/debug/assetcrawl (build
-# first). Needs Debian's nginx, chromium and python3. Prints one row per page: Chromium's bytes
-# and requests, the static headline, the all-candidates sum, their ratios, and the URLs one side
-# fetched and the other did not. Exits 1 when a page's headline is more than 10% off.
+# SITE_DIR is any folder (a fixture, an unpacked public site: see Scripts/public-sites.sh);
+# it defaults to Samples/FixtureSite. The crawl starts at --start (default /); --autoindex
+# turns on nginx's folder listings, for a tree of pages without a root page linking them
+# (listing pages are crawled but left out of the table). nginx serves as Debian configures
+# it plus gzip for text types and `expires 1h` (Cache-Control: max-age=3600). --browser adds
+# the crawl's own `--browser` figure (pages[].browser.firstVisitBytes) as a column.
+# --bin defaults to .build/debug/assetcrawl (build first). Needs Debian's nginx, chromium
+# and python3. Prints one row per page: Chromium's bytes and requests, the static headline,
+# the all-candidates sum, their ratios, and the URLs one side fetched and the other did not.
+# Exits 1 when a page's headline is more than 10% off.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,12 +25,20 @@ viewport=1280x800@1
 bin=.build/debug/assetcrawl
 keep=
 site=Samples/FixtureSite
+start=/
+autoindex=off
+browser=
+max_pages=200
 while [ $# -gt 0 ]; do
   case "$1" in
     --viewport) viewport=$2; shift 2 ;;
     --bin) bin=$2; shift 2 ;;
     --keep) keep=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --start) start=$2; shift 2 ;;
+    --autoindex) autoindex=on; shift ;;
+    --browser) browser=--browser; shift ;;
+    --max-pages) max_pages=$2; shift 2 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) site=$1; shift ;;
   esac
 done
@@ -58,6 +73,8 @@ http {
     listen 127.0.0.1:$port;
     root $root;
     access_log $work/access.log bytes;
+    autoindex $autoindex;
+    expires 1h;
     gzip on;
     gzip_types text/css application/javascript image/svg+xml application/manifest+json text/vtt;
   }
@@ -73,8 +90,11 @@ trap cleanup EXIT
 for _ in $(seq 50); do [ -s "$work/nginx.pid" ] && break; sleep 0.1; done
 
 base="http://127.0.0.1:$port"
-"$bin" crawl "$base/" --viewport "$viewport" --no-revalidate --quiet --json "$work/report.json" >/dev/null || true
-python3 -c 'import json,sys; [print(p["url"]) for p in json.load(open(sys.argv[1]))["pages"]]' "$work/report.json" > "$work/pages.txt"
+"$bin" crawl "$base$start" --viewport "$viewport" --no-revalidate --quiet --max-pages "$max_pages" \
+  $browser --json "$work/report.json" >/dev/null || true
+# Folder listings (autoindex) are how the crawl finds the pages, not pages of the site.
+python3 -c 'import json,sys; [print(p["url"]) for p in json.load(open(sys.argv[1]))["pages"] if not p["url"].endswith("/") or sys.argv[2] == "off"]' \
+  "$work/report.json" "$autoindex" > "$work/pages.txt"
 
 mkdir -p "$work/chromium"
 while read -r url; do
@@ -90,17 +110,22 @@ while read -r url; do
   cp "$work/access.log" "$work/chromium/$name.log"
 done < "$work/pages.txt"
 
-python3 - "$work" "$base" <<'PY'
+python3 - "$work" "$base" "$autoindex" <<'PY'
 import json, os, sys
-work, base = sys.argv[1], sys.argv[2]
+work, base, autoindex = sys.argv[1], sys.argv[2], sys.argv[3] == "on"
 report = json.load(open(os.path.join(work, "report.json")))
 wire = {r["url"]: r["wireBytes"] for r in report["resources"]}
 print(f"viewport {report.get('viewport')}")
-print(f"{'page':24} {'chromium':>9} {'reqs':>4} {'headline':>9} {'ratio':>6} {'all':>9} {'ratio':>6}")
+has_browser = any(p.get("browser") for p in report["pages"])
+print(f"{'page':40} {'chromium':>9} {'reqs':>4} {'headline':>9} {'ratio':>6} {'all':>9} {'ratio':>6}"
+      + (f" {'--browser':>9} {'ratio':>6}" if has_browser else ""))
 worst = 0.0
 notes = []
+totals = [0, 0, 0, 0]
 for page in report["pages"]:
     path = page["url"][len(base):] or "/"
+    if autoindex and path.endswith("/"):
+        continue
     name = path.replace("/", "_")
     chromium, requests = 0, {}
     for line in open(os.path.join(work, "chromium", name + ".log")):
@@ -112,11 +137,21 @@ for page in report["pages"]:
     head, allc = page["firstVisitBytes"], page["firstVisitBytesAllCandidates"]
     r1, r2 = head / chromium if chromium else 0, allc / chromium if chromium else 0
     worst = max(worst, abs(r1 - 1))
-    print(f"{path:24} {chromium:9} {sum(requests.values()):4} {head:9} {r1:6.3f} {allc:9} {r2:6.3f}")
+    line = f"{path[-40:]:40} {chromium:9} {sum(requests.values()):4} {head:9} {r1:6.3f} {allc:9} {r2:6.3f}"
+    b = (page.get("browser") or {}).get("firstVisitBytes")
+    if has_browser:
+        line += f" {b if b is not None else '-':>9} {(b / chromium if b is not None and chromium else 0):6.3f}"
+    print(line)
+    totals = [totals[0] + chromium, totals[1] + head, totals[2] + allc, totals[3] + (b or 0)]
     only_chromium = sorted(set(requests) - chosen)
     only_static = sorted(chosen - set(requests))
     if only_chromium or only_static:
         notes.append(f"  {path}: only Chromium {only_chromium or '-'}; only the headline {only_static or '-'}")
+if totals[0]:
+    line = f"{'all pages':40} {totals[0]:9} {'':4} {totals[1]:9} {totals[1] / totals[0]:6.3f} {totals[2]:9} {totals[2] / totals[0]:6.3f}"
+    if has_browser:
+        line += f" {totals[3]:9} {totals[3] / totals[0]:6.3f}"
+    print(line)
 print("\n".join(notes))
 print(f"largest deviation of the headline: {worst:.1%}")
 sys.exit(1 if worst > 0.10 else 0)

@@ -62,7 +62,7 @@ extension Budget {
 
     static let ruleKeys = ["maxFirstVisitBytes", "maxFirstVisitBytesByKind", "maxRequests", "maxRepeatVisitBytes",
                            "noFullRevalidation", "requireValidators", "fingerprintedLongLived", "compressText",
-                           "securityHeaders", "noBrokenRequisites", "description"]
+                           "securityHeaders", "noBrokenRequisites", "cdnCacheable", "description"]
 
     typealias Members = [(key: String, keyLine: Int, value: JSONValue.Located)]
 
@@ -97,6 +97,16 @@ extension Budget {
                     }
                 } else { f.level = try level(v, m.key) }
                 r.fingerprintedLongLived = f
+            case "cdnCacheable":
+                var c = CDNCacheable()
+                if case .object(let fields) = v.value {
+                    try checkKeys(fields, allowed: ["level", "allow", "description"], in: "\"cdnCacheable\"")
+                    for x in fields {
+                        if x.key == "level" { c.level = try level(x.value, "level") }
+                        if x.key == "allow" { c.allow = try stringList(x.value, "allow") }
+                    }
+                } else { c.level = try level(v, m.key) }
+                r.cdnCacheable = c
             case "compressText":
                 var c = Compression()
                 if case .object(let fields) = v.value {

@@ -63,12 +63,15 @@ public struct Budget: Sendable, Equatable {
         public var securityHeaders: SecurityHeaders?
         /// No requisite fails (HTTP 4xx/5xx, DNS, timeout…) unless listed in `allowBroken`.
         public var noBrokenRequisites: Level?
+        /// No response has a shared-cache problem (``SharedCacheProblem``) unless its path
+        /// matches one of the `allow` globs.
+        public var cdnCacheable: CDNCacheable?
 
         public init(
             maxFirstVisitBytes: Int? = nil, maxFirstVisitBytesByKind: [AssetKind: Int]? = nil, maxRequests: Int? = nil,
             maxRepeatVisitBytes: Int? = nil, noFullRevalidation: Level? = nil, requireValidators: Level? = nil,
             fingerprintedLongLived: Fingerprinted? = nil, compressText: Compression? = nil,
-            securityHeaders: SecurityHeaders? = nil, noBrokenRequisites: Level? = nil
+            securityHeaders: SecurityHeaders? = nil, noBrokenRequisites: Level? = nil, cdnCacheable: CDNCacheable? = nil
         ) {
             self.maxFirstVisitBytes = maxFirstVisitBytes
             self.maxFirstVisitBytesByKind = maxFirstVisitBytesByKind
@@ -80,6 +83,7 @@ public struct Budget: Sendable, Equatable {
             self.compressText = compressText
             self.securityHeaders = securityHeaders
             self.noBrokenRequisites = noBrokenRequisites
+            self.cdnCacheable = cdnCacheable
         }
 
         /// `self` with every field that is unset here taken from `other`.
@@ -94,7 +98,8 @@ public struct Budget: Sendable, Equatable {
                 fingerprintedLongLived: fingerprintedLongLived ?? other.fingerprintedLongLived,
                 compressText: compressText ?? other.compressText,
                 securityHeaders: securityHeaders ?? other.securityHeaders,
-                noBrokenRequisites: noBrokenRequisites ?? other.noBrokenRequisites)
+                noBrokenRequisites: noBrokenRequisites ?? other.noBrokenRequisites,
+                cdnCacheable: cdnCacheable ?? other.cdnCacheable)
         }
     }
 
@@ -111,6 +116,16 @@ public struct Budget: Sendable, Equatable {
         public init(level: Level = .error, minMaxAge: Int = 31_536_000) {
             self.level = level
             self.minMaxAge = minMaxAge
+        }
+    }
+
+    public struct CDNCacheable: Sendable, Equatable {
+        public var level: Level
+        /// Path globs (`/api/**`, `/img/tracking.gif`) whose problems are deliberate.
+        public var allow: [String]
+        public init(level: Level = .error, allow: [String] = []) {
+            self.level = level
+            self.allow = allow
         }
     }
 

@@ -72,13 +72,15 @@ extension Budget {
         let htmlPages = audits.compactMap { result.resources[$0.url] }
         let allBroken = Dictionary(audits.flatMap(\.broken).map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
             .values.sorted { $0.url < $1.url }
-        let siteScope = Scope(
+        var siteScope = Scope(
             label: "the site", resources: all, htmlResponses: htmlPages,
             firstVisitBytes: all.reduce(0) { $0 + $1.wireBytes },
             requests: all.reduce(0) { $0 + 1 + $1.redirects.count },
             bytesByKind: Dictionary(all.map { r in (pageURLs.contains(r.url) ? AssetKind.page : r.kind, r.wireBytes) }, uniquingKeysWith: +),
             repeatVisitBytes: all.reduce(0) { $0 + Bandwidth.cost(of: $1).repeatVisitBytes }, revalidationVisitBytes: all.reduce(0) { $0 + Bandwidth.cost(of: $1).expiredVisitBytes },
             broken: allBroken)
+        let origins = SharedCacheFreshness.siteOrigins(result.startURLs)
+        siteScope.siteOrigins = origins
         let siteChecks = checks(site, scope: siteScope)
         if !siteChecks.isEmpty { suites.append(CheckSuite(name: "site", url: nil, checks: siteChecks)) }
 
@@ -106,6 +108,8 @@ extension Budget {
         var repeatVisitBytes: Int
         var revalidationVisitBytes: Int
         var broken: [BrokenReference]
+        /// The crawl's own origins (cross-origin fonts).
+        var siteOrigins: Set<String> = []
     }
 
     func checks(_ rules: Rules, scope: Scope) -> [CheckResult] {
@@ -201,6 +205,14 @@ extension Budget {
             result("securityHeaders", rule.level, ok: offenders.isEmpty, offenders.isEmpty
                 ? "HTML responses of \(scope.label) carry \(rule.require.joined(separator: ", "))"
                 : "\(offenders.count) security header problems on HTML responses: add or fix the headers listed below in the server's configuration",
+                offenders)
+        }
+        if let rule = rules.cdnCacheable, rule.level != .off {
+            let (offenders, allowed) = cdnOffenders(scope, rule)
+            let allowedNote = allowed == 0 ? "" : " (\(allowed) allowed by allow)"
+            result("cdnCacheable", rule.level, ok: offenders.isEmpty, offenders.isEmpty
+                ? "no shared-cache problems in \(scope.label)\(allowedNote)"
+                : "\(offenders.count) shared-cache problems in \(scope.label): a CDN cannot cache these well; send the header given after each\(allowedNote)",
                 offenders)
         }
         if let level = rules.noBrokenRequisites {

@@ -8,8 +8,9 @@ internal import CrawlModel
 /// `kbd`, `samp`, `tt`; `system-ui` for form controls), else its parent's. An element with
 /// text of its own then uses the first family of its list that has an `@font-face`, and
 /// none when a generic family (`sans-serif`, `system-ui`, …) comes first; other names are
-/// taken as fonts the machine does not have. A declaration on `::before`/`::after` uses its
-/// family wherever its selector matches; one in a `style=""` attribute counts as used.
+/// taken as fonts the machine does not have. A pseudo-element (`::before`, `::after`) of an
+/// element that some selector matches uses the family of its own winning declaration (its
+/// `content` is taken as present); one in a `style=""` attribute counts as used.
 ///
 /// Not modelled: `font-weight`/`font-style` matching among faces of one family, and
 /// `unicode-range` (every face of a used family counts).
@@ -53,8 +54,11 @@ public struct FontUsage: Sendable {
             }
             return nil
         }
-        // The winning declaration of each element: (specificity, order, families).
-        var declared: [Int: (specificity: [Int], order: Int, families: [String])] = [:]
+        // The winning declaration of each element, and of each pseudo-element of an element
+        // (`.icon::before` loses to `.icon.brands::before`): (specificity, order, families).
+        typealias Winner = (specificity: [Int], order: Int, families: [String])
+        var declared: [Int: Winner] = [:]
+        var generated: [PseudoElementKey: Winner] = [:]
         for (order, declaration) in declarations.enumerated() {
             guard let selectorText = declaration.selector else {
                 if let face = firstFace(declaration.families) { used.insert(face) }
@@ -65,16 +69,19 @@ public struct FontUsage: Sendable {
                 let specificity = selector.specificity
                 let matching = matcher.matchingElements(selector)
                 for index in elements.indices where matching[index] {
-                    if selector.hasPseudoElement {
-                        if let face = firstFace(declaration.families) { used.insert(face) }
-                        break
-                    }
                     // Higher specificity wins; on a tie the later declaration.
+                    if let pseudo = selector.pseudoElement {
+                        let key = PseudoElementKey(element: index, name: pseudo)
+                        if let current = generated[key], specificity.lexicographicallyPrecedes(current.specificity) { continue }
+                        generated[key] = (specificity, order, declaration.families)
+                        continue
+                    }
                     if let current = declared[index], specificity.lexicographicallyPrecedes(current.specificity) { continue }
                     declared[index] = (specificity, order, declaration.families)
                 }
             }
         }
+        for winner in generated.values { if let face = firstFace(winner.families) { used.insert(face) } }
         var computed: [[String]] = []
         computed.reserveCapacity(elements.count)
         for (index, element) in elements.enumerated() {
@@ -86,6 +93,12 @@ public struct FontUsage: Sendable {
         }
         return used
     }
+}
+
+/// One pseudo-element of one element, for the cascade of `font-family` on generated content.
+struct PseudoElementKey: Hashable {
+    var element: Int
+    var name: String
 }
 
 /// Parsed selector lists by their text, and whether any element of one page matches them.

@@ -44,7 +44,9 @@ public struct ComplexSelector: Sendable, Hashable {
     public var compounds: [Compound]
     public var combinators: [Combinator]
     /// True when it ends in `::before`, `::after` or another pseudo-element.
-    public var hasPseudoElement: Bool
+    public var hasPseudoElement: Bool { pseudoElement != nil }
+    /// The pseudo-element it selects (`before`, `after`, …), lower-cased.
+    public var pseudoElement: String?
 
     /// (ids, classes/attributes/pseudo-classes, types/pseudo-elements).
     public var specificity: [Int] {
@@ -55,11 +57,11 @@ public struct ComplexSelector: Sendable, Hashable {
         var scanner = SelectorScanner(text)
         var compounds: [Compound] = []
         var combinators: [Combinator] = []
-        var pseudoElement = false
+        var pseudoElement: String?
         scanner.skipSpaces()
         while !scanner.atEnd {
             guard let compound = scanner.compound() else { return nil }
-            if compound.pseudoElement { pseudoElement = true }
+            if compound.pseudoElement { pseudoElement = compound.pseudoElementName }
             compounds.append(compound)
             let hadSpace = scanner.skipSpaces()
             if scanner.atEnd { break }
@@ -77,7 +79,7 @@ public struct ComplexSelector: Sendable, Hashable {
         guard !compounds.isEmpty, combinators.count == compounds.count - 1 else { return nil }
         self.compounds = compounds.reversed()
         self.combinators = combinators.reversed()
-        self.hasPseudoElement = pseudoElement
+        self.pseudoElement = pseudoElement
     }
 }
 
@@ -87,6 +89,8 @@ public struct Compound: Sendable, Hashable {
     public var type: String?
     public var simple: [Simple] = []
     public var pseudoElement = false
+    /// The pseudo-element's name when `pseudoElement` (`before`, `after`, …).
+    public var pseudoElementName: String?
 
     public indirect enum Simple: Sendable, Hashable {
         case id(String)

@@ -106,9 +106,13 @@ struct SelectorScanner {
                     guard !n.isEmpty, !n.hasPrefix("-moz-"), !n.hasPrefix("-ms-") else { return nil }
                     if peek == "(" { advance(); guard arguments() != nil else { return nil } }
                     compound.pseudoElement = true
+                    compound.pseudoElementName = n
                 } else {
                     guard let simple = pseudoClass() else { return nil }
-                    if case .pseudoElement = simple { compound.pseudoElement = true } else if case .simple(let s) = simple { compound.simple.append(s) }
+                    if case .pseudoElement(let n) = simple {
+                        compound.pseudoElement = true
+                        compound.pseudoElementName = n
+                    } else if case .simple(let s) = simple { compound.simple.append(s) }
                 }
             default:
                 return any || !compound.simple.isEmpty || compound.pseudoElement ? compound : nil
@@ -159,7 +163,7 @@ struct SelectorScanner {
         return .attribute(name: attributeName.lowercased(), op: op, value: value, caseInsensitive: insensitive)
     }
 
-    enum PseudoClass { case simple(Compound.Simple), pseudoElement }
+    enum PseudoClass { case simple(Compound.Simple), pseudoElement(String) }
 
     mutating func pseudoClass() -> PseudoClass? {
         let n = name().lowercased()
@@ -176,7 +180,7 @@ struct SelectorScanner {
         }
         switch n {
         // CSS2 pseudo-elements written with one colon.
-        case "before", "after", "first-line", "first-letter": return .pseudoElement
+        case "before", "after", "first-line", "first-letter": return .pseudoElement(n)
         case "not":
             guard let l = list(args) else { return nil }
             return .simple(.not(l))

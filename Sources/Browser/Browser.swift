@@ -87,8 +87,10 @@ public final class Browser: Sendable {
     /// One page: a fresh browser context, a cold load, then a repeat visit in the same context.
     public func visit(_ url: String, options: BrowserOptions) async -> BrowserVisit {
         let tab: BrowserTab
+        let opening = ContinuousClock.now
         do {
             tab = try await BrowserTab.open(connection, options: options, logger: logger)
+            logger.debug("browser: tab for \(url) opened in \(ContinuousClock.now - opening)")
         } catch {
             logger.warning("browser: cannot open a tab for \(url): \(error)")
             return BrowserVisit(url: url, firstVisit: BrowserLoad(incomplete: "browser: \(error)"), repeatVisit: nil)
@@ -97,10 +99,23 @@ public final class Browser: Sendable {
         var second: BrowserLoad?
         if options.repeatVisit, !Task.isCancelled {
             await tab.leave()
-            second = await tab.load(url)
+            // Chromium's favicon service remembers an icon that failed (a 404 /favicon.ico) for
+            // the whole session and never asks again: the repeat visit does not wait for it.
+            second = await tab.load(url, expectIcon: !first.iconFailed)
         }
+        let closing = ContinuousClock.now
         await tab.close()
+        logger.debug("browser: tab for \(url) closed in \(ContinuousClock.now - closing)")
         logger.debug("browser: \(url) first \(first.wireBytes) B in \(Int(first.durationMs)) ms, repeat \(second?.wireBytes ?? 0) B in \(Int(second?.durationMs ?? 0)) ms")
         return BrowserVisit(url: url, firstVisit: first, repeatVisit: second)
+    }
+}
+
+extension BrowserLoad {
+    /// The load's icon request (what ``LoadRecorder`` takes for it) failed or never came.
+    var iconFailed: Bool {
+        let icon = requests.last { $0.resourceType == "Other" && $0.initiator == "other" && $0.initiatorURL == nil }
+        guard let icon else { return true }
+        return icon.error != nil || (icon.status ?? 0) >= 400
     }
 }

@@ -53,13 +53,16 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
     }
 
     private func prepare() async throws {
-        try await send("Page.enable")
-        try await send("Page.setLifecycleEventsEnabled", ["enabled": true])
-        try await send("Network.enable")
-        try await send("Emulation.setDeviceMetricsOverride", [
+        // Sent at once, not one round trip each: Chromium runs a session's commands in order,
+        // and under load each round trip to a renderer that is still starting costs 100+ ms.
+        async let page: DevToolsJSON = send("Page.enable")
+        async let lifecycle: DevToolsJSON = send("Page.setLifecycleEventsEnabled", ["enabled": true])
+        async let network: DevToolsJSON = send("Network.enable")
+        async let metrics: DevToolsJSON = send("Emulation.setDeviceMetricsOverride", [
             "width": .number(Double(options.viewport.width)), "height": .number(Double(options.viewport.height)),
             "deviceScaleFactor": .number(options.viewport.deviceScaleFactor), "mobile": false,
         ])
+        _ = try await (page, lifecycle, network, metrics)
         if let allowed = options.allowedOrigins {
             let paused = connection.events(session: DevToolsConnection.interception(session))
             let connection = self.connection, session = self.session
@@ -77,12 +80,14 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
         try await connection.send(method, params, session: session)
     }
 
-    /// Navigates to `url` and records every request until load, network idle and the icon request, or until the time limit.
-    func load(_ url: String) async -> BrowserLoad {
+    /// Navigates to `url` and records every request until load, network idle and the icon
+    /// request (unless `expectIcon` is false), or until the time limit.
+    func load(_ url: String, expectIcon: Bool = true) async -> BrowserLoad {
         loads += 1
         let serial = loads
         let started = ContinuousClock.now
         var recorder = LoadRecorder(frameID: targetID)
+        recorder.iconWaitOver = !expectIcon
         let limit = options.loadTimeout
         let connection = self.connection
         let session = self.session
@@ -94,6 +99,7 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
         }
         let timer = after(limit, Self.timeoutEvent)
         var iconWait: Task<Void, any Error>?
+        var phases = ""
         defer {
             timer.cancel()
             iconWait?.cancel()
@@ -129,9 +135,14 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
             if logger.logLevel <= .trace, let text = try? JSONEncoder().encode(event.params) {
                 logger.trace("\(session.prefix(8)) \(event.method) \(String(decoding: text, as: UTF8.self).prefix(2000))")
             }
+            let before = (recorder.loaded, recorder.networkIdle, recorder.iconRequested)
             recorder.handle(event.method, event.params)
+            if logger.logLevel <= .debug, before != (recorder.loaded, recorder.networkIdle, recorder.iconRequested) {
+                phases += " load \(recorder.loaded ? "y" : "n") idle \(recorder.networkIdle ? "y" : "n") icon \(recorder.iconRequested ? "y" : "n") at \(Int(elapsed())) ms;"
+            }
             if recorder.isQuiet, !recorder.iconRequested, iconWait == nil { iconWait = after(Self.iconWait, Self.iconWaitEvent) }
         }
+        logger.debug("browser: \(url) load \(serial) phases:\(phases) settled at \(Int(elapsed())) ms")
         return recorder.load(incomplete: nil, durationMs: elapsed())
     }
 

@@ -73,6 +73,9 @@ public enum CSSExtractor {
         private var fontFaceDepth: Int?
         /// The group of the `src` declaration being read in a `@font-face`.
         private var fontSourceGroup: Int?
+        /// The group of the last `src` declaration of this `@font-face`: a later `src`
+        /// overrides it (the cascade), so a browser never fetches its sources.
+        private var previousFontSourceGroup: Int?
         /// The paren depth and group of the `image-set()` being read.
         private var imageSet: (depth: Int, group: Int)?
         /// The rule context the browser model needs (selectors, `@media`, font families); see
@@ -116,6 +119,16 @@ public enum CSSExtractor {
             var cond = refs[last].condition ?? [:]
             cond[key] = value
             refs[last].condition = cond
+        }
+
+        /// Marks the sources of an `@font-face` `src` that a later `src` of the same face overrides
+        /// (`src: url(a.eot); src: url(a.eot?#iefix) format(…), url(a.woff2) format("woff2")`).
+        mutating func overrideSources(of group: Int) {
+            for i in refs.indices.reversed() where refs[i].candidateGroup == group {
+                var cond = refs[i].condition ?? [:]
+                cond["invalid"] = "font src overridden by a later src"
+                refs[i].condition = cond
+            }
         }
 
         mutating func newGroup() -> Int {
@@ -206,6 +219,7 @@ public enum CSSExtractor {
                 context.preludeStart = scanner.pos
             case "font-face":
                 fontFaceDepth = braceDepth + 1
+                previousFontSourceGroup = nil
                 context.pendingAtRule = (name, scanner.pos)
             default:
                 context.pendingAtRule = (name, scanner.pos)
@@ -252,7 +266,11 @@ public enum CSSExtractor {
                 }
             } else if ident == "src", fontFaceDepth != nil, fontFaceDepth == braceDepth {
                 scanner.skipWhitespaceAndComments()
-                if scanner.peek() == ":" { fontSourceGroup = newGroup() }
+                if scanner.peek() == ":" {
+                    if let previous = previousFontSourceGroup { overrideSources(of: previous) }
+                    fontSourceGroup = newGroup()
+                    previousFontSourceGroup = fontSourceGroup
+                }
             }
         }
 

@@ -33,7 +33,7 @@ extension FileLookup {
         let lastModifiedText = lastModified.map { $0 == st.st_mtim.tv_sec ? entry.lastModified : HTTPDate.format($0) }
         var vary = policyHeaders.vary
         // Vary whenever the encoding is negotiated, whichever was chosen (RFC 9110 §12.5.5).
-        if negotiated { vary = vary.map { $0 + ", Accept-Encoding" } ?? "Accept-Encoding" }
+        if negotiated, policyHeaders.varyAcceptEncoding { vary = vary.map { $0 + ", Accept-Encoding" } ?? "Accept-Encoding" }
         var headers = HTTPHeaders()
         headers.reserveCapacity(policyHeaders.all.count + 9)
         if let etagText { headers.add(name: "ETag", value: etagText) }
@@ -72,6 +72,8 @@ extension FileLookup {
         var all: [(String, String)] = []
         var notModified: [(String, String)] = []
         var vary: String?
+        /// ServerPolicy.Rule.varyAcceptEncoding.
+        var varyAcceptEncoding = true
     }
 
     /// The policy's headers for a path, cached per connection.
@@ -88,6 +90,7 @@ extension FileLookup {
             headers.removeAll { $0.0.lowercased() == "strict-transport-security" }
         }
         var result = PolicyHeaders()
+        result.varyAcceptEncoding = context.policy.varyAcceptEncoding(for: path)
         for (name, value) in headers {
             let lower = name.lowercased()
             if lower == "vary" {

@@ -11,11 +11,17 @@ public struct ServerPolicy: Sendable, Codable {
         public var headers: [String: String]?
         /// A fault to inject on matching paths (the first rule with a fault wins).
         public var fault: Fault?
+        /// `false` leaves `Accept-Encoding` out of `Vary` when a precompressed sibling is
+        /// negotiated, as a misconfigured server does (a shared cache then hands the gzip or
+        /// brotli body to clients that did not ask for it); default `true`. The first
+        /// matching rule that sets it wins.
+        public var varyAcceptEncoding: Bool?
 
-        public init(match: String, headers: [String: String]? = nil, fault: Fault? = nil) {
+        public init(match: String, headers: [String: String]? = nil, fault: Fault? = nil, varyAcceptEncoding: Bool? = nil) {
             self.match = match
             self.headers = headers
             self.fault = fault
+            self.varyAcceptEncoding = varyAcceptEncoding
         }
     }
 
@@ -134,6 +140,11 @@ public struct ServerPolicy: Sendable, Codable {
             if let fault = rule.fault, Glob.matches(rule.match, path) { return (i, fault) }
         }
         return nil
+    }
+
+    /// Whether a negotiated encoding adds `Accept-Encoding` to `Vary` on `path` (see ``Rule/varyAcceptEncoding``).
+    public func varyAcceptEncoding(for path: String) -> Bool {
+        rules.first { $0.varyAcceptEncoding != nil && Glob.matches($0.match, path) }?.varyAcceptEncoding ?? true
     }
 
     /// Headers for a path: for each header name, the first matching rule wins.

@@ -15,8 +15,9 @@ extension JSONReport {
                               onResource: (FetchedResource) -> Void = { _ in }) throws -> SiteBandwidth {
         let skipped = try records.skippedURLs()
         let empty = SiteBandwidth.none
-        let frame = { (site: SiteBandwidth) throws -> (head: Substring, middle: Substring, tail: Substring) in
-            let shell = JSONReport(records: records, checks: checks, baseline: baseline, site: site, skipped: skipped)
+        let frame = { (site: SiteBandwidth, hits: CDNHitRatio) throws -> (head: Substring, middle: Substring, tail: Substring) in
+            var shell = JSONReport(records: records, checks: checks, baseline: baseline, site: site, skipped: skipped)
+            shell.site.cdnHits = CDNHits(hits)
             let text = String(decoding: try makeEncoder().encode(shell), as: UTF8.self)
             let placeholder = "[\n\n  ]"
             guard let pagesAt = text.range(of: "\n  \"pages\" : " + placeholder),
@@ -27,25 +28,28 @@ extension JSONReport {
             let resourcesValue = text.index(resourcesAt.upperBound, offsetBy: -placeholder.count)
             return (text[..<pagesValue], text[pagesAt.upperBound..<resourcesValue], text[resourcesAt.upperBound...])
         }
-        let (head, middle, _) = try frame(empty)
+        let (head, middle, _) = try frame(empty, CDNHitRatio())
         var out = ElementWriter(handle: handle)
         out.append(head)
         let encoder = makeEncoder()
         out.beginArray()
         let site = try PageByPage.run(records) { findings in
-            let page = Self.page(audit: findings.audit, page: findings.page, bandwidth: findings.bandwidth)
+            let page = Self.page(audit: findings.audit, page: findings.page, bandwidth: findings.bandwidth, cdnHits: findings.cdnHits)
             try out.element(indented(try encoder.encode(page)))
             onPage(findings)
         }
         try out.endArray()
         out.append(middle)
         out.beginArray()
+        let origins = Self.origins(records.startURLs)
+        var hits = CDNHitRatio()
         try records.forEachResource { resource in
-            try out.element(indented(try encoder.encode(Self.resource(resource, includeTimings: includeTimings))))
+            try out.element(indented(try encoder.encode(Self.resource(resource, origins: origins, includeTimings: includeTimings))))
+            hits.merge(CDNHitRatio.of([resource]))
             onResource(resource)
         }
         try out.endArray()
-        out.append(try frame(site).tail)
+        out.append(try frame(site, hits).tail)
         out.append("\n")
         try out.flush()
         return site

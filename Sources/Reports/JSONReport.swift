@@ -45,6 +45,30 @@ public struct JSONReport: Encodable, Sendable {
         var repeatVisitBytes: Int
         var expiredVisitBytes: Int
         var firstVisitBytesByKind: [String: Int]
+        /// CDN hits and misses over every exchange of the crawl (``CDNHitRatio``).
+        var cdnHits = CDNHits(CDNHitRatio())
+    }
+
+    /// ``CDNHitRatio`` with its ratio spelled out (null when no exchange said).
+    public struct CDNHits: Encodable, Sendable {
+        var hits: Int
+        var misses: Int
+        var unknown: Int
+        var ratio: Double?
+        init(_ r: CDNHitRatio) {
+            hits = r.hits
+            misses = r.misses
+            unknown = r.unknown
+            ratio = r.ratio.map { ($0 * 1000).rounded() / 1000 }
+        }
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(hits, forKey: .hits)
+            try c.encode(misses, forKey: .misses)
+            try c.encode(unknown, forKey: .unknown)
+            try c.encode(ratio, forKey: .ratio)
+        }
+        enum CodingKeys: String, CodingKey { case hits, misses, unknown, ratio }
     }
 
     /// A requisite the browser model leaves out of a page's headline, and why.
@@ -69,6 +93,7 @@ public struct JSONReport: Encodable, Sendable {
         var firstVisitBytesByKind: [String: Int]
         var revalidationVisitBytes: Int
         var revalidationBytesByKind: [String: Int]
+        var cdnHits: CDNHits
         /// What Chromium fetched for the page; only with `crawl --browser` (see JSONReport+Browser.swift).
         var browser: BrowserPage? = nil
 
@@ -89,12 +114,13 @@ public struct JSONReport: Encodable, Sendable {
             try c.encode(firstVisitBytesByKind, forKey: .firstVisitBytesByKind)
             try c.encode(revalidationVisitBytes, forKey: .revalidationVisitBytes)
             try c.encode(revalidationBytesByKind, forKey: .revalidationBytesByKind)
+            try c.encode(cdnHits, forKey: .cdnHits)
             try c.encodeIfPresent(browser, forKey: .browser)
         }
         enum CodingKeys: String, CodingKey {
             case url, status, depth, requisites, firstVisitBytes, firstVisitBytesAllCandidates, notChosen
             case repeatVisitBytes, expiredVisitBytes, broken, references
-            case requests, firstVisitBytesByKind, revalidationVisitBytes, revalidationBytesByKind, browser
+            case requests, firstVisitBytesByKind, revalidationVisitBytes, revalidationBytesByKind, cdnHits, browser
         }
     }
 
@@ -113,6 +139,10 @@ public struct JSONReport: Encodable, Sendable {
         var lastModified: String?
         var cacheControl: String?
         var freshness: Freshness
+        /// The shared cache's (a CDN's) reading of the response, with its problems.
+        var sharedCache: SharedCacheFreshness
+        /// What a CDN in front of the server said it did with the fetch (hit, miss or nothing).
+        var cdn: CDNCacheStatus
         var retries: Int
         var redirects: [Hop]
         var revalidation: Revalidation
@@ -184,6 +214,8 @@ public struct JSONReport: Encodable, Sendable {
             try c.encode(lastModified, forKey: .lastModified)
             try c.encode(cacheControl, forKey: .cacheControl)
             try c.encode(freshness, forKey: .freshness)
+            try c.encode(sharedCache, forKey: .sharedCache)
+            try c.encode(cdn, forKey: .cdn)
             try c.encode(retries, forKey: .retries)
             try c.encode(redirects, forKey: .redirects)
             try c.encode(revalidation, forKey: .revalidation)
@@ -194,7 +226,7 @@ public struct JSONReport: Encodable, Sendable {
         }
         enum CodingKeys: String, CodingKey {
             case url, finalURL, kind, status, httpVersion, contentType, contentEncoding, headerBytes, bodyBytes, decodedBytes
-            case etag, lastModified, cacheControl, freshness, retries, redirects, revalidation, error, errorCode, wireBytes, timingsMs
+            case etag, lastModified, cacheControl, freshness, sharedCache, cdn, retries, redirects, revalidation, error, errorCode, wireBytes, timingsMs
         }
     }
 
@@ -218,13 +250,17 @@ public struct JSONReport: Encodable, Sendable {
         let pagesByURL = Dictionary(result.pages.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
         let (bandwidth, walk) = precomputed ?? Bandwidth.analyse(result)
         pages = audits.map { audit in
-            Self.page(audit: audit, page: pagesByURL[audit.url], bandwidth: bandwidth[audit.url])
+            let page = pagesByURL[audit.url]
+            return Self.page(audit: audit, page: page, bandwidth: bandwidth[audit.url],
+                             cdnHits: page.map { CDNHitRatio.ofPage($0, in: result) } ?? CDNHitRatio())
         }
         if let visits { Self.attachBrowser(visits, to: &pages, result: result) }
         site = Site(walk)
+        site.cdnHits = CDNHits(CDNHitRatio.of(result.resources.values))
         skipped = result.skipped ?? [:]
         viewport = BrowserModel.viewport(of: result).description
-        resources = result.resources.values.sorted { $0.url < $1.url }.map { Self.resource($0, includeTimings: includeTimings) }
+        let origins = Self.origins(result.startURLs)
+        resources = result.resources.values.sorted { $0.url < $1.url }.map { Self.resource($0, origins: origins, includeTimings: includeTimings) }
     }
 
     /// A report with no pages or resources yet: the frame ``stream(_:to:checks:baseline:includeTimings:)`` fills.
@@ -243,7 +279,7 @@ public struct JSONReport: Encodable, Sendable {
 
     /// `revalidationVisitBytes` is the page's `expiredVisitBytes` under its older name: both are
     /// what a visit costs when every cached response must be revalidated (one rule, ``Bandwidth/cost(of:)``).
-    static func page(audit: PageAudit, page: PageResult?, bandwidth b: PageBandwidth?) -> Page {
+    static func page(audit: PageAudit, page: PageResult?, bandwidth b: PageBandwidth?, cdnHits: CDNHitRatio) -> Page {
         Page(url: audit.url, status: audit.status, depth: page?.depth ?? 0, requisites: audit.requisites,
              firstVisitBytes: b?.firstVisitBytes ?? audit.firstVisitBytes,
              firstVisitBytesAllCandidates: b?.firstVisitBytesAllCandidates ?? audit.firstVisitBytesAllCandidates,
@@ -253,10 +289,13 @@ public struct JSONReport: Encodable, Sendable {
              references: page?.references ?? [], requests: b?.requests ?? 0,
              firstVisitBytesByKind: Self.byKind(b?.bytesByKind ?? [:]),
              revalidationVisitBytes: b?.expiredVisitBytes ?? 0,
-             revalidationBytesByKind: Self.byKind(b?.expiredBytesByKind ?? [:]))
+             revalidationBytesByKind: Self.byKind(b?.expiredBytesByKind ?? [:]), cdnHits: CDNHits(cdnHits))
     }
 
-    static func resource(_ r: FetchedResource, includeTimings: Bool) -> Resource {
+    /// The crawl's own origins, for ``SharedCacheFreshness``'s cross-origin font check.
+    static func origins(_ startURLs: [String]) -> Set<String> { SharedCacheFreshness.siteOrigins(startURLs) }
+
+    static func resource(_ r: FetchedResource, origins: Set<String>, includeTimings: Bool) -> Resource {
         let e = r.exchange
         let inm = r.revalidation?.ifNoneMatch
         let ims = r.revalidation?.ifModifiedSince
@@ -266,7 +305,8 @@ public struct JSONReport: Encodable, Sendable {
             url: r.url, finalURL: e.url, kind: r.kind, status: e.status, httpVersion: e.httpVersion, contentType: e.contentType,
             contentEncoding: e.responseHeaders.first("Content-Encoding"), headerBytes: e.headerBytes, bodyBytes: e.bodyBytes,
             decodedBytes: e.decodedBytes, etag: e.etag, lastModified: e.lastModified,
-            cacheControl: e.responseHeaders.first("Cache-Control"), freshness: Freshness(e), retries: e.retries ?? 0,
+            cacheControl: e.responseHeaders.first("Cache-Control"), freshness: Freshness(e),
+            sharedCache: SharedCacheFreshness(r, siteOrigins: origins), cdn: CDNCacheStatus(e.responseHeaders), retries: e.retries ?? 0,
             redirects: r.redirects.map { Resource.Hop(url: $0.url, status: $0.status, location: $0.location, wireBytes: $0.wireBytes) },
             revalidation: Resource.Revalidation(
                 ifNoneMatch: inm?.exchange.status, ifModifiedSince: ims?.exchange.status,

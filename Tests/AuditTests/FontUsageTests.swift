@@ -36,4 +36,19 @@ struct FontUsageTests {
         #expect(used([(nil, "inline")], faces: ["inline"]) == ["inline"])
         #expect(used([(".nothing", "ghost")], faces: ["ghost"]) == [])
     }
+
+    @Test("a pseudo-element's family is its own cascade's winner: the Font Awesome pattern fetches only the brands face")
+    func pseudoElementCascade() {
+        let faces: Set<String> = ["free", "brands"]
+        // `.icon:before { font-family: Free }` then `.icon.brands:before { font-family: Brands }` on a brands icon.
+        let brandsIcon = SelectorMatcher(outline(#"<html><body><a class="icon brands"></a></body></html>"#))
+        var cache = SelectorCache()
+        let declarations = [FontUsage.Declaration(families: ["free"], selector: ".icon:before"),
+                            FontUsage.Declaration(families: ["brands"], selector: ".icon.brands:before")]
+        #expect(FontUsage.usedFamilies(declarations: declarations, faces: faces, matcher: brandsIcon, selectors: &cache) == ["brands"])
+        // The two-class rule wins whatever the order; ::after is a pseudo-element of its own.
+        let reversed = [declarations[1], declarations[0], FontUsage.Declaration(families: ["free"], selector: ".icon::after")]
+        #expect(FontUsage.usedFamilies(declarations: reversed, faces: faces, matcher: brandsIcon, selectors: &cache) == ["brands", "free"])
+        #expect(used([(".icon::before", "free"), ("main .icon::before", "brands")], faces: faces) == ["brands"])
+    }
 }

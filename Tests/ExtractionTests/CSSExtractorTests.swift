@@ -88,6 +88,9 @@ struct CSSDetailTests {
         #expect(refs[1...6].map { $0.condition?["format"] } == ["embedded-opentype", "woff2", "woff", "truetype", "opentype", "svg"])
         #expect(refs[2].condition?["tech"] == "variations")
         #expect(refs[8].candidateGroup == nil)
+        // The later `src` overrides the earlier one (the cascade): a browser never fetches f.eot for this face.
+        #expect(refs[0].condition?["invalid"] == "font src overridden by a later src")
+        #expect(refs[1...8].allSatisfy { $0.condition?["invalid"] == nil })
     }
 
     @Test("image-set(): strings and url()s, one group, resolution and type() as conditions")

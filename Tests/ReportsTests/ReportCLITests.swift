@@ -21,7 +21,7 @@ struct ReportCLITests {
         defer { files.forEach { try? FileManager.default.removeItem(at: $0.1) } }
         let result = try crawl(["--budget", "Samples/budget.json"] + files.flatMap { ["--\($0.0)", $0.1.path] })
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.contains("checks: 91 passed, 0 failed, 0 warnings, 0 skipped"), "\(result.stdout)")
+        #expect(result.stdout.contains("checks: 92 passed, 0 failed, 0 warnings, 0 skipped"), "\(result.stdout)")
         for (_, file) in files { #expect(FileManager.default.fileExists(atPath: file.path)) }
         let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: files[0].1)) as? [String: Any])
         #expect((report["checks"] as? [String: Any])?["suites"] is [Any])

@@ -1,0 +1,1 @@
+// a content hash in the name, but cached for an hour

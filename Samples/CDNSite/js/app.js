@@ -1,0 +1,1 @@
+// no hash in the name, but cached for a week

@@ -1,0 +1,1 @@
+// Vary: * (no cache may reuse it)

@@ -1,0 +1,1 @@
+// Vary: User-Agent (one copy per browser version)
