@@ -7,6 +7,7 @@ internal import Fetching
 internal import FixtureServer
 internal import Foundation
 internal import Logging
+internal import PostgresCrawlStore
 internal import Reports
 
 /// `assetcrawl crawl (URL | --serve DIR)`.
@@ -30,7 +31,7 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the JSON report to this file.", valueName: "file"))
     var json: String?
 
-    @Option(name: .long, help: ArgumentHelp("Keep the crawl in this SQLite file as it goes (frontier, every exchange and probe, references): continue it with --resume, report it with assetcrawl report. Without it a temporary store is used and deleted.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Keep the crawl in this SQLite file as it goes (frontier, every exchange and probe, references): continue it with --resume, report it with assetcrawl report. Without it a temporary store is used and deleted. A postgresql://USER@HOST:PORT/DATABASE URL keeps it in PostgreSQL, where assetcrawl worker processes on other machines join it.", valueName: "file"))
     var store: String?
 
     @Option(name: .long, help: ArgumentHelp("Continue the crawl kept in this file (stopped by Ctrl-C, --max-time or a kill) with the start URLs and options it was started with.", valueName: "file"))
@@ -66,6 +67,9 @@ struct CrawlCommand: AsyncParsableCommand {
             guard urls.isEmpty, serve == nil, store == nil else {
                 throw UsageError(message: "--resume continues the stored crawl with its own start URLs and options: give it alone, e.g. assetcrawl crawl --resume \(resume) --json report.json")
             }
+            if PostgresLocation.isPostgresURL(resume) {
+                throw UsageError(message: "a crawl in PostgreSQL is continued by workers: assetcrawl worker \(resume), then assetcrawl report \(resume) --json report.json")
+            }
             let store = try StoreFile.open(resume, mustExist: true)
             guard let stored = try await StoreFile.run({ try await store.crawl() }) else {
                 throw UsageError(message: "\(resume) holds no crawl to resume; start one with assetcrawl crawl URL --store \(resume)")
@@ -77,7 +81,7 @@ struct CrawlCommand: AsyncParsableCommand {
             if original.serve != nil {
                 throw UsageError(message: "\(resume) is a crawl of --serve, whose port changes on every run: serve the folder with assetcrawl serve DIR --port N and crawl that URL with --store to be able to resume")
             }
-            try await crawl(try original.startURLs(), options: original.crawlOptions, store: store, resume: true, logger: logger)
+            try await crawl(try original.startURLs(), options: original.crawlOptions, store: .sqlite(store), resume: true, logger: logger)
             return
         }
         // Checked here, not in validate(): ArgumentParser validates before it reports unknown
@@ -88,9 +92,16 @@ struct CrawlCommand: AsyncParsableCommand {
         if !urls.isEmpty && serve != nil {
             throw UsageError(message: "give either a start URL or --serve DIR, not both")
         }
-        let store = try store.map { try StoreFile.open($0, mustExist: false) } ?? StoreFile.temporary()
-        defer { store.close() }
         try browserFlags.checkBrowserInstalled()
+        let store = try await store.map { try await StoreFile.open($0, mustExist: false, logger: logger) } ?? .sqlite(StoreFile.temporary())
+        do { try await crawlOrServe(store: store, logger: logger) } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+
+    private func crawlOrServe(store: OpenedStore, logger: Logger) async throws {
         if let serve {
             let root = URL(fileURLWithPath: serve)
             var isDirectory: ObjCBool = false
@@ -121,13 +132,16 @@ struct CrawlCommand: AsyncParsableCommand {
         return starts
     }
 
-    func crawl(_ starts: [URL], options: CrawlOptions, store: SQLiteCrawlStore, resume: Bool, logger: Logger) async throws {
+    func crawl(_ starts: [URL], options: CrawlOptions, store opened: OpenedStore, resume: Bool, logger: Logger) async throws {
         let start = starts[0]
         // The command line as given (without the subcommand's name), for --resume.
         let arguments = Invocation.arguments.first == "crawl" ? Array(Invocation.arguments.dropFirst()) : Invocation.arguments
-        try await StoreFile.run {
-            _ = try await CrawlRunner(options: options, logger: logger).run(starts, store: store, resume: resume, arguments: arguments)
+        try await StoreFile.runShared {
+            _ = try await CrawlRunner(options: options, logger: logger).run(starts, store: opened.store, resume: resume, arguments: arguments)
         }
+        // A crawl in PostgreSQL is read through a SQLite copy, like any stored crawl.
+        let (store, isCopy) = try await opened.readable()
+        defer { if isCopy { store.close() } }
         // Everything below reads the store row by row: the crawl is not held in memory.
         let records = try StoreFile.reader(store.path)
         records.viewport = options.viewport
