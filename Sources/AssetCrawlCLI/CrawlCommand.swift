@@ -93,12 +93,13 @@ struct CrawlCommand: AsyncParsableCommand {
             throw UsageError(message: "give either a start URL or --serve DIR, not both")
         }
         try browserFlags.checkBrowserInstalled()
-        let store = try await store.map { try await StoreFile.open($0, mustExist: false, logger: logger) } ?? .sqlite(StoreFile.temporary())
-        do { try await crawlOrServe(store: store, logger: logger) } catch {
-            await store.close()
+        let opened: OpenedStore
+        if let store { opened = try await StoreFile.open(store, mustExist: false, logger: logger) } else { opened = .sqlite(try StoreFile.temporary()) }
+        do { try await crawlOrServe(store: opened, logger: logger) } catch {
+            await opened.close()
             throw error
         }
-        await store.close()
+        await opened.close()
     }
 
     private func crawlOrServe(store: OpenedStore, logger: Logger) async throws {

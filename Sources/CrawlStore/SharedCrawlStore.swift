@@ -11,4 +11,8 @@ public protocol SharedCrawlStore: CrawlStore {
     var claimWindow: Int { get }
     /// How long a process with nothing to do waits before it asks the store again.
     var pollInterval: Duration { get }
+
+    /// Records `reason` as the crawl's stop reason while a process joins it, unless nothing
+    /// is left to do: a process that joins a crawl just finished must not mark it unfinished.
+    func markUnfinished(_ reason: String) async throws
 }

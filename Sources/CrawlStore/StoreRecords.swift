@@ -1,4 +1,4 @@
-internal import CrawlModel
+package import CrawlModel
 internal import Foundation
 
 /// The store's record formats for other stores of this package (PostgreSQL keeps the same

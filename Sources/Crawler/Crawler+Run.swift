@@ -178,6 +178,10 @@ extension Crawler {
         for record in try await store.robots() { rules[record.origin] = robotsRules(from: record) }
         state.restore(crawl, hashes: try await store.seenHashes(), parked: try await store.parked(), robots: rules,
                       queued: try await store.pendingCount())
-        try await store.finish(stopReason: Self.unfinishedReason)
+        if let shared = store as? any SharedCrawlStore {
+            try await shared.markUnfinished(Self.unfinishedReason)
+        } else {
+            try await store.finish(stopReason: Self.unfinishedReason)
+        }
     }
 }

@@ -204,6 +204,16 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
         }
     }
 
+    public func markUnfinished(_ reason: String) async throws {
+        // Race-free: once nothing is queued, claimed or parked, nothing can be again.
+        try await session.locked { s in
+            try await s.run("""
+                UPDATE assetcrawl_meta SET value = \(reason)
+                WHERE key = 'stopReason' AND EXISTS (SELECT 1 FROM frontier WHERE state IN (0, 1, 3))
+                """)
+        }
+    }
+
     public func loadResult() async throws -> CrawlResult {
         let copy = try SQLiteCrawlStore.temporary()
         defer { copy.close() }
