@@ -7,8 +7,8 @@ internal import NIOPosix
 /// Serves a ``SyntheticSite`` over HTTP/1.1 (keep-alive, pipelining) with NIO's own server
 /// pipeline: 200 with `ETag`, `Last-Modified` and `Cache-Control`; 304 for a matching
 /// `If-None-Match` (or, without it, an `If-Modified-Since` not before `Last-Modified`); 404
-/// elsewhere; `HEAD` as `GET` without the body. It counts the requests it answers, the most
-/// it had in flight at once, and (with `countEach`) how many times each request came.
+/// elsewhere; `HEAD` as `GET` without the body. It counts the requests it answers and the
+/// most it had in flight at once.
 ///
 /// ```swift
 /// try await SyntheticServer.withServer(SyntheticSite(pages: 1000)) { baseURL, server in … }
@@ -22,8 +22,6 @@ public final class SyntheticServer: Sendable {
     public var requests: Int { counter.withLockedValue { $0.requests } }
     /// The most requests received and not yet answered at once.
     public var peakInFlight: Int { counter.withLockedValue { $0.peakInFlight } }
-    /// With `countEach`: requests by `METHOD TARGET` (plus ` INM` or ` IMS` for a conditional one).
-    public var requestCounts: [String: Int] { counter.withLockedValue { $0.byRequest } }
 
     private init(channel: any Channel, baseURL: URL, counter: NIOLockedValueBox<SyntheticCounts>) {
         self.channel = channel
@@ -32,11 +30,10 @@ public final class SyntheticServer: Sendable {
     }
 
     /// Binds `host:port` (0: an ephemeral port) and starts serving; each response waits
-    /// `responseDelay` (tests that need requests to overlap), and `countEach` counts every
-    /// request by method and target (``requestCounts``).
+    /// `responseDelay` (for tests that need requests to overlap).
     public static func start(_ site: SyntheticSite, host: String = "127.0.0.1", port: Int = 0,
-                             responseDelay: Duration = .zero, countEach: Bool = false) async throws -> SyntheticServer {
-        let counter = NIOLockedValueBox(SyntheticCounts(countEach: countEach))
+                             responseDelay: Duration = .zero) async throws -> SyntheticServer {
+        let counter = NIOLockedValueBox(SyntheticCounts())
         let delay = TimeAmount.nanoseconds(responseDelay.components.seconds * 1_000_000_000 + responseDelay.components.attoseconds / 1_000_000_000)
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
@@ -63,9 +60,9 @@ public final class SyntheticServer: Sendable {
     }
 
     /// Starts a server for `site`, runs `body` with its base URL, and always stops it.
-    public static func withServer<T>(_ site: SyntheticSite, responseDelay: Duration = .zero, countEach: Bool = false,
+    public static func withServer<T>(_ site: SyntheticSite, responseDelay: Duration = .zero,
                                      _ body: (URL, SyntheticServer) async throws -> T) async throws -> T {
-        let server = try await start(site, responseDelay: responseDelay, countEach: countEach)
+        let server = try await start(site, responseDelay: responseDelay)
         do {
             let result = try await body(server.baseURL, server)
             try await server.shutdown()
@@ -102,7 +99,7 @@ final class SyntheticHandler: ChannelInboundHandler, @unchecked Sendable {
         case .end:
             guard let head else { return }
             self.head = nil
-            counter.withLockedValue { $0.received(head) }
+            counter.withLockedValue { $0.received() }
             if delay == .zero {
                 respond(to: head, context: context)
             } else {
@@ -157,21 +154,14 @@ final class SyntheticHandler: ChannelInboundHandler, @unchecked Sendable {
 
 /// What a ``SyntheticServer`` counts.
 struct SyntheticCounts {
-    let countEach: Bool
     var requests = 0
     var inFlight = 0
     var peakInFlight = 0
-    var byRequest: [String: Int] = [:]
 
-    init(countEach: Bool) { self.countEach = countEach }
-
-    mutating func received(_ head: HTTPRequestHead) {
+    mutating func received() {
         requests += 1
         inFlight += 1
         peakInFlight = max(peakInFlight, inFlight)
-        guard countEach else { return }
-        let condition = head.headers.contains(name: "If-None-Match") ? " INM" : head.headers.contains(name: "If-Modified-Since") ? " IMS" : ""
-        byRequest["\(head.method.rawValue) \(head.uri)\(condition)", default: 0] += 1
     }
 }
 
