@@ -1,4 +1,4 @@
-public import CrawlModel
+internal import CrawlModel
 public import Fetching
 internal import Foundation
 internal import PostgresNIO
@@ -58,6 +58,10 @@ actor SharedHostGate {
     let limit: Int
     let delay: Duration
     private var waiters: [String: [Waiter]] = [:]
+    /// Slots of each origin this process holds (all in use: an unused one goes back at once).
+    private var held: [String: Int] = [:]
+    /// The waiter per origin that asks the store again at each retry.
+    private var poller: [String: UInt64] = [:]
     private var prepared: Set<String> = []
     private var nextID: UInt64 = 0
 
@@ -73,7 +77,10 @@ actor SharedHostGate {
         var slot: Slot?
         while slot == nil {
             try Task.checkCancellation()
-            if let number = try await acquire(origin) {
+            // Holding all of an origin's slots, this process waits for one of its own requests
+            // to end; otherwise it asks the store, where another process may free one.
+            if held[origin, default: 0] < limit, let number = try await acquire(origin) {
+                held[origin, default: 0] += 1
                 slot = Slot(number: number, since: .now)
             } else {
                 slot = try await handoff(origin)
@@ -97,9 +104,11 @@ actor SharedHostGate {
         if ContinuousClock.now - slot.since < Self.holdLimit, var queue = waiters[origin], !queue.isEmpty {
             let next = queue.removeFirst()
             waiters[origin] = queue.isEmpty ? nil : queue
+            if poller[origin] == next.id { poller[origin] = nil }
             next.continuation.resume(returning: slot)
             return
         }
+        held[origin, default: 1] -= 1
         try? await store.background.locked { [owner = store.owner] s in
             try await s.run("UPDATE host_slots SET holder = NULL, lease_until = NULL WHERE origin = \(origin) AND slot = \(slot.number) AND holder = \(owner)")
         }
@@ -107,6 +116,7 @@ actor SharedHostGate {
         if var queue = waiters[origin], !queue.isEmpty {
             let next = queue.removeFirst()
             waiters[origin] = queue.isEmpty ? nil : queue
+            if poller[origin] == next.id { poller[origin] = nil }
             next.continuation.resume(returning: nil)
         }
     }
@@ -135,14 +145,18 @@ actor SharedHostGate {
         }
     }
 
-    /// Waits for a slot handed over by a finishing request of this process, or for the next
-    /// retry (nil).
+    /// Waits for a slot handed over by a finishing request of this process, or (nil) for a
+    /// slot given back to the store or, for the first waiter while this process holds fewer
+    /// than `limit` slots, the next retry: one request per origin polls the store, not all.
     private func handoff(_ origin: String) async throws -> Slot? {
         nextID += 1
         let id = nextID
+        let polls = poller[origin] == nil && held[origin, default: 0] < limit
+        if polls { poller[origin] = id }
         let slot = await withTaskCancellationHandler {
             await withCheckedContinuation { (c: CheckedContinuation<Slot?, Never>) in
                 waiters[origin, default: []].append(Waiter(id: id, continuation: c))
+                guard polls else { return }
                 Task { [weak self] in
                     try? await Task.sleep(for: Self.retryInterval)
                     await self?.expire(id, origin: origin)
@@ -159,6 +173,7 @@ actor SharedHostGate {
         guard var queue = waiters[origin], let index = queue.firstIndex(where: { $0.id == id }) else { return }
         let waiter = queue.remove(at: index)
         waiters[origin] = queue.isEmpty ? nil : queue
+        if poller[origin] == id { poller[origin] = nil }
         waiter.continuation.resume(returning: nil)
     }
 

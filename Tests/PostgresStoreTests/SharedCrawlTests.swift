@@ -25,11 +25,13 @@ struct SharedCrawlTests {
             for worker in workers { #expect(await worker.wait() == 0, "\(worker.log)") }
             let actual = counts()
 
-            #expect(try firstDifference(one, shared) == nil, "the start process's report differs from one process's")
+            let difference = try firstDifference(one, shared)
+            #expect(difference == nil, "the start process's report differs from one process's: \(difference ?? "")")
             let report = dir.appendingPathComponent("report.json")
             let reported = try runProcess(RepoPaths.binary, ["report", db, "--json", report.path])
             #expect(reported.status == 0, "\(reported.stderr)")
-            #expect(try firstDifference(one, report) == nil, "assetcrawl report postgresql://… differs from one process's report")
+            let reportDifference = try firstDifference(one, report)
+            #expect(reportDifference == nil, "assetcrawl report postgresql://… differs from one process's report: \(reportDifference ?? "")")
             // Each URL fetched (and probed) once in one process, and so across three.
             #expect(expected.values.allSatisfy { $0 == 1 }, "one process fetched something twice: \(expected.filter { $0.value > 1 })")
             let differences = Set(expected.keys).union(actual.keys).filter { expected[$0] != actual[$0] }
@@ -48,24 +50,29 @@ struct SharedCrawlTests {
         }
     }
 
-    @Test("a synthetic site: the start process and two workers give one process's report, each request once")
-    func syntheticSite() async throws {
-        try await SyntheticServer.withServer(SyntheticSite(pages: 120), responseDelay: .milliseconds(1), countEach: true) { base, server in
-            var before: [String: Int] = [:]
-            try await compareOneAndThree(base, options: ["--quiet", "--concurrency", "4"]) {
-                let now = server.requestCounts
-                defer { before = now }
-                return now.compactMapValues { $0 }.reduce(into: [:]) { out, entry in
-                    let n = entry.value - (before[entry.key] ?? 0)
-                    if n > 0 { out[entry.key] = n }
-                }
-            }
+    /// A generated site (a binary tree of pages linked back home: every page's depth is the
+    /// same in whatever order the processes fetch) served by the embedded server, whose
+    /// responses wait `delayMs`, with every request counted.
+    func withGeneratedSite(pages: Int, delayMs: Int? = nil, _ body: (URL, RequestLog) async throws -> Void) async throws {
+        let log = RequestLog()
+        try await withTemporarySite(generatedSite(pages: pages)) { root in
+            var configuration = FixtureServer.Configuration(root: root)
+            if let delayMs { configuration.policy = ServerPolicy(rules: [.init(match: "**", fault: Fault(delayMs: delayMs))]) }
+            configuration.onResponse = { log.record(method: $0.method, target: $0.target, headers: $0.headers) }
+            try await FixtureServer.withFixtureServer(configuration) { base in try await body(base, log) }
+        }
+    }
+
+    @Test("a generated site of 150 pages: the start process and two workers give one process's report, each request once")
+    func generated() async throws {
+        try await withGeneratedSite(pages: 150) { base, log in
+            try await compareOneAndThree(base, options: ["--quiet", "--concurrency", "4"], counts: log.take)
         }
     }
 
     @Test("a worker killed with SIGKILL mid-crawl loses nothing: its claims expire, the others finish the same crawl")
     func workerKilled() async throws {
-        try await SyntheticServer.withServer(SyntheticSite(pages: 150), responseDelay: .milliseconds(5), countEach: true) { base, server in
+        try await withGeneratedSite(pages: 150, delayMs: 5) { base, log in
             try await withScratch { dir in
                 let db = try testDatabase(lease: 2)
                 let concurrency = 4
@@ -73,7 +80,7 @@ struct SharedCrawlTests {
                 let one = dir.appendingPathComponent("one.json"), shared = dir.appendingPathComponent("shared.json")
                 let single = try CLIProcess(["crawl", base.absoluteString, "--json", one.path] + options, in: dir, name: "one")
                 #expect(await single.wait() == 0, "\(single.log)")
-                let expected = server.requestCounts
+                let expected = log.take()
 
                 let starter = try CLIProcess(["crawl", base.absoluteString, "--store", db, "--json", shared.path] + options, in: dir, name: "start")
                 let victim = try CLIProcess(["worker", db], in: dir, name: "victim")
@@ -96,12 +103,12 @@ struct SharedCrawlTests {
                 #expect(await starter.wait() == 0, "\(starter.log)")
                 #expect(await survivor.wait() == 0, "\(survivor.log)")
 
-                #expect(try firstDifference(one, shared) == nil, "the crawl with a killed worker differs from one process's")
-                let actual = server.requestCounts.reduce(into: [String: Int]()) { out, entry in
-                    out[entry.key] = entry.value - (expected[entry.key] ?? 0)
-                }
+                let difference = try firstDifference(one, shared)
+                #expect(difference == nil, "the crawl with a killed worker differs from one process's: \(difference ?? "")")
+                let actual = log.take()
                 let missing = expected.keys.filter { (actual[$0] ?? 0) < 1 }
                 #expect(missing.isEmpty, "never requested after the kill: \(missing.prefix(10))")
+                #expect(Set(actual.keys).subtracting(expected.keys).isEmpty, "requests one process never made: \(Set(actual.keys).subtracting(expected.keys).prefix(10))")
                 // Only what the killed worker had in flight is fetched twice: at most --concurrency URLs, 3 requests each.
                 let extra = actual.values.reduce(0) { $0 + max(0, $1 - 1) }
                 #expect(extra <= 3 * concurrency, "\(extra) requests repeated: \(actual.filter { $0.value > 1 }.prefix(10))")
