@@ -57,7 +57,10 @@ struct SharedCrawlTests {
         let log = RequestLog()
         try await withTemporarySite(generatedSite(pages: pages)) { root in
             var configuration = FixtureServer.Configuration(root: root)
-            if let delayMs { configuration.policy = ServerPolicy(rules: [.init(match: "**", fault: Fault(delayMs: delayMs))]) }
+            if let delayMs {
+                // The default headers stay (without Cache-Control, freshness would depend on the clock).
+                configuration.policy.rules.insert(.init(match: "**", fault: Fault(delayMs: delayMs)), at: 0)
+            }
             configuration.onResponse = { log.record(method: $0.method, target: $0.target, headers: $0.headers) }
             try await FixtureServer.withFixtureServer(configuration) { base in try await body(base, log) }
         }
