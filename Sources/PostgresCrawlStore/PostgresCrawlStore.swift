@@ -105,13 +105,7 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
         for try await (key, value) in try await session.rows("SELECT key, value FROM assetcrawl_meta").decode((String, String).self) {
             meta[key] = value
         }
-        guard let starts = meta["startURLs"] else { return nil }
-        let list = { (text: String) throws in try JSONDecoder().decode([String].self, from: Data(text.utf8)) }
-        return StoredCrawl(startURLs: try list(starts), arguments: try list(meta["arguments"] ?? "[]"),
-                           stopReason: meta["stopReason"].flatMap { $0.isEmpty ? nil : $0 },
-                           pagesEnqueued: Int(meta["pagesEnqueued"] ?? "") ?? 0,
-                           sitemapsRequested: Int(meta["sitemapsRequested"] ?? "") ?? 0,
-                           pagesPastLimit: Int(meta["pagesPastLimit"] ?? "") ?? 0)
+        return try StoredCrawl(meta: meta)
     }
 
     public func create(_ crawl: StoredCrawl) async throws {
