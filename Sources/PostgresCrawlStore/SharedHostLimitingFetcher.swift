@@ -9,8 +9,9 @@ internal import PostgresNIO
 ///
 /// An origin has `perHost` slot rows in the store (`host_slots`); a request is sent only while
 /// its process holds a slot, under the same lease as its claims. A process keeps a slot it
-/// holds for its next request to the origin for up to ``holdLimit`` (no round trip per
-/// request), then gives it back so the other processes get their turn. With a delay, each start
+/// holds for its next requests to the origin — handed from a finished request to a waiting one,
+/// or kept idle for the next — for up to ``holdLimit`` (no round trip per request), then gives
+/// it back so the other processes get their turn. With a delay, each start
 /// is reserved in `host_pace` (one row per origin: the next start allowed) and waited for.
 public struct SharedHostLimitingFetcher: Fetcher {
     let base: any Fetcher
@@ -50,7 +51,7 @@ actor SharedHostGate {
     }
 
     /// How long a process keeps a slot for its own next requests before giving it back.
-    static let holdLimit: Duration = .milliseconds(100)
+    static let holdLimit: Duration = .milliseconds(250)
     /// How often a request that found no free slot asks the store again.
     static let retryInterval: Duration = .milliseconds(10)
 
@@ -58,8 +59,12 @@ actor SharedHostGate {
     let limit: Int
     let delay: Duration
     private var waiters: [String: [Waiter]] = [:]
-    /// Slots of each origin this process holds (all in use: an unused one goes back at once).
+    /// Slots of each origin this process holds: in use, or idle.
     private var held: [String: Int] = [:]
+    /// Slots held and not in use, kept for this process's next request until their hold ends.
+    private var idle: [String: [Slot]] = [:]
+    /// Origins whose idle slots a task gives back as their holds end.
+    private var sweeping: Set<String> = []
     /// The waiter per origin that asks the store again at each retry.
     private var poller: [String: UInt64] = [:]
     private var prepared: Set<String> = []
@@ -77,6 +82,11 @@ actor SharedHostGate {
         var slot: Slot?
         while slot == nil {
             try Task.checkCancellation()
+            if var spare = idle[origin], let kept = spare.popLast() {
+                idle[origin] = spare.isEmpty ? nil : spare
+                slot = kept
+                break
+            }
             // Holding all of an origin's slots, this process waits for one of its own requests
             // to end; otherwise it asks the store, where another process may free one.
             if held[origin, default: 0] < limit, let number = try await acquire(origin) {
@@ -99,19 +109,22 @@ actor SharedHostGate {
         return slot
     }
 
-    /// Gives the slot to a request of this process waiting for the origin, or back to the store.
+    /// Gives the slot to a request of this process waiting for the origin, keeps it idle for
+    /// the next one while its hold lasts, or gives it back to the store.
     func leave(_ origin: String, _ slot: Slot) async {
-        if ContinuousClock.now - slot.since < Self.holdLimit, var queue = waiters[origin], !queue.isEmpty {
-            let next = queue.removeFirst()
-            waiters[origin] = queue.isEmpty ? nil : queue
-            if poller[origin] == next.id { poller[origin] = nil }
-            next.continuation.resume(returning: slot)
+        if ContinuousClock.now - slot.since < Self.holdLimit {
+            if var queue = waiters[origin], !queue.isEmpty {
+                let next = queue.removeFirst()
+                waiters[origin] = queue.isEmpty ? nil : queue
+                if poller[origin] == next.id { poller[origin] = nil }
+                next.continuation.resume(returning: slot)
+            } else {
+                idle[origin, default: []].append(slot)
+                if sweeping.insert(origin).inserted { Task { await self.sweep(origin) } }
+            }
             return
         }
-        held[origin, default: 1] -= 1
-        try? await store.background.locked { [owner = store.owner] s in
-            try await s.run("UPDATE host_slots SET holder = NULL, lease_until = NULL WHERE origin = \(origin) AND slot = \(slot.number) AND holder = \(owner)")
-        }
+        await giveBack(origin, slot)
         // A waiter asks the store again at once instead of at its next retry.
         if var queue = waiters[origin], !queue.isEmpty {
             let next = queue.removeFirst()
@@ -119,6 +132,27 @@ actor SharedHostGate {
             if poller[origin] == next.id { poller[origin] = nil }
             next.continuation.resume(returning: nil)
         }
+    }
+
+    /// Returns a slot to the store.
+    private func giveBack(_ origin: String, _ slot: Slot) async {
+        held[origin, default: 1] -= 1
+        try? await store.background.locked { [owner = store.owner] s in
+            try await s.run("UPDATE host_slots SET holder = NULL, lease_until = NULL WHERE origin = \(origin) AND slot = \(slot.number) AND holder = \(owner)")
+        }
+    }
+
+    /// Gives the idle slots of `origin` back to the store as their holds end.
+    private func sweep(_ origin: String) async {
+        while let first = idle[origin]?.min(by: { $0.since < $1.since }) {
+            let end = first.since + Self.holdLimit
+            if end > .now { try? await Task.sleep(until: end, clock: .continuous) }
+            let expired = (idle[origin] ?? []).filter { ContinuousClock.now - $0.since >= Self.holdLimit }
+            idle[origin] = (idle[origin] ?? []).filter { ContinuousClock.now - $0.since < Self.holdLimit }
+            if idle[origin]?.isEmpty == true { idle[origin] = nil }
+            for slot in expired { await giveBack(origin, slot) }
+        }
+        sweeping.remove(origin)
     }
 
     /// A free (or expired) slot of `origin` taken in the store, or nil when all are held.
