@@ -23,7 +23,7 @@ enum OpenedStore {
             return (store, false)
         case .postgres(let store):
             let copy = try StoreFile.temporary()
-            do { try await StoreFile.run { try await store.export(to: copy) } } catch {
+            do { try await StoreFile.runShared { try await store.export(to: copy) } } catch {
                 copy.close()
                 throw error
             }

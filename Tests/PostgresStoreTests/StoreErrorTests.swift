@@ -44,6 +44,9 @@ struct StoreErrorTests {
         let empty = try runProcess(RepoPaths.binary, ["worker", db, "--wait", "0"])
         #expect(empty.status == 2)
         #expect(empty.stderr.contains("holds no crawl"), "\(empty.stderr)")
+        let nothing = try runProcess(RepoPaths.binary, ["report", db])
+        #expect(nothing.status == 2)
+        #expect(nothing.stderr.hasPrefix("assetcrawl: ") && nothing.stderr.contains("holds no crawl; start one with assetcrawl crawl URL --store"), "\(nothing.stderr)")
 
         try await withScratch { dir in
             let site = dir.appendingPathComponent("site")
