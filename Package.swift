@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The shared crawl store (#16): only PostgresCrawlStore and the CLI depend on it.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -40,6 +42,19 @@ let package = Package(
         // server, the fetcher and the audit. No dependencies beyond the standard library.
         .target(name: "HTTPSemantics", swiftSettings: swiftSettings),
         .target(name: "CrawlStore", dependencies: ["CrawlModel", "CSQLite"], swiftSettings: swiftSettings),
+        // PostgreSQL behind the same CrawlStore protocol, shared by workers on many machines
+        // (leases, global politeness). Its own target so nothing but the CLI links postgres-nio.
+        .target(
+            name: "PostgresCrawlStore",
+            dependencies: [
+                "CrawlModel", "CrawlStore", "Fetching",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Extraction",
             dependencies: ["CLibXML2", "CrawlModel", "HTTPSemantics"],
@@ -97,6 +112,7 @@ let package = Package(
             name: "AssetCrawlCLI",
             dependencies: [
                 "CrawlModel", "HTTPSemantics", "CrawlStore", "Extraction", "Fetching", "Crawler", "Audit", "Reports", "FixtureServer", "Browser",
+                "PostgresCrawlStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -125,6 +141,11 @@ let package = Package(
             "TestSupport", "Browser", "FixtureServer", "CrawlModel", "Crawler", "Fetching", "Audit", "Reports",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swiftSettings),
+        .testTarget(name: "PostgresStoreTests", dependencies: [
+            "TestSupport", "PostgresCrawlStore", "CrawlStore", "FixtureServer", "CrawlModel",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "CrawlModel", "Extraction"], swiftSettings: swiftSettings),

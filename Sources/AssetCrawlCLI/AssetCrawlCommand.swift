@@ -8,7 +8,7 @@ public struct AssetCrawlCommand: AsyncParsableCommand {
         commandName: "assetcrawl",
         abstract: "Crawl a site, fetch every asset its pages need, and audit how they revalidate.",
         version: version,
-        subcommands: [CrawlCommand.self, ReportCommand.self, ServeCommand.self, DiffCommand.self]
+        subcommands: [CrawlCommand.self, WorkerCommand.self, ReportCommand.self, ServeCommand.self, DiffCommand.self]
     )
 
     public init() {}

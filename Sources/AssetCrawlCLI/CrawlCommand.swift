@@ -7,6 +7,7 @@ internal import Fetching
 internal import FixtureServer
 internal import Foundation
 internal import Logging
+internal import PostgresCrawlStore
 internal import Reports
 
 /// `assetcrawl crawl (URL | --serve DIR)`.
@@ -30,7 +31,7 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the JSON report to this file.", valueName: "file"))
     var json: String?
 
-    @Option(name: .long, help: ArgumentHelp("Keep the crawl in this SQLite file as it goes (frontier, every exchange and probe, references): continue it with --resume, report it with assetcrawl report. Without it a temporary store is used and deleted.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Keep the crawl in this SQLite file as it goes (frontier, every exchange and probe, references): continue it with --resume, report it with assetcrawl report. Without it a temporary store is used and deleted. A postgresql://USER@HOST:PORT/DATABASE URL keeps it in PostgreSQL, where assetcrawl worker processes on other machines join it.", valueName: "file"))
     var store: String?
 
     @Option(name: .long, help: ArgumentHelp("Continue the crawl kept in this file (stopped by Ctrl-C, --max-time or a kill) with the start URLs and options it was started with.", valueName: "file"))
@@ -56,7 +57,9 @@ struct CrawlCommand: AsyncParsableCommand {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
         // Before the crawl: a report that cannot be written afterwards loses the crawl.
-        try OutputPaths.check([("--json", json), ("--store", store)] + reportOptions.outputs)
+        // A postgresql:// store is a database, not a path: its errors come when it is opened.
+        let storePath = store.flatMap { PostgresLocation.isPostgresURL($0) ? nil : $0 }
+        try OutputPaths.check([("--json", json), ("--store", storePath)] + reportOptions.outputs)
     }
 
     func run() async throws {
@@ -67,6 +70,9 @@ struct CrawlCommand: AsyncParsableCommand {
         if let resume {
             guard urls.isEmpty, serve == nil, store == nil else {
                 throw UsageError(message: "--resume continues the stored crawl with its own start URLs and options: give it alone, e.g. assetcrawl crawl --resume \(resume) --json report.json")
+            }
+            if PostgresLocation.isPostgresURL(resume) {
+                throw UsageError(message: "a crawl in PostgreSQL is continued by workers: assetcrawl worker \(resume), then assetcrawl report \(resume) --json report.json")
             }
             let store = try StoreFile.open(resume, mustExist: true)
             guard let stored = try await StoreFile.run({ try await store.crawl() }) else {
@@ -80,7 +86,7 @@ struct CrawlCommand: AsyncParsableCommand {
                 throw UsageError(message: "\(resume) is a crawl of --serve, whose port changes on every run: serve the folder with assetcrawl serve DIR --port N and crawl that URL with --store to be able to resume")
             }
             let options = try restoringSecrets(into: original.crawlOptions, file: resume)
-            try await crawl(try original.startURLs(), options: options, store: store, resume: true, logger: logger)
+            try await crawl(try original.startURLs(), options: options, store: .sqlite(store), resume: true, logger: logger)
             return
         }
         // Checked here, not in validate(): ArgumentParser validates before it reports unknown
@@ -91,9 +97,17 @@ struct CrawlCommand: AsyncParsableCommand {
         if !urls.isEmpty && serve != nil {
             throw UsageError(message: "give either a start URL or --serve DIR, not both")
         }
-        let store = try store.map { try StoreFile.open($0, mustExist: false) } ?? StoreFile.temporary()
-        defer { store.close() }
         try browserFlags.checkBrowserInstalled()
+        let opened: OpenedStore
+        if let store { opened = try await StoreFile.open(store, mustExist: false, logger: logger) } else { opened = .sqlite(try StoreFile.temporary()) }
+        do { try await crawlOrServe(store: opened, logger: logger) } catch {
+            await opened.close()
+            throw error
+        }
+        await opened.close()
+    }
+
+    private func crawlOrServe(store: OpenedStore, logger: Logger) async throws {
         if let serve {
             let root = URL(fileURLWithPath: serve)
             var isDirectory: ObjCBool = false
@@ -127,14 +141,17 @@ struct CrawlCommand: AsyncParsableCommand {
         return starts
     }
 
-    func crawl(_ starts: [URL], options: CrawlOptions, store: SQLiteCrawlStore, resume: Bool, logger: Logger) async throws {
+    func crawl(_ starts: [URL], options: CrawlOptions, store opened: OpenedStore, resume: Bool, logger: Logger) async throws {
         let start = starts[0]
         // The command line as given (without the subcommand's name), for --resume.
         // Secrets redacted: the store never holds one (--resume asks for them again).
         let arguments = Self.redactedArguments(Invocation.arguments.first == "crawl" ? Array(Invocation.arguments.dropFirst()) : Invocation.arguments)
-        let stop = try await StoreFile.run {
-            try await CrawlRunner(options: options, logger: logger).run(starts, store: store, resume: resume, arguments: arguments)
+        let stop = try await StoreFile.runShared {
+            try await CrawlRunner(options: options, logger: logger).run(starts, store: opened.store, resume: resume, arguments: arguments)
         }
+        // A crawl in PostgreSQL is read through a SQLite copy, like any stored crawl.
+        let (store, isCopy) = try await opened.readable()
+        defer { if isCopy { store.close() } }
         // Everything below reads the store row by row: the crawl is not held in memory.
         let records = try StoreFile.reader(store.path)
         records.viewport = options.viewport

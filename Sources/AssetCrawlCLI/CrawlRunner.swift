@@ -9,6 +9,7 @@ internal import Foundation
 internal import Glibc
 #endif
 internal import Logging
+internal import PostgresCrawlStore
 
 /// Builds the fetcher stack from the flags, runs the crawl, turns SIGINT into a
 /// cancellation (the crawl returns what it has), and draws the progress line.
@@ -33,7 +34,10 @@ struct CrawlRunner {
             if retryPolicy.maxRetries > 0 { fetcher = RetryingFetcher(fetcher, policy: retryPolicy) }
             // Requests in flight never exceed --concurrency, so the per-host gate only matters
             // when it is lower, or when requests must be spaced out.
-            if options.perHost < configuration.concurrency || delay > .zero {
+            if let shared = store as? PostgresCrawlStore {
+                // Several processes crawl from this store: the limits hold for all of them together.
+                fetcher = SharedHostLimitingFetcher(fetcher, store: shared, perHost: options.perHost, delay: delay)
+            } else if options.perHost < configuration.concurrency || delay > .zero {
                 fetcher = HostLimitingFetcher(fetcher, perHost: options.perHost, delay: delay)
             }
             let crawler = Crawler(fetcher: fetcher, configuration: configuration, logger: logger)

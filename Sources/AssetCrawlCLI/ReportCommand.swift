@@ -1,6 +1,7 @@
 internal import ArgumentParser
 internal import CrawlStore
 internal import Foundation
+internal import Logging
 
 /// `assetcrawl report FILE`: every report of a stored crawl, without crawling again.
 struct ReportCommand: AsyncParsableCommand {
@@ -13,7 +14,7 @@ struct ReportCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The store written by assetcrawl crawl --store FILE.", valueName: "store"))
+    @Argument(help: ArgumentHelp("The store written by assetcrawl crawl --store FILE (a SQLite file, or a postgresql:// URL).", valueName: "store"))
     var store: String
 
     @Option(name: .long, help: ArgumentHelp("Write the JSON report to this file.", valueName: "file"))
@@ -27,8 +28,17 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try StoreFile.open(self.store, mustExist: true)
-        let records = try StoreFile.reader(self.store)
+        // A crawl in PostgreSQL is read through a temporary SQLite copy: the same reader, the same reports.
+        let opened = try await StoreFile.open(self.store, mustExist: true, logger: Logger(label: "assetcrawl"))
+        let readable: (store: SQLiteCrawlStore, isCopy: Bool)
+        do { readable = try await opened.readable() } catch {
+            await opened.close()
+            throw error
+        }
+        await opened.close()
+        defer { if readable.isCopy { readable.store.close() } }
+        let store = readable.store
+        let records = try StoreFile.reader(store.path)
         // The browser model's viewport is the one the crawl was started with.
         if let stored = try await StoreFile.run({ try await store.crawl() }) {
             records.viewport = (try? CrawlCommand.parse(stored.arguments))?.crawlOptions.viewport

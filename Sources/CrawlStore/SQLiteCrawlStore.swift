@@ -137,13 +137,7 @@ public final class SQLiteCrawlStore: CrawlStore, @unchecked Sendable {
     static func readCrawl(from db: SQLiteDatabase, decoder: JSONDecoder) throws -> StoredCrawl? {
         var meta: [String: String] = [:]
         try db.prepare("SELECT key, value FROM meta").query { meta[$0.text(0)] = $0.text(1) }
-        guard let starts = meta["startURLs"] else { return nil }
-        let list = { (text: String) throws in try decoder.decode([String].self, from: Data(text.utf8)) }
-        return StoredCrawl(startURLs: try list(starts), arguments: try list(meta["arguments"] ?? "[]"),
-                           stopReason: meta["stopReason"].flatMap { $0.isEmpty ? nil : $0 },
-                           pagesEnqueued: Int(meta["pagesEnqueued"] ?? "") ?? 0,
-                           sitemapsRequested: Int(meta["sitemapsRequested"] ?? "") ?? 0,
-                           pagesPastLimit: Int(meta["pagesPastLimit"] ?? "") ?? 0)
+        return try StoredCrawl(meta: meta)
     }
 
     public func create(_ crawl: StoredCrawl) async throws {

@@ -201,12 +201,38 @@ struct CrawlState {
     mutating func recordRobots(origin: String, rules: RobotsRules, record: RobotsRecord) {
         robots[origin] = rules
         batch.robots.append(record)
-        for job in awaitingRobots.removeValue(forKey: origin) ?? [] {
-            let admitted = rules.allows(job.url)
-            batch.released.append((job.entry.key, admitted))
-            if admitted { storeQueued += 1 } else { reject(job, rules: rules) }
-        }
+        for job in awaitingRobots.removeValue(forKey: origin) ?? [] { release(job, rules: rules) }
         if configuration.useSitemap, startOrigins.contains(origin) { requestSitemaps(origin: origin, listed: rules.sitemaps) }
+    }
+
+    /// A parked page admitted to the queue by its origin's robots.txt, or dropped.
+    private mutating func release(_ job: Crawler.Job, rules: RobotsRules, counted: Bool = true) {
+        let admitted = rules.allows(job.url)
+        batch.released.append((job.entry.key, admitted))
+        if admitted {
+            storeQueued += 1
+        } else if counted {
+            reject(job, rules: rules)
+        } else {
+            skip(job.url, rules.unusableReason.map(SkipReason.robotsUnusable) ?? .disallowedByRobots)
+        }
+    }
+
+    // MARK: Shared stores (several processes crawl one frontier)
+
+    /// A shared store: robots.txt answers other processes recorded (this one's parked pages
+    /// for them are released), and pages any process parked for an origin now known — also
+    /// those of a process that died. Releasing a page twice is harmless: the store releases a
+    /// parked row once.
+    mutating func adopt(robots known: [String: RobotsRules], parked: [FrontierEntry]) {
+        for (origin, rules) in known where robots[origin] == nil {
+            robots[origin] = rules
+            for job in awaitingRobots.removeValue(forKey: origin) ?? [] { release(job, rules: rules) }
+        }
+        for entry in parked {
+            guard let job = Crawler.Job(entry), let rules = robots[WebURL.origin(of: job.url)] else { continue }
+            release(job, rules: rules, counted: false)
+        }
     }
 
     private mutating func requestSitemaps(origin: String, listed: [String]) {

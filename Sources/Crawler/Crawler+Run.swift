@@ -55,7 +55,8 @@ extension Crawler {
         var state = CrawlState(configuration: configuration)
         try await open(store, resume: resume, arguments: arguments, state: &state)
         let limit = max(1, configuration.concurrency)
-        let windowSize = max(256, limit * 8)
+        let shared = store as? any SharedCrawlStore
+        let windowSize = shared?.claimWindow ?? max(256, limit * 8)
         var requests = 0, bytes = 0, pagesDone = 0
         var lastProgress = started
         var lastCommit = started
@@ -103,7 +104,20 @@ extension Crawler {
                     running += 1
                     group.addTask { .finished(await self.perform(job)) }
                 }
-                guard running > 0 else { break }
+                guard running > 0 else {
+                    // A shared store: other processes may still find work, or die holding some.
+                    guard let shared else { break }
+                    do {
+                        try await committing?.value
+                        committing = nil
+                        if try await awaitSharedWork(shared, state: &state) { continue }
+                    } catch is CancellationError {
+                        stop = .interrupted
+                    } catch {
+                        failure = error
+                    }
+                    break
+                }
                 guard let event = await group.next() else { break }
                 if Task.isCancelled { stop = .interrupted; break }
                 switch event {
@@ -161,14 +175,13 @@ extension Crawler {
         }
         try await store.releaseClaims()
         var rules: [String: RobotsRules] = [:]
-        for record in try await store.robots() {
-            guard let url = URL(string: record.origin + "/robots.txt") else { continue }
-            let job = Job(url: url, kind: .other, depth: nil, purpose: .robots)
-            rules[record.origin] = robotsRules(from: Outcome(job: job, resource: record.resource, references: nil, isHTML: false,
-                                                             body: record.body))
-        }
+        for record in try await store.robots() { rules[record.origin] = robotsRules(from: record) }
         state.restore(crawl, hashes: try await store.seenHashes(), parked: try await store.parked(), robots: rules,
                       queued: try await store.pendingCount())
-        try await store.finish(stopReason: Self.unfinishedReason)
+        if let shared = store as? any SharedCrawlStore {
+            try await shared.markUnfinished(Self.unfinishedReason)
+        } else {
+            try await store.finish(stopReason: Self.unfinishedReason)
+        }
     }
 }

@@ -8,7 +8,8 @@ internal import HTTPSemantics
 /// Serves a ``SyntheticSite`` over HTTP/1.1 (keep-alive, pipelining) with NIO's own server
 /// pipeline: 200 with `ETag`, `Last-Modified` and `Cache-Control`; 304 for a matching
 /// `If-None-Match` (or, without it, an `If-Modified-Since` not before `Last-Modified`); 404
-/// elsewhere; `HEAD` as `GET` without the body. It counts the requests it answers.
+/// elsewhere; `HEAD` as `GET` without the body. It counts the requests it answers and the
+/// most it had in flight at once.
 ///
 /// ```swift
 /// try await SyntheticServer.withServer(SyntheticSite(pages: 1000)) { baseURL, server in … }
@@ -16,20 +17,25 @@ internal import HTTPSemantics
 public final class SyntheticServer: Sendable {
     let channel: any Channel
     public let baseURL: URL
-    private let counter: NIOLockedValueBox<Int>
+    private let counter: NIOLockedValueBox<SyntheticCounts>
 
     /// Requests answered so far.
-    public var requests: Int { counter.withLockedValue { $0 } }
+    public var requests: Int { counter.withLockedValue { $0.requests } }
+    /// The most requests received and not yet answered at once.
+    public var peakInFlight: Int { counter.withLockedValue { $0.peakInFlight } }
 
-    private init(channel: any Channel, baseURL: URL, counter: NIOLockedValueBox<Int>) {
+    private init(channel: any Channel, baseURL: URL, counter: NIOLockedValueBox<SyntheticCounts>) {
         self.channel = channel
         self.baseURL = baseURL
         self.counter = counter
     }
 
-    /// Binds `host:port` (0: an ephemeral port) and starts serving.
-    public static func start(_ site: SyntheticSite, host: String = "127.0.0.1", port: Int = 0) async throws -> SyntheticServer {
-        let counter = NIOLockedValueBox(0)
+    /// Binds `host:port` (0: an ephemeral port) and starts serving; each response waits
+    /// `responseDelay` (for tests that need requests to overlap).
+    public static func start(_ site: SyntheticSite, host: String = "127.0.0.1", port: Int = 0,
+                             responseDelay: Duration = .zero) async throws -> SyntheticServer {
+        let counter = NIOLockedValueBox(SyntheticCounts())
+        let delay = TimeAmount.nanoseconds(responseDelay.components.seconds * 1_000_000_000 + responseDelay.components.attoseconds / 1_000_000_000)
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -37,7 +43,7 @@ public final class SyntheticServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(SyntheticHandler(site: site, counter: counter))
+                    try channel.pipeline.syncOperations.addHandler(SyntheticHandler(site: site, counter: counter, delay: delay))
                 }
             }
             .bind(host: host, port: port)
@@ -55,8 +61,9 @@ public final class SyntheticServer: Sendable {
     }
 
     /// Starts a server for `site`, runs `body` with its base URL, and always stops it.
-    public static func withServer<T>(_ site: SyntheticSite, _ body: (URL, SyntheticServer) async throws -> T) async throws -> T {
-        let server = try await start(site)
+    public static func withServer<T>(_ site: SyntheticSite, responseDelay: Duration = .zero,
+                                     _ body: (URL, SyntheticServer) async throws -> T) async throws -> T {
+        let server = try await start(site, responseDelay: responseDelay)
         do {
             let result = try await body(server.baseURL, server)
             try await server.shutdown()
@@ -74,14 +81,16 @@ final class SyntheticHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias OutboundOut = HTTPServerResponsePart
 
     let site: SyntheticSite
-    let counter: NIOLockedValueBox<Int>
+    let counter: NIOLockedValueBox<SyntheticCounts>
+    let delay: TimeAmount
     private var head: HTTPRequestHead?
     /// The site's one Last-Modified, parsed once (If-Modified-Since is compared with it).
     static let lastModified = HTTPDate.parse(SyntheticSite.lastModified)
 
-    init(site: SyntheticSite, counter: NIOLockedValueBox<Int>) {
+    init(site: SyntheticSite, counter: NIOLockedValueBox<SyntheticCounts>, delay: TimeAmount) {
         self.site = site
         self.counter = counter
+        self.delay = delay
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -91,12 +100,16 @@ final class SyntheticHandler: ChannelInboundHandler, @unchecked Sendable {
         case .end:
             guard let head else { return }
             self.head = nil
-            respond(to: head, context: context)
+            counter.withLockedValue { $0.received() }
+            if delay == .zero {
+                respond(to: head, context: context)
+            } else {
+                context.eventLoop.assumeIsolated().scheduleTask(in: delay) { self.respond(to: head, context: context) }
+            }
         }
     }
 
     private func respond(to request: HTTPRequestHead, context: ChannelHandlerContext) {
-        counter.withLockedValue { $0 += 1 }
         let path = String(request.uri.prefix { $0 != "?" && $0 != "#" })
         var headers = HTTPHeaders()
         headers.add(name: "Date", value: HTTPDate.format(Int(Date().timeIntervalSince1970)))
@@ -125,6 +138,7 @@ final class SyntheticHandler: ChannelInboundHandler, @unchecked Sendable {
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
         }
         let done = context.writeAndFlushPromise()
+        done.futureResult.whenComplete { [counter] _ in counter.withLockedValue { $0.inFlight -= 1 } }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: done)
         if !keepAlive { done.futureResult.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) } }
     }
@@ -133,6 +147,19 @@ final class SyntheticHandler: ChannelInboundHandler, @unchecked Sendable {
         let preconditions = Preconditions(fields: request.headers.map { ($0.name, $0.value) })
         return preconditions.evaluate(method: request.method.rawValue, etag: EntityTag(parsing: Substring(etag)),
                                       lastModified: Self.lastModified) == .notModified
+    }
+}
+
+/// What a ``SyntheticServer`` counts.
+struct SyntheticCounts {
+    var requests = 0
+    var inFlight = 0
+    var peakInFlight = 0
+
+    mutating func received() {
+        requests += 1
+        inFlight += 1
+        peakInFlight = max(peakInFlight, inFlight)
     }
 }
 

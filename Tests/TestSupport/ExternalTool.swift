@@ -36,6 +36,8 @@ public struct ExternalTool: Sendable, Hashable, CustomStringConvertible {
         case executable
         /// A module `python3` (the one on `PATH`) can import, from a PyPI package.
         case pythonModule
+        /// A server the tests reach at the URL in the environment variable `name`, from a Debian package.
+        case serverURL
     }
 
     /// The program's or the module's name.
@@ -55,6 +57,11 @@ public struct ExternalTool: Sendable, Hashable, CustomStringConvertible {
     public static func pythonModule(_ name: String, pypiPackage: String? = nil) -> ExternalTool {
         ExternalTool(name: name, kind: .pythonModule, package: pypiPackage ?? name, extraDirectories: [])
     }
+
+    /// A PostgreSQL server for the shared-store tests: the URL of a database in
+    /// `ASSETCRAWL_TEST_POSTGRES_URL` (`Scripts/pg-cluster.sh start DIR` starts a private one and
+    /// prints it; `.ci/run` does that).
+    public static let postgresServer = ExternalTool(name: "ASSETCRAWL_TEST_POSTGRES_URL", kind: .serverURL, package: "postgresql", extraDirectories: [])
 
     public static let xmllint = executable("xmllint", debianPackage: "libxml2-utils")
     public static let chromium = executable("chromium", debianPackage: "chromium")
@@ -86,10 +93,19 @@ public struct ExternalTool: Sendable, Hashable, CustomStringConvertible {
     /// Whether the tool is there (looked up, or imported, once per test run).
     public var isAvailable: Bool { found != nil }
 
-    /// The program's path, or the module's name when python3 imports it; nil when missing.
+    /// The server's URL (``Kind/serverURL``), or nil when it is not given.
+    public var url: String? { kind == .serverURL ? found : nil }
+
+    /// The program's path, the module's name when python3 imports it, or the server's URL; nil when missing.
     private var found: String? {
         if pretendsMissing { return nil }
-        return Self.cache.answer(for: self) { kind == .executable ? locate() : (importable() ? name : nil) }
+        return Self.cache.answer(for: self) {
+            switch kind {
+            case .executable: locate()
+            case .pythonModule: importable() ? name : nil
+            case .serverURL: ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
+            }
+        }
     }
 
     /// What a skipped (or, under CI, failed) test says: what is missing and how to install it.
@@ -97,6 +113,8 @@ public struct ExternalTool: Sendable, Hashable, CustomStringConvertible {
         switch kind {
         case .executable: return "needs \(name) (Debian: apt-get install \(package))"
         case .pythonModule: return "needs the Python module \(name) (PyPI: python3 -m pip install \(package))"
+        case .serverURL:
+            return "needs a PostgreSQL server in \(name) (Debian: apt-get install \(package), then export \(name)=$(Scripts/pg-cluster.sh start /tmp/pg); .ci/run does this)"
         }
     }
 

@@ -1,0 +1,25 @@
+internal import PostgresNIO
+
+/// How far a shared crawl has come, for tests, benchmarks and anyone watching it.
+public struct SharedCrawlStatus: Sendable {
+    /// Resources stored (fetched, with their probes).
+    public var resources: Int
+    /// Live claims by process (`frontier.owner`: `HOST:PID:ID`).
+    public var claimsByOwner: [String: Int]
+}
+
+extension PostgresCrawlStore {
+    /// The crawl's progress as the store holds it now.
+    public func status() async throws -> SharedCrawlStatus {
+        try await session.locked { s in
+            var resources = 0
+            for try await n in try await s.rows("SELECT count(*) FROM resources").decode(Int.self) { resources = n }
+            var claims: [String: Int] = [:]
+            for try await (owner, n) in try await s.rows("SELECT owner, count(*) FROM frontier WHERE state = 1 GROUP BY owner")
+                .decode((String, Int).self) {
+                claims[owner] = n
+            }
+            return SharedCrawlStatus(resources: resources, claimsByOwner: claims)
+        }
+    }
+}

@@ -1,0 +1,118 @@
+internal import Foundation
+internal import Logging
+internal import NIOCore
+internal import NIOSSL
+internal import PostgresNIO
+
+/// One connection to the server, used by one caller at a time (a FIFO lock around each
+/// statement or transaction: a transaction's statements never interleave with another's).
+final class PostgresSession: Sendable {
+    let connection: PostgresConnection
+    let logger: Logger
+    private let lock = AsyncLock()
+
+    private init(connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// Connects and selects the location's schema; failures become one-line ``PostgresStoreError``s.
+    static func connect(_ location: PostgresLocation, logger: Logger) async throws -> PostgresSession {
+        var configuration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.user, password: location.password,
+            database: location.database, tls: .disable)
+        if location.sslMode != "disable" {
+            let context = try NIOSSLContext(configuration: .makeClientConfiguration())
+            configuration.tls = location.sslMode == "require" ? .require(context) : .prefer(context)
+        }
+        configuration.options.connectTimeout = .seconds(10)
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: configuration, id: Int.random(in: 1...Int.max), logger: logger)
+        } catch {
+            throw Self.describe(error, at: location)
+        }
+        let session = PostgresSession(connection: connection, logger: logger)
+        try await session.execute(PostgresQuery(unsafeSQL: "SET search_path TO \"\(location.schema)\""))
+        return session
+    }
+
+    /// What a failure to connect means, said for `location`.
+    static func describe(_ error: any Error, at location: PostgresLocation) -> PostgresStoreError {
+        guard let psql = error as? PSQLError else {
+            return PostgresStoreError(.unreachable, "cannot reach the database at \(location): \(error) (is PostgreSQL running there, and the host and port right?)")
+        }
+        let state = psql.serverInfo?[.sqlState] ?? ""
+        let message = psql.serverInfo?[.message] ?? "\(psql.code)"
+        switch state {
+        case "28P01", "28000":
+            return PostgresStoreError(.authentication, "the database at \(location) refused user \(location.user): \(message) (check the user and the password in the URL or PGPASSWORD)")
+        case "3D000":
+            return PostgresStoreError(.authentication, "\(location): \(message) (create it first: createdb \(location.database))")
+        default:
+            break
+        }
+        switch psql.code {
+        case .connectionError, .serverClosedConnection, .sslUnsupported, .uncleanShutdown:
+            let cause = psql.underlying.map { "\($0)" } ?? message
+            return PostgresStoreError(.unreachable, "cannot reach the database at \(location): \(cause) (is PostgreSQL running there, and the host and port right?)")
+        case .authMechanismRequiresPassword:
+            return PostgresStoreError(.authentication, "the database at \(location) asks user \(location.user) for a password: give it in the URL (postgresql://USER:PASSWORD@…) or in PGPASSWORD")
+        default:
+            return PostgresStoreError(.query, "\(location): \(message)")
+        }
+    }
+
+    /// A failed statement as a ``PostgresStoreError``.
+    static func failure(_ error: any Error) -> any Error {
+        guard let psql = error as? PSQLError else { return error }
+        let message = psql.serverInfo?[.message] ?? "\(psql.code)"
+        return PostgresStoreError(.query, "PostgreSQL: \(message)")
+    }
+
+    func close() async {
+        try? await connection.close()
+    }
+
+    /// Runs one statement, discarding its rows.
+    func execute(_ query: PostgresQuery) async throws {
+        try await locked { try await $0.run(query) }
+    }
+
+    /// Runs `body` holding the connection (statements in it run in order, nothing else between).
+    func locked<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
+        await lock.lock()
+        defer { lock.unlock() }
+        do { return try await body(self) } catch { throw Self.failure(error) }
+    }
+
+    /// `body` in one transaction, committed when it returns, rolled back when it throws.
+    func transaction<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
+        try await locked { session in
+            try await session.run("BEGIN")
+            do {
+                let value = try await body(session)
+                try await session.run("COMMIT")
+                return value
+            } catch {
+                try? await session.run("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    /// Runs one statement, discarding its rows (inside ``locked(_:)`` or ``transaction(_:)``).
+    func run(_ query: PostgresQuery) async throws {
+        let rows = try await connection.query(query, logger: logger)
+        for try await _ in rows {}
+    }
+
+    /// The rows of one statement (inside ``locked(_:)`` or ``transaction(_:)``).
+    func rows(_ query: PostgresQuery) async throws -> PostgresRowSequence {
+        try await connection.query(query, logger: logger)
+    }
+}
+
+extension ByteBuffer {
+    var bytes: [UInt8] { Array(readableBytesView) }
+}
