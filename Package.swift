@@ -74,7 +74,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Reports", dependencies: ["CrawlModel", "Audit"], swiftSettings: swiftSettings),
+        .target(name: "Reports", dependencies: ["CrawlModel", "Audit", "CrawlStore"], swiftSettings: swiftSettings),
         .target(
             name: "FixtureServer",
             dependencies: [

@@ -7,25 +7,32 @@ extension SiteAudit {
     /// other files (the crawler asks for all four, as Chromium does): the file lacks its
     /// better-compressed variant. Sorted by URL.
     public static func compressionAdvice(_ resources: [FetchedResource], minBytes: Int) -> [(url: String, advice: String)] {
-        let text = resources.filter { $0.exchange.status == 200 && Budget.isText($0.exchange.contentType) }
         var strongest: [String: String] = [:]
-        for r in resources {
-            let coding = contentCoding(r)
-            if coding == "br" || coding == "zstd" { strongest[URL(string: r.exchange.url).map(WebURL.origin(of:)) ?? ""] = coding }
+        for r in resources { noteStrongestCoding(r, in: &strongest) }
+        return resources.compactMap { r in compressionAdvice(r, minBytes: minBytes, strongest: strongest).map { (r.url, $0) } }
+            .sorted { $0.0 < $1.0 }
+    }
+
+    /// Records the origin of `r` in `strongest` when it was sent with brotli or zstd.
+    public static func noteStrongestCoding(_ r: FetchedResource, in strongest: inout [String: String]) {
+        let coding = contentCoding(r)
+        if coding == "br" || coding == "zstd" { strongest[URL(string: r.exchange.url).map(WebURL.origin(of:)) ?? ""] = coding }
+    }
+
+    /// The advice for one response, given the best coding each origin sent (``noteStrongestCoding(_:in:)``); nil when it is fine.
+    public static func compressionAdvice(_ r: FetchedResource, minBytes: Int, strongest: [String: String]) -> String? {
+        guard r.exchange.status == 200, Budget.isText(r.exchange.contentType) else { return nil }
+        let size = r.exchange.decodedBytes ?? r.exchange.bodyBytes
+        guard size >= minBytes else { return nil }
+        let coding = contentCoding(r)
+        let kind = Budget.mediaType(r.exchange.contentType)
+        if coding == "identity" {
+            return "\(Budget.bytes(size)) of \(kind) sent uncompressed"
         }
-        return text.compactMap { r -> (String, String)? in
-            let size = r.exchange.decodedBytes ?? r.exchange.bodyBytes
-            guard size >= minBytes else { return nil }
-            let coding = contentCoding(r)
-            let kind = Budget.mediaType(r.exchange.contentType)
-            if coding == "identity" {
-                return (r.url, "\(Budget.bytes(size)) of \(kind) sent uncompressed")
-            }
-            if coding == "gzip" || coding == "deflate", let better = strongest[URL(string: r.exchange.url).map(WebURL.origin(of:)) ?? ""] {
-                return (r.url, "\(Budget.bytes(size)) of \(kind) sent with \(coding) although the server sends \(better) for other files")
-            }
-            return nil
-        }.sorted { $0.0 < $1.0 }
+        if coding == "gzip" || coding == "deflate", let better = strongest[URL(string: r.exchange.url).map(WebURL.origin(of:)) ?? ""] {
+            return "\(Budget.bytes(size)) of \(kind) sent with \(coding) although the server sends \(better) for other files"
+        }
+        return nil
     }
 
     /// The last `Content-Encoding` of a response, lower-cased (`identity` when none).

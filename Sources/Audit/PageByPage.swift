@@ -7,6 +7,8 @@ public struct PageFindings: Sendable {
     public var audit: PageAudit
     public var cost: PageCost
     public var bandwidth: PageBandwidth
+    /// The part of the crawl the page's findings were worked out from: the page, its requisites and their references.
+    public var slice: CrawlResult
 }
 
 /// The audits of a crawl one page at a time, in URL order, from `CrawlRecords` (a store read
@@ -38,7 +40,7 @@ public enum PageByPage {
         let audit = SiteAudit.pages(one)[0]
         let bandwidth = bandwidth ?? Bandwidth.analyse(one).pages[page.url]
             ?? PageBandwidth(url: page.url, firstVisitBytes: 0, repeatVisitBytes: 0, expiredVisitBytes: 0, bytesByKind: [:])
-        return PageFindings(page: page, audit: audit, cost: SiteAudit.cost(of: page, in: one), bandwidth: bandwidth)
+        return PageFindings(page: page, audit: audit, cost: SiteAudit.cost(of: page, in: one), bandwidth: bandwidth, slice: slice)
     }
 }
 

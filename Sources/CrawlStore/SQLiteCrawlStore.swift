@@ -143,7 +143,8 @@ public final class SQLiteCrawlStore: CrawlStore, @unchecked Sendable {
                            stopReason: meta["stopReason"].flatMap { $0.isEmpty ? nil : $0 },
                            pagesEnqueued: Int(meta["pagesEnqueued"] ?? "") ?? 0,
                            sitemapsRequested: Int(meta["sitemapsRequested"] ?? "") ?? 0,
-                           pagesPastLimit: Int(meta["pagesPastLimit"] ?? "") ?? 0)
+                           pagesPastLimit: Int(meta["pagesPastLimit"] ?? "") ?? 0,
+                           startedAt: meta["startedAt"].flatMap(Double.init).map { Date(timeIntervalSince1970: $0) })
     }
 
     public func create(_ crawl: StoredCrawl) async throws {
@@ -157,6 +158,7 @@ public final class SQLiteCrawlStore: CrawlStore, @unchecked Sendable {
                 try store.putMeta("pagesEnqueued", String(crawl.pagesEnqueued))
                 try store.putMeta("sitemapsRequested", String(crawl.sitemapsRequested))
                 try store.putMeta("stopReason", crawl.stopReason ?? "")
+                try store.putMeta("startedAt", String((crawl.startedAt ?? Date()).timeIntervalSince1970))
             }
         }
     }
