@@ -10,6 +10,7 @@
 #   SKIP_BUILD=1 LOAD=1 Benchmarks/scale.sh      # LOAD=1: a round with one core loaded (stress-ng)
 #   SCRATCH=.build-rel Benchmarks/scale.sh       # build (swift build -c release) into this scratch path
 #   TIMEOUT=3600 Benchmarks/scale.sh             # seconds any one run may take (then it is stopped)
+#   RUNS="audit report" Benchmarks/scale.sh      # only some runs (audit, report, writes-off, wget2)
 #
 # The store-cost switch is for benchmarks only (not a user option): ASSETCRAWL_STORE_WRITES=off
 # makes SQLiteCrawlStore skip writing results (resources, pages, references), while the
@@ -45,6 +46,7 @@ done
 
 SCRATCH=${SCRATCH:-.build}
 TIMEOUT=${TIMEOUT:-3600}
+RUNS=" ${RUNS:-audit report writes-off wget2} "
 if [[ -z "${SKIP_BUILD:-}" ]]; then
     (cd "$REPO" && swift build -c release --scratch-path "$SCRATCH" --product assetcrawl >&2)
 fi
@@ -102,14 +104,18 @@ round() {  # label
         echo "$1: $urls URLs" >&2
         local flags=(crawl @BASE@ --concurrency "$CONCURRENCY" --per-host "$CONCURRENCY" --quiet)
         rm -f "$WORK"/crawl.sqlite*
-        run "assetcrawl full audit$1" "$urls" env ASSETCRAWL_BENCH=1 "$ASSETCRAWL" "${flags[@]}" --store "$WORK/crawl.sqlite" --json "$WORK/report.json"
-        rm -f "$WORK/report.json"
-        report "assetcrawl report --html --junit --dot --har$1" "$urls"
+        if [[ $RUNS == *" audit "* || $RUNS == *" report "* ]]; then
+            run "assetcrawl full audit$1" "$urls" env ASSETCRAWL_BENCH=1 "$ASSETCRAWL" "${flags[@]}" --store "$WORK/crawl.sqlite" --json "$WORK/report.json"
+            rm -f "$WORK/report.json"
+        fi
+        [[ $RUNS == *" report "* ]] && report "assetcrawl report --html --junit --dot --har$1" "$urls"
         rm -f "$WORK"/crawl.sqlite*
-        run "assetcrawl store writes off$1" "$urls" env ASSETCRAWL_BENCH=1 ASSETCRAWL_STORE_WRITES=off "$ASSETCRAWL" "${flags[@]}"
-        rm -rf "$WORK/wget2"; mkdir -p "$WORK/wget2"
-        run "wget2 -r -p$1" "$urls" wget2 -q -r -l inf -p -nH --max-threads "$CONCURRENCY" -P "$WORK/wget2" @BASE@
-        rm -rf "$WORK/wget2"
+        [[ $RUNS == *" writes-off "* ]] && run "assetcrawl store writes off$1" "$urls" env ASSETCRAWL_BENCH=1 ASSETCRAWL_STORE_WRITES=off "$ASSETCRAWL" "${flags[@]}"
+        if [[ $RUNS == *" wget2 "* ]]; then
+            rm -rf "$WORK/wget2"; mkdir -p "$WORK/wget2"
+            run "wget2 -r -p$1" "$urls" wget2 -q -r -l inf -p -nH --max-threads "$CONCURRENCY" -P "$WORK/wget2" @BASE@
+            rm -rf "$WORK/wget2"
+        fi
     done
 }
 
