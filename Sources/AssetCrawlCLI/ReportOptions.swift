@@ -78,7 +78,7 @@ struct ReportOptions: ParsableArguments {
         guard browser == nil else {
             var result = try await load()
             result.viewport = records.viewport
-            return try emit(result: result, json: json, browser: browser)
+            return try emit(result: result, json: json, browser: browser, startedAt: records.startedAt)
         }
         var summary = CrawlSummary(startURLs: records.startURLs, stopReason: records.stopReason, keepAllRows: pagesTable)
         summary.viewport = BrowserModel.viewport(of: records)
@@ -134,7 +134,8 @@ struct ReportOptions: ParsableArguments {
 
     /// Prints the summary, writes every requested report, and throws `ExitCode.failure` when a check failed.
     /// `browser`: what Chromium fetched per page (`crawl --browser`).
-    func emit(result: CrawlResult, json: String?, browser: [BrowserVisit]? = nil) throws {
+    /// `startedAt`: the crawl's stored start, for the HAR (estimated when nil).
+    func emit(result: CrawlResult, json: String?, browser: [BrowserVisit]? = nil, startedAt: Date? = nil) throws {
         // The two passes over every page's requisites are independent: one per core.
         let (audits, bandwidth) = Self.auditsAndBandwidth(result)
         let (outcome, diff) = try outcome(result, audits: audits)
@@ -157,7 +158,7 @@ struct ReportOptions: ParsableArguments {
             }
         }
         if let junit, let shown { try write(Data(JUnitReport.render(shown).utf8), junit, "JUnit report") }
-        if let har { try write(try HARReport.render(result: result, startedAt: HARReport.crawlStart(result, now: now)), har, "HAR") }
+        if let har { try write(try HARReport.render(result: result, startedAt: startedAt ?? HARReport.crawlStart(result, now: now)), har, "HAR") }
         if let html, let shown { try write(Data(try HTMLReport.render(result: result, audits: audits, outcome: shown, advisory: outcome == nil, browser: browser).utf8), html, "HTML report") }
         if let dot { try write(Data(DOTReport.render(result: result).utf8), dot, "DOT graph") }
         if let outcome, !outcome.passed { throw ExitCode.failure }

@@ -2,24 +2,17 @@ public import CrawlModel
 internal import Foundation
 
 extension SiteAudit {
-    /// Text responses (HTML, CSS, JS, JSON, XML, SVG) of `minBytes` or more (decoded) that are
-    /// sent uncompressed, or with gzip/deflate by an origin that sends brotli or zstd for
-    /// other files (the crawler asks for all four, as Chromium does): the file lacks its
-    /// better-compressed variant. Sorted by URL.
-    public static func compressionAdvice(_ resources: [FetchedResource], minBytes: Int) -> [(url: String, advice: String)] {
-        var strongest: [String: String] = [:]
-        for r in resources { noteStrongestCoding(r, in: &strongest) }
-        return resources.compactMap { r in compressionAdvice(r, minBytes: minBytes, strongest: strongest).map { (r.url, $0) } }
-            .sorted { $0.0 < $1.0 }
-    }
-
     /// Records the origin of `r` in `strongest` when it was sent with brotli or zstd.
     public static func noteStrongestCoding(_ r: FetchedResource, in strongest: inout [String: String]) {
         let coding = contentCoding(r)
         if coding == "br" || coding == "zstd" { strongest[URL(string: r.exchange.url).map(WebURL.origin(of:)) ?? ""] = coding }
     }
 
-    /// The advice for one response, given the best coding each origin sent (``noteStrongestCoding(_:in:)``); nil when it is fine.
+    /// The advice for a text response (HTML, CSS, JS, JSON, XML, SVG) of `minBytes` or more
+    /// (decoded) sent uncompressed, or with gzip/deflate by an origin that sends brotli or zstd
+    /// for other files (the crawler asks for all four, as Chromium does): the file lacks its
+    /// better-compressed variant. `strongest`: the best coding each origin sent
+    /// (``noteStrongestCoding(_:in:)``). Nil when the response is fine.
     public static func compressionAdvice(_ r: FetchedResource, minBytes: Int, strongest: [String: String]) -> String? {
         guard r.exchange.status == 200, Budget.isText(r.exchange.contentType) else { return nil }
         let size = r.exchange.decodedBytes ?? r.exchange.bodyBytes
