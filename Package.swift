@@ -93,7 +93,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Reports", dependencies: ["CrawlModel", "HTTPSemantics", "Audit"], swiftSettings: swiftSettings),
+        .target(name: "Reports", dependencies: ["CrawlModel", "HTTPSemantics", "Audit", "CrawlStore"], swiftSettings: swiftSettings),
         .target(
             name: "FixtureServer",
             dependencies: [

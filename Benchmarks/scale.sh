@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
 # Scale benchmark: assetcrawl's full audit (crawl, both probes per URL, JSON report) and
 # wget2 -r -p on one synthetic site (assetcrawl serve --synthetic, generated on the fly, nothing
-# on disk) at each size, plus assetcrawl with the store's result writes switched off
-# (ASSETCRAWL_STORE_WRITES=off, a benchmark-only switch) to show what the store costs.
+# on disk) at each size, plus assetcrawl with the store's result writes switched off to show
+# what the store costs, and `assetcrawl report` rendering every other report (HTML, JUnit with
+# the advisory checks, DOT, HAR) from the full audit's store.
 #
 #   Benchmarks/scale.sh                          # 10k, 100k and 1M URLs
 #   SIZES="10000 100000" Benchmarks/scale.sh     # URLs per size (3 URLs a page)
 #   SKIP_BUILD=1 LOAD=1 Benchmarks/scale.sh      # LOAD=1: a round with one core loaded (stress-ng)
+#   SCRATCH=.build-rel Benchmarks/scale.sh       # build (swift build -c release) into this scratch path
+#   TIMEOUT=3600 Benchmarks/scale.sh             # seconds any one run may take (then it is stopped)
+#   RUNS="audit report" Benchmarks/scale.sh      # only some runs (audit, report, writes-off, wget2)
+#
+# The store-cost switch is for benchmarks only (not a user option): ASSETCRAWL_STORE_WRITES=off
+# makes SQLiteCrawlStore skip writing results (resources, pages, references), while the
+# frontier, skips and robots.txt answers are still written, so the crawl runs the same. The
+# "store costs" lines compare the full audit's crawl phase (ASSETCRAWL_BENCH=1 prints it on
+# stderr, before any report is written) with that run's: requests/s and CPU per request.
 #
 # Prints per run: wall seconds, peak RSS (/usr/bin/time), requests (counted by the server),
 # requests/s, CPU per request (user+sys of the crawler), and for assetcrawl the crawl phase
@@ -34,10 +44,13 @@ for tool in wget2 /usr/bin/time python3; do
     command -v "$tool" >/dev/null 2>&1 || { echo "scale.sh needs $tool (apt-get install wget2 time python3)" >&2; exit 2; }
 done
 
+SCRATCH=${SCRATCH:-.build}
+TIMEOUT=${TIMEOUT:-3600}
+RUNS=" ${RUNS:-audit report writes-off wget2} "
 if [[ -z "${SKIP_BUILD:-}" ]]; then
-    (cd "$REPO" && swift build -c release --product assetcrawl >&2)
+    (cd "$REPO" && swift build -c release --scratch-path "$SCRATCH" --product assetcrawl >&2)
 fi
-ASSETCRAWL=${ASSETCRAWL:-"$REPO/.build/release/assetcrawl"}
+ASSETCRAWL=${ASSETCRAWL:-"$REPO/$SCRATCH/release/assetcrawl"}
 
 start_server() {  # pages
     # Removed first: the shell may look before the new server's redirection truncates them.
@@ -58,7 +71,7 @@ run() {
     start_server $(( (urls - 6) / 3 ))
     local cmd=("$@")
     cmd=("${cmd[@]//@BASE@/$BASE}")
-    /usr/bin/time -f "%e %U %S %M" -o "$WORK/time.txt" "${cmd[@]}" > "$WORK/out.txt" 2> "$WORK/err.txt" || echo "  ($name exited $?)" >&2
+    timed "${cmd[@]}" || echo "  ($name exited $?)" >&2
     local requests phase load
     stop_server
     requests=$REQUESTS
@@ -69,16 +82,40 @@ run() {
     echo "  $name at $urls URLs: ${wall}s, $((rss / 1024)) MB peak, $requests requests (load $load)" >&2
 }
 
+timed() {  # COMMAND...: time one run (bounded by TIMEOUT), its output in out.txt and err.txt
+    /usr/bin/time -f "%e %U %S %M" -o "$WORK/time.txt" timeout "$TIMEOUT" "$@" > "$WORK/out.txt" 2> "$WORK/err.txt"
+}
+
+# report NAME URLS: assetcrawl report on the full audit's store, no server; appends a result line.
+report() {
+    local name=$1 urls=$2
+    timed "$ASSETCRAWL" report "$WORK/crawl.sqlite" --html "$WORK/r.html" --junit "$WORK/r.xml" --dot "$WORK/r.dot" --har "$WORK/r.har" \
+        || echo "  ($name exited $?)" >&2
+    local load
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    read -r wall user sys rss < "$WORK/time.txt"
+    echo "$name|$urls|$wall|$user|$sys|$rss|$urls|$load|" >> "$WORK/results"
+    echo "  $name at $urls URLs: ${wall}s, $((rss / 1024)) MB peak, HTML $(( $(stat -c %s "$WORK/r.html") / 1024 )) KB (load $load)" >&2
+    rm -f "$WORK"/r.*
+}
+
 round() {  # label
     for urls in $SIZES; do
         echo "$1: $urls URLs" >&2
         local flags=(crawl @BASE@ --concurrency "$CONCURRENCY" --per-host "$CONCURRENCY" --quiet)
-        run "assetcrawl full audit$1" "$urls" env ASSETCRAWL_BENCH=1 "$ASSETCRAWL" "${flags[@]}" --json "$WORK/report.json"
-        rm -f "$WORK/report.json"
-        run "assetcrawl store writes off$1" "$urls" env ASSETCRAWL_BENCH=1 ASSETCRAWL_STORE_WRITES=off "$ASSETCRAWL" "${flags[@]}"
-        rm -rf "$WORK/wget2"; mkdir -p "$WORK/wget2"
-        run "wget2 -r -p$1" "$urls" wget2 -q -r -l inf -p -nH --max-threads "$CONCURRENCY" -P "$WORK/wget2" @BASE@
-        rm -rf "$WORK/wget2"
+        rm -f "$WORK"/crawl.sqlite*
+        if [[ $RUNS == *" audit "* || $RUNS == *" report "* ]]; then
+            run "assetcrawl full audit$1" "$urls" env ASSETCRAWL_BENCH=1 "$ASSETCRAWL" "${flags[@]}" --store "$WORK/crawl.sqlite" --json "$WORK/report.json"
+            rm -f "$WORK/report.json"
+        fi
+        [[ $RUNS == *" report "* ]] && report "assetcrawl report --html --junit --dot --har$1" "$urls"
+        rm -f "$WORK"/crawl.sqlite*
+        [[ $RUNS == *" writes-off "* ]] && run "assetcrawl store writes off$1" "$urls" env ASSETCRAWL_BENCH=1 ASSETCRAWL_STORE_WRITES=off "$ASSETCRAWL" "${flags[@]}"
+        if [[ $RUNS == *" wget2 "* ]]; then
+            rm -rf "$WORK/wget2"; mkdir -p "$WORK/wget2"
+            run "wget2 -r -p$1" "$urls" wget2 -q -r -l inf -p -nH --max-threads "$CONCURRENCY" -P "$WORK/wget2" @BASE@
+            rm -rf "$WORK/wget2"
+        fi
     done
 }
 
@@ -93,7 +130,7 @@ fi
 python3 - "$WORK/results" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("|") for l in open(sys.argv[1])]
-print(f"{'run':40} {'URLs':>8} {'wall s':>8} {'peak MB':>8} {'requests':>9} {'req/s':>8} {'CPU µs/req':>10} {'crawl req/s':>11} {'crawl µs/req':>12} {'load':>5}")
+print(f"{'run':48} {'URLs':>8} {'wall s':>8} {'peak MB':>8} {'requests':>9} {'req/s':>8} {'CPU µs/req':>10} {'crawl req/s':>11} {'crawl µs/req':>12} {'load':>5}")
 by = {}
 for name, urls, wall, user, sys_, rss, requests, load, phase in rows:
     wall, cpu, rss, requests = float(wall), float(user) + float(sys_), int(rss) / 1024, int(requests or 0)
@@ -102,7 +139,7 @@ for name, urls, wall, user, sys_, rss, requests, load, phase in rows:
     # CPU of the crawl phase alone (before the report), per request: steadier than req/s under load.
     crawl_cpu = (float(fields["user"]) + float(fields["sys"])) / max(1, int(fields["requests"])) if fields else 0
     by[(name, urls)] = (rss, crawl_rate, cpu / max(1, requests), cpu / int(urls), crawl_cpu)
-    print(f"{name:40} {urls:>8} {wall:8.1f} {rss:8.1f} {requests:9d} {requests / wall:8.0f} {1e6 * cpu / max(1, requests):10.1f} "
+    print(f"{name:48} {urls:>8} {wall:8.1f} {rss:8.1f} {requests:9d} {requests / wall:8.0f} {1e6 * cpu / max(1, requests):10.1f} "
           f"{crawl_rate:11.0f} {1e6 * crawl_cpu:12.1f} {load:>5}")
 sizes = sorted({int(u) for _, u, *_ in rows})
 for suffix in ["", " (1 core loaded)"]:

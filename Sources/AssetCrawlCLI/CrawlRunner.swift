@@ -29,7 +29,13 @@ struct CrawlRunner {
         let delay = CrawlOptions.seconds(options.delay)
         let retryPolicy = options.retryPolicy
         let logger = self.logger
-        return try await withTransport { transport in
+        // Exchanges' start times count from the crawl's first start, across resumes (the HAR's
+        // startedDateTime is the stored start plus them).
+        var epoch = ContinuousClock.now
+        if resume, let started = try await store.crawl()?.startedAt {
+            epoch = epoch - .milliseconds(Int64(max(0, Date().timeIntervalSince(started)) * 1000))
+        }
+        return try await withTransport(epoch: epoch) { transport in
             var fetcher = transport
             if retryPolicy.maxRetries > 0 { fetcher = RetryingFetcher(fetcher, policy: retryPolicy) }
             // Requests in flight never exceed --concurrency, so the per-host gate only matters
@@ -67,14 +73,14 @@ struct CrawlRunner {
     /// The transport the flags describe, shut down after `body`: plain `http://` through the
     /// lean HTTP/1.1 pool, `https://` through AsyncHTTPClient. `ASSETCRAWL_HTTP1=asynchttpclient`
     /// sends plain http through AsyncHTTPClient as well, to compare the two (Benchmarks/crawl.sh).
-    func withTransport<T>(_ body: (any Fetcher) async throws -> T) async throws -> T {
+    func withTransport<T>(epoch: ContinuousClock.Instant = .now, _ body: (any Fetcher) async throws -> T) async throws -> T {
         let connectTimeout = CrawlOptions.seconds(options.connectTimeout), readTimeout = CrawlOptions.seconds(options.timeout)
         let client = HTTPClientFetcher.clientConfiguration(
             perHostConnections: options.perHost, insecure: options.insecure, trustedCertificates: options.caCert,
             connectTimeout: connectTimeout, readTimeout: readTimeout)
         let plain = HTTP1Fetcher.Configuration(perHostConnections: options.perHost, connectTimeout: connectTimeout, readTimeout: readTimeout)
         let transport: HTTPTransport = ProcessInfo.processInfo.environment["ASSETCRAWL_HTTP1"] == "asynchttpclient" ? .asyncHTTPClient : .lean
-        return try await transport.withFetcher(client: client, plain: plain, options: options.fetcherOptions, body)
+        return try await transport.withFetcher(client: client, plain: plain, options: options.fetcherOptions, epoch: epoch, body)
     }
 
     @Sendable static func drawProgress(_ p: CrawlProgress) {

@@ -67,40 +67,79 @@ struct ReportOptions: ParsableArguments {
         return (budget == nil && baseline == nil ? nil : BudgetOutcome(suites: suites), diff)
     }
 
-    /// True when only the summary, the JSON report and the HAR are asked for: they are
-    /// written from the records one page and one resource at a time. The other reports,
-    /// budgets and baselines still need the whole crawl in memory.
-    var streams: Bool { budget == nil && baseline == nil && junit == nil && html == nil && dot == nil }
+    /// True when the budget checks or the HTML digest need a first pass over the crawl
+    /// before the JSON report (which embeds the checks) is written.
+    var needsChecksPass: Bool { budget != nil || baseline != nil || junit != nil || html != nil }
 
-    /// Prints the summary and writes every requested report of a stored crawl, streaming when
-    /// it can (``streams``), else from the whole crawl that `load` reads.
-    /// `browser`: what Chromium fetched per page (`crawl --browser`); those reports are made in memory.
+    /// Prints the summary and writes every requested report of a stored crawl, one page and one
+    /// resource at a time: memory stays bounded whatever the crawl's size (a `--baseline`
+    /// comparison holds a few numbers per URL of both crawls). With `--budget`, `--baseline`,
+    /// `--junit` or `--html` the crawl is read twice: once for the checks, once for the JSON.
+    /// `browser`: what Chromium fetched per page (`crawl --browser`); those reports are made in
+    /// memory from the whole crawl, which `load` reads.
     func emit(records: any CrawlRecords, load: () async throws -> CrawlResult, json: String?, browser: [BrowserVisit]? = nil) async throws {
-        guard streams, browser == nil else {
+        guard browser == nil else {
             var result = try await load()
             result.viewport = records.viewport
-            return try emit(result: result, json: json, browser: browser)
+            return try emit(result: result, json: json, browser: browser, startedAt: records.startedAt)
         }
         var summary = CrawlSummary(startURLs: records.startURLs, stopReason: records.stopReason, keepAllRows: pagesTable)
         summary.viewport = BrowserModel.viewport(of: records)
+        let first = needsChecksPass ? try checksPass(records, summary: &summary) : nil
+        let pass = first?.pass
+        let given = budget != nil || baseline != nil
         if let json {
-            summary.site = try Self.withOutput(json, "JSON report") { handle in
-                try JSONReport.stream(records, to: handle, includeTimings: timings, onPage: { summary.add($0) }, onResource: { summary.add($0) })
+            let site = try Self.withOutput(json, "JSON report") { handle in
+                try JSONReport.stream(records, to: handle, checks: given ? pass?.spool : nil, baseline: first?.diff,
+                                      includeTimings: timings, onPage: { if pass == nil { summary.add($0) } },
+                                      onResource: { if pass == nil { summary.add($0) } })
             }
-        } else {
+            if pass == nil { summary.site = site }
+        } else if pass == nil {
             summary.site = try PageByPage.run(records) { summary.add($0) }
             try records.forEachResource { summary.add($0) }
         }
-        print(TextReport.render(summary, width: 100, colour: Terminal.colour), terminator: "")
+        let checks = given ? pass?.checks : nil
+        print(TextReport.render(summary, checks: checks, width: 100, colour: Terminal.colour), terminator: "")
         if let har {
-            let startedAt = try HARReport.crawlStart(records, now: Date())
+            let startedAt = try records.startedAt ?? HARReport.crawlStart(records, now: Date())
             try Self.withOutput(har, "HAR") { try HARReport.stream(records, to: $0, startedAt: startedAt) }
+        }
+        if let pass {
+            try streamed("JUnit report", junit) { try JUnitReport.stream(pass.spool, to: $0) }
+            if let html, var digest = pass.html {
+                digest.checks = pass.checks
+                try write(Data(try HTMLReport.render(digest, advisory: !given).utf8), html, "HTML report")
+            }
+        }
+        try streamed("DOT graph", dot) { try DOTReport.stream(records, to: $0) }
+        if let checks, !checks.passed { throw ExitCode.failure }
+    }
+
+    /// The first pass over a stored crawl (``ChecksPass``), with the budget (the advisory checks
+    /// for JUnit and HTML when none was given) and the baseline comparison appended.
+    func checksPass(_ records: any CrawlRecords, summary: inout CrawlSummary) throws -> (pass: ChecksPass, diff: BaselineDiff?) {
+        let budget = try self.budget.map(Self.loadBudget) ?? (junit != nil || html != nil ? Budget.advisory : Budget())
+        var pass = try ChecksPass.run(records, budget: budget, html: html != nil, snapshot: baseline != nil, summary: &summary)
+        guard let baseline, let snapshot = pass.snapshot else { return (pass, nil) }
+        let diff = BaselineDiff(old: try Self.loadSnapshot(baseline, flag: "--baseline"), new: snapshot)
+        pass.spool.append(diff.checks(maxGrowth: try maxGrowth.map(Self.parseGrowth)))
+        pass.checks = try pass.spool.digest()
+        return (pass, diff)
+    }
+
+    /// Writes one streamed report to `path` when it was asked for, turning a failure into a usage error naming the file.
+    func streamed(_ what: String, _ path: String?, _ body: (URL) throws -> Void) throws {
+        guard let path else { return }
+        do { try body(URL(fileURLWithPath: path)) } catch {
+            throw UsageError(message: "cannot write the \(what) to \(path): \((error as? CocoaError)?.localizedDescription ?? "\(error)")")
         }
     }
 
     /// Prints the summary, writes every requested report, and throws `ExitCode.failure` when a check failed.
     /// `browser`: what Chromium fetched per page (`crawl --browser`).
-    func emit(result: CrawlResult, json: String?, browser: [BrowserVisit]? = nil) throws {
+    /// `startedAt`: the crawl's stored start, for the HAR (estimated when nil).
+    func emit(result: CrawlResult, json: String?, browser: [BrowserVisit]? = nil, startedAt: Date? = nil) throws {
         // The two passes over every page's requisites are independent: one per core.
         let (audits, bandwidth) = Self.auditsAndBandwidth(result)
         let (outcome, diff) = try outcome(result, audits: audits)
@@ -111,7 +150,7 @@ struct ReportOptions: ParsableArguments {
         let now = Date()
 
         let summary = CrawlSummary(result: result, audits: audits, site: bandwidth, keepAllRows: pagesTable)
-        print(TextReport.render(summary, outcome: outcome, width: 100, colour: Terminal.colour), terminator: "")
+        print(TextReport.render(summary, checks: outcome.map { CheckDigest($0) }, width: 100, colour: Terminal.colour), terminator: "")
         if let browser { print(TextReport.browserSummary(browser), terminator: "") }
         if let json {
             // Streamed element by element: the whole document tree of a large crawl would
@@ -121,8 +160,8 @@ struct ReportOptions: ParsableArguments {
             try Self.withOutput(json, "JSON report") { try report.write(to: $0) }
         }
         if let junit, let shown { try write(Data(JUnitReport.render(shown).utf8), junit, "JUnit report") }
-        if let har { try write(try HARReport.render(result: result, startedAt: HARReport.crawlStart(result, now: now)), har, "HAR") }
-        if let html, let shown { try write(Data(HTMLReport.render(result: result, audits: audits, outcome: shown, advisory: outcome == nil, browser: browser).utf8), html, "HTML report") }
+        if let har { try write(try HARReport.render(result: result, startedAt: startedAt ?? HARReport.crawlStart(result, now: now)), har, "HAR") }
+        if let html, let shown { try write(Data(try HTMLReport.render(result: result, audits: audits, outcome: shown, advisory: outcome == nil, browser: browser).utf8), html, "HTML report") }
         if let dot { try write(Data(DOTReport.render(result: result).utf8), dot, "DOT graph") }
         if let outcome, !outcome.passed { throw ExitCode.failure }
     }

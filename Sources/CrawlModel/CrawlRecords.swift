@@ -1,3 +1,5 @@
+public import Foundation
+
 /// A finished crawl read one record at a time: what the streaming reports and per-page audits
 /// need, without holding every resource in memory. A `CrawlResult` is one (in memory); a crawl
 /// store's reader is another (rows read as they are written out).
@@ -20,6 +22,13 @@ public protocol CrawlRecords {
     func forEachPageURL(_ body: (String) throws -> Void) throws
     /// URLs not fetched, with the reason.
     func skippedURLs() throws -> [String: String]
+    /// When the crawl started (wall clock), when it was recorded; `timings.startedMs` count from it.
+    var startedAt: Date? { get }
+}
+
+extension CrawlRecords {
+    /// Not recorded (an in-memory crawl): the HAR estimates it.
+    public var startedAt: Date? { nil }
 }
 
 extension CrawlResult: CrawlRecords {

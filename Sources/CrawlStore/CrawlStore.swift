@@ -1,4 +1,5 @@
 public import CrawlModel
+public import Foundation
 
 /// Where a crawl lives while it runs and after it ends: its frontier, seen set, every exchange
 /// and probe, the references of pages and subresources, robots.txt answers, skips, the stop
@@ -17,7 +18,7 @@ public protocol CrawlStore: Sendable {
     /// The crawl in the store, or nil when it is empty.
     func crawl() async throws -> StoredCrawl?
 
-    /// Records a new crawl; throws when the store already holds one.
+    /// Records a new crawl (and its ``StoredCrawl/startedAt``, now when nil); throws when the store already holds one.
     func create(_ crawl: StoredCrawl) async throws
 
     /// Applies a batch in one transaction: new frontier rows, finished work and its results.
@@ -61,10 +62,15 @@ public struct StoredCrawl: Sendable, Equatable {
     public var sitemapsRequested: Int
     /// Pages found and not crawled because of `--max-pages`.
     public var pagesPastLimit: Int
+    /// When the crawl started (wall clock): exchanges' `timings.startedMs` count from it, across
+    /// resumes too. A store sets it in ``CrawlStore/create(_:)`` when it is nil; nil when read
+    /// from a store written before it was recorded (the HAR then estimates it).
+    public var startedAt: Date?
 
     public init(startURLs: [String], arguments: [String] = [], stopReason: String? = nil, pagesEnqueued: Int = 0,
-                sitemapsRequested: Int = 0, pagesPastLimit: Int = 0) {
+                sitemapsRequested: Int = 0, pagesPastLimit: Int = 0, startedAt: Date? = nil) {
         self.pagesPastLimit = pagesPastLimit
+        self.startedAt = startedAt
         self.startURLs = startURLs
         self.arguments = arguments
         self.stopReason = stopReason

@@ -151,6 +151,7 @@ public final class SQLiteCrawlStore: CrawlStore, @unchecked Sendable {
                 try store.putMeta("pagesEnqueued", String(crawl.pagesEnqueued))
                 try store.putMeta("sitemapsRequested", String(crawl.sitemapsRequested))
                 try store.putMeta("stopReason", crawl.stopReason ?? "")
+                try store.putMeta("startedAt", String((crawl.startedAt ?? Date()).timeIntervalSince1970))
             }
         }
     }

@@ -1,5 +1,5 @@
 public import CrawlModel
-internal import Foundation
+public import Foundation
 
 /// Reads a stored crawl row by row for the reports (``CrawlRecords``), on its own connection,
 /// on the caller's thread: pages and resources come in URL order (`ORDER BY url`), one at a
@@ -8,6 +8,7 @@ internal import Foundation
 public final class StoreReader: CrawlRecords {
     public let startURLs: [String]
     public let stopReason: String?
+    public let startedAt: Date?
     /// The viewport the reports' browser model assumes; set by the caller (a crawl option, not stored).
     public var viewport: String?
     private let db: SQLiteDatabase
@@ -26,6 +27,7 @@ public final class StoreReader: CrawlRecords {
         }
         startURLs = crawl.startURLs
         stopReason = crawl.stopReason
+        startedAt = crawl.startedAt
         resourceByURL = try db.prepare("SELECT record FROM resources WHERE url = ?")
         referencesByURL = try db.prepare("SELECT refs FROM subresources WHERE url = ?")
     }

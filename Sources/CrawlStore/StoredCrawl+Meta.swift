@@ -10,6 +10,7 @@ extension StoredCrawl {
                   stopReason: meta["stopReason"].flatMap { $0.isEmpty ? nil : $0 },
                   pagesEnqueued: Int(meta["pagesEnqueued"] ?? "") ?? 0,
                   sitemapsRequested: Int(meta["sitemapsRequested"] ?? "") ?? 0,
-                  pagesPastLimit: Int(meta["pagesPastLimit"] ?? "") ?? 0)
+                  pagesPastLimit: Int(meta["pagesPastLimit"] ?? "") ?? 0,
+                  startedAt: meta["startedAt"].flatMap(Double.init).map { Date(timeIntervalSince1970: $0) })
     }
 }

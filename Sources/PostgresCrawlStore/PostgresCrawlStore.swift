@@ -117,7 +117,8 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
                 throw PostgresStoreError(.notAStore, "\(location) already holds a crawl: join it with assetcrawl worker \(location), report it with assetcrawl report \(location), or give another database or ?schema=NAME")
             }
             let rows: [(String, String)] = [("startURLs", starts), ("arguments", arguments), ("pagesEnqueued", String(crawl.pagesEnqueued)),
-                                            ("sitemapsRequested", String(crawl.sitemapsRequested)), ("stopReason", crawl.stopReason ?? "")]
+                                            ("sitemapsRequested", String(crawl.sitemapsRequested)), ("stopReason", crawl.stopReason ?? ""),
+                                            ("startedAt", String((crawl.startedAt ?? Date()).timeIntervalSince1970))]
             try await s.run("INSERT INTO assetcrawl_meta(key, value) SELECT * FROM unnest(\(rows.map(\.0)), \(rows.map(\.1)))")
         }
     }

@@ -1,5 +1,6 @@
 public import CrawlModel
-internal import Foundation
+internal import CrawlStore
+public import Foundation
 internal import HTTPSemantics
 
 /// The asset graph for Graphviz (`dot -Tsvg graph.dot > graph.svg`): pages as boxes, assets
@@ -8,25 +9,55 @@ internal import HTTPSemantics
 public enum DOTReport {
     public static func render(result: CrawlResult) -> String {
         let graph = AssetGraphView(result)
-        var out = "digraph assets {\n"
-        out += "  graph [rankdir=LR, fontname=\"Helvetica\", label=\"assetcrawl: \(quote(result.startURLs.first ?? ""))\"];\n"
-        out += "  node [fontname=\"Helvetica\", fontsize=10, style=filled];\n"
-        out += "  edge [color=\"#64748b\"];\n"
-        for node in graph.nodes {
-            var attributes = [
-                "label=\"\(quote(node.id))\\n\(node.kind.rawValue), \(ByteSize.format(node.wireBytes))"
-                    + (node.failure.map { "\\n\(quote($0))" } ?? "") + "\"",
-                "shape=\(node.isPage ? "box" : "ellipse")",
-                "fillcolor=\"\(KindPalette.color(node.kind))\"",
-            ]
-            if node.failure != nil { attributes += ["color=\"#dc2626\"", "penwidth=2", "fontcolor=\"#991b1b\""] }
-            out += "  \"\(quote(node.id))\" [\(attributes.joined(separator: ", "))];\n"
+        var out = header(result.startURLs)
+        for node in graph.nodes { out += line(node) }
+        for edge in graph.edges { out += line(edge) }
+        return out + "}\n"
+    }
+
+    /// Writes the graph of `records` to `url` page by page: nodes and edges are sorted and
+    /// deduplicated in scratch SQLite tables, so memory stays bounded whatever the crawl's
+    /// size. The same bytes as ``render(result:)``.
+    public static func stream(_ records: any CrawlRecords, to url: URL) throws {
+        let nodes = try ScratchTable(), edges = try ScratchTable()
+        defer { nodes.close(); edges.close() }
+        var pageURLs = SeenSet()
+        try records.forEachPageURL { pageURLs.insert($0) }
+        let walker = AssetGraphView.Walker(startURLs: records.startURLs)
+        try records.forEachPage { page in
+            try walker.walk(page, in: try CrawlResult.slice(of: page, in: records), isPage: { pageURLs.contains($0) },
+                            node: { try nodes.insert(($0.isPage ? "0" : "1") + $0.id, value: line($0)) },
+                            edge: { try edges.insert($0.from + "\u{1}" + $0.to + "\u{1}" + ($0.nested ? "1" : "0"), value: line($0)) })
         }
-        for edge in graph.edges {
-            out += "  \"\(quote(edge.from))\" -> \"\(quote(edge.to))\"\(edge.nested ? " [style=dashed]" : "");\n"
-        }
-        out += "}\n"
-        return out
+        var out = OutputFile(url)
+        try out.open()
+        out.append(header(records.startURLs))
+        try nodes.forEach { try out.write($0) }
+        try edges.forEach { try out.write($0) }
+        out.append("}\n")
+        try out.close()
+    }
+
+    static func header(_ startURLs: [String]) -> String {
+        "digraph assets {\n"
+            + "  graph [rankdir=LR, fontname=\"Helvetica\", label=\"assetcrawl: \(quote(startURLs.first ?? ""))\"];\n"
+            + "  node [fontname=\"Helvetica\", fontsize=10, style=filled];\n"
+            + "  edge [color=\"#64748b\"];\n"
+    }
+
+    static func line(_ node: AssetGraphView.Node) -> String {
+        var attributes = [
+            "label=\"\(quote(node.id))\\n\(node.kind.rawValue), \(ByteSize.format(node.wireBytes))"
+                + (node.failure.map { "\\n\(quote($0))" } ?? "") + "\"",
+            "shape=\(node.isPage ? "box" : "ellipse")",
+            "fillcolor=\"\(KindPalette.color(node.kind))\"",
+        ]
+        if node.failure != nil { attributes += ["color=\"#dc2626\"", "penwidth=2", "fontcolor=\"#991b1b\""] }
+        return "  \"\(quote(node.id))\" [\(attributes.joined(separator: ", "))];\n"
+    }
+
+    static func line(_ edge: AssetGraphView.Edge) -> String {
+        "  \"\(quote(edge.from))\" -> \"\(quote(edge.to))\"\(edge.nested ? " [style=dashed]" : "");\n"
     }
 
     /// Escapes a DOT quoted string.

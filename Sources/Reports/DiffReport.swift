@@ -25,7 +25,7 @@ public enum DiffReport {
         list("verdict regressions", diff.verdictRegressions.map { "\($0.path): \($0.probe) \($0.old) → \($0.new)" })
         list("newly broken", diff.newlyBroken)
         var out = lines.map { TextReport.fit($0, width) }.joined(separator: "\n") + "\n"
-        let styled = TextReport.checkLines(BudgetOutcome(suites: [checks]), width: width)
+        let styled = TextReport.checkLines(CheckDigest(BudgetOutcome(suites: [checks])), width: width)
         out += styled.map { colour ? $0.1.apply($0.0) : $0.0 }.joined(separator: "\n") + "\n"
         return out
     }

@@ -8,23 +8,39 @@ internal import HTTPSemantics
 /// inline SVG.
 ///
 /// Sections: summary, checks, first against repeat visit bytes per page by kind, the
-/// revalidation verdict matrix, the largest assets, broken references with the page, element
-/// and line they came from, and the asset graph.
+/// revalidation verdict matrix, the largest assets, duplicate bodies, broken references with
+/// the page, element and line they came from, and the asset graph. Bounded whatever the
+/// crawl's size (see ``HTMLDigest`` for the limits).
 public enum HTMLReport {
+    /// Nodes of the asset graph drawn; the DOT report has them all.
+    static let graphLimit = 400
+
     /// - Parameters:
     ///   - outcome: the checks to show; `advisory` says they come from `Budget.advisory` (no budget given).
     ///   - browser: what Chromium fetched per page (`crawl --browser`), shown as its own section.
     public static func render(result: CrawlResult, audits: [PageAudit], outcome: BudgetOutcome? = nil, advisory: Bool = false,
-                              browser: [BrowserVisit]? = nil) -> String {
-        let origin = result.startURLs.first.map { SiteAudit.origin(of: $0) } ?? ""
-        func short(_ url: String) -> String { !origin.isEmpty && url.hasPrefix(origin + "/") ? String(url.dropFirst(origin.count)) : url }
+                              browser: [BrowserVisit]? = nil) throws -> String {
+        var digest = try HTMLDigest(startURLs: result.startURLs, stopReason: result.stopReason)
+        digest.viewport = BrowserModel.viewport(of: result)
         let costs = Bandwidth.pages(result).values.sorted { $0.url < $1.url }
-        let resources = result.resources.values.sorted { $0.url < $1.url }
-        let probes = resources.flatMap { $0.revalidation?.probes ?? [] }
-        let total304 = probes.filter { $0.exchange.status == 304 }.count
-        let totalWire = resources.reduce(0) { $0 + $1.wireBytes }
-        let broken = audits.flatMap(\.broken)
+        let pageURLs = Set(result.pages.map(\.url))
+        let pagesByURL = Dictionary(result.pages.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
+        let costsByURL = Dictionary(costs.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
+        for audit in audits {
+            guard let page = pagesByURL[audit.url], let cost = costsByURL[audit.url] else { continue }
+            digest.add(audit, cost: cost, page: page, slice: result, isPage: { pageURLs.contains($0) })
+        }
+        for r in result.resources.values.sorted(by: { $0.url < $1.url }) { try digest.add(r, isPage: pageURLs.contains(r.url)) }
+        digest.checks = outcome.map { CheckDigest($0) }
+        let browserHTML = browser.map { browserSection($0, result: result, costs: costs, short: digest.short) }
+        return try render(digest, advisory: advisory, browserSection: browserHTML)
+    }
 
+    /// The report of a digest gathered page by page (``HTMLDigest``), e.g. from a crawl store.
+    /// `browserSection`: the rendered `crawl --browser` section, if any.
+    public static func render(_ d: HTMLDigest, advisory: Bool = false, browserSection: String? = nil) throws -> String {
+        let short = d.short
+        let start = d.startURLs.first ?? ""
         var h = """
             <!DOCTYPE html>
             <html lang="en">
@@ -32,28 +48,36 @@ public enum HTMLReport {
             <meta charset="utf-8">
             <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>assetcrawl report: \(e(result.startURLs.first ?? ""))</title>
+            <title>assetcrawl report: \(e(start))</title>
             <style>\(css)</style>
             </head>
             <body>
             <h1>assetcrawl report</h1>
-            <p class="sub">\(e(result.startURLs.first ?? ""))\(result.stopReason.map { " — stopped early: " + e($0) } ?? "")</p>
+            <p class="sub">\(e(start))\(d.stopReason.map { " — stopped early: " + e($0) } ?? "")</p>
             <div class="cards">
-            \(card("pages", "\(audits.count)"))\(card("URLs fetched", "\(resources.count)"))\(card("bytes fetched", ByteSize.format(totalWire)))\(card("probes answered 304", "\(total304) / \(probes.count)", total304 == probes.count ? "ok" : "bad"))\(card("broken references", "\(broken.count)", broken.isEmpty ? "ok" : "bad"))\(outcome.map { card("checks failed", "\($0.count(.failed)) / \($0.checks.count)", $0.passed ? "ok" : "bad") } ?? "")
+            \(card("pages", "\(d.pages)"))\(card("URLs fetched", "\(d.resources)"))\(card("bytes fetched", ByteSize.format(d.totalWire)))\(card("probes answered 304", "\(d.probes304) / \(d.probes)", d.probes304 == d.probes ? "ok" : "bad"))\(card("broken references", "\(d.brokenCount)", d.brokenCount == 0 ? "ok" : "bad"))\(d.checks.map { card("checks failed", "\($0.count(.failed)) / \($0.total)", $0.passed ? "ok" : "bad") } ?? "")
             </div>
 
             """
-        if let outcome { h += checksSection(outcome, advisory: advisory) }
-        h += bytesChart(costs: costs, short: short)
-        h += browserModelSection(audits, viewport: BrowserModel.viewport(of: result), short: short)
-        if let browser { h += browserSection(browser, result: result, costs: costs, short: short) }
-        h += verdictMatrix(resources, short: short, pageURLs: Set(result.pages.map(\.url)))
-        h += largestAssets(resources, short: short)
-        h += sharedCacheSection(resources, startURLs: result.startURLs, short: short)
-        h += brokenSection(broken, short: short)
-        h += graphSection(AssetGraphView(result))
+        if let checks = d.checks { h += checksSection(checks, advisory: advisory) }
+        h += d.pages <= HTMLDigest.chartPages
+            ? bytesChart(costs: d.costs, short: short)
+            : bytesChart(costs: d.heaviest, short: short, subset: "The \(d.heaviest.count) heaviest of \(d.pages) pages, heaviest first; every page is in the JSON report (--json).")
+        h += browserModelSection(d.modelRows, of: d.pages, viewport: d.viewport, short: short)
+        if let browserSection { h += browserSection }
+        h += verdictMatrix(d, short: short)
+        h += largestAssets(d.largest, short: short)
+        h += sharedCacheSection(d, short: short)
+        h += duplicatesSection(try d.duplicates(), short: short)
+        h += brokenSection(d.broken, count: d.brokenCount, short: short)
+        h += graphSection(d.graph.graph, total: d.graph.total)
         h += "<footer>Generated by assetcrawl. This file makes no network requests.</footer>\n</body>\n</html>\n"
         return h
+    }
+
+    /// A note that a table shows `shown` of `total` rows.
+    static func cut(_ shown: Int, of total: Int, _ what: String) -> String {
+        shown < total ? "<p class=\"note\">Showing the first \(shown) of \(total) \(what) in URL order; the JSON report (--json) has them all.</p>\n" : ""
     }
 
     static let css = """
@@ -75,13 +99,11 @@ public enum HTMLReport {
         "<div class=\"card \(cls)\"><b>\(e(value))</b>\(e(label))</div>"
     }
 
-    static func checksSection(_ outcome: BudgetOutcome, advisory: Bool) -> String {
+    static func checksSection(_ checks: CheckDigest, advisory: Bool) -> String {
         var h = "<h2 id=\"checks\">Checks</h2>\n"
         if advisory { h += "<p class=\"note\">No budget was given: these are the built-in checks as warnings. Gate a build with --budget FILE.</p>\n" }
         let order: [CheckResult.Status: Int] = [.failed: 0, .warning: 1, .skipped: 2, .passed: 3]
-        let rows = outcome.suites.flatMap { s in s.checks.map { (s.name, $0) } }
-            .enumerated().sorted { (order[$0.element.1.status]!, $0.offset) < (order[$1.element.1.status]!, $1.offset) }.map(\.element)
-        func table(_ rows: [(String, CheckResult)]) -> String {
+        func table(_ rows: [(suite: String, check: CheckResult)]) -> String {
             var t = "<table>\n<tr><th>scope</th><th>check</th><th>result</th><th>what to do</th></tr>\n"
             for (scope, check) in rows {
                 let cls = switch check.status { case .passed: "good"; case .failed: "badv"; case .warning: "warn"; case .skipped: "none" }
@@ -91,14 +113,21 @@ public enum HTMLReport {
             }
             return t + "</table>\n"
         }
-        let open = rows.filter { $0.1.status != .passed }, passed = rows.filter { $0.1.status == .passed }
+        let open = checks.notPassed.enumerated().sorted { (order[$0.element.check.status]!, $0.offset) < (order[$1.element.check.status]!, $1.offset) }.map(\.element)
+        let openCount = checks.total - checks.count(.passed)
         h += open.isEmpty ? "<p>Every check passed.</p>\n" : table(open)
-        if !passed.isEmpty { h += "<details><summary>\(passed.count) checks passed</summary>\n" + table(passed) + "</details>\n" }
+        if open.count < openCount {
+            h += "<p class=\"note\">Showing the first \(open.count) of \(openCount) checks that did not pass; the JUnit (--junit) and JSON (--json) reports have them all.</p>\n"
+        }
+        let passed = checks.count(.passed)
+        if passed > 0 {
+            h += "<details><summary>\(passed) checks passed</summary>\n" + table(checks.passedShown)
+                + (checks.passedShown.count < passed ? "<p class=\"note\">Showing the first \(checks.passedShown.count).</p>\n" : "") + "</details>\n"
+        }
         return h
     }
 
-    /// Per page, a bar of first-visit bytes by kind and one of repeat-visit bytes.
-    static func bytesChart(costs: [PageBandwidth], short: (String) -> String) -> String {
+    static func bytesChart(costs: [PageBandwidth], short: (String) -> String, subset: String? = nil) -> String {
         let kinds = Set(costs.flatMap { Array($0.bytesByKind.keys) }).sorted()
         let maxBytes = max(1, costs.map { max($0.bytesByKind.values.reduce(0, +), $0.repeatVisitBytes) }.max() ?? 1)
         let labelWidth = 220.0, barWidth = 760.0, rowHeight = 40.0
@@ -130,18 +159,15 @@ public enum HTMLReport {
         svg += "</svg>\n"
         let legend = "<p class=\"legend\">" + kinds.map { "<span><i style=\"background:\(KindPalette.color($0))\"></i>\($0.rawValue)</span>" }.joined() + "</p>\n"
         let note = "Repeat visit: what a browser with a warm cache downloads, taking freshness into account."
-        return "<h2 id=\"bytes\">First and repeat visit bytes per page</h2>\n" + legend + svg + "<p class=\"note\">\(e(note)) Wire bytes: headers and bodies, redirects included.</p>\n"
+        let shown: String = subset.map { "<p class=\"note\">\(e($0))</p>\n" } ?? ""
+        return "<h2 id=\"bytes\">First and repeat visit bytes per page</h2>\n" + shown + legend + svg + "<p class=\"note\">\(e(note)) Wire bytes: headers and bodies, redirects included.</p>\n"
     }
 
-    static func verdictMatrix(_ resources: [FetchedResource], short: (String) -> String, pageURLs: Set<String>) -> String {
+    static func verdictMatrix(_ d: HTMLDigest, short: (String) -> String) -> String {
         let notes: [RevalidationVerdict] = [.MISSING_HDRS_304, .CHANGED_VALIDATOR_304]
         let verdicts = RevalidationVerdict.allCases.filter { !notes.contains($0) } + notes
-        func kind(_ r: FetchedResource) -> AssetKind { pageURLs.contains(r.url) ? .page : r.kind }
-        let kinds = Set(resources.map(kind)).sorted()
-        var counts: [AssetKind: [String: Int]] = [:]
-        for r in resources {
-            for v in verdictNames(r) { counts[kind(r), default: [:]][v, default: 0] += 1 }
-        }
+        let counts = d.verdictCounts
+        let kinds = counts.keys.sorted()
         let columns = verdicts.map(\.rawValue) + ["NOT_PROBED"]
         let used = columns.filter { c in kinds.contains { counts[$0]?[c] != nil } }
         var h = "<h2 id=\"verdicts\">Revalidation verdicts</h2>\n<p class=\"note\">Each URL is asked for again with If-None-Match alone and with If-Modified-Since alone. INM_304/IMS_304: the validator works; *_FULL: the whole body was sent again.</p>\n"
@@ -149,16 +175,20 @@ public enum HTMLReport {
         for k in kinds {
             h += "<tr><td>\(k.rawValue)</td>" + used.map { "<td class=\"n\">\(counts[k]?[$0].map(String.init) ?? "")</td>" }.joined() + "</tr>\n"
         }
-        h += "</table>\n<details><summary>Every URL</summary>\n<table>\n<tr><th>URL</th><th>status</th><th>If-None-Match</th><th>If-Modified-Since</th><th>Cache-Control</th></tr>\n"
-        for r in resources {
-            let inm = r.revalidation?.ifNoneMatch, ims = r.revalidation?.ifModifiedSince
-            let cell = { (p: Probe?) -> String in
-                let name = p.map { ([$0.verdict] + $0.notes).map(\.rawValue).joined(separator: " ") } ?? (r.revalidation == nil ? "NOT_PROBED" : "NO_VALIDATOR")
-                return "<td><span class=\"v \(verdictClass(p?.verdict.rawValue ?? (r.revalidation == nil ? "NOT_PROBED" : "NO_VALIDATOR")))\">\(name)</span></td>"
-            }
-            h += "<tr><td><code>\(e(short(r.url)))</code></td><td class=\"n\">\(r.exchange.status.map(String.init) ?? "—")</td>\(cell(inm))\(cell(ims))<td><code>\(e(r.exchange.responseHeaders.first("Cache-Control") ?? ""))</code></td></tr>\n"
-        }
+        h += "</table>\n<details><summary>Every URL</summary>\n" + cut(d.urlRows.count, of: d.resources, "URLs")
+            + "<table>\n<tr><th>URL</th><th>status</th><th>If-None-Match</th><th>If-Modified-Since</th><th>Cache-Control</th></tr>\n"
+        h += d.urlRows.joined()
         return h + "</table>\n</details>\n"
+    }
+
+    /// One row of the every-URL table.
+    static func urlRow(_ r: FetchedResource, short: (String) -> String) -> String {
+        let inm = r.revalidation?.ifNoneMatch, ims = r.revalidation?.ifModifiedSince
+        let cell = { (p: Probe?) -> String in
+            let name = p.map { ([$0.verdict] + $0.notes).map(\.rawValue).joined(separator: " ") } ?? (r.revalidation == nil ? "NOT_PROBED" : "NO_VALIDATOR")
+            return "<td><span class=\"v \(verdictClass(p?.verdict.rawValue ?? (r.revalidation == nil ? "NOT_PROBED" : "NO_VALIDATOR")))\">\(name)</span></td>"
+        }
+        return "<tr><td><code>\(e(short(r.url)))</code></td><td class=\"n\">\(r.exchange.status.map(String.init) ?? "—")</td>\(cell(inm))\(cell(ims))<td><code>\(e(r.exchange.responseHeaders.first("Cache-Control") ?? ""))</code></td></tr>\n"
     }
 
     static func verdictNames(_ r: FetchedResource) -> [String] {
@@ -176,8 +206,7 @@ public enum HTMLReport {
         }
     }
 
-    static func largestAssets(_ resources: [FetchedResource], short: (String) -> String) -> String {
-        let top = resources.sorted { ($0.wireBytes, $1.url) > ($1.wireBytes, $0.url) }.prefix(15)
+    static func largestAssets(_ top: [FetchedResource], short: (String) -> String) -> String {
         var h = "<h2 id=\"largest\">Largest assets</h2>\n<table>\n<tr><th>URL</th><th>kind</th><th>type</th><th>encoding</th><th>wire bytes</th><th>decoded</th></tr>\n"
         for r in top {
             h += "<tr><td><code>\(e(short(r.url)))</code></td><td>\(r.kind.rawValue)</td><td>\(e(r.exchange.contentType ?? ""))</td><td>\(e(r.exchange.responseHeaders.first("Content-Encoding") ?? "—"))</td>"
@@ -186,10 +215,10 @@ public enum HTMLReport {
         return h + "</table>\n"
     }
 
-    static func brokenSection(_ broken: [BrokenReference], short: (String) -> String) -> String {
+    static func brokenSection(_ broken: [BrokenReference], count: Int, short: (String) -> String) -> String {
         var h = "<h2 id=\"broken\">Broken references</h2>\n"
         if broken.isEmpty { return h + "<p>None: every requisite was fetched.</p>\n" }
-        h += "<table>\n<tr><th>page</th><th>URL</th><th>element</th><th>line</th><th>reason</th></tr>\n"
+        h += cut(broken.count, of: count, "broken references") + "<table>\n<tr><th>page</th><th>URL</th><th>element</th><th>line</th><th>reason</th></tr>\n"
         for b in broken {
             h += "<tr><td><code>\(e(short(b.page)))</code></td><td><code>\(e(short(b.url)))</code></td><td><code>&lt;\(e(b.element)) \(e(b.attribute))&gt;</code></td>"
                 + "<td class=\"n\">\(b.line.map(String.init) ?? "—")</td><td>\(e(b.reason))</td></tr>\n"
@@ -198,17 +227,10 @@ public enum HTMLReport {
     }
 
     /// Columns by depth: pages, their direct requisites, what stylesheets and manifests reference.
-    static func graphSection(_ full: AssetGraphView) -> String {
-        // A graph of thousands of boxes helps nobody: keep the pages and the first assets.
-        let limit = 400
-        var graph = full
-        if graph.nodes.count > limit {
-            graph.nodes = Array(graph.nodes.prefix(limit))
-            let kept = Set(graph.nodes.map(\.id))
-            graph.edges = graph.edges.filter { kept.contains($0.from) && kept.contains($0.to) }
-        }
-        let cut = full.nodes.count > limit
-            ? "<p class=\"note\">Showing \(limit) of \(full.nodes.count) URLs; the DOT report (--dot) has them all.</p>\n" : ""
+    /// `graph`: the first ``graphLimit`` nodes (a graph of thousands of boxes helps nobody) of `total`.
+    static func graphSection(_ graph: AssetGraphView, total: Int) -> String {
+        let cut = total > graph.nodes.count
+            ? "<p class=\"note\">Showing \(graph.nodes.count) of \(total) URLs; the DOT report (--dot) has them all.</p>\n" : ""
         var depth: [String: Int] = [:]
         for n in graph.nodes where n.isPage { depth[n.id] = 0 }
         var changed = true

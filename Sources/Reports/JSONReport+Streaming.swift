@@ -10,13 +10,14 @@ extension JSONReport {
     /// `onPage` and `onResource` see every element as it is written (the terminal summary is
     /// gathered that way, in the same pass). Returns the site walk.
     @discardableResult
-    public static func stream(_ records: any CrawlRecords, to handle: FileHandle, checks: BudgetOutcome? = nil, baseline: BaselineDiff? = nil,
+    /// `checks`: the budget (and baseline) suites, written as `checks` one suite at a time.
+    public static func stream(_ records: any CrawlRecords, to handle: FileHandle, checks: CheckSpool? = nil, baseline: BaselineDiff? = nil,
                               includeTimings: Bool = false, onPage: (PageFindings) -> Void = { _ in },
                               onResource: (FetchedResource) -> Void = { _ in }) throws -> SiteBandwidth {
         let skipped = try records.skippedURLs()
         let empty = SiteBandwidth.none
         let frame = { (site: SiteBandwidth, hits: CDNHitRatio) throws -> (head: Substring, middle: Substring, tail: Substring) in
-            var shell = JSONReport(records: records, checks: checks, baseline: baseline, site: site, skipped: skipped)
+            var shell = JSONReport(records: records, checks: checks.map { _ in BudgetOutcome(suites: []) }, baseline: baseline, site: site, skipped: skipped)
             shell.site.cdnHits = CDNHits(hits)
             let text = String(decoding: try makeEncoder().encode(shell), as: UTF8.self)
             let placeholder = "[\n\n  ]"
@@ -30,8 +31,20 @@ extension JSONReport {
         }
         let (head, middle, _) = try frame(empty, CDNHitRatio())
         var out = ElementWriter(handle: handle)
-        out.append(head)
         let encoder = makeEncoder()
+        if let checks {
+            let placeholder = "\"suites\" : [\n\n    ]"
+            guard let suitesAt = head.range(of: placeholder) else { throw CocoaError(.coderInvalidValue) }
+            out.append(head[..<head.index(suitesAt.upperBound, offsetBy: -"[\n\n    ]".count)])
+            out.indent = "    "
+            out.beginArray()
+            try checks.forEach { try out.element(indented(try encoder.encode($0), by: "      ")) }
+            try out.endArray()
+            out.indent = "  "
+            out.append(head[suitesAt.upperBound...])
+        } else {
+            out.append(head)
+        }
         out.beginArray()
         let site = try PageByPage.run(records) { findings in
             let page = Self.page(audit: findings.audit, page: findings.page, bandwidth: findings.bandwidth, cdnHits: findings.cdnHits)
@@ -60,7 +73,7 @@ extension JSONReport {
 struct ElementWriter {
     let handle: FileHandle
     /// The indentation of the array's closing bracket.
-    let indent: String
+    var indent: String
     private var buffer: [UInt8] = []
     private var count = 0
 

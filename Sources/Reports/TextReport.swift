@@ -13,13 +13,13 @@ public enum TextReport {
                               width: Int = 100, colour: Bool = false,
                               bandwidth precomputed: (pages: [String: PageBandwidth], site: SiteBandwidth)? = nil) -> String {
         render(CrawlSummary(result: result, audits: audits, site: precomputed ?? Bandwidth.analyse(result)),
-               outcome: outcome, width: width, colour: colour)
+               checks: outcome.map { CheckDigest($0) }, width: width, colour: colour)
     }
 
     /// The summary: every page's row when there are few (or `summary.keepAllRows`), else the
     /// heaviest pages; totals; the first broken references; the checks. Bounded in lines
     /// whatever the crawl's size, unless every row was kept.
-    public static func render(_ summary: CrawlSummary, outcome: BudgetOutcome? = nil, width: Int = 100, colour: Bool = false) -> String {
+    public static func render(_ summary: CrawlSummary, checks: CheckDigest? = nil, width: Int = 100, colour: Bool = false) -> String {
         let origin = summary.startURLs.first.flatMap(URL.init(string:)).map(WebURL.origin) ?? ""
         var lines: [String] = []
         if !summary.showsAllPages {
@@ -76,8 +76,8 @@ public enum TextReport {
             }
         }
         var styled = lines.flatMap { wrap($0, width, indent: 2) }.map { ($0, Style.plain) }
-        if let outcome {
-            styled += checkLines(outcome, width: width)
+        if let checks {
+            styled += checkLines(checks, width: width)
         }
         return styled.map { colour ? $0.1.apply($0.0) : $0.0 }.joined(separator: "\n") + "\n"
     }
@@ -95,25 +95,31 @@ public enum TextReport {
         }
     }
 
-    /// The checks: one line per failed, warned or skipped check with up to 5 offenders, then the verdict.
-    static func checkLines(_ outcome: BudgetOutcome, width: Int) -> [(String, Style)] {
+    /// Checks that did not pass shown in the terminal; the rest are counted.
+    public static let checksShown = 50
+
+    /// The checks: one line per failed, warned or skipped check (the first ``checksShown``) with up
+    /// to 5 offenders, then the verdict.
+    static func checkLines(_ checks: CheckDigest, width: Int) -> [(String, Style)] {
         var out: [(String, Style)] = [("", .plain)]
-        for suite in outcome.suites {
-            for check in suite.checks where check.status != .passed {
-                let (mark, style): (String, Style) = switch check.status {
-                case .failed: ("FAIL", .red)
-                case .warning: ("WARN", .yellow)
-                default: ("SKIP", .dim)
-                }
-                let wrapped = wrap("\(mark) \(suite.name) \(check.name): \(check.message)", width, indent: 5)
-                out += wrapped.enumerated().map { ($0.element, $0.offset == 0 ? style : .plain) }
-                for offender in check.offenders.prefix(5) { out.append((fit("       \(offender)", width), .plain)) }
-                if check.offenders.count > 5 { out.append(("       … and \(check.offenders.count - 5) more (see --junit or --json)", .plain)) }
+        for (suite, check) in checks.notPassed.prefix(checksShown) {
+            let (mark, style): (String, Style) = switch check.status {
+            case .failed: ("FAIL", .red)
+            case .warning: ("WARN", .yellow)
+            default: ("SKIP", .dim)
             }
+            let wrapped = wrap("\(mark) \(suite) \(check.name): \(check.message)", width, indent: 5)
+            out += wrapped.enumerated().map { ($0.element, $0.offset == 0 ? style : .plain) }
+            for offender in check.offenders.prefix(5) { out.append((fit("       \(offender)", width), .plain)) }
+            if check.offenders.count > 5 { out.append(("       … and \(check.offenders.count - 5) more (see --junit or --json)", .plain)) }
         }
-        let summary = "checks: \(outcome.count(.passed)) passed, \(outcome.count(.failed)) failed, "
-            + "\(outcome.count(.warning)) warnings, \(outcome.count(.skipped)) skipped"
-        out.append((fit(summary, width), outcome.passed ? .green : .red))
+        let open = checks.total - checks.count(.passed)
+        if open > checksShown {
+            out.append((fit("… and \(open - checksShown) more checks that did not pass (see --junit, --html or --json)", width), .plain))
+        }
+        let summary = "checks: \(checks.count(.passed)) passed, \(checks.count(.failed)) failed, "
+            + "\(checks.count(.warning)) warnings, \(checks.count(.skipped)) skipped"
+        out.append((fit(summary, width), checks.passed ? .green : .red))
         return out
     }
 

@@ -7,7 +7,7 @@ import TestSupport
 @Suite("Resume after SIGKILL")
 struct ResumeTests {
     /// A crawl process killed once it has stored `killAfter` resources.
-    @Test("a crawl killed with SIGKILL and resumed with --resume writes the same JSON report as an uninterrupted crawl",
+    @Test("a crawl killed with SIGKILL and resumed with --resume writes the same JSON, HTML, JUnit and DOT reports as an uninterrupted crawl",
           arguments: [10, 80, 180])
     func killAndResume(killAfter: Int) async throws {
         try await withTemporarySite(generatedSite(pages: 100)) { root in
@@ -20,7 +20,9 @@ struct ResumeTests {
                 let store = dir.appendingPathComponent("crawl.sqlite").path
                 let options = ["--concurrency", "2", "--quiet"]
 
-                let uninterrupted = try runCLI(["crawl", base.absoluteString, "--json", full] + options)
+                let others = ["html", "junit", "dot"]
+                func reports(_ prefix: String) -> [String] { others.flatMap { ["--\($0)", dir.appendingPathComponent("\(prefix).\($0)").path] } }
+                let uninterrupted = try runCLI(["crawl", base.absoluteString, "--json", full] + reports("full") + options)
                 #expect(uninterrupted.status == 0, "\(uninterrupted.stderr)")
 
                 let process = Process()
@@ -49,7 +51,7 @@ struct ResumeTests {
                     #expect(report.stdout.contains("stopped early: not finished"), "\(report.stdout)")
                 }
 
-                let resume = try runCLI(["crawl", "--resume", store, "--json", resumed])
+                let resume = try runCLI(["crawl", "--resume", store, "--json", resumed] + reports("resumed"))
                 #expect(resume.status == 0, "\(resume.stderr)")
                 let expected = try String(contentsOfFile: full, encoding: .utf8)
                 let actual = try String(contentsOfFile: resumed, encoding: .utf8)
@@ -57,6 +59,10 @@ struct ResumeTests {
                 let line = zip(a, e).enumerated().first { $0.element.0 != $0.element.1 }?.offset
                 #expect(line == nil && a.count == e.count, "first difference at line \(line.map { $0 + 1 } ?? min(a.count, e.count)): \(line.map { "\(e[$0]) → \(a[$0])" } ?? "length")")
                 #expect(!actual.contains("\"stopReason\""), "a resumed crawl that completed has no stopReason")
+                for format in others {
+                    let a = try String(contentsOf: dir.appendingPathComponent("resumed.\(format)"), encoding: .utf8)
+                    #expect(a == (try String(contentsOf: dir.appendingPathComponent("full.\(format)"), encoding: .utf8)), "\(format)")
+                }
             }
         }
     }

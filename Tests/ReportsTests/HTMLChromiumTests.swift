@@ -49,7 +49,7 @@ struct HTMLChromiumTests {
     func report() async throws {
         let crawl = try await FixtureCrawl.shared.value
         let outcome = try Budget.decode(Array(Data(contentsOf: Repo.sampleBudget))).evaluate(crawl.result)
-        let html = HTMLReport.render(result: crawl.result, audits: SiteAudit.pages(crawl.result), outcome: outcome)
+        let html = try HTMLReport.render(result: crawl.result, audits: SiteAudit.pages(crawl.result), outcome: outcome)
         let (screenshot, netLog, dom) = try render(html, name: "report.html")
         let size = try FileManager.default.attributesOfItem(atPath: screenshot.path)[.size] as? Int ?? 0
         #expect(size > 20_000, "a screenshot of a rendered page, not a blank one")

@@ -245,7 +245,7 @@ struct ReportFormatTests {
     @Test("HTML golden file; nothing in it can load from the network")
     func htmlStatic() async throws {
         let crawl = try await FixtureCrawl.shared.value
-        let html = HTMLReport.render(result: crawl.result, audits: SiteAudit.pages(crawl.result), outcome: try sampleOutcome(crawl))
+        let html = try HTMLReport.render(result: crawl.result, audits: SiteAudit.pages(crawl.result), outcome: try sampleOutcome(crawl))
         #expect(html.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"))
         for pattern in [#"\s(src|href|srcset|action|poster|data)\s*="#, #"url\("#, "@import", "<script", "<link", "<iframe", "<object", "<embed"] {
             #expect(html.range(of: pattern, options: [.regularExpression, .caseInsensitive]) == nil, "\(pattern)")
