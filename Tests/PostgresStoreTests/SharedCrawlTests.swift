@@ -75,7 +75,8 @@ struct SharedCrawlTests {
 
     @Test("a worker killed with SIGKILL mid-crawl loses nothing: its claims expire, the others finish the same crawl")
     func workerKilled() async throws {
-        try await withGeneratedSite(pages: 150, delayMs: 5) { base, log in
+        // Slow enough responses that the crawl is still going when the victim is killed, even on a loaded runner.
+        try await withGeneratedSite(pages: 150, delayMs: 25) { base, log in
             try await withScratch { dir in
                 let db = try testDatabase(lease: 2)
                 let concurrency = 4
