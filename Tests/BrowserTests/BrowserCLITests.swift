@@ -9,10 +9,10 @@ import TestSupport
 @Suite("crawl --browser on the command line", .serialized)
 struct BrowserCLITests {
     @Test("without Chromium on PATH: exit 2 and a line saying apt-get install chromium, before any crawl")
-    func chromiumMissing() throws {
+    func chromiumMissing() async throws {
         var environment = ProcessInfo.processInfo.environment
         environment["PATH"] = "/nonexistent-assetcrawl-test"
-        let run = try runProcess(RepoPaths.binary, ["crawl", "--serve", "Samples/FixtureSite", "--browser", "--quiet"],
+        let run = try await runProcess(RepoPaths.binary, ["crawl", "--serve", "Samples/FixtureSite", "--browser", "--quiet"],
                                  environment: environment)
         #expect(run.status == 2)
         #expect(run.stderr.contains("apt-get install chromium"), "\(run.stderr)")
@@ -21,20 +21,20 @@ struct BrowserCLITests {
     }
 
     @Test("a bad --viewport says what to type instead")
-    func badViewport() throws {
-        let run = try runProcess(RepoPaths.binary, ["crawl", "--serve", "Samples/FixtureSite", "--browser", "--viewport", "1280"])
+    func badViewport() async throws {
+        let run = try await runProcess(RepoPaths.binary, ["crawl", "--serve", "Samples/FixtureSite", "--browser", "--viewport", "1280"])
         #expect(run.status == 2)
         #expect(run.stderr.contains("--viewport 1280x800@1"), "\(run.stderr)")
     }
 
     @Test("the JSON report has pages[].browser for every page, valid against the schema, and the HTML report its section",
           .requires(.chromium))
-    func reports() throws {
+    func reports() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("assetcrawl-browser-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let json = dir.appendingPathComponent("report.json"), html = dir.appendingPathComponent("report.html")
-        let run = try runProcess(RepoPaths.binary, ["crawl", "--serve", "Samples/FixtureSite", "--browser", "--quiet",
+        let run = try await runProcess(RepoPaths.binary, ["crawl", "--serve", "Samples/FixtureSite", "--browser", "--quiet",
                                                     "--json", json.path, "--html", html.path])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("in Chromium: 12 pages"), "\(run.stdout)")
@@ -53,9 +53,9 @@ struct BrowserCLITests {
         // At DPR 1 Chromium takes the 1x logo, never the 2x candidate the static crawl fetched.
         #expect(onlyStatic.contains { $0.hasSuffix("/img/logo@2x.png") }, "\(onlyStatic)")
         // Python's jsonschema is another outside tool (.ci/run installs it): checked when present, required under CI.
-        if ProcessInfo.processInfo.environment["CI"] != nil
-            || (try? runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import jsonschema"]))?.status == 0 {
-            let check = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", """
+        let hasJSONSchema = (try? await runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import jsonschema"]))?.status == 0
+        if ProcessInfo.processInfo.environment["CI"] != nil || hasJSONSchema {
+            let check = try await runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", """
                 import json, sys, jsonschema
                 schema = json.load(open(sys.argv[1]))
                 jsonschema.Draft202012Validator(schema).validate(json.load(open(sys.argv[2])))
@@ -99,7 +99,7 @@ struct BrowserCLITests {
             process.waitUntilExit()
             #expect(process.terminationStatus == 130)
             #expect(profiles().isEmpty, "the profile folder is removed")
-            let left = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["pgrep", "-f", "--", "--user-data-dir=\(tmp.path)"])
+            let left = try await runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["pgrep", "-f", "--", "--user-data-dir=\(tmp.path)"])
             #expect(left.stdout.isEmpty, "no Chromium left running: \(left.stdout)")
             let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
             let page = try #require((report["pages"] as? [[String: Any]])?.first)

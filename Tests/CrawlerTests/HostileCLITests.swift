@@ -6,8 +6,8 @@ import TestSupport
 /// every file it writes (row 12), output paths checked before the crawl (row 15).
 @Suite("Hostile command lines", .serialized)
 struct HostileCLITests {
-    static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        try runProcess(RepoPaths.binary, arguments)
+    static func run(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await runProcess(RepoPaths.binary, arguments)
     }
 
     static func temporaryFolder() throws -> URL {
@@ -21,8 +21,8 @@ struct HostileCLITests {
         ["--delay", "-1"], ["--max-time", "1e300"], ["--max-retry-wait", "inf"], ["--max-body", "9999999999G"],
         ["--max-body", "8796093022208M"], ["--max-body", "9223372036854775807"], ["--max-body", "-5"], ["--timeout", "-1"],
     ])
-    func numbers(arguments: [String]) throws {
-        let out = try Self.run(["crawl", "http://127.0.0.1:1/"] + arguments)
+    func numbers(arguments: [String]) async throws {
+        let out = try await Self.run(["crawl", "http://127.0.0.1:1/"] + arguments)
         #expect(out.status == 2, "\(arguments): \(out.stderr)")
         #expect(out.stderr.contains(arguments[0]) && out.stderr.contains(" from "), "\(out.stderr)")
         #expect(!out.stderr.contains("Missing value"))
@@ -31,14 +31,14 @@ struct HostileCLITests {
     @Test("row 8: --max-body 1.5M is accepted")
     func fractionalSize() async throws {
         try await HostileServer.with({ _ in [.send(HostileServer.response(200, ["Content-Type": "text/html"], body: "<p>hi</p>"))] }) { server in
-            let out = try Self.run(["crawl", server.base + "/", "--max-body", "1.5M", "--ignore-robots", "--quiet"])
+            let out = try await Self.run(["crawl", server.base + "/", "--max-body", "1.5M", "--ignore-robots", "--quiet"])
             #expect(out.status == 0, "\(out.stderr)")
         }
     }
 
     @Test("row 7: a start URL with port 65536 or 99999 is refused when parsed", arguments: ["65536", "99999", "0"])
-    func ports(port: String) throws {
-        let out = try Self.run(["crawl", "http://127.0.0.1:\(port)/"])
+    func ports(port: String) async throws {
+        let out = try await Self.run(["crawl", "http://127.0.0.1:\(port)/"])
         #expect(out.status == 2)
         #expect(out.stderr.contains("a port is a number from 1 to 65535"), "\(out.stderr)")
     }
@@ -59,7 +59,7 @@ struct HostileCLITests {
                 (["--store", "/nonexistent-\(UUID().uuidString)/s.db"], "does not exist"),
             ]
             for (arguments, says) in cases {
-                let out = try Self.run(["crawl", server.base + "/", "--ignore-robots"] + arguments)
+                let out = try await Self.run(["crawl", server.base + "/", "--ignore-robots"] + arguments)
                 #expect(out.status == 2, "\(arguments)")
                 #expect(out.stderr.contains("\(arguments[0]) \(arguments[1]): ") && out.stderr.contains(says), "\(out.stderr)")
             }
@@ -68,7 +68,7 @@ struct HostileCLITests {
                 let readOnly = folder.appendingPathComponent("ro")
                 try FileManager.default.createDirectory(at: readOnly, withIntermediateDirectories: true)
                 try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: readOnly.path)
-                let out = try Self.run(["crawl", server.base + "/", "--json", readOnly.path + "/r.json"])
+                let out = try await Self.run(["crawl", server.base + "/", "--json", readOnly.path + "/r.json"])
                 #expect(out.status == 2 && out.stderr.contains("is not writable"), "\(out.stderr)")
             }
             #expect(server.connections == 0, "the crawl started before the paths were checked")
@@ -88,7 +88,7 @@ struct HostileCLITests {
             return [.send(HostileServer.response(200, headers, body: request.path == "/a.css" ? "a{}" : "<link rel=stylesheet href=/a.css><a href=/b.html>b</a>"))]
         }) { server in
             let files = ["r.json", "h.har", "r.html", "j.xml", "g.dot", "s.db"].map { folder.appendingPathComponent($0).path }
-            let out = try Self.run(["crawl", server.base + "/", "--user", "alice:s3cret", "--header", "X-Secret: tok123",
+            let out = try await Self.run(["crawl", server.base + "/", "--user", "alice:s3cret", "--header", "X-Secret: tok123",
                                     "--header", "Cookie: sessionid=abc987", "--json", files[0], "--har", files[1], "--html", files[2],
                                     "--junit", files[3], "--dot", files[4], "--store", files[5], "--log-level", "trace", "--verbose"])
             #expect(out.status == 0, "\(out.stderr)")
@@ -107,9 +107,9 @@ struct HostileCLITests {
             #expect(har.contains("[redacted]"))
 
             // --resume asks for the secrets again instead of reading them from the store.
-            let resume = try Self.run(["crawl", "--resume", files[5]])
+            let resume = try await Self.run(["crawl", "--resume", files[5]])
             #expect(resume.status == 2 && resume.stderr.contains("does not keep secrets") && resume.stderr.contains("--user"), "\(resume.stderr)")
-            let again = try Self.run(["crawl", "--resume", files[5], "--user", "alice:s3cret", "--header", "X-Secret: tok123",
+            let again = try await Self.run(["crawl", "--resume", files[5], "--user", "alice:s3cret", "--header", "X-Secret: tok123",
                                       "--header", "Cookie: sessionid=abc987", "--quiet"])
             #expect(again.status == 0, "\(again.stderr)")
         }

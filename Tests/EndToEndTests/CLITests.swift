@@ -6,10 +6,10 @@ import TestSupport
 @Suite("The assetcrawl command line", .serialized)
 struct CLITests {
     @Test("crawl --serve prints a table per page and writes the JSON report")
-    func crawlServe() throws {
+    func crawlServe() async throws {
         let json = FileManager.default.temporaryDirectory.appendingPathComponent("assetcrawl-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: json) }
-        let run = try runCLI(["crawl", "--serve", "Samples/FixtureSite", "--json", json.path])
+        let run = try await runCLI(["crawl", "--serve", "Samples/FixtureSite", "--json", json.path])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("page"))
         #expect(run.stdout.contains("/blog/post-1.html"))
@@ -43,8 +43,8 @@ struct CLITests {
         (["crawl", "--serve", "Samples/FixtureSite", "--quiet", "--json", "/nonexistent/dir/r.json"], "--json /nonexistent/dir/r.json: the folder /nonexistent/dir does not exist"),
         (["crawl", "--serve", "Samples/FixtureSite", "--quiet", "--har", "/nonexistent/dir/r.har"], "--har /nonexistent/dir/r.har: the folder /nonexistent/dir does not exist"),
     ])
-    func badInput(arguments: [String], message: String) throws {
-        let run = try runCLI(arguments)
+    func badInput(arguments: [String], message: String) async throws {
+        let run = try await runCLI(arguments)
         #expect(run.status == 2, "\(arguments): \(run.stderr)")
         #expect(run.stderr.contains(message), "\(run.stderr)")
         #expect(!run.stderr.contains("Fatal error"))
@@ -57,14 +57,14 @@ struct CLITests {
         var server = FixtureServer.Configuration(root: Repo.fixtureSite)
         server.tls = FixtureServer.TLS(certificateChainFile: certificate.certificate, privateKeyFile: certificate.key)
         try await FixtureServer.withFixtureServer(server) { base in
-            let trusted = try runCLI(["crawl", base.absoluteString, "--ca-cert", certificate.certificate.path, "--quiet"])
+            let trusted = try await runCLI(["crawl", base.absoluteString, "--ca-cert", certificate.certificate.path, "--quiet"])
             #expect(trusted.status == 0, "\(trusted.stderr)")
             #expect(trusted.stdout.contains("12 pages"))
-            let untrusted = try runCLI(["crawl", base.absoluteString, "--quiet"])
+            let untrusted = try await runCLI(["crawl", base.absoluteString, "--quiet"])
             #expect(untrusted.status == 2)
             #expect(untrusted.stderr.contains("cannot crawl"), "\(untrusted.stderr)")
             #expect(untrusted.stderr.contains("add --ca-cert FILE"), "\(untrusted.stderr)")
-            let notPEM = try runCLI(["crawl", base.absoluteString, "--ca-cert", certificate.key.path + ".missing"])
+            let notPEM = try await runCLI(["crawl", base.absoluteString, "--ca-cert", certificate.key.path + ".missing"])
             #expect(notPEM.status == 2)
             #expect(notPEM.stderr.contains("--ca-cert: no PEM certificate in"), "\(notPEM.stderr)")
         }
@@ -78,7 +78,7 @@ struct CLITests {
                     "data.json": "{\"a\": 1}", "css/a.css": "body { color: red }"]
         try await withTemporarySite(site) { root in
             try await FixtureServer.withFixtureServer(root: root) { base in
-                let run = try runCLI(["crawl", base.absoluteString + path])
+                let run = try await runCLI(["crawl", base.absoluteString + path])
                 #expect(run.status == 2, "\(run.stdout)\(run.stderr)")
                 #expect(run.stderr.contains("the start page \(base.absoluteString + path) is not HTML (Content-Type: \(contentType))"), "\(run.stderr)")
                 #expect(!run.stderr.contains("cannot crawl"), "\(run.stderr)")
@@ -91,14 +91,14 @@ struct CLITests {
         var server = FixtureServer.Configuration(root: Repo.fixtureSite)
         server.policy = ServerPolicy(rules: ServerPolicy.default.rules + [.init(match: "moved.html", fault: Fault(status: 301, location: "/nope.html"))])
         try await FixtureServer.withFixtureServer(server) { base in
-            let wrong = try runCLI(["crawl", base.absoluteString + "nope.html", "--quiet"])
+            let wrong = try await runCLI(["crawl", base.absoluteString + "nope.html", "--quiet"])
             #expect(wrong.status == 2, "\(wrong.stdout)")
             #expect(wrong.stderr == "assetcrawl: the start page \(base.absoluteString)nope.html answered HTTP 404; check the URL, or add --allow-start-status to crawl it anyway\n", "\(wrong.stderr)")
             #expect(wrong.stdout.isEmpty)
-            let moved = try runCLI(["crawl", base.absoluteString + "moved.html", "--quiet"])
+            let moved = try await runCLI(["crawl", base.absoluteString + "moved.html", "--quiet"])
             #expect(moved.status == 2)
             #expect(moved.stderr.contains("answered HTTP 404 (after 1 redirect to \(base.absoluteString)nope.html)"), "\(moved.stderr)")
-            let allowed = try runCLI(["crawl", base.absoluteString + "nope.html", "--quiet", "--allow-start-status"])
+            let allowed = try await runCLI(["crawl", base.absoluteString + "nope.html", "--quiet", "--allow-start-status"])
             #expect(allowed.status == 0, "\(allowed.stderr)")
             #expect(allowed.stdout.contains("pages"), "\(allowed.stdout)")
         }
@@ -109,11 +109,11 @@ struct CLITests {
         var server = FixtureServer.Configuration(root: Repo.fixtureSite)
         server.policy = ServerPolicy(rules: ServerPolicy.default.rules + [.init(match: "robots.txt", fault: Fault(status: 503))])
         try await FixtureServer.withFixtureServer(server) { base in
-            let run = try runCLI(["crawl", base.absoluteString, "--quiet"])
+            let run = try await runCLI(["crawl", base.absoluteString, "--quiet"])
             #expect(run.status == 2)
             #expect(run.stderr == "assetcrawl: cannot crawl \(base.absoluteString): robots.txt answered HTTP 503, so RFC 9309 allows nothing (use --ignore-robots to crawl it anyway)\n", "\(run.stderr)")
         }
-        let capped = try runCLI(["crawl", "--serve", "Samples/FixtureSite", "--max-body", "500"])
+        let capped = try await runCLI(["crawl", "--serve", "Samples/FixtureSite", "--max-body", "500"])
         #expect(capped.status == 2)
         #expect(capped.stderr.contains("the start page could not be read: bodyTooLarge: body larger than 500 bytes"), "\(capped.stderr)")
         #expect(capped.stderr.contains("raise --max-body"))
@@ -125,8 +125,8 @@ struct CLITests {
         (["crawl", "--serve", "Samples/FixtureSite", "--quiet", "--verbose"], "give --quiet or --verbose, not both"),
         (["crawl", "--serve", "Samples/FixtureSite", "--max-growth", "5%"], "--max-growth needs --baseline OLD.json"),
     ])
-    func usageErrors(arguments: [String], message: String) throws {
-        let run = try runCLI(arguments)
+    func usageErrors(arguments: [String], message: String) async throws {
+        let run = try await runCLI(arguments)
         #expect(run.status == 2)
         let lines = run.stderr.split(separator: "\n")
         #expect(lines.count == 2, "\(run.stderr)")

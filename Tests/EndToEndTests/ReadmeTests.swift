@@ -6,8 +6,8 @@ import TestSupport
 @Suite("The README says what the code does")
 struct ReadmeTests {
     /// `--flag → default` from a command's `--help` (ArgumentParser's `(default: X)`).
-    static func helpDefaults(_ command: String) throws -> [String: String] {
-        let help = try runProcess(Repo.binary, [command, "--help"]).stdout
+    static func helpDefaults(_ command: String) async throws -> [String: String] {
+        let help = try await runProcess(Repo.binary, [command, "--help"]).stdout
         var entries: [String] = []
         for line in help.split(separator: "\n") {
             if line.hasPrefix("  -") { entries.append(String(line)) }
@@ -39,11 +39,11 @@ struct ReadmeTests {
     }
 
     @Test("every default in the README's flag table is the one --help gives, and every flag with a default is in it")
-    func flagDefaults() throws {
+    func flagDefaults() async throws {
         let readme = try Self.readmeDefaults()
         #expect(readme.count >= 18, "\(readme)")
         for command in ["crawl", "serve"] {
-            let help = try Self.helpDefaults(command)
+            let help = try await Self.helpDefaults(command)
             for (flag, value) in help where value != "none" {
                 #expect(readme["\(command) \(flag)"] == value, "\(command) \(flag): --help says \(value), the README \(readme["\(command) \(flag)"] ?? "nothing")")
             }
@@ -56,14 +56,14 @@ struct ReadmeTests {
     }
 
     @Test("the README's inline budget example passes on the fixture site")
-    func inlineBudget() throws {
+    func inlineBudget() async throws {
         let readme = try String(contentsOf: Repo.root.appendingPathComponent("README.md"), encoding: .utf8)
         let start = try #require(readme.range(of: "```json\n{\n  \"version\": 1,\n  \"allowBroken\""))
         let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
         let budget = FileManager.default.temporaryDirectory.appendingPathComponent("assetcrawl-readme-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: budget) }
         try Data(readme[readme.index(start.lowerBound, offsetBy: 8)..<end.lowerBound].utf8).write(to: budget)
-        let run = try runCLI(["crawl", "--serve", "Samples/FixtureSite", "--budget", budget.path, "--quiet"])
+        let run = try await runCLI(["crawl", "--serve", "Samples/FixtureSite", "--budget", budget.path, "--quiet"])
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains(" 0 failed"), "\(run.stdout)")
     }

@@ -22,7 +22,7 @@ struct ResumeTests {
 
                 let others = ["html", "junit", "dot"]
                 func reports(_ prefix: String) -> [String] { others.flatMap { ["--\($0)", dir.appendingPathComponent("\(prefix).\($0)").path] } }
-                let uninterrupted = try runCLI(["crawl", base.absoluteString, "--json", full] + reports("full") + options)
+                let uninterrupted = try await runCLI(["crawl", base.absoluteString, "--json", full] + reports("full") + options)
                 #expect(uninterrupted.status == 0, "\(uninterrupted.stderr)")
 
                 let process = Process()
@@ -43,7 +43,7 @@ struct ResumeTests {
                 #expect(process.terminationReason == .uncaughtSignal)
                 #expect(stored >= killAfter)
 
-                let report = try runCLI(["report", store, "--json", dir.appendingPathComponent("partial.json").path])
+                let report = try await runCLI(["report", store, "--json", dir.appendingPathComponent("partial.json").path])
                 #expect(report.status == 0, "\(report.stderr)")
                 // Unless the kill came after the last fetch was stored, the report says the crawl did not finish.
                 let storedCrawl = try await SQLiteCrawlStore(path: store).crawl()
@@ -51,7 +51,7 @@ struct ResumeTests {
                     #expect(report.stdout.contains("stopped early: not finished"), "\(report.stdout)")
                 }
 
-                let resume = try runCLI(["crawl", "--resume", store, "--json", resumed] + reports("resumed"))
+                let resume = try await runCLI(["crawl", "--resume", store, "--json", resumed] + reports("resumed"))
                 #expect(resume.status == 0, "\(resume.stderr)")
                 let expected = try String(contentsOfFile: full, encoding: .utf8)
                 let actual = try String(contentsOfFile: resumed, encoding: .utf8)
@@ -68,17 +68,17 @@ struct ResumeTests {
     }
 
     @Test("--resume refuses a missing file, a file that is no store, and extra start URLs, saying what to type")
-    func resumeErrors() throws {
+    func resumeErrors() async throws {
         let text = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-store-\(UUID().uuidString).json")
         try Data(String(repeating: "{\"not\": \"a store\"}\n", count: 20).utf8).write(to: text)
         defer { try? FileManager.default.removeItem(at: text) }
-        let missing = try runCLI(["crawl", "--resume", "/nonexistent/crawl.sqlite"])
+        let missing = try await runCLI(["crawl", "--resume", "/nonexistent/crawl.sqlite"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("no such store"), "\(missing.stderr)")
-        let both = try runCLI(["crawl", "http://127.0.0.1:1/", "--resume", "/nonexistent/crawl.sqlite"])
+        let both = try await runCLI(["crawl", "http://127.0.0.1:1/", "--resume", "/nonexistent/crawl.sqlite"])
         #expect(both.status == 2)
         #expect(both.stderr.contains("give it alone"), "\(both.stderr)")
-        let notStore = try runCLI(["report", text.path])
+        let notStore = try await runCLI(["report", text.path])
         #expect(notStore.status == 2)
         #expect(notStore.stderr.contains("is not a crawl store"), "\(notStore.stderr)")
     }

@@ -22,6 +22,6 @@ struct FixtureManifest: Decodable {
 }
 
 /// Runs the CLI binary; returns exit status, stdout and stderr.
-func runCLI(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    try runProcess(Repo.binary, arguments)
+func runCLI(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+    try await runProcess(Repo.binary, arguments)
 }

@@ -28,7 +28,7 @@ struct SharedCrawlTests {
             let difference = try firstDifference(one, shared)
             #expect(difference == nil, "the start process's report differs from one process's: \(difference ?? "")")
             let report = dir.appendingPathComponent("report.json")
-            let reported = try runProcess(RepoPaths.binary, ["report", db, "--json", report.path])
+            let reported = try await runProcess(RepoPaths.binary, ["report", db, "--json", report.path])
             #expect(reported.status == 0, "\(reported.stderr)")
             let reportDifference = try firstDifference(one, report)
             #expect(reportDifference == nil, "assetcrawl report postgresql://… differs from one process's report: \(reportDifference ?? "")")

@@ -8,25 +8,25 @@ import TestSupport
 @Suite("PostgreSQL store: schema and errors")
 struct StoreErrorTests {
     @Test("an unreachable database is exit 2 with one line that says so")
-    func unreachable() throws {
+    func unreachable() async throws {
         // Port 1 on loopback: nothing listens there.
-        let result = try runProcess(RepoPaths.binary, ["crawl", "http://127.0.0.1:1/", "--store", "postgresql://postgres@127.0.0.1:1/postgres?sslmode=disable"])
+        let result = try await runProcess(RepoPaths.binary, ["crawl", "http://127.0.0.1:1/", "--store", "postgresql://postgres@127.0.0.1:1/postgres?sslmode=disable"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("cannot reach the database at postgresql://postgres@127.0.0.1:1/postgres"), "\(result.stderr)")
-        let worker = try runProcess(RepoPaths.binary, ["worker", "postgresql://postgres@127.0.0.1:1/postgres?sslmode=disable"])
+        let worker = try await runProcess(RepoPaths.binary, ["worker", "postgresql://postgres@127.0.0.1:1/postgres?sslmode=disable"])
         #expect(worker.status == 2)
         #expect(worker.stderr.contains("cannot reach the database"), "\(worker.stderr)")
     }
 
     @Test("a bad URL, and a SQLite file given to worker, say what to type instead")
-    func badInput() throws {
-        let schema = try runProcess(RepoPaths.binary, ["report", "postgresql://u@127.0.0.1/db?schema=Bad-Name"])
+    func badInput() async throws {
+        let schema = try await runProcess(RepoPaths.binary, ["report", "postgresql://u@127.0.0.1/db?schema=Bad-Name"])
         #expect(schema.status == 2)
         #expect(schema.stderr.contains("schema=Bad-Name: give a lower-case name"), "\(schema.stderr)")
-        let sqlite = try runProcess(RepoPaths.binary, ["worker", "crawl.sqlite"])
+        let sqlite = try await runProcess(RepoPaths.binary, ["worker", "crawl.sqlite"])
         #expect(sqlite.status == 2)
         #expect(sqlite.stderr.contains("assetcrawl crawl --resume FILE"), "\(sqlite.stderr)")
-        let password = try runProcess(RepoPaths.binary, ["report", "postgresql://u:secret@127.0.0.1/db?bogus=1"])
+        let password = try await runProcess(RepoPaths.binary, ["report", "postgresql://u:secret@127.0.0.1/db?bogus=1"])
         #expect(password.status == 2)
         #expect(!password.stderr.contains("secret"), "the password is printed: \(password.stderr)")
     }
@@ -37,14 +37,14 @@ struct StoreErrorTests {
         let db = try testDatabase()
         let location = try PostgresLocation(parsing: db)
         let refused = db.replacingOccurrences(of: "postgresql://\(location.user)@", with: "postgresql://nosuchuser@")
-        let user = try runProcess(RepoPaths.binary, ["report", refused])
+        let user = try await runProcess(RepoPaths.binary, ["report", refused])
         #expect(user.status == 2)
         #expect(user.stderr.contains("refused user nosuchuser"), "\(user.stderr)")
 
-        let empty = try runProcess(RepoPaths.binary, ["worker", db, "--wait", "0"])
+        let empty = try await runProcess(RepoPaths.binary, ["worker", db, "--wait", "0"])
         #expect(empty.status == 2)
         #expect(empty.stderr.contains("holds no crawl"), "\(empty.stderr)")
-        let nothing = try runProcess(RepoPaths.binary, ["report", db])
+        let nothing = try await runProcess(RepoPaths.binary, ["report", db])
         #expect(nothing.status == 2)
         #expect(nothing.stderr.hasPrefix("assetcrawl: ") && nothing.stderr.contains("holds no crawl; start one with assetcrawl crawl URL --store"), "\(nothing.stderr)")
 
@@ -52,9 +52,9 @@ struct StoreErrorTests {
             let site = dir.appendingPathComponent("site")
             try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
             try Data("<!doctype html><title>x</title>".utf8).write(to: site.appendingPathComponent("index.html"))
-            let first = try runProcess(RepoPaths.binary, ["crawl", "--serve", site.path, "--store", db, "--quiet"])
+            let first = try await runProcess(RepoPaths.binary, ["crawl", "--serve", site.path, "--store", db, "--quiet"])
             #expect(first.status == 0, "\(first.stderr)")
-            let second = try runProcess(RepoPaths.binary, ["crawl", "--serve", site.path, "--store", db, "--quiet"])
+            let second = try await runProcess(RepoPaths.binary, ["crawl", "--serve", site.path, "--store", db, "--quiet"])
             #expect(second.status == 2)
             #expect(second.stderr.contains("already holds a crawl: join it with assetcrawl worker"), "\(second.stderr)")
         }
@@ -68,7 +68,7 @@ struct StoreErrorTests {
         try await connection.query(PostgresQuery(unsafeSQL: "CREATE TABLE \(other).invoices(id int)"), logger: Logger(label: "test"))
         try await connection.close()
         let foreign = db.replacingOccurrences(of: "schema=\(location.schema)", with: "schema=\(other)")
-        let result = try runProcess(RepoPaths.binary, ["report", foreign])
+        let result = try await runProcess(RepoPaths.binary, ["report", foreign])
         #expect(result.status == 2)
         #expect(result.stderr.contains("holds tables of another tool (invoices)"), "\(result.stderr)")
     }

@@ -31,16 +31,16 @@ struct HTMLChromiumTests {
         }
     }
 
-    func render(_ html: String, name: String) throws -> (screenshot: URL, netLog: URL, dom: String) {
+    func render(_ html: String, name: String) async throws -> (screenshot: URL, netLog: URL, dom: String) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("assetcrawl-chromium-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let page = dir.appendingPathComponent(name)
         try Data(html.utf8).write(to: page)
         let screenshot = dir.appendingPathComponent("screenshot.png"), netLog = dir.appendingPathComponent("net.json")
-        let shot = try run("chromium", Self.flags + ["--window-size=1280,2400", "--screenshot=\(screenshot.path)",
+        let shot = try await run("chromium", Self.flags + ["--window-size=1280,2400", "--screenshot=\(screenshot.path)",
                                                      "--log-net-log=\(netLog.path)", page.absoluteString])
         #expect(shot.status == 0, "\(shot.stderr)")
-        let dom = try run("chromium", Self.flags + ["--dump-dom", page.absoluteString])
+        let dom = try await run("chromium", Self.flags + ["--dump-dom", page.absoluteString])
         #expect(dom.status == 0, "\(dom.stderr)")
         return (screenshot, netLog, dom.stdout)
     }
@@ -50,7 +50,7 @@ struct HTMLChromiumTests {
         let crawl = try await FixtureCrawl.shared.value
         let outcome = try Budget.decode(Array(Data(contentsOf: Repo.sampleBudget))).evaluate(crawl.result)
         let html = try HTMLReport.render(result: crawl.result, audits: SiteAudit.pages(crawl.result), outcome: outcome)
-        let (screenshot, netLog, dom) = try render(html, name: "report.html")
+        let (screenshot, netLog, dom) = try await render(html, name: "report.html")
         let size = try FileManager.default.attributesOfItem(atPath: screenshot.path)[.size] as? Int ?? 0
         #expect(size > 20_000, "a screenshot of a rendered page, not a blank one")
         let png = try Data(contentsOf: screenshot)
@@ -68,8 +68,8 @@ struct HTMLChromiumTests {
     }
 
     @Test("control: the net log does show a page that loads an image (from a dead loopback port)")
-    func control() throws {
-        let (_, netLog, dom) = try render("<!DOCTYPE html><title>control</title><img src=\"http://127.0.0.1:9/control.png\">control", name: "control.html")
+    func control() async throws {
+        let (_, netLog, dom) = try await render("<!DOCTYPE html><title>control</title><img src=\"http://127.0.0.1:9/control.png\">control", name: "control.html")
         #expect(dom.contains("control"))
         #expect(try documentRequests(netLog: netLog) == ["http://127.0.0.1:9/control.png"])
     }

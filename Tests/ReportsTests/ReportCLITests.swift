@@ -5,8 +5,8 @@ import TestSupport
 /// `assetcrawl crawl` with budgets and reports, and `assetcrawl diff`, run as the built binary.
 @Suite("Reports and the CI gate from the command line", .serialized)
 struct ReportCLITests {
-    func crawl(_ extra: [String], environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
-        try run(Repo.binary.path, ["crawl", "--serve", "Samples/FixtureSite"] + extra, environment: environment)
+    func crawl(_ extra: [String], environment: [String: String]? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await run(Repo.binary.path, ["crawl", "--serve", "Samples/FixtureSite"] + extra, environment: environment)
     }
 
     func write(_ text: String, _ name: String) throws -> URL {
@@ -16,10 +16,10 @@ struct ReportCLITests {
     }
 
     @Test("the sample budget passes: exit 0, every report written")
-    func samplePasses() throws {
+    func samplePasses() async throws {
         let files = ["json", "junit", "har", "html", "dot"].map { ($0, temporaryFile("out.\($0)")) }
         defer { files.forEach { try? FileManager.default.removeItem(at: $0.1) } }
-        let result = try crawl(["--budget", "Samples/budget.json"] + files.flatMap { ["--\($0.0)", $0.1.path] })
+        let result = try await crawl(["--budget", "Samples/budget.json"] + files.flatMap { ["--\($0.0)", $0.1.path] })
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("checks: 92 passed, 0 failed, 0 warnings, 0 skipped"), "\(result.stdout)")
         for (_, file) in files { #expect(FileManager.default.fileExists(atPath: file.path)) }
@@ -29,11 +29,11 @@ struct ReportCLITests {
     }
 
     @Test("a check that fails: exit 1, the reports are still written, and say what to fix")
-    func failingBudget() throws {
+    func failingBudget() async throws {
         let budget = try write(#"{"version": 1, "pages": [{"match": "/blog/**", "maxFirstVisitBytes": "5 KB"}]}"#, "budget.json")
         let junit = temporaryFile("junit.xml")
         defer { [budget, junit].forEach { try? FileManager.default.removeItem(at: $0) } }
-        let result = try crawl(["--budget", budget.path, "--junit", junit.path])
+        let result = try await crawl(["--budget", budget.path, "--junit", junit.path])
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stdout.contains("FAIL /blog/ maxFirstVisitBytes: first visit of /blog/ is 7.1 KB, 2.1 KB over the budget of 5.0 KB"), "\(result.stdout)")
         let xml = try String(contentsOf: junit, encoding: .utf8)
@@ -46,39 +46,39 @@ struct ReportCLITests {
         ("{\n  \"pages\": [\n    {\"match\": \"/**\", \"maxRequests\": -1}\n  ]\n}", ":3: \"maxRequests\" must be a whole number ≥ 0"),
         ("{\n  \"site\": {}\n  \"pages\": []\n}", ":3: expected ',' or '}'"),
     ])
-    func badBudget(text: String, message: String) throws {
+    func badBudget(text: String, message: String) async throws {
         let budget = try write(text, "budget.json")
         defer { try? FileManager.default.removeItem(at: budget) }
-        let result = try crawl(["--budget", budget.path])
+        let result = try await crawl(["--budget", budget.path])
         #expect(result.status == 2)
         #expect(result.stderr.contains(budget.path + message), "\(result.stderr)")
         #expect(result.stdout.isEmpty, "nothing was crawled")
     }
 
     @Test("colour only on a terminal, and never with NO_COLOR", .requires(.script))
-    func colour() throws {
+    func colour() async throws {
         let budget = try write(#"{"version": 1, "site": {"maxRequests": 1}}"#, "budget.json")
         defer { try? FileManager.default.removeItem(at: budget) }
         let command = "\(Repo.binary.path) crawl --serve Samples/FixtureSite --budget \(budget.path)"
         var environment = ProcessInfo.processInfo.environment
         environment["TERM"] = "xterm"
         environment.removeValue(forKey: "NO_COLOR")
-        let tty = try run("script", ["-qec", command, "/dev/null"], environment: environment)
+        let tty = try await run("script", ["-qec", command, "/dev/null"], environment: environment)
         #expect(tty.stdout.contains("\u{1B}[31mFAIL site maxRequests"), "\(tty.stdout)")
         environment["NO_COLOR"] = "1"
-        let noColor = try run("script", ["-qec", command, "/dev/null"], environment: environment)
+        let noColor = try await run("script", ["-qec", command, "/dev/null"], environment: environment)
         #expect(noColor.stdout.contains("FAIL site maxRequests"))
         #expect(!noColor.stdout.contains("\u{1B}["))
-        let piped = try crawl(["--budget", budget.path])
+        let piped = try await crawl(["--budget", budget.path])
         #expect(piped.status == 1 && !piped.stdout.contains("\u{1B}["))
     }
 
     @Test("baseline: crawl --baseline and diff pass against themselves and fail on a doctored baseline")
-    func baseline() throws {
+    func baseline() async throws {
         let old = temporaryFile("old.json"), doctored = temporaryFile("doctored.json"), diffJSON = temporaryFile("diff.json")
         defer { [old, doctored, diffJSON].forEach { try? FileManager.default.removeItem(at: $0) } }
-        #expect(try crawl(["--json", old.path]).status == 0)
-        let same = try crawl(["--baseline", old.path, "--max-growth", "5%"])
+        #expect(try await crawl(["--json", old.path]).status == 0)
+        let same = try await crawl(["--baseline", old.path, "--max-growth", "5%"])
         #expect(same.status == 0, "\(same.stdout)\(same.stderr)")
         #expect(same.stdout.contains("checks: 4 passed, 0 failed"))
 
@@ -94,30 +94,30 @@ struct ReportCLITests {
         report["resources"] = resources
         try JSONSerialization.data(withJSONObject: report).write(to: doctored)
 
-        let grown = try crawl(["--baseline", doctored.path, "--max-growth", "5%"])
+        let grown = try await crawl(["--baseline", doctored.path, "--max-growth", "5%"])
         #expect(grown.status == 1)
         #expect(grown.stdout.contains("FAIL baseline maxGrowth.pages"), "\(grown.stdout)")
         #expect(grown.stdout.contains("/about.html: 3.5 KB → 7.1 KB (+100.0%)") || grown.stdout.contains("/about.html:"))
 
-        let diff = try run(Repo.binary.path, ["diff", doctored.path, old.path, "--max-growth", "5%", "--json", diffJSON.path])
+        let diff = try await run(Repo.binary.path, ["diff", doctored.path, old.path, "--max-growth", "5%", "--json", diffJSON.path])
         #expect(diff.status == 1)
         #expect(diff.stdout.contains("assets added (1):\n  /js/blog.js"), "\(diff.stdout)")
         let written = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: diffJSON)) as? [String: Any])
         #expect((written["diff"] as? [String: Any])?["assetsAdded"] as? [String] == ["/js/blog.js"])
         let junit = temporaryFile("diff-junit.xml")
         defer { try? FileManager.default.removeItem(at: junit) }
-        #expect(try run(Repo.binary.path, ["diff", old.path, old.path, "--junit", junit.path]).status == 0)
+        #expect(try await run(Repo.binary.path, ["diff", old.path, old.path, "--junit", junit.path]).status == 0)
         let xml = try String(contentsOf: junit, encoding: .utf8)
         #expect(xml.contains("<testsuite name=\"baseline\"") && xml.contains("failures=\"0\""))
 
-        let garbage = try run(Repo.binary.path, ["diff", old.path, "Samples/budget.json"])
+        let garbage = try await run(Repo.binary.path, ["diff", old.path, "Samples/budget.json"])
         #expect(garbage.status == 2)
         #expect(garbage.stderr.contains("not an assetcrawl JSON report"), "\(garbage.stderr)")
-        #expect(try run(Repo.binary.path, ["diff", old.path, "/nonexistent.json"]).status == 2)
+        #expect(try await run(Repo.binary.path, ["diff", old.path, "/nonexistent.json"]).status == 2)
     }
 
     @Test("the sample CI job's steps: assetcrawl serve in the background, crawl its URL with the sample budget")
-    func sampleJob() throws {
+    func sampleJob() async throws {
         let server = Process()
         server.executableURL = Repo.binary
         server.arguments = ["serve", "Samples/FixtureSite", "--host", "127.0.0.1", "--port", "0", "--log-level", "warning"]
@@ -138,7 +138,7 @@ struct ReportCLITests {
         }
         let url = try #require(line.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }, "\(line)")
         #expect(url.hasPrefix("http://127.0.0.1:"), "\(line)")
-        let crawl = try run(Repo.binary.path, ["crawl", url, "--budget", "Samples/budget.json"])
+        let crawl = try await run(Repo.binary.path, ["crawl", url, "--budget", "Samples/budget.json"])
         #expect(crawl.status == 0, "\(crawl.stdout)\(crawl.stderr)")
         #expect(crawl.stdout.contains("0 failed"))
     }

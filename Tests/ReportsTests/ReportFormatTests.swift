@@ -44,7 +44,7 @@ struct ReportFormatTests {
                 jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(report)
                 print(len(report["pages"]), len(report["resources"]))
                 """
-            let result = try run("python3", ["-c", script, Repo.schemas.appendingPathComponent("report.schema.json").path, file.path])
+            let result = try await run("python3", ["-c", script, Repo.schemas.appendingPathComponent("report.schema.json").path, file.path])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout == "12 112\n")
         }
@@ -60,14 +60,14 @@ struct ReportFormatTests {
         let file = temporaryFile("bad.json")
         defer { try? FileManager.default.removeItem(at: file) }
         try JSONSerialization.data(withJSONObject: object).write(to: file)
-        let result = try run("python3", ["-c", "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))",
+        let result = try await run("python3", ["-c", "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))",
                                          Repo.schemas.appendingPathComponent("report.schema.json").path, file.path])
         #expect(result.status != 0)
         #expect(result.stderr.contains("'etag' is a required property"))
     }
 
     @Test("the sample budget validates against Schemas/budget.schema.json (for editors), a typo does not", .requires(.pythonModule("jsonschema")))
-    func budgetSchema() throws {
+    func budgetSchema() async throws {
         let script = """
             import json, sys, jsonschema
             schema = json.load(open(sys.argv[1]))
@@ -76,7 +76,7 @@ struct ReportFormatTests {
             errors = list(jsonschema.Draft202012Validator(schema).iter_errors({"version": 1, "pages": [{"match": "/**", "maxRequest": 3}]}))
             print(len(errors))
             """
-        let result = try run("python3", ["-c", script, Repo.schemas.appendingPathComponent("budget.schema.json").path, Repo.sampleBudget.path])
+        let result = try await run("python3", ["-c", script, Repo.schemas.appendingPathComponent("budget.schema.json").path, Repo.sampleBudget.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "1\n")
     }
@@ -107,8 +107,8 @@ struct ReportFormatTests {
     @Test("JUnit: valid against Schemas/junit.xsd (xmllint), passing and failing", .requires(.xmllint))
     func junitSchema() async throws {
         let crawl = try await FixtureCrawl.shared.value
-        try validateJUnit(JUnitReport.render(try sampleOutcome(crawl)))
-        try validateJUnit(JUnitReport.render(failingOutcome(crawl)))
+        try await validateJUnit(JUnitReport.render(try sampleOutcome(crawl)))
+        try await validateJUnit(JUnitReport.render(failingOutcome(crawl)))
     }
 
     @Test("JUnit: a failed check is a <failure> whose message says what to fix")
@@ -124,11 +124,11 @@ struct ReportFormatTests {
         #expect(xml.contains("<system-out>warning: 12 security header problems"), "\(xml)")
     }
 
-    func validateJUnit(_ xml: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func validateJUnit(_ xml: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let file = temporaryFile("junit.xml")
         defer { try? FileManager.default.removeItem(at: file) }
         try Data(xml.utf8).write(to: file)
-        let result = try run("xmllint", ["--noout", "--schema", Repo.schemas.appendingPathComponent("junit.xsd").path, file.path])
+        let result = try await run("xmllint", ["--noout", "--schema", Repo.schemas.appendingPathComponent("junit.xsd").path, file.path])
         #expect(result.status == 0, "xmllint: \(result.stderr)", sourceLocation: sourceLocation)
         #expect(result.stderr.contains("validates"), sourceLocation: sourceLocation)
     }
@@ -157,7 +157,7 @@ struct ReportFormatTests {
                 assert e["response"]["content"]["size"] >= e["response"]["bodySize"] - 0
                 assert all(e["timings"][k] >= 0 for k in ("send", "wait", "receive"))
             """
-        let result = try run("python3", ["-c", script, file.path])
+        let result = try await run("python3", ["-c", script, file.path])
         #expect(result.status == 0, "\(result.stderr)")
         // 10 first-visit pages + 10 revalidation pages; entries: each page's own resources (17+12+13+14+14+11+12+17+12+14 = 136)
         // and 2 probes per resource that had validators.
@@ -221,7 +221,7 @@ struct ReportFormatTests {
         let file = temporaryFile("graph.dot")
         defer { try? FileManager.default.removeItem(at: file) }
         try Data(DOTReport.render(result: crawl.result).utf8).write(to: file)
-        let result = try run("dot", ["-Tsvg", file.path])
+        let result = try await run("dot", ["-Tsvg", file.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("<svg") && result.stdout.contains("/img/missing.png"))
     }

@@ -66,10 +66,10 @@ func expectGolden(_ name: String, _ actual: String, sourceLocation: SourceLocati
 
 /// Runs a program (by path, or by name through PATH) in the repository root.
 @discardableResult
-func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
     executable.hasPrefix("/")
-        ? try runProcess(URL(fileURLWithPath: executable), arguments, environment: environment)
-        : try runProcess(URL(fileURLWithPath: "/usr/bin/env"), [executable] + arguments, environment: environment)
+        ? try await runProcess(URL(fileURLWithPath: executable), arguments, environment: environment)
+        : try await runProcess(URL(fileURLWithPath: "/usr/bin/env"), [executable] + arguments, environment: environment)
 }
 
 func temporaryFile(_ name: String) -> URL {

@@ -37,9 +37,22 @@ public func withTemporarySite<T>(_ files: [String: [UInt8]], _ body: (URL) async
 /// Runs a program to completion in the repository root; returns its exit status, stdout and stderr.
 ///
 /// Both pipes are drained at once: a child that fills one pipe while the other is being
-/// read would otherwise never finish.
+/// read would otherwise never finish. The blocking reads and the wait run on a thread of their
+/// own, never on the Swift concurrency pool: on a 2-core runner that pool has two threads, and
+/// two tests waiting for child processes on it starved every in-process crawl of the suite
+/// (`--max-time` and timeout tests then failed only in full runs).
 @discardableResult
 public func runProcess(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil)
+    async throws -> (status: Int32, stdout: String, stderr: String)
+{
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread {
+            continuation.resume(with: Result { try runProcessBlocking(executable, arguments, environment: environment) })
+        }
+    }
+}
+
+private func runProcessBlocking(_ executable: URL, _ arguments: [String], environment: [String: String]?)
     throws -> (status: Int32, stdout: String, stderr: String)
 {
     let process = Process()
