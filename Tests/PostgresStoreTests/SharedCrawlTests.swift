@@ -113,9 +113,11 @@ struct SharedCrawlTests {
                 let missing = expected.keys.filter { (actual[$0] ?? 0) < 1 }
                 #expect(missing.isEmpty, "never requested after the kill: \(missing.prefix(10))")
                 #expect(Set(actual.keys).subtracting(expected.keys).isEmpty, "requests one process never made: \(Set(actual.keys).subtracting(expected.keys).prefix(10))")
-                // Only what the killed worker had in flight is fetched twice: at most --concurrency URLs, 3 requests each.
+                // Only what the killed worker had in flight is fetched twice: the --concurrency URLs it
+                // was fetching, and those fetched but not yet committed (one batch at most:
+                // Crawler.batchOutcomes, 64, or 200 ms of results), 3 requests each.
                 let extra = actual.values.reduce(0) { $0 + max(0, $1 - 1) }
-                #expect(extra <= 3 * concurrency, "\(extra) requests repeated: \(actual.filter { $0.value > 1 }.prefix(10))")
+                #expect(extra <= 3 * (concurrency + 64), "\(extra) requests repeated: \(actual.filter { $0.value > 1 }.prefix(10))")
             }
         }
     }
