@@ -78,24 +78,15 @@ print(total / tick)
 PY
 }
 
-start_server() {
-    rm -f "$WORK/serve.out" "$WORK/serve.err"
-    "$ASSETCRAWL" serve --synthetic $(( (URLS - 6) / 3 )) --port 0 > "$WORK/serve.out" 2> "$WORK/serve.err" &
-    SERVER_PID=$!
-    for _ in $(seq 100); do grep -q "^serving" "$WORK/serve.out" 2>/dev/null && break; sleep 0.05; done
-    BASE=$(sed -n 's/.* at \(http[^ ]*\)$/\1/p' "$WORK/serve.out")
-}
-stop_server() {
-    kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
-    REQUESTS=$(sed -n 's/^answered \([0-9]*\) requests$/\1/p' "$WORK/serve.err")
-}
+# shellcheck source=synthetic-server.sh
+. "$(dirname "$0")/synthetic-server.sh"
 
 RUN=0
 # run NAME PROCESSES STORE: the crawl with STORE (a file or a URL) and PROCESSES-1 workers.
 run() {
     local name=$1 processes=$2 store=$3
     RUN=$((RUN + 1))
-    start_server
+    start_server $(( (URLS - 6) / 3 ))
     local flags=(crawl "$BASE" --store "$store" --concurrency "$CONCURRENCY" --per-host "$CONCURRENCY" --quiet --json "$WORK/report.json")
     local before after t0 t1 pids=()
     before=$(db_cpu)

@@ -137,9 +137,6 @@ struct CrawlOptions: ParsableArguments {
         }
     }
 
-    /// `50M`, `1.5M`, `512K`, `1G`, `1000` → bytes: see ``OptionValidation/parseSize(_:)``.
-    static func parseSize(_ s: String) -> Int? { OptionValidation.parseSize(s) }
-
     static func parseHeader(_ s: String) -> HeaderField? {
         guard let colon = s.firstIndex(of: ":") else { return nil }
         let name = s[..<colon].trimmingCharacters(in: .whitespaces)

@@ -82,7 +82,7 @@ public struct HTMLDigest {
         let kind = isPage ? AssetKind.page : r.kind
         for v in HTMLReport.verdictNames(r) { verdictCounts[kind, default: [:]][v, default: 0] += 1 }
         if urlRows.count < Self.tableRows { urlRows.append(HTMLReport.urlRow(r, short: short)) }
-        cdnHits.merge(CDNHitRatio.of([r]))
+        cdnHits.merge(CDNHitRatio.of(CollectionOfOne(r)))
         for problem in SharedCacheFreshness(r, siteOrigins: siteOrigins).problems {
             sharedCacheCount += 1
             if sharedCacheRows.count < Self.tableRows { sharedCacheRows.append((r.url, problem)) }
