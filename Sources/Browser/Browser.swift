@@ -1,6 +1,7 @@
 public import CrawlModel
 public import Foundation
 public import Logging
+internal import NIOConcurrencyHelpers
 
 /// Headless Chromium driven through the DevTools protocol: loads pages as a visitor would
 /// and records every request they make.
@@ -13,10 +14,14 @@ public import Logging
 public final class Browser: Sendable {
     let connection: DevToolsConnection
     let logger: Logger
+    /// A page of the default (not off-the-record) context, kept on about:blank: its hard
+    /// reloads make Chromium forget the icons it failed to download (see ``forgetMissingIcons()``).
+    let iconReset: String
 
-    private init(connection: DevToolsConnection, logger: Logger) {
+    private init(connection: DevToolsConnection, logger: Logger, iconReset: String) {
         self.connection = connection
         self.logger = logger
+        self.iconReset = iconReset
     }
 
     /// Whether a Chromium (`chromium` or `chromium-browser`) is on PATH.
@@ -32,13 +37,15 @@ public final class Browser: Sendable {
         let process = try await ChromiumProcess.launch(executable: executable, timeout: .seconds(30))
         logger.debug("chromium \(process.process.processIdentifier) listening on \(process.webSocketURL)")
         let connection: DevToolsConnection
+        let iconReset: String
         do {
             connection = try await DevToolsConnection.connect(to: process.webSocketURL)
+            iconReset = try await openIconReset(connection)
         } catch {
             await process.stop()
             throw error
         }
-        let browser = Browser(connection: connection, logger: logger)
+        let browser = Browser(connection: connection, logger: logger, iconReset: iconReset)
         do {
             let result = try await body(browser)
             await browser.close(process)
@@ -56,27 +63,22 @@ public final class Browser: Sendable {
         await process.stop()
     }
 
-    /// Loads each page cold and then again (unless `options.repeatVisit` is off), `options.tabs` at a time, in an isolated browser
-    /// context each; results in the order of `pages`. A page that fails is recorded with
-    /// its reason and the others go on.
+    /// Loads each page cold and then again (unless `options.repeatVisit` is off), `options.tabs`
+    /// at a time, in an isolated browser context each; results in the order of `pages`. A
+    /// page that fails is recorded with its reason and the others go on.
+    ///
+    /// Each of the `tabs` workers opens its next tab (a context and a renderer, the slowest
+    /// step) while the current page loads, and closes a finished tab without waiting for it.
     public func visit(_ pages: [String], options: BrowserOptions,
                       progress: (@Sendable (Int) -> Void)? = nil) async -> [BrowserVisit] {
+        let queue = PageQueue(count: pages.count)
         var results = [BrowserVisit?](repeating: nil, count: pages.count)
-        await withTaskGroup(of: (Int, BrowserVisit).self) { group in
-            var next = 0
-            func startNext() {
-                guard next < pages.count else { return }
-                let index = next
-                next += 1
-                group.addTask { (index, await self.visit(pages[index], options: options)) }
+        await withTaskGroup(of: [(Int, BrowserVisit)].self) { group in
+            for _ in 0..<min(max(1, options.tabs), pages.count) {
+                group.addTask { await self.work(pages, queue: queue, options: options, progress: progress) }
             }
-            for _ in 0..<max(1, options.tabs) { startNext() }
-            var done = 0
-            for await (index, visit) in group {
-                results[index] = visit
-                done += 1
-                progress?(done)
-                if !Task.isCancelled { startNext() }
+            for await done in group {
+                for (index, visit) in done { results[index] = visit }
             }
         }
         return zip(pages, results).map { url, visit in
@@ -84,17 +86,59 @@ public final class Browser: Sendable {
         }
     }
 
+    /// One worker of ``visit(_:options:progress:)``: pages from `queue` until it is empty or the task is cancelled.
+    private func work(_ pages: [String], queue: PageQueue, options: BrowserOptions,
+                      progress: (@Sendable (Int) -> Void)?) async -> [(Int, BrowserVisit)] {
+        var done: [(Int, BrowserVisit)] = []
+        var spare: Task<BrowserTab, any Error>?
+        var closing: [Task<Void, Never>] = []
+        while !Task.isCancelled, let index = queue.take() {
+            let tab = spare ?? openTab(options)
+            spare = queue.isEmpty ? nil : openTab(options)
+            let result: BrowserVisit
+            do {
+                let opened = try await tab.value
+                result = await visit(pages[index], in: opened, options: options)
+                closing.append(Task { await opened.close() })
+            } catch {
+                logger.warning("browser: cannot open a tab for \(pages[index]): \(error)")
+                result = BrowserVisit(url: pages[index], firstVisit: BrowserLoad(incomplete: "browser: \(error)"), repeatVisit: nil)
+            }
+            done.append((index, result))
+            progress?(queue.finish())
+        }
+        if let spare, let unused = try? await spare.value { await unused.close() }
+        for task in closing { await task.value }
+        return done
+    }
+
+    private func openTab(_ options: BrowserOptions) -> Task<BrowserTab, any Error> {
+        let connection = self.connection, logger = self.logger
+        return Task {
+            let opening = ContinuousClock.now
+            let tab = try await BrowserTab.open(connection, options: options, logger: logger)
+            logger.debug("browser: tab opened in \(ContinuousClock.now - opening)")
+            return tab
+        }
+    }
+
     /// One page: a fresh browser context, a cold load, then a repeat visit in the same context.
     public func visit(_ url: String, options: BrowserOptions) async -> BrowserVisit {
         let tab: BrowserTab
-        let opening = ContinuousClock.now
         do {
-            tab = try await BrowserTab.open(connection, options: options, logger: logger)
-            logger.debug("browser: tab for \(url) opened in \(ContinuousClock.now - opening)")
+            tab = try await openTab(options).value
         } catch {
             logger.warning("browser: cannot open a tab for \(url): \(error)")
             return BrowserVisit(url: url, firstVisit: BrowserLoad(incomplete: "browser: \(error)"), repeatVisit: nil)
         }
+        let visit = await visit(url, in: tab, options: options)
+        await tab.close()
+        return visit
+    }
+
+    /// The cold load and the repeat visit of `url` in `tab`, a context no load has used yet.
+    private func visit(_ url: String, in tab: BrowserTab, options: BrowserOptions) async -> BrowserVisit {
+        await forgetMissingIcons()
         let first = await tab.load(url)
         var second: BrowserLoad?
         if options.repeatVisit, !Task.isCancelled {
@@ -103,19 +147,32 @@ public final class Browser: Sendable {
             // the whole session and never asks again: the repeat visit does not wait for it.
             second = await tab.load(url, expectIcon: !first.iconFailed)
         }
-        let closing = ContinuousClock.now
-        await tab.close()
-        logger.debug("browser: tab for \(url) closed in \(ContinuousClock.now - closing)")
         logger.debug("browser: \(url) first \(first.wireBytes) B in \(Int(first.durationMs)) ms, repeat \(second?.wireBytes ?? 0) B in \(Int(second?.durationMs ?? 0)) ms")
         return BrowserVisit(url: url, firstVisit: first, repeatVisit: second)
     }
 }
 
-extension BrowserLoad {
-    /// The load's icon request (what ``LoadRecorder`` takes for it) failed or never came.
-    var iconFailed: Bool {
-        let icon = requests.last { $0.resourceType == "Other" && $0.initiator == "other" && $0.initiatorURL == nil }
-        guard let icon else { return true }
-        return icon.error != nil || (icon.status ?? 0) >= 400
+/// The pages not yet taken by a worker, and how many are done.
+private final class PageQueue: Sendable {
+    private let state: NIOLockedValueBox<(next: Int, done: Int)>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        self.state = NIOLockedValueBox((0, 0))
     }
+
+    /// The next page's index, nil when every page was taken.
+    func take() -> Int? {
+        state.withLockedValue { s in
+            guard s.next < count else { return nil }
+            defer { s.next += 1 }
+            return s.next
+        }
+    }
+
+    var isEmpty: Bool { state.withLockedValue { $0.next >= count } }
+
+    /// Counts one page as done; how many are.
+    func finish() -> Int { state.withLockedValue { s in s.done += 1; return s.done } }
 }

@@ -1,4 +1,4 @@
-public import CrawlModel
+internal import CrawlModel
 internal import Foundation
 internal import Logging
 
@@ -80,8 +80,8 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
         try await connection.send(method, params, session: session)
     }
 
-    /// Navigates to `url` and records every request until load, network idle and the icon
-    /// request (unless `expectIcon` is false), or until the time limit.
+    /// Navigates to `url` and records every request until the load event, a quiet window with
+    /// nothing in flight and the icon request (unless `expectIcon` is false), or until the time limit.
     func load(_ url: String, expectIcon: Bool = true) async -> BrowserLoad {
         loads += 1
         let serial = loads
@@ -91,18 +91,22 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
         let limit = options.loadTimeout
         let connection = self.connection
         let session = self.session
-        func after(_ delay: Duration, _ method: String) -> Task<Void, any Error> {
+        func after(_ delay: Duration, _ method: String, activity: Int = 0) -> Task<Void, any Error> {
             Task {
                 try await Task.sleep(for: delay)
-                connection.inject(.init(method: method, params: ["load": .number(Double(serial))]), session: session)
+                connection.inject(.init(method: method, params: ["load": .number(Double(serial)), "activity": .number(Double(activity))]),
+                                  session: session)
             }
         }
         let timer = after(limit, Self.timeoutEvent)
         var iconWait: Task<Void, any Error>?
+        // The quiet window started at this activity count, if any (see `LoadRecorder.quietOver`).
+        var quietWindow: (activity: Int, timer: Task<Void, any Error>)?
         var phases = ""
         defer {
             timer.cancel()
             iconWait?.cancel()
+            quietWindow?.timer.cancel()
         }
         func elapsed() -> Double {
             let d = ContinuousClock.now - started
@@ -125,22 +129,38 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
             if event.method == Self.timeoutEvent {
                 guard event.params["load"]?.int == serial else { continue }
                 let state = !recorder.loaded ? "no load event" : recorder.inFlight > 0 ? "\(recorder.inFlight) requests still in flight"
-                    : "no network idle"
+                    : "never quiet"
                 return recorder.load(incomplete: "timeout: \(state) after \(limit)", durationMs: elapsed())
             }
-            if event.method == Self.iconWaitEvent {
-                if event.params["load"]?.int == serial { recorder.iconWaitOver = true }
-                continue
+            switch event.method {
+            case Self.iconWaitEvent:
+                guard event.params["load"]?.int == serial else { continue }
+                recorder.iconWaitOver = true
+                if logger.logLevel <= .debug { phases += " no icon request at \(Int(elapsed())) ms;" }
+            case Self.quietEvent:
+                guard event.params["load"]?.int == serial, event.params["activity"]?.int == recorder.activity, recorder.isQuiet
+                else { continue }
+                recorder.quietOver = true
+                if logger.logLevel <= .debug { phases += " quiet at \(Int(elapsed())) ms;" }
+            default:
+                if logger.logLevel <= .trace, let text = try? JSONEncoder().encode(event.params) {
+                    logger.trace("\(session.prefix(8)) \(event.method) \(String(decoding: text, as: UTF8.self).prefix(2000))")
+                }
+                let before = (recorder.loaded, recorder.iconRequested)
+                recorder.handle(event.method, event.params)
+                if logger.logLevel <= .debug, before != (recorder.loaded, recorder.iconRequested) {
+                    phases += " load \(recorder.loaded ? "y" : "n") icon \(recorder.iconRequested ? "y" : "n") at \(Int(elapsed())) ms;"
+                }
             }
-            if logger.logLevel <= .trace, let text = try? JSONEncoder().encode(event.params) {
-                logger.trace("\(session.prefix(8)) \(event.method) \(String(decoding: text, as: UTF8.self).prefix(2000))")
+            // A quiet window starts with each change that leaves the load quiet; a request
+            // in between makes the window's event stale (its activity count is not current).
+            if recorder.isQuiet, !recorder.quietOver, quietWindow?.activity != recorder.activity {
+                quietWindow?.timer.cancel()
+                quietWindow = (recorder.activity, after(Self.quietWindow, Self.quietEvent, activity: recorder.activity))
             }
-            let before = (recorder.loaded, recorder.networkIdle, recorder.iconRequested)
-            recorder.handle(event.method, event.params)
-            if logger.logLevel <= .debug, before != (recorder.loaded, recorder.networkIdle, recorder.iconRequested) {
-                phases += " load \(recorder.loaded ? "y" : "n") idle \(recorder.networkIdle ? "y" : "n") icon \(recorder.iconRequested ? "y" : "n") at \(Int(elapsed())) ms;"
+            if recorder.isQuiet, recorder.quietOver, !recorder.iconRequested, !recorder.iconWaitOver, iconWait == nil {
+                iconWait = after(Self.iconWait, Self.iconWaitEvent)
             }
-            if recorder.isQuiet, !recorder.iconRequested, iconWait == nil { iconWait = after(Self.iconWait, Self.iconWaitEvent) }
         }
         logger.debug("browser: \(url) load \(serial) phases:\(phases) settled at \(Int(elapsed())) ms")
         return recorder.load(incomplete: nil, durationMs: elapsed())
@@ -148,6 +168,11 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
 
     static let timeoutEvent = "assetcrawl.timeout"
     static let iconWaitEvent = "assetcrawl.iconWait"
+    static let quietEvent = "assetcrawl.quiet"
+    /// How long a load must stay quiet (load event fired, no request in flight, none started
+    /// or ended) to be over: counted from DevTools' own request events, not Chromium's
+    /// `networkIdle` (500 ms of no traffic, measured in the renderer, and reported late).
+    static let quietWindow = Duration.milliseconds(250)
     /// How long a quiet load waits for its icon request before it is over without one. The
     /// request comes from Chromium's browser process after the load; on a loaded 2-core runner
     /// it was seen to take over 1 s. Only a load whose icon never comes pays the whole wait.

@@ -33,11 +33,18 @@ struct LoadRecorder {
     /// Set when the wait for the icon request is given up (a load that asks for none).
     var iconWaitOver = false
 
-    /// The load event fired, Chromium saw no network activity for 500 ms, and every request it reported has ended.
-    var isQuiet: Bool { loaded && networkIdle && open.isEmpty }
+    /// Counts request starts and ends: a quiet window is over only if nothing happened during it.
+    private(set) var activity = 0
+    /// Set when no request started or ended for a quiet window after ``isQuiet`` (the tab's
+    /// timer, ``BrowserTab/quietWindow``), or when Chromium reported network idle (500 ms);
+    /// a request that starts afterwards clears it.
+    var quietOver = false
 
-    /// Quiet, and the icon request came (or will not).
-    var isSettled: Bool { failure != nil || (isQuiet && (iconRequested || iconWaitOver)) }
+    /// The load event fired and every request reported so far has ended.
+    var isQuiet: Bool { loaded && open.isEmpty }
+
+    /// Quiet for a whole window, and the icon request came (or will not).
+    var isSettled: Bool { failure != nil || (isQuiet && quietOver && (iconRequested || iconWaitOver)) }
 
     mutating func handle(_ method: String, _ p: DevToolsJSON) {
         switch method {
@@ -52,6 +59,8 @@ struct LoadRecorder {
             }
             // data: and blob: URLs cost nothing on the wire; they are not requests.
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else { return }
+            activity += 1
+            quietOver = false
             let initiator = p["initiator"]
             let initiatorURL = initiator?["url"]?.string
                 ?? initiator?["stack"]?["callFrames"]?.array?.first?["url"]?.string
@@ -85,6 +94,7 @@ struct LoadRecorder {
             }
         case "Network.loadingFinished":
             guard let id = p["requestId"]?.string, let index = open.removeValue(forKey: id) else { return }
+            activity += 1
             var bytes = p["encodedDataLength"]?.int ?? partialBytes[id] ?? 0
             // Two totals Chromium gets wrong: a 404 image counts its body only (a total of
             // exactly Content-Length after headers arrived), and an <embed>ed PDF, handed to
@@ -102,6 +112,7 @@ struct LoadRecorder {
             partialBytes[id] = nil
         case "Network.loadingFailed":
             guard let id = p["requestId"]?.string, let index = open.removeValue(forKey: id) else { return }
+            activity += 1
             var reason = p["errorText"]?.string ?? "failed"
             if let blocked = p["blockedReason"]?.string { reason += " (blocked: \(blocked))" }
             else if p["canceled"]?.bool == true { reason += " (cancelled)" }
@@ -112,7 +123,9 @@ struct LoadRecorder {
             guard p["frameId"]?.string == frameID, let loaderID, p["loaderId"]?.string == loaderID else { return }
             switch p["name"]?.string {
             case "load": loaded = true
-            case "networkIdle": networkIdle = true
+            case "networkIdle":
+                networkIdle = true
+                if open.isEmpty { quietOver = true }
             default: break
             }
         case "Inspector.targetCrashed":
