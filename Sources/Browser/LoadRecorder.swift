@@ -8,8 +8,11 @@ struct LoadRecorder {
     private var open: [String: Int] = [:]
     /// Response header bytes plus data bytes so far, for a load that fails part-way.
     private var partialBytes: [String: Int] = [:]
-    /// Per request id: the response's header bytes and Content-Length (see `loadingFinished`).
-    private var heads: [String: (headerBytes: Int, contentLength: Int?)] = [:]
+    /// Per request id: the response's header bytes, Content-Length, and whether its body has no
+    /// Content-Encoding (see `loadingFinished` and `loadingFailed`).
+    private var heads: [String: (headerBytes: Int, contentLength: Int?, identity: Bool)] = [:]
+    /// Body bytes received so far (`dataLength`), for a response whose `encodedDataLength` says 0.
+    private var bodyBytes: [String: Int] = [:]
     /// Request id → index of its last hop, kept after it ends: the raw status can come late.
     private var lastHop: [String: Int] = [:]
     /// The navigation whose lifecycle counts (Page.navigate's `loaderId`); events of others are ignored.
@@ -86,11 +89,13 @@ struct LoadRecorder {
             else if response["fromDiskCache"]?.bool == true, requests[index].cache == nil { requests[index].cache = .disk }
             let headerBytes = response["encodedDataLength"]?.int ?? 0
             partialBytes[id] = headerBytes
-            let length = response["headers"].flatMap(Self.contentLength)
-            heads[id] = (headerBytes, length)
+            let length = response["headers"].flatMap { Self.header("content-length", $0) }.flatMap { Int($0) }
+            let encoding = response["headers"].flatMap { Self.header("content-encoding", $0) } ?? "identity"
+            heads[id] = (headerBytes, length, encoding.lowercased() == "identity")
         case "Network.dataReceived":
             if let id = p["requestId"]?.string, open[id] != nil {
                 partialBytes[id, default: 0] += p["encodedDataLength"]?.int ?? 0
+                bodyBytes[id, default: 0] += p["dataLength"]?.int ?? 0
             }
         case "Network.loadingFinished":
             guard let id = p["requestId"]?.string, let index = open.removeValue(forKey: id) else { return }
@@ -110,6 +115,7 @@ struct LoadRecorder {
             // memory-cache hit reports the size of the response it once was).
             requests[index].wireBytes = requests[index].cache == nil ? bytes : 0
             partialBytes[id] = nil
+            bodyBytes[id] = nil
         case "Network.loadingFailed":
             guard let id = p["requestId"]?.string, let index = open.removeValue(forKey: id) else { return }
             activity += 1
@@ -117,8 +123,10 @@ struct LoadRecorder {
             if let blocked = p["blockedReason"]?.string { reason += " (blocked: \(blocked))" }
             else if p["canceled"]?.bool == true { reason += " (cancelled)" }
             requests[index].error = reason
-            requests[index].wireBytes = partialBytes.removeValue(forKey: id) ?? 0
+            requests[index].wireBytes = cutShortBytes(id)
             heads[id] = nil
+            partialBytes[id] = nil
+            bodyBytes[id] = nil
         case "Page.lifecycleEvent":
             guard p["frameId"]?.string == frameID, let loaderID, p["loaderId"]?.string == loaderID else { return }
             switch p["name"]?.string {
@@ -137,10 +145,20 @@ struct LoadRecorder {
         }
     }
 
-    /// The Content-Length of a DevTools header object (names in any case).
-    static func contentLength(_ headers: DevToolsJSON) -> Int? {
+    /// A header's value in a DevTools header object (`name` in lower case; names in any case).
+    static func header(_ name: String, _ headers: DevToolsJSON) -> String? {
         guard case .object(let fields) = headers else { return nil }
-        return fields.first { $0.key.lowercased() == "content-length" }?.value.string.flatMap { Int($0) }
+        return fields.first { $0.key.lowercased() == name }?.value.string
+    }
+
+    /// The wire bytes of a request that ended before `loadingFinished`: headers and the data
+    /// received. A media response (audio, video: a range request, cancelled once the player
+    /// has what it wants) reports its data with `encodedDataLength` 0; when its body has no
+    /// Content-Encoding, the body bytes it did receive (`dataLength`) are the bytes on the wire.
+    private func cutShortBytes(_ id: String) -> Int {
+        let bytes = partialBytes[id] ?? 0
+        guard let head = heads[id], head.identity, let body = bodyBytes[id] else { return bytes }
+        return max(bytes, head.headerBytes + body)
     }
 
     /// Marks the navigation as failed (Page.navigate answered `errorText`).
@@ -151,7 +169,7 @@ struct LoadRecorder {
         var requests = self.requests
         for (id, index) in open {
             requests[index].error = requests[index].error ?? "unfinished when the load ended"
-            requests[index].wireBytes = partialBytes[id] ?? 0
+            requests[index].wireBytes = cutShortBytes(id)
         }
         return BrowserLoad(requests: requests, incomplete: incomplete ?? failure, durationMs: durationMs)
     }

@@ -61,7 +61,27 @@ struct LoadRecorderTests {
         #expect(failed.error == "net::ERR_ABORTED (cancelled)")
     }
 
-    @Test("settled only after this navigation's load, network idle, nothing in flight and the icon request")
+    @Test("a cancelled media range counts the body it received when Chromium reports its encodedDataLength as 0")
+    func cancelledMedia() {
+        var r = LoadRecorder(frameID: "F")
+        // As Chromium 156 reports a <video>'s metadata load: the whole 206 body arrives in one
+        // dataReceived with encodedDataLength 0, then the player cancels the request.
+        r.handle("Network.requestWillBeSent", sent("1", "http://a.test/v.mp4", type: "Media"))
+        r.handle("Network.responseReceived", ["requestId": "1", "response": [
+            "status": 206, "encodedDataLength": 341, "headers": ["Content-Length": "834563", "Content-Type": "video/mp4"]]])
+        r.handle("Network.dataReceived", ["requestId": "1", "dataLength": 834_563, "encodedDataLength": 0])
+        r.handle("Network.loadingFailed", ["requestId": "1", "errorText": "net::ERR_ABORTED", "canceled": true])
+        // A compressed body's dataLength is its decoded size: only the encoded bytes count.
+        r.handle("Network.requestWillBeSent", sent("2", "http://a.test/big.json", type: "Fetch"))
+        r.handle("Network.responseReceived", ["requestId": "2", "response": [
+            "status": 200, "encodedDataLength": 200, "headers": ["content-encoding": "br"]]])
+        r.handle("Network.dataReceived", ["requestId": "2", "dataLength": 90_000, "encodedDataLength": 0])
+        r.handle("Network.loadingFailed", ["requestId": "2", "errorText": "net::ERR_ABORTED", "canceled": true])
+        #expect(r.requests.map(\.wireBytes) == [341 + 834_563, 200])
+        #expect(r.requests.allSatisfy { $0.error == "net::ERR_ABORTED (cancelled)" })
+    }
+
+    @Test("settled only after this navigation's load, a quiet window with nothing in flight, and the icon request")
     func settling() {
         var r = LoadRecorder(frameID: "F")
         r.loaderID = "L2"
@@ -73,16 +93,22 @@ struct LoadRecorderTests {
         r.handle("Page.lifecycleEvent", ["frameId": "F", "loaderId": "L2", "name": "networkIdle"])
         #expect(!r.isSettled)
         r.handle("Network.loadingFinished", ["requestId": "1", "encodedDataLength": 99])
-        #expect(r.isQuiet && !r.isSettled, "the icon request is still to come")
+        #expect(r.isQuiet && !r.quietOver && !r.isSettled, "no quiet window yet")
+        let quietAt = r.activity
+        r.quietOver = true
+        #expect(!r.isSettled, "the icon request is still to come")
         r.handle("Network.requestWillBeSent", sent("9", "http://a.test/favicon.ico", type: "Other", initiator: ["type": "other"]))
-        #expect(r.iconRequested && !r.isSettled)
+        #expect(r.iconRequested && !r.quietOver && !r.isQuiet, "a new request ends the quiet window")
         r.handle("Network.loadingFinished", ["requestId": "9", "encodedDataLength": 300])
+        #expect(r.activity == quietAt + 2 && !r.isSettled, "a quiet window started before the icon request is stale")
+        r.quietOver = true
         #expect(r.isSettled)
         var iconless = LoadRecorder(frameID: "F")
         iconless.loaderID = "L"
         iconless.handle("Page.lifecycleEvent", ["frameId": "F", "loaderId": "L", "name": "load"])
+        // Chromium's own network idle (500 ms without traffic) is a quiet window too.
         iconless.handle("Page.lifecycleEvent", ["frameId": "F", "loaderId": "L", "name": "networkIdle"])
-        #expect(!iconless.isSettled)
+        #expect(iconless.quietOver && !iconless.isSettled)
         iconless.iconWaitOver = true
         #expect(iconless.isSettled)
         let cut = LoadRecorder(frameID: "F").load(incomplete: "timeout", durationMs: 1)
