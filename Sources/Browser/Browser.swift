@@ -12,70 +12,67 @@ internal import NIOConcurrencyHelpers
 /// }
 /// ```
 public final class Browser: Sendable {
-    let connection: DevToolsConnection
+    /// The first worker's Chromium; the others start their own (see ``BrowserSession``).
+    let main: BrowserSession
+    let executable: URL
     let logger: Logger
-    /// A page of the default (not off-the-record) context, kept on about:blank: its hard
-    /// reloads make Chromium forget the icons it failed to download (see ``forgetMissingIcons()``).
-    let iconReset: String
 
-    private init(connection: DevToolsConnection, logger: Logger, iconReset: String) {
-        self.connection = connection
+    private init(main: BrowserSession, executable: URL, logger: Logger) {
+        self.main = main
+        self.executable = executable
         self.logger = logger
-        self.iconReset = iconReset
     }
 
     /// Whether a Chromium (`chromium` or `chromium-browser`) is on PATH.
     public static var isInstalled: Bool { ChromiumProcess.locate() != nil }
 
     /// Starts Chromium (`executable`, else `chromium` on PATH) with a fresh profile, runs
-    /// `body`, and always stops the process and removes the profile, on error and
-    /// cancellation too. Throws ``BrowserError/missing`` when there is no Chromium.
+    /// `body`, and always stops every Chromium it started and removes their profiles, on error
+    /// and cancellation too. Throws ``BrowserError/missing`` when there is no Chromium.
     public static func withBrowser<T: Sendable>(
         executable: URL? = nil, logger: Logger, _ body: (Browser) async throws -> T
     ) async throws -> T {
         guard let executable = executable ?? ChromiumProcess.locate() else { throw BrowserError.missing }
-        let process = try await ChromiumProcess.launch(executable: executable, timeout: .seconds(30))
-        logger.debug("chromium \(process.process.processIdentifier) listening on \(process.webSocketURL)")
-        let connection: DevToolsConnection
-        let iconReset: String
-        do {
-            connection = try await DevToolsConnection.connect(to: process.webSocketURL)
-            iconReset = try await openIconReset(connection)
-        } catch {
-            await process.stop()
-            throw error
-        }
-        let browser = Browser(connection: connection, logger: logger, iconReset: iconReset)
+        let main = try await BrowserSession.start(executable: executable, logger: logger)
+        let browser = Browser(main: main, executable: executable, logger: logger)
         do {
             let result = try await body(browser)
-            await browser.close(process)
+            await main.close()
             return result
         } catch {
-            await browser.close(process)
+            await main.close()
             throw error
         }
-    }
-
-    private func close(_ process: ChromiumProcess) async {
-        // Browser.close lets Chromium shut down its children itself; the signal follows anyway.
-        _ = try? await connection.send("Browser.close", timeout: .seconds(2))
-        await connection.close()
-        await process.stop()
     }
 
     /// Loads each page cold and then again (unless `options.repeatVisit` is off), `options.tabs`
     /// at a time, in an isolated browser context each; results in the order of `pages`. A
     /// page that fails is recorded with its reason and the others go on.
     ///
-    /// Each of the `tabs` workers opens its next tab (a context and a renderer, the slowest
-    /// step) while the current page loads, and closes a finished tab without waiting for it.
+    /// Each of the `tabs` workers loads its pages one at a time in a Chromium of its own (the
+    /// first worker in the one ``withBrowser(executable:logger:_:)`` started), opens its next
+    /// tab (a context and a renderer, the slowest step) while the current page loads, and
+    /// closes a finished tab without waiting for it.
     public func visit(_ pages: [String], options: BrowserOptions,
                       progress: (@Sendable (Int) -> Void)? = nil) async -> [BrowserVisit] {
         let queue = PageQueue(count: pages.count)
         var results = [BrowserVisit?](repeating: nil, count: pages.count)
         await withTaskGroup(of: [(Int, BrowserVisit)].self) { group in
-            for _ in 0..<min(max(1, options.tabs), pages.count) {
-                group.addTask { await self.work(pages, queue: queue, options: options, progress: progress) }
+            for worker in 0..<min(max(1, options.tabs), pages.count) {
+                group.addTask {
+                    guard worker > 0 else { return await self.work(pages, in: self.main, queue: queue, options: options, progress: progress) }
+                    let session: BrowserSession
+                    do {
+                        session = try await BrowserSession.start(executable: self.executable, logger: self.logger)
+                    } catch {
+                        // The other workers go on with the pages.
+                        self.logger.warning("browser: cannot start a Chromium for worker \(worker + 1): \(error)")
+                        return []
+                    }
+                    let done = await self.work(pages, in: session, queue: queue, options: options, progress: progress)
+                    await session.close()
+                    return done
+                }
             }
             for await done in group {
                 for (index, visit) in done { results[index] = visit }
@@ -87,18 +84,18 @@ public final class Browser: Sendable {
     }
 
     /// One worker of ``visit(_:options:progress:)``: pages from `queue` until it is empty or the task is cancelled.
-    private func work(_ pages: [String], queue: PageQueue, options: BrowserOptions,
+    private func work(_ pages: [String], in session: BrowserSession, queue: PageQueue, options: BrowserOptions,
                       progress: (@Sendable (Int) -> Void)?) async -> [(Int, BrowserVisit)] {
         var done: [(Int, BrowserVisit)] = []
         var spare: Task<BrowserTab, any Error>?
         var closing: [Task<Void, Never>] = []
         while !Task.isCancelled, let index = queue.take() {
-            let tab = spare ?? openTab(options)
-            spare = queue.isEmpty ? nil : openTab(options)
+            let tab = spare ?? openTab(in: session, options)
+            spare = queue.isEmpty ? nil : openTab(in: session, options)
             let result: BrowserVisit
             do {
                 let opened = try await tab.value
-                result = await visit(pages[index], in: opened, options: options)
+                result = await visit(pages[index], in: opened, of: session, options: options)
                 closing.append(Task { await opened.close() })
             } catch {
                 logger.warning("browser: cannot open a tab for \(pages[index]): \(error)")
@@ -112,8 +109,8 @@ public final class Browser: Sendable {
         return done
     }
 
-    private func openTab(_ options: BrowserOptions) -> Task<BrowserTab, any Error> {
-        let connection = self.connection, logger = self.logger
+    private func openTab(in session: BrowserSession, _ options: BrowserOptions) -> Task<BrowserTab, any Error> {
+        let connection = session.connection, logger = self.logger
         return Task {
             let opening = ContinuousClock.now
             let tab = try await BrowserTab.open(connection, options: options, logger: logger)
@@ -122,23 +119,24 @@ public final class Browser: Sendable {
         }
     }
 
-    /// One page: a fresh browser context, a cold load, then a repeat visit in the same context.
+    /// One page: a fresh browser context, a cold load, then a repeat visit in the same context
+    /// (in the first Chromium: call it for one page at a time, see ``BrowserSession``).
     public func visit(_ url: String, options: BrowserOptions) async -> BrowserVisit {
         let tab: BrowserTab
         do {
-            tab = try await openTab(options).value
+            tab = try await openTab(in: main, options).value
         } catch {
             logger.warning("browser: cannot open a tab for \(url): \(error)")
             return BrowserVisit(url: url, firstVisit: BrowserLoad(incomplete: "browser: \(error)"), repeatVisit: nil)
         }
-        let visit = await visit(url, in: tab, options: options)
+        let visit = await visit(url, in: tab, of: main, options: options)
         await tab.close()
         return visit
     }
 
-    /// The cold load and the repeat visit of `url` in `tab`, a context no load has used yet.
-    private func visit(_ url: String, in tab: BrowserTab, options: BrowserOptions) async -> BrowserVisit {
-        await forgetMissingIcons()
+    /// The cold load and the repeat visit of `url` in `tab` (of `session`), a context no load has used yet.
+    private func visit(_ url: String, in tab: BrowserTab, of session: BrowserSession, options: BrowserOptions) async -> BrowserVisit {
+        await session.forgetMissingIcons()
         let first = await tab.load(url)
         var second: BrowserLoad?
         if options.repeatVisit, !Task.isCancelled {

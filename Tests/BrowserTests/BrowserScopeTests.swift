@@ -78,7 +78,7 @@ struct BrowserScopeTests {
         }
     }
 
-    @Test("a page that never reaches network idle is recorded with its reason, and the next page still loads")
+    @Test("a page that never goes quiet (a request every 100 ms) is recorded with its reason, and the next page still loads")
     func pageThatNeverSettles() async throws {
         let busy = """
             <!doctype html><html><body><script>
@@ -119,6 +119,30 @@ struct BrowserScopeTests {
                     #expect(image.cache == nil && image.status == 200, "\(visit.url): \(image)")
                 }
                 #expect(log.all.filter { $0.target == "/p.png" && $0.status == 200 }.count >= 2)
+            }
+        }
+    }
+
+    /// Chromium's favicon service remembers a 404 icon for the whole session, across browser
+    /// contexts; each cold load must still show the request a first-time visitor makes.
+    @Test("every cold load asks for a missing /favicon.ico, not only an origin's first page")
+    func missingIconOnEveryPage() async throws {
+        let page = "<!doctype html><html><body>no icon declared</body></html>"
+        try await withTemporarySite(["a.html": page, "b.html": page, "c.html": page]) { root in
+            try await serveLogged(root) { base, log in
+                var options = BrowserOptions()
+                options.tabs = 1
+                options.repeatVisit = false
+                let pages = ["a.html", "b.html", "c.html"].map { base.absoluteString + $0 }
+                let visits = try await Browser.withBrowser(logger: quietLogger) { browser in
+                    await browser.visit(pages, options: options)
+                }
+                for visit in visits {
+                    #expect(visit.firstVisit.incomplete == nil)
+                    let icon = visit.firstVisit.requests.first { $0.url == base.absoluteString + "favicon.ico" }
+                    #expect(icon?.status == 404 && (icon?.wireBytes ?? 0) > 0, "\(visit.url): \(visit.firstVisit.requests.map(\.url))")
+                }
+                #expect(log.all.filter { $0.target == "/favicon.ico" && $0.status == 404 }.count == 3)
             }
         }
     }
