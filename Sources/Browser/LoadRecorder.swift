@@ -123,7 +123,7 @@ struct LoadRecorder {
             if let blocked = p["blockedReason"]?.string { reason += " (blocked: \(blocked))" }
             else if p["canceled"]?.bool == true { reason += " (cancelled)" }
             requests[index].error = reason
-            requests[index].wireBytes = cutShortBytes(id)
+            requests[index].wireBytes = cutShortBytes(id, index: index)
             heads[id] = nil
             partialBytes[id] = nil
             bodyBytes[id] = nil
@@ -152,13 +152,18 @@ struct LoadRecorder {
     }
 
     /// The wire bytes of a request that ended before `loadingFinished`: headers and the data
-    /// received. A media response (audio, video: a range request, cancelled once the player
-    /// has what it wants) reports its data with `encodedDataLength` 0; when its body has no
-    /// Content-Encoding, the body bytes it did receive (`dataLength`) are the bytes on the wire.
-    private func cutShortBytes(_ id: String) -> Int {
+    /// received. Chromium reports a media response's data (audio, video: a range request the
+    /// player cancels once it has the metadata) with `encodedDataLength` 0, so for a body
+    /// without Content-Encoding the bytes it received (`dataLength`) count instead. And a
+    /// cancelled media response counts as the server sends it, headers + Content-Length of
+    /// the range asked for: the server writes it all before the cancel reaches it (on
+    /// loopback, nginx's `$bytes_sent` for Chromium's own visit is the whole range), which is
+    /// also what the static model charges for the file.
+    private func cutShortBytes(_ id: String, index: Int) -> Int {
         let bytes = partialBytes[id] ?? 0
-        guard let head = heads[id], head.identity, let body = bodyBytes[id] else { return bytes }
-        return max(bytes, head.headerBytes + body)
+        guard let head = heads[id], head.identity else { return bytes }
+        if requests[index].resourceType == "Media", let length = head.contentLength { return max(bytes, head.headerBytes + length) }
+        return max(bytes, head.headerBytes + (bodyBytes[id] ?? 0))
     }
 
     /// Marks the navigation as failed (Page.navigate answered `errorText`).
@@ -169,7 +174,7 @@ struct LoadRecorder {
         var requests = self.requests
         for (id, index) in open {
             requests[index].error = requests[index].error ?? "unfinished when the load ended"
-            requests[index].wireBytes = cutShortBytes(id)
+            requests[index].wireBytes = cutShortBytes(id, index: index)
         }
         return BrowserLoad(requests: requests, incomplete: incomplete ?? failure, durationMs: durationMs)
     }

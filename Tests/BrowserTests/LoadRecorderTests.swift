@@ -61,7 +61,7 @@ struct LoadRecorderTests {
         #expect(failed.error == "net::ERR_ABORTED (cancelled)")
     }
 
-    @Test("a cancelled media range counts the body it received when Chromium reports its encodedDataLength as 0")
+    @Test("a cancelled media range counts as the server sent it; other bodies count what arrived, by dataLength when encodedDataLength says 0")
     func cancelledMedia() {
         var r = LoadRecorder(frameID: "F")
         // As Chromium 156 reports a <video>'s metadata load: the whole 206 body arrives in one
@@ -77,7 +77,19 @@ struct LoadRecorderTests {
             "status": 200, "encodedDataLength": 200, "headers": ["content-encoding": "br"]]])
         r.handle("Network.dataReceived", ["requestId": "2", "dataLength": 90_000, "encodedDataLength": 0])
         r.handle("Network.loadingFailed", ["requestId": "2", "errorText": "net::ERR_ABORTED", "canceled": true])
-        #expect(r.requests.map(\.wireBytes) == [341 + 834_563, 200])
+        // An audio range cancelled after 160 KB of 1.3 MB: the server sent the whole range.
+        r.handle("Network.requestWillBeSent", sent("3", "http://a.test/a.mp3", type: "Media"))
+        r.handle("Network.responseReceived", ["requestId": "3", "response": [
+            "status": 206, "encodedDataLength": 346, "headers": ["Content-Length": "1314238"]]])
+        r.handle("Network.dataReceived", ["requestId": "3", "dataLength": 160_768, "encodedDataLength": 0])
+        r.handle("Network.loadingFailed", ["requestId": "3", "errorText": "net::ERR_ABORTED", "canceled": true])
+        // Not media: the bytes that arrived.
+        r.handle("Network.requestWillBeSent", sent("4", "http://a.test/big.bin", type: "Fetch"))
+        r.handle("Network.responseReceived", ["requestId": "4", "response": [
+            "status": 200, "encodedDataLength": 150, "headers": ["Content-Length": "90000"]]])
+        r.handle("Network.dataReceived", ["requestId": "4", "dataLength": 1000, "encodedDataLength": 0])
+        r.handle("Network.loadingFailed", ["requestId": "4", "errorText": "net::ERR_ABORTED", "canceled": true])
+        #expect(r.requests.map(\.wireBytes) == [341 + 834_563, 200, 346 + 1_314_238, 150 + 1000])
         #expect(r.requests.allSatisfy { $0.error == "net::ERR_ABORTED (cancelled)" })
     }
 
