@@ -104,7 +104,9 @@ struct BrowserCLITests {
             let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
             let page = try #require((report["pages"] as? [[String: Any]])?.first)
             let browser = try #require(page["browser"] as? [String: Any])
-            #expect(browser["incomplete"] as? String == "interrupted", "\(browser["incomplete"] ?? "nil")")
+            // "interrupted" when its load had begun, "interrupted before this page" when Ctrl-C
+            // came while Chromium was still being set up (on a loaded machine, 2 s is not much).
+            #expect((browser["incomplete"] as? String)?.hasPrefix("interrupted") == true, "\(browser["incomplete"] ?? "nil")")
         }
     }
 }
