@@ -26,6 +26,19 @@ struct BrowserFlags: ParsableArguments {
         if browser, !Browser.isInstalled { throw UsageError(message: BrowserError.missing.message) }
     }
 
+    /// Whether some page's icon (declared, or the implicit `/favicon.ico`) failed or was not
+    /// fetched in the static crawl: Chromium would remember such an icon across pages, so the
+    /// tabs then need a Chromium each (`BrowserOptions.processPerTab`).
+    static func someIconFails(_ result: CrawlResult) -> Bool {
+        result.pages.contains { page in
+            page.references.contains { ref in
+                guard ref.kind == .icon, ref.role == .requisite, let url = ref.url else { return false }
+                guard let status = result.resources[url]?.exchange.status else { return true }
+                return status >= 400
+            }
+        }
+    }
+
     /// Loads the crawl's pages of its own origins in Chromium; nil without --browser.
     /// Ctrl-C stops the pass (Chromium is stopped and its profile removed either way): the
     /// pages done are returned, the others marked, and `interrupted` is true.
@@ -40,6 +53,7 @@ struct BrowserFlags: ParsableArguments {
         options.loadTimeout = CrawlOptions.seconds(browserTimeout)
         let origins = Set(result.startURLs.compactMap(URL.init(string:)).map(WebURL.origin(of:)))
         if noExternal { options.allowedOrigins = origins }
+        options.processPerTab = Self.someIconFails(result)
         let pages = result.pages.map(\.url).filter { URL(string: $0).map { origins.contains(WebURL.origin(of: $0)) } ?? false }
         let task = Task {
             try await Browser.withBrowser(logger: logger) { browser in

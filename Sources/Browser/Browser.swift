@@ -50,7 +50,8 @@ public final class Browser: Sendable {
     /// page that fails is recorded with its reason and the others go on.
     ///
     /// Each of the `tabs` workers loads its pages one at a time in a Chromium of its own (the
-    /// first worker in the one ``withBrowser(executable:logger:_:)`` started), opens its next
+    /// first worker in the one ``withBrowser(executable:logger:_:)`` started; all of them there
+    /// without `options.processPerTab`), opens its next
     /// tab (a context and a renderer, the slowest step) while the current page loads, and
     /// closes a finished tab without waiting for it.
     public func visit(_ pages: [String], options: BrowserOptions,
@@ -60,7 +61,9 @@ public final class Browser: Sendable {
         await withTaskGroup(of: [(Int, BrowserVisit)].self) { group in
             for worker in 0..<min(max(1, options.tabs), pages.count) {
                 group.addTask {
-                    guard worker > 0 else { return await self.work(pages, in: self.main, queue: queue, options: options, progress: progress) }
+                    guard worker > 0, options.processPerTab else {
+                        return await self.work(pages, in: self.main, queue: queue, options: options, progress: progress)
+                    }
                     let session: BrowserSession
                     do {
                         session = try await BrowserSession.start(executable: self.executable, logger: self.logger)

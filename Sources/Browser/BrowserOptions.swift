@@ -9,6 +9,11 @@ public struct BrowserOptions: Sendable, Equatable {
     public var repeatVisit = true
     /// Only these origins' requests go out (`--no-external`); nil lets every request through.
     public var allowedOrigins: Set<String>?
+    /// Each tab loads its pages in a Chromium of its own (see `BrowserSession`): needed for an
+    /// exact count when some page's icon answers 404, which Chromium remembers process-wide.
+    /// Off, the tabs share one Chromium: less CPU (an idle headless Chromium uses about a
+    /// tenth of a core), and exact as long as no icon fails.
+    public var processPerTab = true
 
     public init() {}
 }

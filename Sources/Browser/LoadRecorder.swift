@@ -20,7 +20,6 @@ struct LoadRecorder {
     /// The main frame (a page target's id).
     let frameID: String
     private(set) var loaded = false
-    private(set) var networkIdle = false
     /// Set when the renderer crashed or the navigation failed.
     private(set) var failure: String?
 
@@ -131,9 +130,7 @@ struct LoadRecorder {
             guard p["frameId"]?.string == frameID, let loaderID, p["loaderId"]?.string == loaderID else { return }
             switch p["name"]?.string {
             case "load": loaded = true
-            case "networkIdle":
-                networkIdle = true
-                if open.isEmpty { quietOver = true }
+            case "networkIdle" where open.isEmpty: quietOver = true
             default: break
             }
         case "Inspector.targetCrashed":

@@ -64,31 +64,27 @@ struct LoadRecorderTests {
     @Test("a cancelled media range counts as the server sent it; other bodies count what arrived, by dataLength when encodedDataLength says 0")
     func cancelledMedia() {
         var r = LoadRecorder(frameID: "F")
-        // As Chromium 156 reports a <video>'s metadata load: the whole 206 body arrives in one
-        // dataReceived with encodedDataLength 0, then the player cancels the request.
-        r.handle("Network.requestWillBeSent", sent("1", "http://a.test/v.mp4", type: "Media"))
-        r.handle("Network.responseReceived", ["requestId": "1", "response": [
-            "status": 206, "encodedDataLength": 341, "headers": ["Content-Length": "834563", "Content-Type": "video/mp4"]]])
-        r.handle("Network.dataReceived", ["requestId": "1", "dataLength": 834_563, "encodedDataLength": 0])
-        r.handle("Network.loadingFailed", ["requestId": "1", "errorText": "net::ERR_ABORTED", "canceled": true])
+        // One request as Chromium 156 reports a media metadata load: its body arrives in
+        // dataReceived with encodedDataLength 0, then the request is cancelled.
+        func cancelled(_ id: String, _ url: String, type: String, status: Int, headerBytes: Int, headers: DevToolsJSON, received: Int) {
+            r.handle("Network.requestWillBeSent", sent(id, url, type: type))
+            r.handle("Network.responseReceived", ["requestId": .string(id), "response": [
+                "status": .number(Double(status)), "encodedDataLength": .number(Double(headerBytes)), "headers": headers]])
+            r.handle("Network.dataReceived", ["requestId": .string(id), "dataLength": .number(Double(received)), "encodedDataLength": 0])
+            r.handle("Network.loadingFailed", ["requestId": .string(id), "errorText": "net::ERR_ABORTED", "canceled": true])
+        }
+        // A <video>'s whole 206 range arrived before the cancel.
+        cancelled("1", "http://a.test/v.mp4", type: "Media", status: 206, headerBytes: 341,
+                  headers: ["Content-Length": "834563", "Content-Type": "video/mp4"], received: 834_563)
         // A compressed body's dataLength is its decoded size: only the encoded bytes count.
-        r.handle("Network.requestWillBeSent", sent("2", "http://a.test/big.json", type: "Fetch"))
-        r.handle("Network.responseReceived", ["requestId": "2", "response": [
-            "status": 200, "encodedDataLength": 200, "headers": ["content-encoding": "br"]]])
-        r.handle("Network.dataReceived", ["requestId": "2", "dataLength": 90_000, "encodedDataLength": 0])
-        r.handle("Network.loadingFailed", ["requestId": "2", "errorText": "net::ERR_ABORTED", "canceled": true])
+        cancelled("2", "http://a.test/big.json", type: "Fetch", status: 200, headerBytes: 200,
+                  headers: ["content-encoding": "br"], received: 90_000)
         // An audio range cancelled after 160 KB of 1.3 MB: the server sent the whole range.
-        r.handle("Network.requestWillBeSent", sent("3", "http://a.test/a.mp3", type: "Media"))
-        r.handle("Network.responseReceived", ["requestId": "3", "response": [
-            "status": 206, "encodedDataLength": 346, "headers": ["Content-Length": "1314238"]]])
-        r.handle("Network.dataReceived", ["requestId": "3", "dataLength": 160_768, "encodedDataLength": 0])
-        r.handle("Network.loadingFailed", ["requestId": "3", "errorText": "net::ERR_ABORTED", "canceled": true])
+        cancelled("3", "http://a.test/a.mp3", type: "Media", status: 206, headerBytes: 346,
+                  headers: ["Content-Length": "1314238"], received: 160_768)
         // Not media: the bytes that arrived.
-        r.handle("Network.requestWillBeSent", sent("4", "http://a.test/big.bin", type: "Fetch"))
-        r.handle("Network.responseReceived", ["requestId": "4", "response": [
-            "status": 200, "encodedDataLength": 150, "headers": ["Content-Length": "90000"]]])
-        r.handle("Network.dataReceived", ["requestId": "4", "dataLength": 1000, "encodedDataLength": 0])
-        r.handle("Network.loadingFailed", ["requestId": "4", "errorText": "net::ERR_ABORTED", "canceled": true])
+        cancelled("4", "http://a.test/big.bin", type: "Fetch", status: 200, headerBytes: 150,
+                  headers: ["Content-Length": "90000"], received: 1000)
         #expect(r.requests.map(\.wireBytes) == [341 + 834_563, 200, 346 + 1_314_238, 150 + 1000])
         #expect(r.requests.allSatisfy { $0.error == "net::ERR_ABORTED (cancelled)" })
     }
