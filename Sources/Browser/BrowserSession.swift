@@ -2,7 +2,8 @@ internal import Foundation
 internal import Logging
 
 /// One Chromium process and its DevTools connection. Each worker of a browser pass has a
-/// session of its own, because one piece of Chromium's state outlives browser contexts: its
+/// session of its own when some icon fails (`BrowserOptions.processPerTab`), because one
+/// piece of Chromium's state outlives browser contexts: its
 /// favicon service remembers, for the whole process and across every context (off-the-record
 /// contexts share the profile's service), each icon URL that answered 404, and never asks
 /// again. A hard reload of a page in the default context clears that memory
