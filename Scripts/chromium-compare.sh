@@ -17,6 +17,8 @@
 # --bin defaults to .build/debug/assetcrawl (build first). Needs Debian's nginx, chromium
 # and python3. Prints one row per page: Chromium's bytes and requests, the static headline,
 # the all-candidates sum, their ratios, and the URLs one side fetched and the other did not.
+# A Chromium visit whose --dump-dom exited before the icon request (it happens on fast pages)
+# is done again, up to 3 times; the count is printed.
 # Exits 1 when a page's headline is more than 10% off.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,7 +40,7 @@ while [ $# -gt 0 ]; do
     --autoindex) autoindex=on; shift ;;
     --browser) browser=--browser; shift ;;
     --max-pages) max_pages=$2; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) site=$1; shift ;;
   esac
 done
