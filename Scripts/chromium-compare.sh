@@ -40,7 +40,7 @@ while [ $# -gt 0 ]; do
     --autoindex) autoindex=on; shift ;;
     --browser) browser=--browser; shift ;;
     --max-pages) max_pages=$2; shift 2 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) site=$1; shift ;;
   esac
 done
