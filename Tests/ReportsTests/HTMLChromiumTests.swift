@@ -31,9 +31,8 @@ struct HTMLChromiumTests {
         }
     }
 
-    func render(_ html: String, name: String) async throws -> (screenshot: URL, netLog: URL, dom: String) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("assetcrawl-chromium-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    /// Renders `html` as `dir/name`; `dir` is the caller's temporary folder.
+    func render(_ html: String, name: String, in dir: URL) async throws -> (screenshot: URL, netLog: URL, dom: String) {
         let page = dir.appendingPathComponent(name)
         try Data(html.utf8).write(to: page)
         let screenshot = dir.appendingPathComponent("screenshot.png"), netLog = dir.appendingPathComponent("net.json")
@@ -50,27 +49,32 @@ struct HTMLChromiumTests {
         let crawl = try await FixtureCrawl.shared.value
         let outcome = try Budget.decode(Array(Data(contentsOf: Repo.sampleBudget))).evaluate(crawl.result)
         let html = try HTMLReport.render(result: crawl.result, audits: SiteAudit.pages(crawl.result), outcome: outcome)
-        let (screenshot, netLog, dom) = try await render(html, name: "report.html")
-        let size = try FileManager.default.attributesOfItem(atPath: screenshot.path)[.size] as? Int ?? 0
-        #expect(size > 20_000, "a screenshot of a rendered page, not a blank one")
-        let png = try Data(contentsOf: screenshot)
-        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
-        // The DOM Chromium built has every section and the inline SVG charts.
-        for heading in ["Checks", "First and repeat visit bytes per page", "Revalidation verdicts", "Largest assets", "Broken references", "Asset graph"] {
-            #expect(dom.contains(">\(heading)</h2>"), "\(heading)")
+        try await withTemporarySite([String: String]()) { dir in
+            let (screenshot, netLog, dom) = try await render(html, name: "report.html", in: dir)
+            let size = try FileManager.default.attributesOfItem(atPath: screenshot.path)[.size] as? Int ?? 0
+            #expect(size > 20_000, "a screenshot of a rendered page, not a blank one")
+            let png = try Data(contentsOf: screenshot)
+            #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+            // The DOM Chromium built has every section and the inline SVG charts.
+            for heading in ["Checks", "First and repeat visit bytes per page", "Revalidation verdicts", "Largest assets", "Broken references", "Asset graph"] {
+                #expect(dom.contains(">\(heading)</h2>"), "\(heading)")
+            }
+            #expect(dom.components(separatedBy: "<svg").count - 1 == 2)
+            #expect(try documentRequests(netLog: netLog) == [], "the report made network requests")
+            // Keep the screenshot where a person can look at it.
+            let kept = FileManager.default.temporaryDirectory.appendingPathComponent("assetcrawl-report-screenshot.png")
+            try? FileManager.default.removeItem(at: kept)
+            try FileManager.default.copyItem(at: screenshot, to: kept)
         }
-        #expect(dom.components(separatedBy: "<svg").count - 1 == 2)
-        #expect(try documentRequests(netLog: netLog) == [], "the report made network requests")
-        // Keep the screenshot where a person can look at it.
-        let kept = FileManager.default.temporaryDirectory.appendingPathComponent("assetcrawl-report-screenshot.png")
-        try? FileManager.default.removeItem(at: kept)
-        try FileManager.default.copyItem(at: screenshot, to: kept)
     }
 
     @Test("control: the net log does show a page that loads an image (from a dead loopback port)")
     func control() async throws {
-        let (_, netLog, dom) = try await render("<!DOCTYPE html><title>control</title><img src=\"http://127.0.0.1:9/control.png\">control", name: "control.html")
-        #expect(dom.contains("control"))
-        #expect(try documentRequests(netLog: netLog) == ["http://127.0.0.1:9/control.png"])
+        try await withTemporarySite([String: String]()) { dir in
+            let (_, netLog, dom) = try await render("<!DOCTYPE html><title>control</title><img src=\"http://127.0.0.1:9/control.png\">control",
+                                                    name: "control.html", in: dir)
+            #expect(dom.contains("control"))
+            #expect(try documentRequests(netLog: netLog) == ["http://127.0.0.1:9/control.png"])
+        }
     }
 }
