@@ -29,6 +29,12 @@ extension PostgresCrawlStore {
         CREATE TABLE host_pace(origin text PRIMARY KEY, next_at timestamptz NOT NULL);
         INSERT INTO assetcrawl_meta(key, value) VALUES ('format', 'assetcrawl-postgres');
         """,
+        // 2: --max-pages counted for the crawl as a whole (pages admitted by all processes).
+        """
+        INSERT INTO assetcrawl_meta(key, value)
+            SELECT 'pagesAdmitted', count(*)::text FROM frontier WHERE depth IS NOT NULL AND purpose = 0
+            ON CONFLICT (key) DO NOTHING;
+        """,
     ]
 
     /// Creates the schema's tables, or migrates them to ``migrations``' last version; refuses a

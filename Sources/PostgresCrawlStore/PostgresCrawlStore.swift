@@ -30,8 +30,12 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
     let background: PostgresSession
     let logger: Logger
     private let renewal = Mutex<Task<Void, Never>?>(nil)
+    private let pageBudget = Mutex<Int?>(nil)
 
-    public var claimWindow: Int { 32 }
+    /// Entries claimed at a time: enough that claims are rare next to fetches (one round trip
+    /// per window), few enough that a small crawl still spreads over its processes and that a
+    /// killed process's claims (fetched again after the lease) stay few.
+    public var claimWindow: Int { 128 }
     public var pollInterval: Duration { .milliseconds(100) }
     var leaseMilliseconds: Int { Int(location.lease.components.seconds * 1000 + location.lease.components.attoseconds / 1_000_000_000_000_000) }
 
@@ -67,7 +71,16 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
         await background.close()
     }
 
-    /// Renews this process's claims and host slots every third of the lease.
+    /// `--max-pages` for the crawl as a whole: the pages all processes admit together (see
+    /// ``statement(for:pageLimit:)``). Set by each process from the crawl's options.
+    public func limitPages(to limit: Int) {
+        pageBudget.withLock { $0 = limit < Int.max ? limit : nil }
+    }
+
+    var pageLimit: Int? { pageBudget.withLock { $0 } }
+
+    /// Renews this process's claims and host slots every third of the lease, and puts claims
+    /// whose process stopped renewing them back in the queue.
     private func startRenewal() {
         let period = location.lease / 3
         let task = Task { [background, owner, leaseMilliseconds, logger] in
@@ -83,6 +96,7 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
                             UPDATE host_slots SET lease_until = now() + \(leaseMilliseconds) * interval '1 millisecond'
                             WHERE holder = \(owner)
                             """)
+                        try await Self.expireClaims(s)
                     }
                 } catch is CancellationError {
                     return
@@ -117,6 +131,7 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
                 throw PostgresStoreError(.notAStore, "\(location) already holds a crawl: join it with assetcrawl worker \(location), report it with assetcrawl report \(location), or give another database or ?schema=NAME")
             }
             let rows: [(String, String)] = [("startURLs", starts), ("arguments", arguments), ("pagesEnqueued", String(crawl.pagesEnqueued)),
+                                            ("pagesAdmitted", String(crawl.pagesEnqueued)),
                                             ("sitemapsRequested", String(crawl.sitemapsRequested)), ("stopReason", crawl.stopReason ?? ""),
                                             ("startedAt", String((crawl.startedAt ?? Date()).timeIntervalSince1970))]
             try await s.run("INSERT INTO assetcrawl_meta(key, value) SELECT * FROM unnest(\(rows.map(\.0)), \(rows.map(\.1)))")
@@ -124,14 +139,19 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
     }
 
     public func commit(_ batch: StoreBatch) async throws {
-        guard !batch.isEmpty else { return }
-        try await session.transaction { s in try await Self.apply(batch, in: s) }
+        guard let statement = try Self.statement(for: batch, pageLimit: pageLimit) else { return }
+        try await session.execute(statement)
+    }
+
+    /// Claims whose process stopped renewing them go back to the queue.
+    static func expireClaims(_ s: PostgresSession) async throws {
+        try await s.run("UPDATE frontier SET state = 0, owner = NULL, lease_until = NULL WHERE state = 1 AND lease_until < now()")
     }
 
     public func claim(limit: Int) async throws -> [FrontierEntry] {
+        // One statement: expired claims are put back by the renewal task (and when the queue
+        // looks empty, by ``pendingCount()``).
         try await session.locked { [owner, leaseMilliseconds] s in
-            // Claims whose process stopped renewing them go back to the queue first.
-            try await s.run("UPDATE frontier SET state = 0, owner = NULL, lease_until = NULL WHERE state = 1 AND lease_until < now()")
             var out: [FrontierEntry] = []
             let rows = try await s.rows("""
                 UPDATE frontier f SET state = 1, owner = \(owner), lease_until = now() + \(leaseMilliseconds) * interval '1 millisecond'
@@ -184,16 +204,34 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
 
     public func pendingCount() async throws -> Int {
         try await session.locked { s in
+            try await Self.expireClaims(s)
             var n = 0
             for try await count in try await s.rows("SELECT count(*) FROM frontier WHERE state IN (0, 1, 3)").decode(Int.self) { n = count }
             return n
         }
     }
 
+    /// Records why the crawl stopped. With a ``limitPages(to:)`` budget, a crawl that completed
+    /// (or stopped at this process's own count) says how many pages all processes together
+    /// left out, as one process would.
     public func finish(stopReason: String?) async throws {
+        let limit = pageLimit
         try await session.locked { s in
+            var reason = stopReason
+            if let limit, reason == nil || reason?.hasPrefix("--max-pages ") == true {
+                var left = 0
+                let past = SkipReason.pastMaxPages(maxPages: limit).description
+                for try await n in try await s.rows("SELECT count(*) FROM skipped WHERE reason = \(past)").decode(Int.self) { left = n }
+                if left > 0 {
+                    reason = StopReason.maxPages(limit: limit, pagesLeft: left).description
+                    try await s.run("""
+                        INSERT INTO assetcrawl_meta(key, value) VALUES ('pagesPastLimit', \(String(left)))
+                        ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
+                        """)
+                }
+            }
             try await s.run("""
-                INSERT INTO assetcrawl_meta(key, value) VALUES ('stopReason', \(stopReason ?? ""))
+                INSERT INTO assetcrawl_meta(key, value) VALUES ('stopReason', \(reason ?? ""))
                 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
                 """)
         }

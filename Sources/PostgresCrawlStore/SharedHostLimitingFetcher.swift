@@ -11,8 +11,10 @@ internal import PostgresNIO
 /// its process holds a slot, under the same lease as its claims. A process keeps a slot it
 /// holds for its next requests to the origin — handed from a finished request to a waiting one,
 /// or kept idle for the next — for up to ``holdLimit`` (no round trip per request), then gives
-/// it back so the other processes get their turn. With a delay, each start
-/// is reserved in `host_pace` (one row per origin: the next start allowed) and waited for.
+/// it back so the other processes get their turn. With a delay, each start is granted by the
+/// store (`host_pace`, one row per origin: the earliest next start), stamped on the database's
+/// clock when it is granted, not when it was asked for: a request that wakes late pushes the
+/// next start back, so two starts are at least the delay apart whichever processes send them.
 public struct SharedHostLimitingFetcher: Fetcher {
     let base: any Fetcher
     let gate: SharedHostGate
@@ -51,7 +53,7 @@ actor SharedHostGate {
     }
 
     /// How long a process keeps a slot for its own next requests before giving it back.
-    static let holdLimit: Duration = .milliseconds(250)
+    static let holdLimit: Duration = .seconds(1)
     /// How often a request that found no free slot asks the store again.
     static let retryInterval: Duration = .milliseconds(10)
 
@@ -99,8 +101,7 @@ actor SharedHostGate {
         guard let slot else { throw CancellationError() }
         if delay > .zero {
             do {
-                let wait = try await reserveStart(origin)
-                if wait > .zero { try await Task.sleep(for: wait) }
+                try await awaitStart(origin)
             } catch {
                 await leave(origin, slot)
                 throw error
@@ -211,20 +212,29 @@ actor SharedHostGate {
         waiter.continuation.resume(returning: nil)
     }
 
-    /// Reserves the next start allowed for `origin` (the store's clock); returns how long to wait for it.
-    private func reserveStart(_ origin: String) async throws -> Duration {
+    /// Waits until the store grants this request's start to `origin`: at least the delay after
+    /// the last start granted, on the database's clock, whichever process it went to.
+    private func awaitStart(_ origin: String) async throws {
         let ms = Int(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)
-        let seconds = try await store.background.locked { s in
-            let rows = try await s.rows("""
-                INSERT INTO host_pace(origin, next_at) VALUES (\(origin), clock_timestamp() + \(ms) * interval '1 millisecond')
-                ON CONFLICT (origin) DO UPDATE
-                    SET next_at = GREATEST(host_pace.next_at, clock_timestamp()) + \(ms) * interval '1 millisecond'
-                RETURNING extract(epoch FROM next_at - \(ms) * interval '1 millisecond' - clock_timestamp())::float8
-                """)
-            var wait = 0.0
-            for try await value in rows.decode(Double.self) { wait = value }
-            return wait
+        while true {
+            // Granted and stamped in one statement; otherwise how long until the next start is allowed.
+            let (granted, wait) = try await store.background.locked { s in
+                let rows = try await s.rows("""
+                    WITH granted AS (
+                        INSERT INTO host_pace(origin, next_at) VALUES (\(origin), clock_timestamp() + \(ms) * interval '1 millisecond')
+                        ON CONFLICT (origin) DO UPDATE SET next_at = clock_timestamp() + \(ms) * interval '1 millisecond'
+                            WHERE host_pace.next_at <= clock_timestamp()
+                        RETURNING 1)
+                    SELECT EXISTS (SELECT 1 FROM granted),
+                           coalesce(extract(epoch FROM (SELECT next_at FROM host_pace WHERE origin = \(origin)) - clock_timestamp()), 0)::float8
+                    """)
+                var out = (false, 0.0)
+                for try await row in rows.decode((Bool, Double).self) { out = row }
+                return out
+            }
+            if granted { return }
+            // At least a millisecond: the snapshot may show an earlier next start than the row holds.
+            try await Task.sleep(for: .milliseconds(max(1, Int((wait * 1000).rounded(.up)))))
         }
-        return seconds > 0 ? .milliseconds(Int(seconds * 1000)) : .zero
     }
 }
