@@ -51,9 +51,9 @@ extension CrawlCommand {
                                  message: (String) -> String) throws -> CrawlOptions {
         var options = original
         let storedHeaders = original.header.compactMap(CrawlOptions.parseHeader)
-        let redactedNames = storedHeaders.filter { $0.value == Redaction.placeholder }.map { $0.name.lowercased() }
+        let redactedNames = storedHeaders.filter { $0.value == Redaction.placeholder }.map(\.name)
         let given = header.compactMap(CrawlOptions.parseHeader)
-        let missing = redactedNames.filter { name in !given.contains { $0.name.lowercased() == name } }
+        let missing = redactedNames.filter { name in !given.contains { $0.name.lowercased() == name.lowercased() } }
         let userMissing = original.user == Self.userPlaceholder && user == nil
         if !missing.isEmpty || userMissing {
             let what = (userMissing ? ["--user USER:PASSWORD"] : []) + missing.map { "--header '\($0): …'" }

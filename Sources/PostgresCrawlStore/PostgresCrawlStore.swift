@@ -30,12 +30,13 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
     let background: PostgresSession
     let logger: Logger
     private let renewal = Mutex<Task<Void, Never>?>(nil)
-    private let pageBudget = Mutex<Int?>(nil)
+    private let settings = Mutex<(pageLimit: Int?, window: Int)>((nil, 32))
 
-    /// Entries claimed at a time: enough that claims are rare next to fetches (one round trip
-    /// per window), few enough that a small crawl still spreads over its processes and that a
-    /// killed process's claims (fetched again after the lease) stay few.
-    public var claimWindow: Int { 128 }
+    /// Entries claimed at a time: 4 × `--concurrency` (``configure(pageLimit:concurrency:)``),
+    /// so that a claim (one round trip) comes once per 3 × concurrency fetches, and few enough
+    /// that a small crawl still spreads over its processes and that a killed process's claims
+    /// (fetched again after the lease) stay few.
+    public var claimWindow: Int { settings.withLock { $0.window } }
     public var pollInterval: Duration { .milliseconds(100) }
     var leaseMilliseconds: Int { Int(location.lease.components.seconds * 1000 + location.lease.components.attoseconds / 1_000_000_000_000_000) }
 
@@ -71,13 +72,14 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
         await background.close()
     }
 
-    /// `--max-pages` for the crawl as a whole: the pages all processes admit together (see
-    /// ``statement(for:pageLimit:)``). Set by each process from the crawl's options.
-    public func limitPages(to limit: Int) {
-        pageBudget.withLock { $0 = limit < Int.max ? limit : nil }
+    /// Set by each process from the crawl's options: `--max-pages` for the crawl as a whole (the
+    /// pages all processes admit together, see ``statement(for:pageLimit:)``), and this
+    /// process's `--concurrency`, which sizes its claims.
+    public func configure(pageLimit: Int, concurrency: Int) {
+        settings.withLock { $0 = (pageLimit < Int.max ? pageLimit : nil, min(256, 4 * max(1, concurrency))) }
     }
 
-    var pageLimit: Int? { pageBudget.withLock { $0 } }
+    var pageLimit: Int? { settings.withLock { $0.pageLimit } }
 
     /// Renews this process's claims and host slots every third of the lease, and puts claims
     /// whose process stopped renewing them back in the queue.
@@ -134,7 +136,11 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
                                             ("pagesAdmitted", String(crawl.pagesEnqueued)),
                                             ("sitemapsRequested", String(crawl.sitemapsRequested)), ("stopReason", crawl.stopReason ?? ""),
                                             ("startedAt", String((crawl.startedAt ?? Date()).timeIntervalSince1970))]
-            try await s.run("INSERT INTO assetcrawl_meta(key, value) SELECT * FROM unnest(\(rows.map(\.0)), \(rows.map(\.1)))")
+            // pagesAdmitted is there already (migration 2).
+            try await s.run("""
+                INSERT INTO assetcrawl_meta(key, value) SELECT * FROM unnest(\(rows.map(\.0)), \(rows.map(\.1)))
+                ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
+                """)
         }
     }
 

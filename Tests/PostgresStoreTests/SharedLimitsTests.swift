@@ -100,8 +100,8 @@ struct SharedLimitsTests {
                 #expect(Self.depths(try Self.json(shared)) == expected)
                 let difference = try firstDifference(single, shared)
                 #expect(difference == nil, "the reports of one process and three differ: \(difference ?? "")")
-                // Each URL once per crawl: robots.txt and the 25 pages.
-                #expect(one == 26 && arrivals().count == 52, "\(one) then \(arrivals().count - one) requests")
+                // Each URL once per crawl: robots.txt, favicon.ico and the 25 pages.
+                #expect(one == 27 && arrivals().count == 54, "\(one) then \(arrivals().count - one) requests")
             }
         }
     }
@@ -117,9 +117,9 @@ struct SharedLimitsTests {
             try await withScratch { dir in
                 let report = try Self.json(try await crawlShared(server.base + "/", db: try testDatabase(), options: ["--max-pages", "12", "--concurrency", "4"],
                                                    workers: 2, in: dir))
-                let fetched = Set(arrivals().map(\.path)).subtracting(["/robots.txt"])
+                let fetched = Set(arrivals().map(\.path)).subtracting(["/robots.txt", "/favicon.ico"])
                 #expect(fetched.count == 12, "\(fetched.count) pages fetched by three processes: \(fetched.sorted())")
-                #expect(arrivals().count == fetched.count + 1, "a page was fetched twice")
+                #expect(arrivals().count == fetched.count + 2, "a page was fetched twice")
                 #expect(Self.depths(report).count == 12)
                 let text = String(decoding: try JSONSerialization.data(withJSONObject: report), as: UTF8.self)
                 #expect(text.contains("--max-pages 12 reached"), "the stop reason does not say --max-pages")
@@ -136,7 +136,7 @@ struct SharedLimitsTests {
                 _ = try await crawlShared(server.base + "/", db: try testDatabase(), options: ["--delay", "0.3", "--concurrency", "4"],
                                           workers: 2, in: dir)
                 let times = arrivals().map(\.at).sorted()
-                #expect(times.count == 8, "\(times.count) requests for robots.txt and 7 pages")
+                #expect(times.count == 9, "\(times.count) requests for robots.txt, favicon.ico and 7 pages")
                 // Spaced on the database's clock when granted; what the server sees also carries the
                 // few milliseconds between a grant and its request's arrival, so 5% is allowed for.
                 let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
@@ -169,7 +169,7 @@ struct SharedLimitsTests {
                 // The starting process keeps 2 connections (--concurrency 2): more means the workers fetched too.
                 #expect(server.connections > 2, "only the starting process crawled")
                 #expect(Self.depths(try Self.json(report)).count == 20)
-                #expect(arrivals().count == 21, "\(arrivals().count) requests for robots.txt and 20 pages")
+                #expect(arrivals().count == 22, "\(arrivals().count) requests for robots.txt, favicon.ico and 20 pages")
                 // Never stored: the store's copy in the report command holds no secret.
                 let out = dir.appendingPathComponent("report.har")
                 let har = try await runProcess(RepoPaths.binary, ["report", db, "--har", out.path])
