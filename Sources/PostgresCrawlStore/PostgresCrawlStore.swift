@@ -30,6 +30,8 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
     let background: PostgresSession
     let logger: Logger
     private let renewal = Mutex<Task<Void, Never>?>(nil)
+    /// The next window, claimed while this one is fetched (see ``claim(limit:)``).
+    let prefetched = Mutex<(task: Task<[FrontierEntry], any Error>?, urgentQueued: Bool)>((nil, false))
     private let settings = Mutex<(pageLimit: Int?, window: Int)>((nil, 32))
 
     /// Entries claimed at a time: 4 × `--concurrency` (``configure(pageLimit:concurrency:)``),
@@ -67,6 +69,7 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
 
     /// Stops renewing leases and closes the connections (claims still held then expire).
     public func close() async {
+        await releasePrefetched()
         renewal.withLock { $0?.cancel() }
         await session.close()
         await background.close()
@@ -96,6 +99,10 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
                             """)
                         try await s.run("""
                             UPDATE host_slots SET lease_until = now() + \(leaseMilliseconds) * interval '1 millisecond'
+                            WHERE holder = \(owner)
+                            """)
+                        try await s.run("""
+                            UPDATE host_pace SET lease_until = now() + \(leaseMilliseconds) * interval '1 millisecond'
                             WHERE holder = \(owner)
                             """)
                         try await Self.expireClaims(s)
@@ -147,30 +154,13 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
     public func commit(_ batch: StoreBatch) async throws {
         guard let statement = try Self.statement(for: batch, pageLimit: pageLimit) else { return }
         try await session.execute(statement)
+        // robots.txt and sitemaps go before anything claimed ahead.
+        if batch.enqueued.contains(where: \.urgent) { prefetched.withLock { $0.urgentQueued = true } }
     }
 
     /// Claims whose process stopped renewing them go back to the queue.
     static func expireClaims(_ s: PostgresSession) async throws {
         try await s.run("UPDATE frontier SET state = 0, owner = NULL, lease_until = NULL WHERE state = 1 AND lease_until < now()")
-    }
-
-    public func claim(limit: Int) async throws -> [FrontierEntry] {
-        // One statement: expired claims are put back by the renewal task (and when the queue
-        // looks empty, by ``pendingCount()``).
-        try await session.locked { [owner, leaseMilliseconds] s in
-            var out: [FrontierEntry] = []
-            let rows = try await s.rows("""
-                UPDATE frontier f SET state = 1, owner = \(owner), lease_until = now() + \(leaseMilliseconds) * interval '1 millisecond'
-                FROM (SELECT id FROM frontier WHERE state = 0 ORDER BY urgent DESC, id LIMIT \(limit) FOR UPDATE SKIP LOCKED) c
-                WHERE f.id = c.id
-                RETURNING f.id, f.url, f.kind, f.depth, f.purpose
-                """)
-            for try await (id, url, kind, depth, purpose) in rows.decode((Int64, String, String, Int?, Int16).self) {
-                out.append(FrontierEntry(id: id, url: url, kind: AssetKind(rawValue: kind) ?? .other, depth: depth,
-                                         purpose: FrontierPurpose(rawValue: Int(purpose)) ?? .asset))
-            }
-            return out.sorted { ($0.urgent ? 0 : 1, $0.id) < ($1.urgent ? 0 : 1, $1.id) }
-        }
     }
 
     /// Nothing to do: other processes may hold live claims, and expired ones are taken back by ``claim(limit:)``.
@@ -217,7 +207,7 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
         }
     }
 
-    /// Records why the crawl stopped. With a ``limitPages(to:)`` budget, a crawl that completed
+    /// Records why the crawl stopped. With a ``configure(pageLimit:concurrency:)`` budget, a crawl that completed
     /// (or stopped at this process's own count) says how many pages all processes together
     /// left out, as one process would.
     public func finish(stopReason: String?) async throws {

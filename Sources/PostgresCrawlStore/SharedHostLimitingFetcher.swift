@@ -11,10 +11,15 @@ internal import PostgresNIO
 /// its process holds a slot, under the same lease as its claims. A process keeps a slot it
 /// holds for its next requests to the origin — handed from a finished request to a waiting one,
 /// or kept idle for the next — for up to ``holdLimit`` (no round trip per request), then gives
-/// it back so the other processes get their turn. With a delay, each start is granted by the
-/// store (`host_pace`, one row per origin: the earliest next start), stamped on the database's
-/// clock when it is granted, not when it was asked for: a request that wakes late pushes the
-/// next start back, so two starts are at least the delay apart whichever processes send them.
+/// it back so the other processes get their turn.
+///
+/// With a delay, a request to an origin is sent only while its process holds the origin's pace
+/// row (`host_pace`, under the same lease), and the next one starts at least the delay after
+/// the previous one's answer, on the database's clock: one request at a time per origin for
+/// the whole crawl. A start granted on the database's clock reaches the server a moment later
+/// (the grant's answer, the process's scheduling, a new connection), so spacing starts from
+/// their grants would let a late request arrive less than the delay before the next one; from
+/// the answer, the server never sees two requests closer than the delay.
 public struct SharedHostLimitingFetcher: Fetcher {
     let base: any Fetcher
     let gate: SharedHostGate
@@ -35,6 +40,7 @@ public struct SharedHostLimitingFetcher: Fetcher {
                                                     error: FetchError(.notFetched, cause)))
         }
         let response = await base.fetch(request)
+        await gate.paced(origin)
         await gate.leave(origin, slot)
         return response
     }
@@ -212,29 +218,41 @@ actor SharedHostGate {
         waiter.continuation.resume(returning: nil)
     }
 
-    /// Waits until the store grants this request's start to `origin`: at least the delay after
-    /// the last start granted, on the database's clock, whichever process it went to.
+    /// Waits until this process holds `origin`'s pace row, at least the delay after the last
+    /// request to it was answered (``paced(_:)``), whichever process sent it.
     private func awaitStart(_ origin: String) async throws {
-        let ms = Int(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)
         while true {
-            // Granted and stamped in one statement; otherwise how long until the next start is allowed.
-            let (granted, wait) = try await store.background.locked { s in
+            // Taken in one statement; otherwise how long until the next start is allowed.
+            let (granted, wait) = try await store.background.locked { [owner = store.owner, lease = store.leaseMilliseconds] s in
                 let rows = try await s.rows("""
                     WITH granted AS (
-                        INSERT INTO host_pace(origin, next_at) VALUES (\(origin), clock_timestamp() + \(ms) * interval '1 millisecond')
-                        ON CONFLICT (origin) DO UPDATE SET next_at = clock_timestamp() + \(ms) * interval '1 millisecond'
-                            WHERE host_pace.next_at <= clock_timestamp()
+                        INSERT INTO host_pace(origin, next_at, holder, lease_until)
+                            VALUES (\(origin), clock_timestamp(), \(owner), now() + \(lease) * interval '1 millisecond')
+                        ON CONFLICT (origin) DO UPDATE SET holder = EXCLUDED.holder, lease_until = EXCLUDED.lease_until
+                            WHERE host_pace.next_at <= clock_timestamp() AND (host_pace.holder IS NULL OR host_pace.lease_until < now())
                         RETURNING 1)
                     SELECT EXISTS (SELECT 1 FROM granted),
-                           coalesce(extract(epoch FROM (SELECT next_at FROM host_pace WHERE origin = \(origin)) - clock_timestamp()), 0)::float8
+                           coalesce((SELECT extract(epoch FROM next_at - clock_timestamp()) FROM host_pace WHERE origin = \(origin)), 0)::float8
                     """)
                 var out = (false, 0.0)
                 for try await row in rows.decode((Bool, Double).self) { out = row }
                 return out
             }
             if granted { return }
-            // At least a millisecond: the snapshot may show an earlier next start than the row holds.
-            try await Task.sleep(for: .milliseconds(max(1, Int((wait * 1000).rounded(.up)))))
+            // Held by a request in flight: asked again at the retry interval.
+            try await Task.sleep(for: wait > 0 ? .milliseconds(Int((wait * 1000).rounded(.up))) : Self.retryInterval)
+        }
+    }
+
+    /// A request to `origin` was answered: the next may start the delay from now.
+    func paced(_ origin: String) async {
+        guard delay > .zero else { return }
+        let ms = Int(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)
+        try? await store.background.locked { [owner = store.owner] s in
+            try await s.run("""
+                UPDATE host_pace SET holder = NULL, lease_until = NULL, next_at = clock_timestamp() + \(ms) * interval '1 millisecond'
+                WHERE origin = \(origin) AND holder = \(owner)
+                """)
         }
     }
 }
