@@ -13,7 +13,7 @@ extension PostgresCrawlStore {
     /// whatever its size (no BEGIN/COMMIT), and either all of it is stored or none.
     ///
     /// The parts of one statement see the same snapshot, not each other's rows: a page parked
-    /// and released in the same batch is inserted in its released state instead.
+    /// and released in the same batch is inserted in its released state.
     ///
     /// With `pageLimit` (`--max-pages`), pages are admitted against the crawl's count in
     /// `assetcrawl_meta.pagesAdmitted`, locked for the statement: all processes together admit
@@ -21,10 +21,10 @@ extension PostgresCrawlStore {
     static func statement(for batch: StoreBatch, pageLimit: Int?) throws -> PostgresQuery? {
         guard !batch.isEmpty else { return nil }
         var q = StatementBuilder()
-        var releasedHere = Dictionary(batch.released.map { ($0.key, $0.admitted) }, uniquingKeysWith: { $1 })
+        let releasedHere = Dictionary(batch.released.map { ($0.key, $0.admitted) }, uniquingKeysWith: { $1 })
         var entries = batch.enqueued.map { ($0, State.queued) }
         for entry in batch.parked {
-            if let admitted = releasedHere.removeValue(forKey: entry.key) {
+            if let admitted = releasedHere[entry.key] {
                 entries.append((entry, admitted ? .queued : .dropped))
             } else {
                 entries.append((entry, .parked))
@@ -55,7 +55,9 @@ extension PostgresCrawlStore {
                 q.parts.append("w_entries AS (\(columns) \(values) FROM \(rows) ORDER BY n ON CONFLICT (key) DO NOTHING)")
             }
         }
-        let released = batch.released.filter { releasedHere[$0.key] != nil }
+        // All of them: a page parked here may be parked in the store already by another process
+        // (this batch's insert of it then does nothing).
+        let released = batch.released
         if !released.isEmpty {
             q.parts.append("""
                 w_released AS (UPDATE frontier f SET state = t.st
