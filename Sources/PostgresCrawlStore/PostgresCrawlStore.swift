@@ -163,7 +163,7 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
         try await s.run("UPDATE frontier SET state = 0, owner = NULL, lease_until = NULL WHERE state = 1 AND lease_until < now()")
     }
 
-    /// Nothing to do: other processes may hold live claims, and expired ones are taken back by ``claim(limit:)``.
+    /// Nothing to do: other processes may hold live claims, and expired ones are taken back by the renewal task and ``pendingCount()``.
     public func releaseClaims() async throws {}
 
     public func seenHashes() async throws -> (frontier: [UInt64], skipped: [UInt64]) {
