@@ -3,8 +3,10 @@
 #   - one process with the SQLite store (the reference),
 #   - one process with the PostgreSQL store,
 #   - the PostgreSQL store with 2 and 4 processes (crawl --store postgresql://… plus workers),
-# against a private PostgreSQL cluster on 127.0.0.1 (Scripts/pg-cluster.sh; or PG_URL=… of
-# your own, each run in a schema of its own).
+# against a private PostgreSQL cluster on 127.0.0.1 (Scripts/pg-cluster.sh with PostgreSQL's
+# durable defaults, fsync and synchronous commits, as a real server has them; the store turns
+# synchronous_commit off for its own sessions) — or PG_URL=… of your own, each run in a schema
+# of its own.
 #
 #   Benchmarks/workers.sh                        # 10,000 URLs, rounds of 1, 2 and 4 processes
 #   URLS=30000 ROUNDS=3 SKIP_BUILD=1 Benchmarks/workers.sh
@@ -24,6 +26,8 @@ CONCURRENCY=${CONCURRENCY:-16}
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 WORK=$(mktemp -d /dev/shm/assetcrawl-workers.XXXXXX)
+# The SQLite store on the disk, like the database's files: neither store is timed on tmpfs.
+DISK=$(mktemp -d /tmp/assetcrawl-workers-disk.XXXXXX)
 SERVER_PID=""
 STRESS_PID=""
 PG_DIR=""
@@ -32,7 +36,7 @@ cleanup() {
     if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; fi
     if [[ -n "$STRESS_PID" ]] && kill -0 "$STRESS_PID" 2>/dev/null; then kill "$STRESS_PID"; fi
     if [[ -n "$PG_DIR" ]]; then "$REPO/Scripts/pg-cluster.sh" stop "$PG_DIR"; fi
-    rm -rf "$WORK"
+    rm -rf "$WORK" "$DISK"
 }
 trap cleanup EXIT
 
@@ -46,7 +50,7 @@ ASSETCRAWL=${ASSETCRAWL:-"$REPO/.build/release/assetcrawl"}
 
 if [[ -z "${PG_URL:-}" ]]; then
     PG_DIR=$(mktemp -d /tmp/assetcrawl-workers-pg.XXXXXX)
-    PG_URL=$("$REPO/Scripts/pg-cluster.sh" start "$PG_DIR")
+    PG_URL=$(PG_DURABLE=1 "$REPO/Scripts/pg-cluster.sh" start "$PG_DIR")
     POSTMASTER=$(head -1 "$PG_DIR/data/postmaster.pid")
 else
     POSTMASTER=${POSTMASTER_PID:-}   # give it to count the database's CPU of your own cluster
@@ -107,14 +111,14 @@ run() {
     phase=$(sed -n 's/^crawl-phase //p' "$WORK/err.0" | tail -1)
     echo "$name|$processes|$t0|$t1|$cpu|$before|$after|$REQUESTS|$(cut -d' ' -f1 /proc/loadavg)|$phase" >> "$WORK/results"
     echo "  $name: $REQUESTS requests in $(python3 -c "print(round($t1-$t0,2))") s (load $(cut -d' ' -f1 /proc/loadavg))" >&2
-    rm -f "$WORK/report.json" "$WORK"/*.sqlite*
+    rm -f "$WORK/report.json" "$DISK"/*.sqlite*
 }
 
 pg() { echo "$PG_URL&schema=bench_$1_$RUN"; }
 
 round() {  # label
     for r in $(seq "$ROUNDS"); do
-        run "sqlite, 1 process$1" 1 "$WORK/crawl-$RUN.sqlite"
+        run "sqlite, 1 process$1" 1 "$DISK/crawl-$RUN.sqlite"
         run "postgres, 1 process$1" 1 "$(pg 1)"
         run "postgres, 2 processes$1" 2 "$(pg 2)"
         run "postgres, 4 processes$1" 4 "$(pg 4)"

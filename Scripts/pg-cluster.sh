@@ -7,7 +7,8 @@
 # Debian's server programs live in /usr/lib/postgresql/VERSION/bin. initdb and postgres refuse
 # to run as root: as root, they run as the `postgres` system user (the package creates it).
 # The cluster trusts local connections (user postgres, no password) and skips fsync: it holds
-# test data only.
+# test data only. PG_DURABLE=1 keeps PostgreSQL's defaults (fsync, synchronous commits), as a
+# real deployment would: benchmarks measure against that.
 set -euo pipefail
 command="${1:?usage: $0 start|stop DIR}"
 dir="${2:?usage: $0 start|stop DIR}"
@@ -22,13 +23,15 @@ start)
   [ "$(id -u)" = 0 ] && chown postgres: "$dir"
   as_owner "$bin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
+  durability="-c fsync=off -c synchronous_commit=off"
+  [ -n "${PG_DURABLE:-}" ] && durability=""
   port=""
   for candidate in $(seq 55432 55531); do
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
   done
   [ -n "$port" ] || { echo "pg-cluster: no free port in 55432-55531" >&2; exit 1; }
   as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-    -o "-k $dir -c listen_addresses=127.0.0.1 -p $port -c fsync=off -c synchronous_commit=off -c max_connections=200" start >/dev/null \
+    -o "-k $dir -c listen_addresses=127.0.0.1 -p $port $durability -c max_connections=200" start >/dev/null \
     || { cat "$dir/server.log" >&2; exit 1; }
   echo "postgresql://postgres@127.0.0.1:$port/postgres?sslmode=disable"
   ;;

@@ -39,18 +39,28 @@ extension CrawlCommand {
     /// The stored crawl's options with the secrets given again on this command line.
     /// - Throws: a usage error naming what to give when the stored crawl had secrets and they are missing.
     func restoringSecrets(into original: CrawlOptions, file: String) throws -> CrawlOptions {
+        try Self.restoringSecrets(into: original, header: crawlOptions.header, user: crawlOptions.user) { flags in
+            "\(file) does not keep secrets: give them again, e.g. assetcrawl crawl --resume \(file) \(flags)"
+        }
+    }
+
+    /// The stored crawl's options with the secrets given as `header` and `user` (another
+    /// command's flags: `--resume`'s, or a worker's).
+    /// - Throws: a usage error, `message(flags)` with the flags to add, when some are missing.
+    static func restoringSecrets(into original: CrawlOptions, header: [String], user: String?,
+                                 message: (String) -> String) throws -> CrawlOptions {
         var options = original
         let storedHeaders = original.header.compactMap(CrawlOptions.parseHeader)
-        let redactedNames = storedHeaders.filter { $0.value == Redaction.placeholder }.map { $0.name.lowercased() }
-        let given = crawlOptions.header.compactMap(CrawlOptions.parseHeader)
-        let missing = redactedNames.filter { name in !given.contains { $0.name.lowercased() == name } }
-        let userMissing = original.user == Self.userPlaceholder && crawlOptions.user == nil
+        let redactedNames = storedHeaders.filter { $0.value == Redaction.placeholder }.map(\.name)
+        let given = header.compactMap(CrawlOptions.parseHeader)
+        let missing = redactedNames.filter { name in !given.contains { $0.name.lowercased() == name.lowercased() } }
+        let userMissing = original.user == Self.userPlaceholder && user == nil
         if !missing.isEmpty || userMissing {
             let what = (userMissing ? ["--user USER:PASSWORD"] : []) + missing.map { "--header '\($0): …'" }
-            throw UsageError(message: "\(file) does not keep secrets: give them again, e.g. assetcrawl crawl --resume \(file) \(what.joined(separator: " "))")
+            throw UsageError(message: message(what.joined(separator: " ")))
         }
-        if !redactedNames.isEmpty { options.header = crawlOptions.header }
-        if original.user == Self.userPlaceholder { options.user = crawlOptions.user }
+        if !redactedNames.isEmpty { options.header = header }
+        if original.user == Self.userPlaceholder { options.user = user }
         return options
     }
 }

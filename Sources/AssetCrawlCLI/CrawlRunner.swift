@@ -43,6 +43,7 @@ struct CrawlRunner {
             if let shared = store as? PostgresCrawlStore {
                 // Several processes crawl from this store: the limits hold for all of them together.
                 fetcher = SharedHostLimitingFetcher(fetcher, store: shared, perHost: options.perHost, delay: delay)
+                shared.configure(pageLimit: configuration.maxPages, concurrency: configuration.concurrency)
             } else if options.perHost < configuration.concurrency || delay > .zero {
                 fetcher = HostLimitingFetcher(fetcher, perHost: options.perHost, delay: delay)
             }

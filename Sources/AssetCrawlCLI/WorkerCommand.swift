@@ -16,6 +16,8 @@ struct WorkerCommand: AsyncParsableCommand {
             dies loses nothing (its claims expire and another worker takes them). --per-host, --delay \
             and robots.txt hold for all the crawl's processes together. It exits when nothing is queued \
             or in flight anywhere. Report the crawl with assetcrawl report postgresql://…. \
+            The store never keeps a secret: a crawl started with --user or --header needs them again \
+            on each worker's command line (--user USER:PASSWORD, --header 'Name: value'). \
             Exit codes: 0 the crawl is done, 2 the worker could not run (unreachable database, no crawl \
             there), 130 interrupted.
             """
@@ -27,6 +29,12 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Wait this long for the crawl to be started in the database.", valueName: "seconds"))
     var wait: Double = 30
 
+    @Option(name: .long, help: ArgumentHelp("A header the crawl was started with (repeatable): the store keeps its name, never its value.", valueName: "Name: value"))
+    var header: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("The --user the crawl was started with: the store never keeps it.", valueName: "user:password"))
+    var user: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "warning"
 
@@ -35,6 +43,10 @@ struct WorkerCommand: AsyncParsableCommand {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
         if wait < 0 { throw ValidationError("--wait must be 0 or more seconds, e.g. --wait 30") }
+        for h in header where CrawlOptions.parseHeader(h) == nil {
+            throw ValidationError("--header must look like 'Name: value', not \(h)")
+        }
+        if let user, !user.contains(":") { throw ValidationError("--user must look like user:password") }
     }
 
     func run() async throws {
@@ -61,15 +73,13 @@ struct WorkerCommand: AsyncParsableCommand {
         do { original = try CrawlCommand.parse(stored.arguments) } catch {
             throw UsageError(message: "\(store.location): the stored command line no longer parses (\(CrawlCommand.message(for: error))); start a new crawl")
         }
-        // The store never keeps a secret: a worker would send the placeholder as the credential.
-        let options = original.crawlOptions
-        if options.user == CrawlCommand.userPlaceholder
-            || options.header.compactMap(CrawlOptions.parseHeader).contains(where: { $0.value == Redaction.placeholder }) {
-            throw UsageError(message: "\(store.location): the crawl was started with --user or a --header, which the store does not keep; workers cannot join it yet (crawl it from one process)")
+        // The store never keeps a secret: this worker's own --user and --header give them.
+        let options = try CrawlCommand.restoringSecrets(into: original.crawlOptions, header: header, user: user) { flags in
+            "\(store.location): the crawl was started with secrets the store does not keep: give them to the worker, e.g. assetcrawl worker '\(store.location)' \(flags)"
         }
         let starts = stored.startURLs.compactMap(URL.init(string:))
         return try await StoreFile.runShared {
-            try await CrawlRunner(options: original.crawlOptions, logger: logger).run(starts, store: store, resume: true, arguments: stored.arguments)
+            try await CrawlRunner(options: options, logger: logger).run(starts, store: store, resume: true, arguments: stored.arguments)
         }
     }
 

@@ -8,83 +8,126 @@ extension PostgresCrawlStore {
     /// Frontier row states (as in the SQLite store).
     enum State: Int64 { case queued = 0, claimed = 1, done = 2, parked = 3, dropped = 4 }
 
-    /// One batch in the open transaction of `s`: one statement per table, rows as arrays
-    /// (`unnest`), so a batch costs a dozen round trips whatever its size.
-    static func apply(_ batch: StoreBatch, in s: PostgresSession) async throws {
-        let entries = batch.enqueued.map { ($0, State.queued) } + batch.parked.map { ($0, State.parked) }
-        if !entries.isEmpty {
-            try await s.run("""
-                INSERT INTO frontier(key, url, kind, depth, purpose, urgent, state)
-                SELECT k, u, kd, NULLIF(d, -1), p, p <> 0, st
-                FROM unnest(\(entries.map(\.0.key)), \(entries.map(\.0.url)), \(entries.map(\.0.kind.rawValue)),
-                            \(entries.map { Int64($0.0.depth ?? -1) }), \(entries.map { Int64($0.0.purpose.rawValue) }),
-                            \(entries.map(\.1.rawValue))) WITH ORDINALITY AS t(k, u, kd, d, p, st, n)
-                ORDER BY n
-                ON CONFLICT (key) DO NOTHING
-                """)
+    /// One batch as one statement: a data-modifying `WITH` part per table, rows as arrays
+    /// (`unnest`). A single statement is its own transaction, so a batch costs one round trip
+    /// whatever its size (no BEGIN/COMMIT), and either all of it is stored or none.
+    ///
+    /// The parts of one statement see the same snapshot, not each other's rows: a page parked
+    /// and released in the same batch is inserted in its released state.
+    ///
+    /// With `pageLimit` (`--max-pages`), pages are admitted against the crawl's count in
+    /// `assetcrawl_meta.pagesAdmitted`, locked for the statement: all processes together admit
+    /// at most `pageLimit` pages, the rest are recorded as skipped (past `--max-pages`).
+    static func statement(for batch: StoreBatch, pageLimit: Int?) throws -> PostgresQuery? {
+        guard !batch.isEmpty else { return nil }
+        var q = StatementBuilder()
+        let releasedHere = Dictionary(batch.released.map { ($0.key, $0.admitted) }, uniquingKeysWith: { $1 })
+        var entries = batch.enqueued.map { ($0, State.queued) }
+        for entry in batch.parked {
+            if let admitted = releasedHere[entry.key] {
+                entries.append((entry, admitted ? .queued : .dropped))
+            } else {
+                entries.append((entry, .parked))
+            }
         }
-        if !batch.released.isEmpty {
-            try await s.run("""
-                UPDATE frontier f SET state = t.st
-                FROM unnest(\(batch.released.map(\.key)), \(batch.released.map { ($0.admitted ? State.queued : State.dropped).rawValue })) AS t(k, st)
-                WHERE f.key = t.k AND f.state = 3
+        if !entries.isEmpty {
+            let rows = """
+                unnest(\(q.bind(entries.map(\.0.key))), \(q.bind(entries.map(\.0.url))), \(q.bind(entries.map(\.0.kind.rawValue))),
+                       \(q.bind(entries.map { Int64($0.0.depth ?? -1) })), \(q.bind(entries.map { Int64($0.0.purpose.rawValue) })),
+                       \(q.bind(entries.map(\.1.rawValue)))) WITH ORDINALITY AS t(k, u, kd, d, p, st, n)
+                """
+            let columns = "INSERT INTO frontier(key, url, kind, depth, purpose, urgent, state)"
+            let values = "SELECT k, u, kd, NULLIF(d, -1), p, p <> 0, st"
+            if let pageLimit, pageLimit < Int.max, entries.contains(where: { Self.countsAsPage($0.0) }) {
+                // Pages new to the crawl, numbered in batch order; those past the budget are skipped.
+                q.parts.append("""
+                    budget AS (SELECT value::bigint AS used FROM assetcrawl_meta WHERE key = 'pagesAdmitted' FOR UPDATE),
+                    fresh AS (SELECT t.*, d >= 0 AND p = 0 AS counted, sum((d >= 0 AND p = 0)::int) OVER (ORDER BY n) AS r
+                              FROM \(rows) WHERE NOT EXISTS (SELECT 1 FROM frontier f WHERE f.key = t.k)),
+                    admitted AS (\(columns) \(values) FROM fresh, budget WHERE NOT counted OR r <= \(q.bind(Int64(pageLimit))) - used
+                                 ORDER BY n ON CONFLICT (key) DO NOTHING RETURNING depth IS NOT NULL AND purpose = 0 AS counted),
+                    w_past AS (INSERT INTO skipped(url, reason) SELECT u, \(q.bind(SkipReason.pastMaxPages(maxPages: pageLimit).description))
+                             FROM fresh, budget WHERE counted AND r > \(q.bind(Int64(pageLimit))) - used ON CONFLICT (url) DO NOTHING),
+                    w_count AS (UPDATE assetcrawl_meta SET value = ((SELECT used FROM budget) + (SELECT count(*) FROM admitted WHERE counted))::text
+                                WHERE key = 'pagesAdmitted')
+                    """)
+            } else {
+                q.parts.append("w_entries AS (\(columns) \(values) FROM \(rows) ORDER BY n ON CONFLICT (key) DO NOTHING)")
+            }
+        }
+        // All of them: a page parked here may be parked in the store already by another process
+        // (this batch's insert of it then does nothing).
+        let released = batch.released
+        if !released.isEmpty {
+            q.parts.append("""
+                w_released AS (UPDATE frontier f SET state = t.st
+                    FROM unnest(\(q.bind(released.map(\.key))), \(q.bind(released.map { ($0.admitted ? State.queued : State.dropped).rawValue }))) AS t(k, st)
+                    WHERE f.key = t.k AND f.state = 3)
                 """)
         }
         if !batch.done.isEmpty {
-            try await s.run("UPDATE frontier SET state = 2, owner = NULL, lease_until = NULL WHERE id = ANY(\(batch.done))")
+            q.parts.append("w_done AS (UPDATE frontier SET state = 2, owner = NULL, lease_until = NULL WHERE id = ANY(\(q.bind(batch.done))))")
         }
         let resources = lastByKey(batch.resources, key: \.url)
         if !resources.isEmpty {
-            try await s.run("""
-                INSERT INTO resources(url, record) SELECT * FROM unnest(\(resources.map(\.url)), \(resources.map { ByteBuffer(bytes: StoreRecords.encode($0)) }))
-                ON CONFLICT (url) DO UPDATE SET record = EXCLUDED.record
+            q.parts.append("""
+                w_resources AS (INSERT INTO resources(url, record)
+                    SELECT * FROM unnest(\(q.bind(resources.map(\.url))), \(q.bind(resources.map { ByteBuffer(bytes: StoreRecords.encode($0)) })))
+                    ON CONFLICT (url) DO UPDATE SET record = EXCLUDED.record)
                 """)
         }
         let pages = lastByKey(batch.pages, key: \.url)
         if !pages.isEmpty {
             let outlines = try pages.map { try StoreRecords.encode($0.outline).map { ByteBuffer(bytes: $0) } ?? ByteBuffer() }
-            try await s.run("""
-                INSERT INTO pages(url, depth, refs, outline)
-                SELECT u, d, r, NULLIF(o, ''::bytea) FROM unnest(\(pages.map(\.url)), \(pages.map { Int64($0.depth) }),
-                    \(pages.map { ByteBuffer(bytes: StoreRecords.encode($0.references)) }), \(outlines)) WITH ORDINALITY AS t(u, d, r, o, n)
-                ORDER BY n
-                ON CONFLICT (url) DO UPDATE SET depth = EXCLUDED.depth, refs = EXCLUDED.refs, outline = EXCLUDED.outline
+            q.parts.append("""
+                w_pages AS (INSERT INTO pages(url, depth, refs, outline)
+                    SELECT u, d, r, NULLIF(o, ''::bytea) FROM unnest(\(q.bind(pages.map(\.url))), \(q.bind(pages.map { Int64($0.depth) })),
+                        \(q.bind(pages.map { ByteBuffer(bytes: StoreRecords.encode($0.references)) })), \(q.bind(outlines))) WITH ORDINALITY AS t(u, d, r, o, n)
+                    ORDER BY n
+                    ON CONFLICT (url) DO UPDATE SET depth = EXCLUDED.depth, refs = EXCLUDED.refs, outline = EXCLUDED.outline)
                 """)
         }
         let subresources = lastByKey(batch.subresourceReferences, key: \.url)
         if !subresources.isEmpty {
-            try await s.run("""
-                INSERT INTO subresources(url, refs)
-                SELECT * FROM unnest(\(subresources.map(\.url)), \(subresources.map { ByteBuffer(bytes: StoreRecords.encode($0.references)) }))
-                ON CONFLICT (url) DO UPDATE SET refs = EXCLUDED.refs
+            q.parts.append("""
+                w_subresources AS (INSERT INTO subresources(url, refs)
+                    SELECT * FROM unnest(\(q.bind(subresources.map(\.url))), \(q.bind(subresources.map { ByteBuffer(bytes: StoreRecords.encode($0.references)) })))
+                    ON CONFLICT (url) DO UPDATE SET refs = EXCLUDED.refs)
                 """)
         }
         if !batch.skipped.isEmpty {
             // The first reason of a URL is kept.
-            try await s.run("""
-                INSERT INTO skipped(url, reason) SELECT * FROM unnest(\(batch.skipped.map(\.url)), \(batch.skipped.map(\.reason)))
-                ON CONFLICT (url) DO NOTHING
+            q.parts.append("""
+                w_skips AS (INSERT INTO skipped(url, reason) SELECT * FROM unnest(\(q.bind(batch.skipped.map(\.url))), \(q.bind(batch.skipped.map(\.reason))))
+                    ON CONFLICT (url) DO NOTHING)
                 """)
         }
         let robots = lastByKey(batch.robots, key: \.origin)
         if !robots.isEmpty {
-            try await s.run("""
-                INSERT INTO robots(origin, record, body)
-                SELECT * FROM unnest(\(robots.map(\.origin)), \(robots.map { ByteBuffer(bytes: StoreRecords.encode($0.resource)) }),
-                    \(robots.map { ByteBuffer(bytes: $0.body) }))
-                ON CONFLICT (origin) DO UPDATE SET record = EXCLUDED.record, body = EXCLUDED.body
+            q.parts.append("""
+                w_robots AS (INSERT INTO robots(origin, record, body)
+                    SELECT * FROM unnest(\(q.bind(robots.map(\.origin))), \(q.bind(robots.map { ByteBuffer(bytes: StoreRecords.encode($0.resource)) })),
+                        \(q.bind(robots.map { ByteBuffer(bytes: $0.body) })))
+                    ON CONFLICT (origin) DO UPDATE SET record = EXCLUDED.record, body = EXCLUDED.body)
                 """)
         }
-        // Budgets counted by each process: the crawl keeps the largest (see the README's
-        // section on workers: --max-pages is per process).
+        // Counters of each process: the crawl keeps the largest (the global --max-pages count
+        // is pagesAdmitted above).
         let counters = [("pagesEnqueued", batch.pagesEnqueued), ("sitemapsRequested", batch.sitemapsRequested),
                         ("pagesPastLimit", batch.pagesPastLimit)].compactMap { name, value in value.map { (name, String($0)) } }
         if !counters.isEmpty {
-            try await s.run("""
-                INSERT INTO assetcrawl_meta(key, value) SELECT * FROM unnest(\(counters.map(\.0)), \(counters.map(\.1)))
-                ON CONFLICT (key) DO UPDATE SET value = GREATEST(assetcrawl_meta.value::bigint, EXCLUDED.value::bigint)::text
+            q.parts.append("""
+                w_counters AS (INSERT INTO assetcrawl_meta(key, value) SELECT * FROM unnest(\(q.bind(counters.map(\.0))), \(q.bind(counters.map(\.1))))
+                    ON CONFLICT (key) DO UPDATE SET value = GREATEST(assetcrawl_meta.value::bigint, EXCLUDED.value::bigint)::text)
                 """)
         }
+        guard !q.parts.isEmpty else { return nil }
+        return PostgresQuery(unsafeSQL: "WITH " + q.parts.joined(separator: ",\n") + "\nSELECT 1", binds: q.binds)
+    }
+
+    /// A frontier entry `--max-pages` counts: a page (navigation depth), not a requisite, robots.txt or sitemap.
+    static func countsAsPage(_ entry: FrontierEntry) -> Bool {
+        entry.depth != nil && entry.purpose == .asset
     }
 
     /// The last of each key, in first-seen order: one statement may not update a row twice.
@@ -99,5 +142,17 @@ extension PostgresCrawlStore {
             }
         }
         return out
+    }
+}
+
+/// SQL built in parts, with its values bound as `$1…$n` as the parts are written.
+struct StatementBuilder {
+    var parts: [String] = []
+    var binds = PostgresBindings()
+
+    /// The placeholder of `value`, bound next.
+    mutating func bind<Value: PostgresDynamicTypeEncodable>(_ value: Value) -> String {
+        binds.append(value)
+        return "$\(binds.count)"
     }
 }

@@ -9,7 +9,8 @@ extension PostgresCrawlStore {
 
     /// Copies the crawl's results (pages, resources, references, skips, robots.txt answers and
     /// the stop reason; not the frontier) into `copy`, an empty SQLite store, streaming: the
-    /// reports then read it with the same reader as any stored crawl.
+    /// reports then read it with the same reader as any stored crawl. Pages get their least
+    /// depth over all the links to them (``lowerDepths(_:)``), whichever process found them.
     public func export(to copy: SQLiteCrawlStore) async throws {
         guard let crawl = try await crawl() else {
             throw PostgresStoreError(.notAStore, "\(location) holds no crawl; start one with assetcrawl crawl URL --store \(location)")
@@ -18,6 +19,7 @@ extension PostgresCrawlStore {
                                           pagesEnqueued: crawl.pagesEnqueued, sitemapsRequested: crawl.sitemapsRequested,
                                           pagesPastLimit: crawl.pagesPastLimit))
         try await session.locked { s in
+            let lowered = try await Self.lowerDepths(s)
             var batch = StoreBatch(), rows = 0
             func flush(force: Bool = false) async throws {
                 guard force || rows >= Self.exportBatch else { return }
@@ -27,7 +29,7 @@ extension PostgresCrawlStore {
             }
             for try await (url, depth, refs, outline) in try await s.rows("SELECT url, depth, refs, outline FROM pages ORDER BY seq")
                 .decode((String, Int, ByteBuffer, ByteBuffer?).self) {
-                batch.pages.append(PageResult(url: url, depth: depth, references: try StoreRecords.references(refs.bytes),
+                batch.pages.append(PageResult(url: url, depth: lowered[SeenSet.hash(url)] ?? depth, references: try StoreRecords.references(refs.bytes),
                                               outline: try StoreRecords.outline(outline?.bytes)))
                 rows += 1
                 try await flush()

@@ -29,6 +29,14 @@ extension PostgresCrawlStore {
         CREATE TABLE host_pace(origin text PRIMARY KEY, next_at timestamptz NOT NULL);
         INSERT INTO assetcrawl_meta(key, value) VALUES ('format', 'assetcrawl-postgres');
         """,
+        // 2: --max-pages counted for the crawl as a whole (pages admitted by all processes);
+        // --delay: one request at a time per origin, under a lease (host_pace.holder).
+        """
+        ALTER TABLE host_pace ADD COLUMN holder text, ADD COLUMN lease_until timestamptz;
+        INSERT INTO assetcrawl_meta(key, value)
+            SELECT 'pagesAdmitted', count(*)::text FROM frontier WHERE depth IS NOT NULL AND purpose = 0
+            ON CONFLICT (key) DO NOTHING;
+        """,
     ]
 
     /// Creates the schema's tables, or migrates them to ``migrations``' last version; refuses a

@@ -23,3 +23,11 @@ extension PostgresCrawlStore {
         }
     }
 }
+
+extension PostgresCrawlStore {
+    /// Pages stored at a greater depth than their least one (found first through a longer
+    /// chain of links); reports give them their least depth (``export(to:)``).
+    public func pagesFoundDeeper() async throws -> Int {
+        try await session.locked { try await Self.lowerDepths($0).count }
+    }
+}

@@ -30,8 +30,15 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
     let background: PostgresSession
     let logger: Logger
     private let renewal = Mutex<Task<Void, Never>?>(nil)
+    /// The next window, claimed while this one is fetched (see ``claim(limit:)``).
+    let prefetched = Mutex<(task: Task<[FrontierEntry], any Error>?, urgentQueued: Bool)>((nil, false))
+    private let settings = Mutex<(pageLimit: Int?, window: Int)>((nil, 32))
 
-    public var claimWindow: Int { 32 }
+    /// Entries claimed at a time: 4 × `--concurrency` (``configure(pageLimit:concurrency:)``),
+    /// so that a claim (one round trip) comes once per 3 × concurrency fetches, and few enough
+    /// that a small crawl still spreads over its processes and that a killed process's claims
+    /// (fetched again after the lease) stay few.
+    public var claimWindow: Int { settings.withLock { $0.window } }
     public var pollInterval: Duration { .milliseconds(100) }
     var leaseMilliseconds: Int { Int(location.lease.components.seconds * 1000 + location.lease.components.attoseconds / 1_000_000_000_000_000) }
 
@@ -62,12 +69,23 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
 
     /// Stops renewing leases and closes the connections (claims still held then expire).
     public func close() async {
+        await releasePrefetched()
         renewal.withLock { $0?.cancel() }
         await session.close()
         await background.close()
     }
 
-    /// Renews this process's claims and host slots every third of the lease.
+    /// Set by each process from the crawl's options: `--max-pages` for the crawl as a whole (the
+    /// pages all processes admit together, see ``statement(for:pageLimit:)``), and this
+    /// process's `--concurrency`, which sizes its claims.
+    public func configure(pageLimit: Int, concurrency: Int) {
+        settings.withLock { $0 = (pageLimit < Int.max ? pageLimit : nil, min(256, 4 * max(1, concurrency))) }
+    }
+
+    var pageLimit: Int? { settings.withLock { $0.pageLimit } }
+
+    /// Renews this process's claims and host slots every third of the lease, and puts claims
+    /// whose process stopped renewing them back in the queue.
     private func startRenewal() {
         let period = location.lease / 3
         let task = Task { [background, owner, leaseMilliseconds, logger] in
@@ -83,6 +101,11 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
                             UPDATE host_slots SET lease_until = now() + \(leaseMilliseconds) * interval '1 millisecond'
                             WHERE holder = \(owner)
                             """)
+                        try await s.run("""
+                            UPDATE host_pace SET lease_until = now() + \(leaseMilliseconds) * interval '1 millisecond'
+                            WHERE holder = \(owner)
+                            """)
+                        try await Self.expireClaims(s)
                     }
                 } catch is CancellationError {
                     return
@@ -117,37 +140,32 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
                 throw PostgresStoreError(.notAStore, "\(location) already holds a crawl: join it with assetcrawl worker \(location), report it with assetcrawl report \(location), or give another database or ?schema=NAME")
             }
             let rows: [(String, String)] = [("startURLs", starts), ("arguments", arguments), ("pagesEnqueued", String(crawl.pagesEnqueued)),
+                                            ("pagesAdmitted", String(crawl.pagesEnqueued)),
                                             ("sitemapsRequested", String(crawl.sitemapsRequested)), ("stopReason", crawl.stopReason ?? ""),
                                             ("startedAt", String((crawl.startedAt ?? Date()).timeIntervalSince1970))]
-            try await s.run("INSERT INTO assetcrawl_meta(key, value) SELECT * FROM unnest(\(rows.map(\.0)), \(rows.map(\.1)))")
+            // pagesAdmitted is there already (migration 2).
+            try await s.run("""
+                INSERT INTO assetcrawl_meta(key, value) SELECT * FROM unnest(\(rows.map(\.0)), \(rows.map(\.1)))
+                ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
+                """)
         }
     }
 
     public func commit(_ batch: StoreBatch) async throws {
-        guard !batch.isEmpty else { return }
-        try await session.transaction { s in try await Self.apply(batch, in: s) }
+        guard let statement = try Self.statement(for: batch, pageLimit: pageLimit) else { return }
+        // Sent without waiting for the answer: the crawl loop goes on (its claim, sent next on
+        // this connection, runs after it). A kill may then lose this batch and the one before.
+        try await session.write(statement)
+        // robots.txt and sitemaps go before anything claimed ahead.
+        if batch.enqueued.contains(where: \.urgent) { prefetched.withLock { $0.urgentQueued = true } }
     }
 
-    public func claim(limit: Int) async throws -> [FrontierEntry] {
-        try await session.locked { [owner, leaseMilliseconds] s in
-            // Claims whose process stopped renewing them go back to the queue first.
-            try await s.run("UPDATE frontier SET state = 0, owner = NULL, lease_until = NULL WHERE state = 1 AND lease_until < now()")
-            var out: [FrontierEntry] = []
-            let rows = try await s.rows("""
-                UPDATE frontier f SET state = 1, owner = \(owner), lease_until = now() + \(leaseMilliseconds) * interval '1 millisecond'
-                FROM (SELECT id FROM frontier WHERE state = 0 ORDER BY urgent DESC, id LIMIT \(limit) FOR UPDATE SKIP LOCKED) c
-                WHERE f.id = c.id
-                RETURNING f.id, f.url, f.kind, f.depth, f.purpose
-                """)
-            for try await (id, url, kind, depth, purpose) in rows.decode((Int64, String, String, Int?, Int16).self) {
-                out.append(FrontierEntry(id: id, url: url, kind: AssetKind(rawValue: kind) ?? .other, depth: depth,
-                                         purpose: FrontierPurpose(rawValue: Int(purpose)) ?? .asset))
-            }
-            return out.sorted { ($0.urgent ? 0 : 1, $0.id) < ($1.urgent ? 0 : 1, $1.id) }
-        }
+    /// Claims whose process stopped renewing them go back to the queue.
+    static func expireClaims(_ s: PostgresSession) async throws {
+        try await s.run("UPDATE frontier SET state = 0, owner = NULL, lease_until = NULL WHERE state = 1 AND lease_until < now()")
     }
 
-    /// Nothing to do: other processes may hold live claims, and expired ones are taken back by ``claim(limit:)``.
+    /// Nothing to do: other processes may hold live claims, and expired ones are taken back by the renewal task and ``pendingCount()``.
     public func releaseClaims() async throws {}
 
     public func seenHashes() async throws -> (frontier: [UInt64], skipped: [UInt64]) {
@@ -184,16 +202,34 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
 
     public func pendingCount() async throws -> Int {
         try await session.locked { s in
+            try await Self.expireClaims(s)
             var n = 0
             for try await count in try await s.rows("SELECT count(*) FROM frontier WHERE state IN (0, 1, 3)").decode(Int.self) { n = count }
             return n
         }
     }
 
+    /// Records why the crawl stopped. With a ``configure(pageLimit:concurrency:)`` budget, a crawl that completed
+    /// (or stopped at this process's own count) says how many pages all processes together
+    /// left out, as one process would.
     public func finish(stopReason: String?) async throws {
+        let limit = pageLimit
         try await session.locked { s in
+            var reason = stopReason
+            if let limit, reason == nil || reason?.hasPrefix("--max-pages ") == true {
+                var left = 0
+                let past = SkipReason.pastMaxPages(maxPages: limit).description
+                for try await n in try await s.rows("SELECT count(*) FROM skipped WHERE reason = \(past)").decode(Int.self) { left = n }
+                if left > 0 {
+                    reason = StopReason.maxPages(limit: limit, pagesLeft: left).description
+                    try await s.run("""
+                        INSERT INTO assetcrawl_meta(key, value) VALUES ('pagesPastLimit', \(String(left)))
+                        ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
+                        """)
+                }
+            }
             try await s.run("""
-                INSERT INTO assetcrawl_meta(key, value) VALUES ('stopReason', \(stopReason ?? ""))
+                INSERT INTO assetcrawl_meta(key, value) VALUES ('stopReason', \(reason ?? ""))
                 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
                 """)
         }

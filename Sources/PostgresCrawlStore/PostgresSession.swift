@@ -3,6 +3,7 @@ internal import Logging
 internal import NIOCore
 internal import NIOSSL
 internal import PostgresNIO
+internal import Synchronization
 
 /// One connection to the server, used by one caller at a time (a FIFO lock around each
 /// statement or transaction: a transaction's statements never interleave with another's).
@@ -10,6 +11,8 @@ final class PostgresSession: Sendable {
     let connection: PostgresConnection
     let logger: Logger
     private let lock = AsyncLock()
+    /// The write sent with ``write(_:)`` and not yet finished: every later statement runs after it.
+    private let pendingWrite = Mutex<Task<Void, any Error>?>(nil)
 
     private init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
@@ -34,6 +37,13 @@ final class PostgresSession: Sendable {
         }
         let session = PostgresSession(connection: connection, logger: logger)
         try await session.execute(PostgresQuery(unsafeSQL: "SET search_path TO \"\(location.schema)\""))
+        // A commit returns before its WAL reaches the disk (the server writes it within
+        // 3 × wal_writer_delay): a killed worker loses nothing by it — the server has every
+        // commit it answered — and only a crash of the database server itself can lose the
+        // last commits. They are whole batches, lost together with the claims they finished,
+        // and every process dies with its connection, so the crawl resumes from what was kept:
+        // the lost batches' URLs are fetched again, none is lost. See the README.
+        try await session.execute("SET synchronous_commit TO off")
         return session
     }
 
@@ -71,7 +81,23 @@ final class PostgresSession: Sendable {
     }
 
     func close() async {
+        _ = try? await pendingWrite.withLock({ $0 })?.value
         try? await connection.close()
+    }
+
+    /// Sends `query` and returns without waiting for its answer, once the write before it is
+    /// done (one write in flight: the caller is held back when the server falls behind). Every
+    /// later statement on this session runs after it; if it fails, every later one throws its
+    /// error (a batch lost must not pass unnoticed, e.g. behind a claim that swallows errors).
+    func write(_ query: PostgresQuery) async throws {
+        try await awaitPendingWrite()
+        let task = Task { try await self.lockedNow { try await $0.run(query) } }
+        pendingWrite.withLock { $0 = task }
+    }
+
+    /// Waits for the write in flight, and throws its failure.
+    private func awaitPendingWrite() async throws {
+        try await pendingWrite.withLock({ $0 })?.value
     }
 
     /// Runs one statement, discarding its rows.
@@ -81,6 +107,11 @@ final class PostgresSession: Sendable {
 
     /// Runs `body` holding the connection (statements in it run in order, nothing else between).
     func locked<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
+        try await awaitPendingWrite()
+        return try await lockedNow(body)
+    }
+
+    private func lockedNow<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
         await lock.lock()
         defer { lock.unlock() }
         do { return try await body(self) } catch { throw Self.failure(error) }

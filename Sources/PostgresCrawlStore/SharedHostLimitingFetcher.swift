@@ -11,8 +11,15 @@ internal import PostgresNIO
 /// its process holds a slot, under the same lease as its claims. A process keeps a slot it
 /// holds for its next requests to the origin — handed from a finished request to a waiting one,
 /// or kept idle for the next — for up to ``holdLimit`` (no round trip per request), then gives
-/// it back so the other processes get their turn. With a delay, each start
-/// is reserved in `host_pace` (one row per origin: the next start allowed) and waited for.
+/// it back so the other processes get their turn.
+///
+/// With a delay, a request to an origin is sent only while its process holds the origin's pace
+/// row (`host_pace`, under the same lease), and the next one starts at least the delay after
+/// the previous one's answer, on the database's clock: one request at a time per origin for
+/// the whole crawl. A start granted on the database's clock reaches the server a moment later
+/// (the grant's answer, the process's scheduling, a new connection), so spacing starts from
+/// their grants would let a late request arrive less than the delay before the next one; from
+/// the answer, the server never sees two requests closer than the delay.
 public struct SharedHostLimitingFetcher: Fetcher {
     let base: any Fetcher
     let gate: SharedHostGate
@@ -33,6 +40,7 @@ public struct SharedHostLimitingFetcher: Fetcher {
                                                     error: FetchError(.notFetched, cause)))
         }
         let response = await base.fetch(request)
+        await gate.paced(origin)
         await gate.leave(origin, slot)
         return response
     }
@@ -51,7 +59,7 @@ actor SharedHostGate {
     }
 
     /// How long a process keeps a slot for its own next requests before giving it back.
-    static let holdLimit: Duration = .milliseconds(250)
+    static let holdLimit: Duration = .seconds(1)
     /// How often a request that found no free slot asks the store again.
     static let retryInterval: Duration = .milliseconds(10)
 
@@ -99,8 +107,7 @@ actor SharedHostGate {
         guard let slot else { throw CancellationError() }
         if delay > .zero {
             do {
-                let wait = try await reserveStart(origin)
-                if wait > .zero { try await Task.sleep(for: wait) }
+                try await awaitStart(origin)
             } catch {
                 await leave(origin, slot)
                 throw error
@@ -211,20 +218,41 @@ actor SharedHostGate {
         waiter.continuation.resume(returning: nil)
     }
 
-    /// Reserves the next start allowed for `origin` (the store's clock); returns how long to wait for it.
-    private func reserveStart(_ origin: String) async throws -> Duration {
-        let ms = Int(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)
-        let seconds = try await store.background.locked { s in
-            let rows = try await s.rows("""
-                INSERT INTO host_pace(origin, next_at) VALUES (\(origin), clock_timestamp() + \(ms) * interval '1 millisecond')
-                ON CONFLICT (origin) DO UPDATE
-                    SET next_at = GREATEST(host_pace.next_at, clock_timestamp()) + \(ms) * interval '1 millisecond'
-                RETURNING extract(epoch FROM next_at - \(ms) * interval '1 millisecond' - clock_timestamp())::float8
-                """)
-            var wait = 0.0
-            for try await value in rows.decode(Double.self) { wait = value }
-            return wait
+    /// Waits until this process holds `origin`'s pace row, at least the delay after the last
+    /// request to it was answered (``paced(_:)``), whichever process sent it.
+    private func awaitStart(_ origin: String) async throws {
+        while true {
+            // Taken in one statement; otherwise how long until the next start is allowed.
+            let (granted, wait) = try await store.background.locked { [owner = store.owner, lease = store.leaseMilliseconds] s in
+                let rows = try await s.rows("""
+                    WITH granted AS (
+                        INSERT INTO host_pace(origin, next_at, holder, lease_until)
+                            VALUES (\(origin), clock_timestamp(), \(owner), now() + \(lease) * interval '1 millisecond')
+                        ON CONFLICT (origin) DO UPDATE SET holder = EXCLUDED.holder, lease_until = EXCLUDED.lease_until
+                            WHERE host_pace.next_at <= clock_timestamp() AND (host_pace.holder IS NULL OR host_pace.lease_until < now())
+                        RETURNING 1)
+                    SELECT EXISTS (SELECT 1 FROM granted),
+                           coalesce((SELECT extract(epoch FROM next_at - clock_timestamp()) FROM host_pace WHERE origin = \(origin)), 0)::float8
+                    """)
+                var out = (false, 0.0)
+                for try await row in rows.decode((Bool, Double).self) { out = row }
+                return out
+            }
+            if granted { return }
+            // Held by a request in flight: asked again at the retry interval.
+            try await Task.sleep(for: wait > 0 ? .milliseconds(Int((wait * 1000).rounded(.up))) : Self.retryInterval)
         }
-        return seconds > 0 ? .milliseconds(Int(seconds * 1000)) : .zero
+    }
+
+    /// A request to `origin` was answered: the next may start the delay from now.
+    func paced(_ origin: String) async {
+        guard delay > .zero else { return }
+        let ms = Int(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)
+        try? await store.background.locked { [owner = store.owner] s in
+            try await s.run("""
+                UPDATE host_pace SET holder = NULL, lease_until = NULL, next_at = clock_timestamp() + \(ms) * interval '1 millisecond'
+                WHERE origin = \(origin) AND holder = \(owner)
+                """)
+        }
     }
 }
