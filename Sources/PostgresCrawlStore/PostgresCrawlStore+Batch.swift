@@ -62,7 +62,7 @@ extension PostgresCrawlStore {
         if !batch.skipped.isEmpty {
             // The first reason of a URL is kept.
             try await s.run("""
-                INSERT INTO skipped(url, reason) SELECT * FROM unnest(\(batch.skipped.map(\.url)), \(batch.skipped.map(\.reason)))
+                INSERT INTO skipped(url, reason) SELECT * FROM unnest(\(batch.skipped.map(\.url)), \(batch.skipped.map(\.reason.stored)))
                 ON CONFLICT (url) DO NOTHING
                 """)
         }

@@ -117,7 +117,7 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
                 throw PostgresStoreError(.notAStore, "\(location) already holds a crawl: join it with assetcrawl worker \(location), report it with assetcrawl report \(location), or give another database or ?schema=NAME")
             }
             let rows: [(String, String)] = [("startURLs", starts), ("arguments", arguments), ("pagesEnqueued", String(crawl.pagesEnqueued)),
-                                            ("sitemapsRequested", String(crawl.sitemapsRequested)), ("stopReason", crawl.stopReason ?? ""),
+                                            ("sitemapsRequested", String(crawl.sitemapsRequested)), ("stopReason", crawl.stopReason?.stored ?? ""),
                                             ("startedAt", String((crawl.startedAt ?? Date()).timeIntervalSince1970))]
             try await s.run("INSERT INTO assetcrawl_meta(key, value) SELECT * FROM unnest(\(rows.map(\.0)), \(rows.map(\.1)))")
         }
@@ -190,20 +190,20 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
         }
     }
 
-    public func finish(stopReason: String?) async throws {
+    public func finish(stopReason: StopReason?) async throws {
         try await session.locked { s in
             try await s.run("""
-                INSERT INTO assetcrawl_meta(key, value) VALUES ('stopReason', \(stopReason ?? ""))
+                INSERT INTO assetcrawl_meta(key, value) VALUES ('stopReason', \(stopReason?.stored ?? ""))
                 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
                 """)
         }
     }
 
-    public func markUnfinished(_ reason: String) async throws {
+    public func markUnfinished(_ reason: StopReason) async throws {
         // Race-free: once nothing is queued, claimed or parked, nothing can be again.
         try await session.locked { s in
             try await s.run("""
-                UPDATE assetcrawl_meta SET value = \(reason)
+                UPDATE assetcrawl_meta SET value = \(reason.stored)
                 WHERE key = 'stopReason' AND EXISTS (SELECT 1 FROM frontier WHERE state IN (0, 1, 3))
                 """)
         }
