@@ -3,7 +3,7 @@
 /// parameter is always the last one, so it may hold any character. Text that is not in this
 /// form (a store written before it, which kept the report's words) is read back as the case
 /// whose words it is, or else as `.recorded(text)`, shown as written.
-extension SkipReason: Codable {
+extension SkipReason: StoredAsText {
     public var stored: String {
         switch self {
         case .disallowedByRobots, .notIncluded, .excluded, .otherOrigin: code
@@ -49,13 +49,6 @@ extension SkipReason: Codable {
         }
         return candidates.first { $0.description == text } ?? .recorded(text)
     }
-
-    public init(from decoder: any Decoder) throws { self.init(stored: try decoder.singleValueContainer().decode(String.self)) }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(stored)
-    }
 }
 
 extension RobotsFailure {
@@ -95,7 +88,7 @@ extension FetchError {
     }
 }
 
-extension StopReason: Codable {
+extension StopReason: StoredAsText {
     public var stored: String {
         switch self {
         case .interrupted(let n), .maxTime(let n): "\(code)\t\(n)"
@@ -130,7 +123,15 @@ extension StopReason: Codable {
         if text.hasPrefix(failed) { candidates.append(.storeFailed(String(text.dropFirst(failed.count)))) }
         return candidates.first { $0.description == text } ?? .recorded(text)
     }
+}
 
+/// A value a store keeps as text: ``stored``, read back by ``init(stored:)``; Codable as that text.
+public protocol StoredAsText: Codable {
+    var stored: String { get }
+    init(stored: String)
+}
+
+extension StoredAsText {
     public init(from decoder: any Decoder) throws { self.init(stored: try decoder.singleValueContainer().decode(String.self)) }
 
     public func encode(to encoder: any Encoder) throws {

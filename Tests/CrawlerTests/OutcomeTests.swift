@@ -63,7 +63,7 @@ struct OutcomeTests {
 
     @Test("a store written before the stored form: its stop and skip reasons read back typed (a real SQLite file)")
     func olderStore() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("outcomes-\(UUID().uuidString).sqlite").path
+        let path = temporaryStore()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let store = try SQLiteCrawlStore(path: path)
         try await store.create(StoredCrawl(startURLs: ["http://a.invalid/"]))
@@ -87,16 +87,17 @@ struct OutcomeTests {
         ])
     }
 
-    /// Crawls `configuration` into a store file over real HTTP; the reason, and the store's reader.
-    func crawlIntoStore(_ configuration: CrawlConfiguration, _ body: (StopReason?, StoreReader, SQLiteDatabase) throws -> Void) async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("outcomes-\(UUID().uuidString).sqlite").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    /// Crawls `configuration` over real HTTP into the store file at `path`; why it stopped.
+    func crawlIntoStore(_ configuration: CrawlConfiguration, path: String) async throws -> StopReason? {
         let store = try SQLiteCrawlStore(path: path)
-        let reason = try await HTTPTransport.lean.withFetcher(client: HTTPClientFetcher.clientConfiguration(), options: .init()) { fetcher in
+        defer { store.close() }
+        return try await HTTPTransport.lean.withFetcher(client: HTTPClientFetcher.clientConfiguration(), options: .init()) { fetcher in
             try await Crawler(fetcher: fetcher, configuration: configuration).run(store: store)
         }
-        store.close()
-        try body(reason, try StoreReader(path: path), try SQLiteDatabase(path: path))
+    }
+
+    func temporaryStore() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("outcomes-\(UUID().uuidString).sqlite").path
     }
 
     func stored(_ db: SQLiteDatabase, _ sql: String) throws -> [String] {
@@ -111,15 +112,17 @@ struct OutcomeTests {
             var configuration = CrawlConfiguration(startURLs: [base])
             configuration.maxPages = 5
             configuration.concurrency = 1
-            try await crawlIntoStore(configuration) { reason, reader, db in
-                guard case .maxPages(limit: 5, let left) = reason else { Issue.record("\(String(describing: reason))"); return }
-                #expect(left > 0)
-                #expect(reader.stopReason == reason)
-                #expect(try stored(db, "SELECT value FROM meta WHERE key = 'stopReason'") == ["maxPages\t5\t\(left)"])
-                let skipped = try reader.skippedURLs()
-                #expect(skipped.values.filter { $0 == .pastMaxPages(maxPages: 5) }.count == left)
-                #expect(try Set(stored(db, "SELECT reason FROM skipped")) == ["maxPages\t5"])
-            }
+            let path = temporaryStore()
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let reason = try await crawlIntoStore(configuration, path: path)
+            guard case .maxPages(limit: 5, let left) = reason else { Issue.record("\(String(describing: reason))"); return }
+            #expect(left > 0)
+            let reader = try StoreReader(path: path), db = try SQLiteDatabase(path: path)
+            #expect(reader.stopReason == reason)
+            #expect(try stored(db, "SELECT value FROM meta WHERE key = 'stopReason'") == ["maxPages\t5\t\(left)"])
+            let skipped = try reader.skippedURLs()
+            #expect(skipped.values.filter { $0 == .pastMaxPages(maxPages: 5) }.count == left)
+            #expect(try Set(stored(db, "SELECT reason FROM skipped")) == ["maxPages\t5"])
         }
     }
 
@@ -132,12 +135,13 @@ struct OutcomeTests {
             configuration.maxTime = .seconds(2)
             configuration.respectRobots = false
             configuration.revalidate = false
-            try await crawlIntoStore(configuration) { reason, reader, db in
-                // slow.png at least was not fetched (index.html too, on a machine slower than 2 s).
-                guard case .maxTime(let pending) = reason, pending >= 1 else { Issue.record("\(String(describing: reason))"); return }
-                #expect(reader.stopReason == reason)
-                #expect(try stored(db, "SELECT value FROM meta WHERE key = 'stopReason'") == ["maxTime\t\(pending)"])
-            }
+            let path = temporaryStore()
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let reason = try await crawlIntoStore(configuration, path: path)
+            // slow.png at least was not fetched (index.html too, on a machine slower than 2 s).
+            guard case .maxTime(let pending) = reason, pending >= 1 else { Issue.record("\(String(describing: reason))"); return }
+            #expect(try StoreReader(path: path).stopReason == reason)
+            #expect(try stored(SQLiteDatabase(path: path), "SELECT value FROM meta WHERE key = 'stopReason'") == ["maxTime\t\(pending)"])
         }
     }
 
@@ -145,7 +149,7 @@ struct OutcomeTests {
     func robotsOverFailingTLS() async throws {
         let certificate = try TestCertificate.make()
         defer { certificate.remove() }
-        var server = FixtureServer.Configuration(root: Repo.fixtureSite)
+        var server = FixtureServer.Configuration(root: RepoPaths.fixtureSite)
         server.tls = FixtureServer.TLS(certificateChainFile: certificate.certificate, privateKeyFile: certificate.key)
         try await FixtureServer.withFixtureServer(server) { base in
             let result = try await crawl([base])
