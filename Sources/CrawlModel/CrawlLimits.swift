@@ -7,15 +7,6 @@ public enum RobotsFailure: Hashable, Sendable, CustomStringConvertible {
     /// A 5xx (or any status that is neither 2xx nor 4xx).
     case status(Int)
 
-    /// The transport error, when there was one (its `code` says TLS, refused, …).
-    public var error: FetchError? {
-        switch self {
-        case .notFetched(let error): error
-        case .cutOff(_, let error): error
-        case .status: nil
-        }
-    }
-
     public var description: String {
         switch self {
         case .notFetched(let error): "could not be fetched (\(error?.description ?? "no response"))"
