@@ -179,12 +179,7 @@ struct CrawlCommand: AsyncParsableCommand {
             }
         }
         if !interrupted, pageCount == 0, let reason = try records.skipReason(start.absoluteString) {
-            // robots.txt: its rules, or (RFC 9309) a 5xx or no answer at all, which allows nothing.
-            let hint = reason.contains("(tls:")
-                ? "if the server uses its own CA or a self-signed certificate, add --ca-cert FILE with that certificate; --ignore-robots crawls anyway"
-                : reason.contains("could not be fetched") ? "is the server running and the URL right? --ignore-robots crawls anyway"
-                : "use --ignore-robots to crawl it anyway"
-            throw UsageError(message: "cannot crawl \(start.absoluteString): \(reason) (\(hint))")
+            throw UsageError(message: "cannot crawl \(start.absoluteString): \(Self.startSkipped(reason))")
         }
         // The browser pass runs after the static crawl, over its pages (see BrowserFlags.swift).
         // It needs the crawl in memory: a browser pass is for sites of pages, not millions of URLs.

@@ -59,7 +59,7 @@ struct ReportOptions: ParsableArguments {
         var diff: BaselineDiff?
         if let baseline {
             let old = try Self.loadSnapshot(baseline, flag: "--baseline")
-            let current = try ReportSnapshot.decode(try JSONReport(result: result, audits: audits).encoded())
+            let current = ReportSnapshot(JSONReport(result: result, audits: audits))
             let d = BaselineDiff(old: old, new: current)
             suites.append(d.checks(maxGrowth: try maxGrowth.map(Self.parseGrowth)))
             diff = d
@@ -202,7 +202,7 @@ struct ReportOptions: ParsableArguments {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw UsageError(message: "\(flag): cannot read \(path) (give a report written by crawl --json)")
         }
-        do { return try ReportSnapshot.decode(data) } catch {
+        do { return ReportSnapshot(try JSONReport.decode(data)) } catch {
             throw UsageError(message: "\(path): \(error.message)")
         }
     }

@@ -1,60 +1,47 @@
-public import Foundation
+internal import Foundation
 internal import HTTPSemantics
 
-/// The parts of a JSON report (`--json`) that a baseline comparison reads.
+/// What a baseline comparison keeps of a JSON report (`--json`): a few numbers per URL.
+/// Not a model of the report: the report's one Codable model is `JSONReport` (Reports), which
+/// builds this from its pages and resources, written or read back alike.
 ///
 /// URLs are compared by path, so two crawls of the same site on different ports compare.
-public struct ReportSnapshot: Decodable, Sendable, Equatable {
-    public var version: Int
-    public var startURL: String
-    public var pages: [Page]
-    public var resources: [Resource]
+public struct ReportSnapshot: Sendable, Equatable {
+    public var pages: [Page] = []
+    public var resources: [Resource] = []
 
-    public struct Page: Decodable, Sendable, Equatable {
+    public init(pages: [Page] = [], resources: [Resource] = []) {
+        self.pages = pages
+        self.resources = resources
+    }
+
+    public struct Page: Sendable, Equatable {
         public var url: String
-        public var status: Int?
         public var firstVisitBytes: Int
-        public var requisites: [String]
+
+        public init(url: String, firstVisitBytes: Int) {
+            self.url = url
+            self.firstVisitBytes = firstVisitBytes
+        }
     }
 
-    public struct Resource: Decodable, Sendable, Equatable {
+    public struct Resource: Sendable, Equatable {
         public var url: String
         public var status: Int?
-        public var headerBytes: Int
-        public var bodyBytes: Int
-        public var revalidation: Revalidation
+        /// Header plus body bytes of the final response.
+        public var wireBytes: Int
+        public var ifNoneMatchVerdict: String
+        public var ifModifiedSinceVerdict: String
 
-        public struct Revalidation: Decodable, Sendable, Equatable {
-            public var ifNoneMatchVerdict: String
-            public var ifModifiedSinceVerdict: String
+        public init(url: String, status: Int?, wireBytes: Int, ifNoneMatchVerdict: String, ifModifiedSinceVerdict: String) {
+            self.url = url
+            self.status = status
+            self.wireBytes = wireBytes
+            self.ifNoneMatchVerdict = ifNoneMatchVerdict
+            self.ifModifiedSinceVerdict = ifModifiedSinceVerdict
         }
 
-        public var wireBytes: Int { headerBytes + bodyBytes }
         public var isBroken: Bool { (status ?? 600) >= 400 }
-    }
-
-    /// Reads a JSON report.
-    ///
-    /// - Throws: `BudgetError` (no line) saying which field is missing or wrong.
-    public static func decode(_ data: Data) throws(BudgetError) -> ReportSnapshot {
-        let snapshot: ReportSnapshot
-        do {
-            snapshot = try JSONDecoder().decode(ReportSnapshot.self, from: data)
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw BudgetError(line: nil, message: "not an assetcrawl JSON report: \(path(context.codingPath + [key])) is missing")
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            throw BudgetError(line: nil, message: "not an assetcrawl JSON report: \(path(context.codingPath)) has the wrong type")
-        } catch {
-            throw BudgetError(line: nil, message: "not JSON: \(error.localizedDescription)")
-        }
-        guard snapshot.version == 1 else {
-            throw BudgetError(line: nil, message: "report version \(snapshot.version) is not one this assetcrawl reads (1); compare reports of the same assetcrawl version")
-        }
-        return snapshot
-    }
-
-    static func path(_ keys: [any CodingKey]) -> String {
-        keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
     }
 }
 
@@ -118,8 +105,8 @@ public struct BaselineDiff: Sendable, Equatable, Codable {
             let o = oldResources[path]!, n = newResources[path]!
             if !o.isBroken && n.isBroken { broken.append("\(path): \(n.status.map { "HTTP \($0)" } ?? "no response")") }
             let good: Set<String> = ["INM_304", "IMS_304"]
-            for (probe, ov, nv) in [("ifNoneMatch", o.revalidation.ifNoneMatchVerdict, n.revalidation.ifNoneMatchVerdict),
-                                    ("ifModifiedSince", o.revalidation.ifModifiedSinceVerdict, n.revalidation.ifModifiedSinceVerdict)]
+            for (probe, ov, nv) in [("ifNoneMatch", o.ifNoneMatchVerdict, n.ifNoneMatchVerdict),
+                                    ("ifModifiedSince", o.ifModifiedSinceVerdict, n.ifModifiedSinceVerdict)]
             where good.contains(ov) && !good.contains(nv) && nv != "NOT_PROBED" {
                 regressions.append(VerdictChange(path: path, probe: probe, old: ov, new: nv))
             }

@@ -5,7 +5,7 @@ public import Foundation
 /// store's reader is another (rows read as they are written out).
 public protocol CrawlRecords {
     var startURLs: [String] { get }
-    var stopReason: String? { get }
+    var stopReason: StopReason? { get }
     /// The viewport the browser model assumes (`1280x800@1`); nil means that default.
     var viewport: String? { get }
     var pageCount: Int { get throws }
@@ -21,7 +21,7 @@ public protocol CrawlRecords {
     /// The URL of every page, in any order (cheaper than ``forEachPage(_:)``).
     func forEachPageURL(_ body: (String) throws -> Void) throws
     /// URLs not fetched, with the reason.
-    func skippedURLs() throws -> [String: String]
+    func skippedURLs() throws -> [String: SkipReason]
     /// When the crawl started (wall clock), when it was recorded; `timings.startedMs` count from it.
     var startedAt: Date? { get }
 }
@@ -46,7 +46,7 @@ extension CrawlResult: CrawlRecords {
     public func resource(_ url: String) -> FetchedResource? { resources[url] }
     public func subresourceReferences(_ url: String) -> [Reference]? { subresourceReferences[url] }
     public func forEachPageURL(_ body: (String) throws -> Void) throws { for page in pages { try body(page.url) } }
-    public func skippedURLs() -> [String: String] { skipped ?? [:] }
+    public func skippedURLs() -> [String: SkipReason] { skipped ?? [:] }
 
     /// The part of a crawl one page's audit needs: the page, every requisite it reaches
     /// (through stylesheets and manifests) and their references.

@@ -160,14 +160,14 @@ public struct CrawlResult: Codable, Sendable {
     /// Keyed by the referenced URL.
     public var resources: [String: FetchedResource]
     /// True when the crawl stopped early (limit, interrupt); `stopReason` says why.
-    public var stopReason: String?
+    public var stopReason: StopReason?
     /// URLs the crawl chose not to fetch (robots.txt, --exclude, --max-depth, --max-pages), with the reason.
-    public var skipped: [String: String]?
+    public var skipped: [String: SkipReason]?
     /// The viewport the browser model assumes (`1280x800@1`, from `--viewport`); nil means that default.
     public var viewport: String?
 
     public init(startURLs: [String], pages: [PageResult] = [], subresourceReferences: [String: [Reference]] = [:],
-                resources: [String: FetchedResource] = [:], stopReason: String? = nil) {
+                resources: [String: FetchedResource] = [:], stopReason: StopReason? = nil) {
         self.startURLs = startURLs
         self.pages = pages
         self.subresourceReferences = subresourceReferences

@@ -44,8 +44,8 @@ public protocol CrawlStore: Sendable {
     /// Entries queued, claimed and parked.
     func pendingCount() async throws -> Int
 
-    /// Records why the crawl stopped (nil: it completed).
-    func finish(stopReason: String?) async throws
+    /// Records why the crawl stopped (nil: it completed), as ``StopReason/stored``.
+    func finish(stopReason: StopReason?) async throws
 
     /// Everything stored, as one in-memory result (small crawls, tests).
     func loadResult() async throws -> CrawlResult
@@ -56,7 +56,7 @@ public struct StoredCrawl: Sendable, Equatable {
     public var startURLs: [String]
     /// The command line that started the crawl, to resume it with the same options.
     public var arguments: [String]
-    public var stopReason: String?
+    public var stopReason: StopReason?
     /// Pages admitted to the frontier so far (the `--max-pages` budget).
     public var pagesEnqueued: Int
     public var sitemapsRequested: Int
@@ -67,7 +67,7 @@ public struct StoredCrawl: Sendable, Equatable {
     /// from a store written before it was recorded (the HAR then estimates it).
     public var startedAt: Date?
 
-    public init(startURLs: [String], arguments: [String] = [], stopReason: String? = nil, pagesEnqueued: Int = 0,
+    public init(startURLs: [String], arguments: [String] = [], stopReason: StopReason? = nil, pagesEnqueued: Int = 0,
                 sitemapsRequested: Int = 0, pagesPastLimit: Int = 0, startedAt: Date? = nil) {
         self.pagesPastLimit = pagesPastLimit
         self.startedAt = startedAt
@@ -145,7 +145,7 @@ public struct StoreBatch: Sendable {
     /// References found in fetched stylesheets and manifests, by final URL.
     public var subresourceReferences: [(url: String, references: [Reference])] = []
     /// URLs not fetched, with the reason (the first reason of a URL is kept).
-    public var skipped: [(url: String, reason: String)] = []
+    public var skipped: [(url: String, reason: SkipReason)] = []
     public var robots: [RobotsRecord] = []
     public var pagesEnqueued: Int?
     public var sitemapsRequested: Int?

@@ -28,8 +28,8 @@ extension SQLiteCrawlStore {
         try db.prepare("SELECT url, record FROM resources").query { row in
             result.resources[row.text(0)] = try RecordReader.resource(row.blob(1))
         }
-        var skipped: [String: String] = [:]
-        try db.prepare("SELECT url, reason FROM skipped").query { skipped[$0.text(0)] = $0.text(1) }
+        var skipped: [String: SkipReason] = [:]
+        try db.prepare("SELECT url, reason FROM skipped").query { skipped[$0.text(0)] = SkipReason(stored: $0.text(1)) }
         if !skipped.isEmpty { result.skipped = skipped }
         return result
     }

@@ -150,7 +150,7 @@ public final class SQLiteCrawlStore: CrawlStore, @unchecked Sendable {
                 try store.putMeta("arguments", store.encodeText(crawl.arguments))
                 try store.putMeta("pagesEnqueued", String(crawl.pagesEnqueued))
                 try store.putMeta("sitemapsRequested", String(crawl.sitemapsRequested))
-                try store.putMeta("stopReason", crawl.stopReason ?? "")
+                try store.putMeta("stopReason", crawl.stopReason?.stored ?? "")
                 try store.putMeta("startedAt", String((crawl.startedAt ?? Date()).timeIntervalSince1970))
             }
         }
@@ -184,7 +184,7 @@ public final class SQLiteCrawlStore: CrawlStore, @unchecked Sendable {
                 }
                 for (url, refs) in batch.subresourceReferences { try s.putSubresource.run(.text(url), .blob(RecordWriter.encode(refs))) }
             }
-            for (url, reason) in batch.skipped { try s.putSkip.run(.text(url), .text(reason)) }
+            for (url, reason) in batch.skipped { try s.putSkip.run(.text(url), .text(reason.stored)) }
             for r in batch.robots { try s.putRobots.run(.text(r.origin), .blob(RecordWriter.encode(r.resource)), .blob(r.body)) }
             if let n = batch.pagesEnqueued { try putMeta("pagesEnqueued", String(n)) }
             if let n = batch.sitemapsRequested { try putMeta("sitemapsRequested", String(n)) }
@@ -248,9 +248,9 @@ public final class SQLiteCrawlStore: CrawlStore, @unchecked Sendable {
         }
     }
 
-    public func finish(stopReason: String?) async throws {
+    public func finish(stopReason: StopReason?) async throws {
         try await onQueue { store in
-            try store.db.transaction { try store.putMeta("stopReason", stopReason ?? "") }
+            try store.db.transaction { try store.putMeta("stopReason", stopReason?.stored ?? "") }
             try? store.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
         }
     }

@@ -1,3 +1,5 @@
+public import CrawlModel
+
 /// A crawl store that several processes crawl from at once, on one machine or many
 /// (PostgreSQL): each claims work under a lease, so a process killed with work claimed loses
 /// nothing (its leases expire and another process takes the work).
@@ -14,5 +16,5 @@ public protocol SharedCrawlStore: CrawlStore {
 
     /// Records `reason` as the crawl's stop reason while a process joins it, unless nothing
     /// is left to do: a process that joins a crawl just finished must not mark it unfinished.
-    func markUnfinished(_ reason: String) async throws
+    func markUnfinished(_ reason: StopReason) async throws
 }

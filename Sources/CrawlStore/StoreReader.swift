@@ -7,7 +7,7 @@ public import Foundation
 /// that many pages share.
 public final class StoreReader: CrawlRecords {
     public let startURLs: [String]
-    public let stopReason: String?
+    public let stopReason: StopReason?
     public let startedAt: Date?
     /// The viewport the reports' browser model assumes; set by the caller (a crawl option, not stored).
     public var viewport: String?
@@ -77,15 +77,15 @@ public final class StoreReader: CrawlRecords {
     }
 
     /// Why one URL was not fetched, or nil: one row, not the whole `skipped` table.
-    public func skipReason(_ url: String) throws -> String? {
-        var reason: String?
-        try db.prepare("SELECT reason FROM skipped WHERE url = ?").query(.text(url)) { reason = $0.text(0) }
+    public func skipReason(_ url: String) throws -> SkipReason? {
+        var reason: SkipReason?
+        try db.prepare("SELECT reason FROM skipped WHERE url = ?").query(.text(url)) { reason = SkipReason(stored: $0.text(0)) }
         return reason
     }
 
-    public func skippedURLs() throws -> [String: String] {
-        var out: [String: String] = [:]
-        try db.prepare("SELECT url, reason FROM skipped").query { out[$0.text(0)] = $0.text(1) }
+    public func skippedURLs() throws -> [String: SkipReason] {
+        var out: [String: SkipReason] = [:]
+        try db.prepare("SELECT url, reason FROM skipped").query { out[$0.text(0)] = SkipReason(stored: $0.text(1)) }
         return out
     }
 }

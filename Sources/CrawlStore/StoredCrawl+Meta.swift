@@ -1,3 +1,4 @@
+internal import CrawlModel
 internal import Foundation
 
 extension StoredCrawl {
@@ -7,7 +8,7 @@ extension StoredCrawl {
         guard let starts = meta["startURLs"] else { return nil }
         let list = { (text: String) throws in try JSONDecoder().decode([String].self, from: Data(text.utf8)) }
         self.init(startURLs: try list(starts), arguments: try list(meta["arguments"] ?? "[]"),
-                  stopReason: meta["stopReason"].flatMap { $0.isEmpty ? nil : $0 },
+                  stopReason: meta["stopReason"].flatMap { $0.isEmpty ? nil : StopReason(stored: $0) },
                   pagesEnqueued: Int(meta["pagesEnqueued"] ?? "") ?? 0,
                   sitemapsRequested: Int(meta["sitemapsRequested"] ?? "") ?? 0,
                   pagesPastLimit: Int(meta["pagesPastLimit"] ?? "") ?? 0,

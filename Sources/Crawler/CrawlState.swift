@@ -118,7 +118,7 @@ struct CrawlState {
         let key = url.absoluteString
         guard skippedSeen.insert(key) else { return }
         if case .pastMaxPages = reason { pagesPastLimit += 1 }
-        batch.skipped.append((key, reason.description))
+        batch.skipped.append((key, reason))
     }
 
     func matchesFilters(_ url: String) -> SkipReason? {
@@ -176,7 +176,7 @@ struct CrawlState {
     }
 
     private mutating func reject(_ job: Crawler.Job, rules: RobotsRules) {
-        skip(job.url, rules.unusableReason.map(SkipReason.robotsUnusable) ?? .disallowedByRobots)
+        skip(job.url, rules.unusable.map(SkipReason.robotsUnusable) ?? .disallowedByRobots)
         pagesEnqueued -= 1
     }
 
@@ -214,7 +214,7 @@ struct CrawlState {
         } else if counted {
             reject(job, rules: rules)
         } else {
-            skip(job.url, rules.unusableReason.map(SkipReason.robotsUnusable) ?? .disallowedByRobots)
+            skip(job.url, rules.unusable.map(SkipReason.robotsUnusable) ?? .disallowedByRobots)
         }
     }
 

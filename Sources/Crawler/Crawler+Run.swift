@@ -6,10 +6,6 @@ public import Foundation
 enum StopCause { case interrupted, maxTime }
 
 extension Crawler {
-    /// The stop reason a crawl has in its store while it runs: what a report from the store
-    /// of a killed crawl says.
-    public static let unfinishedReason = "not finished (the crawl was killed or is still running; continue it with --resume)"
-
     /// Results waiting in memory before they are committed, at most: what a kill can lose
     /// besides the fetches in flight.
     static let batchOutcomes = 64
@@ -25,7 +21,7 @@ extension Crawler {
         let starts = configuration.startURLs.map(\.absoluteString)
         let store: SQLiteCrawlStore
         do { store = try SQLiteCrawlStore.temporary() } catch {
-            return CrawlResult(startURLs: starts, stopReason: "store failed: \(error)")
+            return CrawlResult(startURLs: starts, stopReason: .storeFailed("\(error)"))
         }
         defer { store.close() }
         do {
@@ -33,7 +29,7 @@ extension Crawler {
             return try await store.loadResult()
         } catch {
             var result = (try? await store.loadResult()) ?? CrawlResult(startURLs: starts)
-            result.stopReason = "store failed: \(error)"
+            result.stopReason = .storeFailed("\(error)")
             return result
         }
     }
@@ -153,7 +149,7 @@ extension Crawler {
         case .maxTime: reason = .maxTime(pending: try await store.pendingCount())
         case nil: reason = state.pagesPastLimit > 0 ? .maxPages(limit: configuration.maxPages, pagesLeft: state.pagesPastLimit) : nil
         }
-        try await store.finish(stopReason: reason?.description)
+        try await store.finish(stopReason: reason)
         progress?(CrawlProgress(pagesDone: pagesDone, queued: state.queued, inFlight: 0, requests: requests, bytes: bytes,
                                 elapsed: clock.now - started))
         return reason
@@ -163,7 +159,7 @@ extension Crawler {
     private func open(_ store: any CrawlStore, resume: Bool, arguments: [String], state: inout CrawlState) async throws {
         let starts = configuration.startURLs.map(\.absoluteString)
         guard resume else {
-            try await store.create(StoredCrawl(startURLs: starts, arguments: arguments, stopReason: Self.unfinishedReason))
+            try await store.create(StoredCrawl(startURLs: starts, arguments: arguments, stopReason: .unfinished))
             state.seed()
             return
         }
@@ -179,9 +175,9 @@ extension Crawler {
         state.restore(crawl, hashes: try await store.seenHashes(), parked: try await store.parked(), robots: rules,
                       queued: try await store.pendingCount())
         if let shared = store as? any SharedCrawlStore {
-            try await shared.markUnfinished(Self.unfinishedReason)
+            try await shared.markUnfinished(.unfinished)
         } else {
-            try await store.finish(stopReason: Self.unfinishedReason)
+            try await store.finish(stopReason: .unfinished)
         }
     }
 }

@@ -11,12 +11,12 @@ extension RobotsRules {
     /// everything, start pages included, with the reason.
     public static func from(_ exchange: Exchange, body: [UInt8]?, userAgent: String) -> RobotsRules {
         guard let status = exchange.status else {
-            return .unusable("could not be fetched (\(exchange.error?.description ?? "no response"))")
+            return .unusable(.notFetched(exchange.error))
         }
         switch status {
         case 200..<300:
             if let error = exchange.error, error.code != .bodyTooLarge {
-                return .unusable("could not be read (HTTP \(status), then \(error.description))")
+                return .unusable(.cutOff(status: status, error))
             }
             var bytes = body ?? []
             // Cut at maxBytes: the last line may be half a rule (`Disallow: /pri` of `/private/`); drop it.
@@ -27,7 +27,7 @@ extension RobotsRules {
         case 400..<500:
             return .allowAll
         default:
-            return .unusable("answered HTTP \(status)")
+            return .unusable(.status(status))
         }
     }
 }

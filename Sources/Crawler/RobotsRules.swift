@@ -1,3 +1,4 @@
+public import CrawlModel
 public import Foundation
 
 /// The rules of one robots.txt for one user agent (RFC 9309).
@@ -32,16 +33,16 @@ public struct RobotsRules: Sendable, Equatable {
     public static let disallowAll = RobotsRules(rules: [Rule(allow: false, pattern: "/")])
 
     /// Everything disallowed because robots.txt was unusable (5xx, or unreachable: DNS,
-    /// refused, reset, timeout, TLS), start pages included (RFC 9309 §2.3.1.3–4). `reason`
+    /// refused, reset, timeout, TLS), start pages included (RFC 9309 §2.3.1.3–4). `failure`
     /// says which, for the skip reason and the CLI's message.
-    public static func unusable(_ reason: String) -> RobotsRules {
+    public static func unusable(_ failure: RobotsFailure) -> RobotsRules {
         var rules = disallowAll
-        rules.unusableReason = reason
+        rules.unusable = failure
         return rules
     }
 
     /// Why robots.txt could not be used, when it could not (everything is then disallowed).
-    public var unusableReason: String?
+    public var unusable: RobotsFailure?
 
     /// The product token of a User-Agent: `assetcrawl/0.1 (+url)` → `assetcrawl`.
     public static func productToken(_ userAgent: String) -> String {

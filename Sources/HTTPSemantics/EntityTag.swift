@@ -37,8 +37,19 @@ public struct EntityTag: Sendable, Hashable, CustomStringConvertible {
     /// Whether `field` is exactly this tag in its strong form, `"opaque"` — the usual
     /// If-None-Match of a revalidating client — checked without parsing or allocating.
     public func isSpelledStrongly(by field: String) -> Bool {
-        field.utf8.count == opaque.utf8.count + 2 && field.utf8.first == UInt8(ascii: "\"")
-            && field.utf8.last == UInt8(ascii: "\"") && field.utf8.dropFirst().dropLast().elementsEqual(opaque.utf8)
+        guard field.utf8.count == opaque.utf8.count + 2, field.utf8.first == UInt8(ascii: "\""), field.utf8.last == UInt8(ascii: "\"") else {
+            return false
+        }
+        // Over contiguous bytes when both strings have them (native strings do): no generic iterators.
+        if let fast = field.utf8.withContiguousStorageIfAvailable({ f in
+            opaque.utf8.withContiguousStorageIfAvailable { o in
+                for i in 0..<o.count where f[i + 1] != o[i] { return false }
+                return true
+            }
+        }), let result = fast {
+            return result
+        }
+        return field.utf8.dropFirst().dropLast().elementsEqual(opaque.utf8)
     }
 
     /// Weak comparison (§8.8.3.2): opaque strings equal, either may be weak (If-None-Match).

@@ -19,10 +19,20 @@ public struct HTTPFieldName: Sendable, Hashable, CustomStringConvertible, Expres
 
     public var description: String { lowercased }
 
-    /// Whether `name` is this field, compared case-insensitively without allocating.
+    /// Whether `name` is this field, compared case-insensitively without allocating: over the
+    /// strings' contiguous bytes (a `zip` of two UTF-8 views, its generic iterators, was 3% of
+    /// the server's CPU answering 304s).
     public func matches(_ name: String) -> Bool {
-        name.utf8.count == lowercased.utf8.count
-            && zip(name.utf8, lowercased.utf8).allSatisfy { a, b in a == b || (a >= 0x41 && a <= 0x5A && a | 0x20 == b) }
+        guard name.utf8.count == lowercased.utf8.count else { return false }
+        func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+            for i in 0..<a.count where a[i] != b[i] && !(a[i] >= 0x41 && a[i] <= 0x5A && a[i] | 0x20 == b[i]) { return false }
+            return true
+        }
+        if let fast = name.utf8.withContiguousStorageIfAvailable({ a in lowercased.utf8.withContiguousStorageIfAvailable { b in equal(a, b) } }),
+           let result = fast {
+            return result
+        }
+        return zip(name.utf8, lowercased.utf8).allSatisfy { a, b in a == b || (a >= 0x41 && a <= 0x5A && a | 0x20 == b) }
     }
 
     /// Whether `name` is a valid field name: one or more tchar (§5.6.2).

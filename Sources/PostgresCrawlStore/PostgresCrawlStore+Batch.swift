@@ -46,7 +46,7 @@ extension PostgresCrawlStore {
                               FROM \(rows) WHERE NOT EXISTS (SELECT 1 FROM frontier f WHERE f.key = t.k)),
                     admitted AS (\(columns) \(values) FROM fresh, budget WHERE NOT counted OR r <= \(q.bind(Int64(pageLimit))) - used
                                  ORDER BY n ON CONFLICT (key) DO NOTHING RETURNING depth IS NOT NULL AND purpose = 0 AS counted),
-                    w_past AS (INSERT INTO skipped(url, reason) SELECT u, \(q.bind(SkipReason.pastMaxPages(maxPages: pageLimit).description))
+                    w_past AS (INSERT INTO skipped(url, reason) SELECT u, \(q.bind(SkipReason.pastMaxPages(maxPages: pageLimit).stored))
                              FROM fresh, budget WHERE counted AND r > \(q.bind(Int64(pageLimit))) - used ON CONFLICT (url) DO NOTHING),
                     w_count AS (UPDATE assetcrawl_meta SET value = ((SELECT used FROM budget) + (SELECT count(*) FROM admitted WHERE counted))::text
                                 WHERE key = 'pagesAdmitted')
@@ -98,7 +98,7 @@ extension PostgresCrawlStore {
         if !batch.skipped.isEmpty {
             // The first reason of a URL is kept.
             q.parts.append("""
-                w_skips AS (INSERT INTO skipped(url, reason) SELECT * FROM unnest(\(q.bind(batch.skipped.map(\.url))), \(q.bind(batch.skipped.map(\.reason))))
+                w_skips AS (INSERT INTO skipped(url, reason) SELECT * FROM unnest(\(q.bind(batch.skipped.map(\.url))), \(q.bind(batch.skipped.map(\.reason.stored))))
                     ON CONFLICT (url) DO NOTHING)
                 """)
         }

@@ -45,7 +45,7 @@ extension PostgresCrawlStore {
                 try await flush()
             }
             for try await (url, reason) in try await s.rows("SELECT url, reason FROM skipped ORDER BY url").decode((String, String).self) {
-                batch.skipped.append((url, reason))
+                batch.skipped.append((url, SkipReason(stored: reason)))
                 rows += 1
                 try await flush()
             }

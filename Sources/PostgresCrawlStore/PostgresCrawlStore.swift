@@ -141,7 +141,7 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
             }
             let rows: [(String, String)] = [("startURLs", starts), ("arguments", arguments), ("pagesEnqueued", String(crawl.pagesEnqueued)),
                                             ("pagesAdmitted", String(crawl.pagesEnqueued)),
-                                            ("sitemapsRequested", String(crawl.sitemapsRequested)), ("stopReason", crawl.stopReason ?? ""),
+                                            ("sitemapsRequested", String(crawl.sitemapsRequested)), ("stopReason", crawl.stopReason?.stored ?? ""),
                                             ("startedAt", String((crawl.startedAt ?? Date()).timeIntervalSince1970))]
             // pagesAdmitted is there already (migration 2).
             try await s.run("""
@@ -212,16 +212,17 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
     /// Records why the crawl stopped. With a ``configure(pageLimit:concurrency:)`` budget, a crawl that completed
     /// (or stopped at this process's own count) says how many pages all processes together
     /// left out, as one process would.
-    public func finish(stopReason: String?) async throws {
+    public func finish(stopReason: StopReason?) async throws {
         let limit = pageLimit
         try await session.locked { s in
             var reason = stopReason
-            if let limit, reason == nil || reason?.hasPrefix("--max-pages ") == true {
+            let stoppedAtOwnCount = if case .maxPages = reason { true } else { false }
+            if let limit, reason == nil || stoppedAtOwnCount {
                 var left = 0
-                let past = SkipReason.pastMaxPages(maxPages: limit).description
+                let past = SkipReason.pastMaxPages(maxPages: limit).stored
                 for try await n in try await s.rows("SELECT count(*) FROM skipped WHERE reason = \(past)").decode(Int.self) { left = n }
                 if left > 0 {
-                    reason = StopReason.maxPages(limit: limit, pagesLeft: left).description
+                    reason = StopReason.maxPages(limit: limit, pagesLeft: left)
                     try await s.run("""
                         INSERT INTO assetcrawl_meta(key, value) VALUES ('pagesPastLimit', \(String(left)))
                         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
@@ -229,17 +230,17 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
                 }
             }
             try await s.run("""
-                INSERT INTO assetcrawl_meta(key, value) VALUES ('stopReason', \(reason ?? ""))
+                INSERT INTO assetcrawl_meta(key, value) VALUES ('stopReason', \(reason?.stored ?? ""))
                 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
                 """)
         }
     }
 
-    public func markUnfinished(_ reason: String) async throws {
+    public func markUnfinished(_ reason: StopReason) async throws {
         // Race-free: once nothing is queued, claimed or parked, nothing can be again.
         try await session.locked { s in
             try await s.run("""
-                UPDATE assetcrawl_meta SET value = \(reason)
+                UPDATE assetcrawl_meta SET value = \(reason.stored)
                 WHERE key = 'stopReason' AND EXISTS (SELECT 1 FROM frontier WHERE state IN (0, 1, 3))
                 """)
         }

@@ -23,21 +23,21 @@ public struct ChecksPass {
         let spool = try CheckSpool()
         var html = wantsHTML ? try HTMLDigest(startURLs: records.startURLs, stopReason: records.stopReason) : nil
         html?.viewport = BrowserModel.viewport(of: records)
-        var snapshot = wantsSnapshot ? try SnapshotBuilder(startURLs: records.startURLs) : nil
+        var snapshot = wantsSnapshot ? SnapshotBuilder(startURLs: records.startURLs) : nil
         var pageURLs = SeenSet()
         try records.forEachPageURL { pageURLs.insert($0) }
         summary.site = try PageByPage.run(records) { f in
             summary.add(f)
             if let suite = run.add(f) { try spool.add(suite) }
             html?.add(f.audit, cost: f.bandwidth, page: f.page, slice: f.slice, isPage: { pageURLs.contains($0) })
-            try snapshot?.add(f)
+            snapshot?.add(f)
         }
         try records.forEachResource { r in
             summary.add(r)
             let isPage = pageURLs.contains(r.url)
             run.add(r, isPage: isPage)
             try html?.add(r, isPage: isPage)
-            try snapshot?.add(r)
+            snapshot?.add(r)
         }
         spool.site = run.siteSuite()
         return ChecksPass(spool: spool, checks: try spool.digest(), snapshot: snapshot?.result, html: html)

@@ -22,7 +22,7 @@ public struct CrawlSummary: Sendable {
     }
 
     public var startURLs: [String]
-    public var stopReason: String?
+    public var stopReason: StopReason?
     public private(set) var pages = 0
     /// Rows in URL order: every page while there are few (or all, with `keepAllRows`).
     public private(set) var rows: [Row] = []
@@ -43,7 +43,7 @@ public struct CrawlSummary: Sendable {
     /// Keep every row (`--pages-table`): memory grows with the number of pages.
     public var keepAllRows: Bool
 
-    public init(startURLs: [String], stopReason: String?, keepAllRows: Bool = false) {
+    public init(startURLs: [String], stopReason: StopReason?, keepAllRows: Bool = false) {
         self.startURLs = startURLs
         self.stopReason = stopReason
         self.keepAllRows = keepAllRows

@@ -16,7 +16,7 @@ public struct HTMLDigest {
     public static let duplicatesShown = 15
 
     let startURLs: [String]
-    let stopReason: String?
+    let stopReason: StopReason?
     let origin: String
     var viewport: Viewport = .desktop
     private(set) var pages = 0
@@ -44,7 +44,7 @@ public struct HTMLDigest {
     /// What the site's checks said; nil when there are none to show.
     public var checks: CheckDigest?
 
-    public init(startURLs: [String], stopReason: String?) throws {
+    public init(startURLs: [String], stopReason: StopReason?) throws {
         self.startURLs = startURLs
         self.stopReason = stopReason
         origin = startURLs.first.map { SiteAudit.origin(of: $0) } ?? ""

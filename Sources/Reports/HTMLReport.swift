@@ -53,7 +53,7 @@ public enum HTMLReport {
             </head>
             <body>
             <h1>assetcrawl report</h1>
-            <p class="sub">\(e(start))\(d.stopReason.map { " — stopped early: " + e($0) } ?? "")</p>
+            <p class="sub">\(e(start))\(d.stopReason.map { " — stopped early: " + e($0.description) } ?? "")</p>
             <div class="cards">
             \(card("pages", "\(d.pages)"))\(card("URLs fetched", "\(d.resources)"))\(card("bytes fetched", ByteSize.format(d.totalWire)))\(card("probes answered 304", "\(d.probes304) / \(d.probes)", d.probes304 == d.probes ? "ok" : "bad"))\(card("broken references", "\(d.brokenCount)", d.brokenCount == 0 ? "ok" : "bad"))\(d.checks.map { card("checks failed", "\($0.count(.failed)) / \($0.total)", $0.passed ? "ok" : "bad") } ?? "")
             </div>

@@ -4,7 +4,7 @@ public import CrawlModel
 extension JSONReport {
     /// `pages[].browser` (only with `crawl --browser`): Chromium's bytes for the page's first
     /// and repeat visit, every request of both, and the URLs only one side found.
-    public struct BrowserPage: Encodable, Sendable {
+    public struct BrowserPage: Codable, Sendable {
         var firstVisitBytes: Int
         var repeatVisitBytes: Int?
         var requests: [Request]
@@ -47,7 +47,7 @@ extension JSONReport {
         }
 
         /// One request Chromium made; `cache` is `memory`, `disk`, `prefetch`, `serviceWorker` or null (the network).
-        struct Request: Encodable, Sendable {
+        struct Request: Codable, Sendable {
             var url: String
             var method: String
             var resourceType: String

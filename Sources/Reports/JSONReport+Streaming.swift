@@ -14,7 +14,7 @@ extension JSONReport {
     public static func stream(_ records: any CrawlRecords, to handle: FileHandle, checks: CheckSpool? = nil, baseline: BaselineDiff? = nil,
                               includeTimings: Bool = false, onPage: (PageFindings) -> Void = { _ in },
                               onResource: (FetchedResource) -> Void = { _ in }) throws -> SiteBandwidth {
-        let skipped = try records.skippedURLs()
+        let skipped = try records.skippedURLs().mapValues(\.description)
         let empty = SiteBandwidth.none
         let frame = { (site: SiteBandwidth, hits: CDNHitRatio) throws -> (head: Substring, middle: Substring, tail: Substring) in
             var shell = JSONReport(records: records, checks: checks.map { _ in BudgetOutcome(suites: []) }, baseline: baseline, site: site, skipped: skipped)

@@ -2,12 +2,13 @@ public import Audit
 public import CrawlModel
 public import Foundation
 
-/// The JSON report: versioned, sorted keys, stable order.
+/// The JSON report: versioned, sorted keys, stable order. This is the report's one Codable
+/// model: `crawl --json` writes it, `diff` and `--baseline` read it back (``decode(_:)``).
 ///
 /// Field names are a contract (`version`, `startURL`, `pages[].url/status/requisites`,
 /// `resources[].url/status/contentType/bodyBytes/etag/lastModified/revalidation`); new
 /// fields are added, never renamed. Optional values are written as `null`, not omitted.
-public struct JSONReport: Encodable, Sendable {
+public struct JSONReport: Codable, Sendable {
     public static let formatVersion = 1
 
     public var version = JSONReport.formatVersion
@@ -28,7 +29,7 @@ public struct JSONReport: Encodable, Sendable {
     public var viewport: String
 
     /// Site-wide bandwidth: every URL any page needs, paid once.
-    public struct Site: Encodable, Sendable {
+    public struct Site: Codable, Sendable {
         init(_ walk: SiteBandwidth) {
             pages = walk.pages
             urls = walk.urls
@@ -50,7 +51,7 @@ public struct JSONReport: Encodable, Sendable {
     }
 
     /// ``CDNHitRatio`` with its ratio spelled out (null when no exchange said).
-    public struct CDNHits: Encodable, Sendable {
+    public struct CDNHits: Codable, Sendable {
         var hits: Int
         var misses: Int
         var unknown: Int
@@ -72,12 +73,12 @@ public struct JSONReport: Encodable, Sendable {
     }
 
     /// A requisite the browser model leaves out of a page's headline, and why.
-    public struct NotChosen: Encodable, Sendable {
+    public struct NotChosen: Codable, Sendable {
         var url: String
         var notChosen: String
     }
 
-    public struct Page: Encodable, Sendable {
+    public struct Page: Codable, Sendable {
         var url: String
         var status: Int?
         var depth: Int
@@ -124,7 +125,7 @@ public struct JSONReport: Encodable, Sendable {
         }
     }
 
-    public struct Resource: Encodable, Sendable {
+    public struct Resource: Codable, Sendable {
         var url: String
         var finalURL: String
         var kind: AssetKind
@@ -153,7 +154,7 @@ public struct JSONReport: Encodable, Sendable {
         var timingsMs: TimingsMs?
 
         /// Milliseconds since the crawl started, of the final exchange.
-        struct TimingsMs: Encodable, Sendable {
+        struct TimingsMs: Codable, Sendable {
             var started: Double
             var head: Double?
             var total: Double?
@@ -166,14 +167,14 @@ public struct JSONReport: Encodable, Sendable {
             enum CodingKeys: String, CodingKey { case started, head, total }
         }
 
-        struct Hop: Encodable, Sendable {
+        struct Hop: Codable, Sendable {
             var url: String
             var status: Int?
             var location: String?
             var wireBytes: Int
         }
 
-        struct Revalidation: Encodable, Sendable {
+        struct Revalidation: Codable, Sendable {
             var ifNoneMatch: Int?
             var ifModifiedSince: Int?
             var ifNoneMatchVerdict: String
@@ -244,7 +245,7 @@ public struct JSONReport: Encodable, Sendable {
                 browser visits: [BrowserVisit]? = nil) {
         startURL = result.startURLs.first ?? ""
         startURLs = result.startURLs
-        stopReason = result.stopReason
+        stopReason = result.stopReason?.description
         self.checks = checks
         self.baseline = baseline
         let pagesByURL = Dictionary(result.pages.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
@@ -257,7 +258,7 @@ public struct JSONReport: Encodable, Sendable {
         if let visits { Self.attachBrowser(visits, to: &pages, result: result) }
         site = Site(walk)
         site.cdnHits = CDNHits(CDNHitRatio.of(result.resources.values))
-        skipped = result.skipped ?? [:]
+        skipped = (result.skipped ?? [:]).mapValues(\.description)
         viewport = BrowserModel.viewport(of: result).description
         let origins = Self.origins(result.startURLs)
         resources = result.resources.values.sorted { $0.url < $1.url }.map { Self.resource($0, origins: origins, includeTimings: includeTimings) }
@@ -267,7 +268,7 @@ public struct JSONReport: Encodable, Sendable {
     init(records: any CrawlRecords, checks: BudgetOutcome?, baseline: BaselineDiff?, site: SiteBandwidth, skipped: [String: String]) {
         startURL = records.startURLs.first ?? ""
         startURLs = records.startURLs
-        stopReason = records.stopReason
+        stopReason = records.stopReason?.description
         self.checks = checks
         self.baseline = baseline
         pages = []

@@ -45,7 +45,7 @@ struct CancellationTests {
         _ = await iterator.next()
         task.cancel()
         let result = await task.value
-        #expect(result.stopReason?.hasPrefix("interrupted") == true, "\(result.stopReason ?? "nil")")
+        guard case .interrupted = result.stopReason else { Issue.record("\(String(describing: result.stopReason))"); return }
         #expect(result.pages.contains { $0.url == "http://site.invalid/" })
         #expect(result.resources["http://site.invalid/b"] == nil)
     }

@@ -29,13 +29,13 @@ struct CrawlFeatureTests {
         try await serve(files) { base in
             let polite = try await crawl([base])
             #expect(polite.pagePaths(base) == ["/", "/private/open.html", "/public.html"])
-            #expect(polite.skipped?[base.appending("private/a.html").absoluteString] == "disallowed by robots.txt")
-            #expect(polite.skipped?[base.appending("hidden.html").absoluteString] == "disallowed by robots.txt")
+            #expect(polite.skipped?[base.appending("private/a.html").absoluteString] == .disallowedByRobots)
+            #expect(polite.skipped?[base.appending("hidden.html").absoluteString] == .disallowedByRobots)
             #expect(polite.resources[base.appending("robots.txt").absoluteString] == nil, "robots.txt is not a page requisite")
 
             let other = try await crawl([base]) { $0.userAgent = "OtherBot/2.0" }
             #expect(other.pages.isEmpty, "the * group disallows everything")
-            #expect(other.skipped?[base.absoluteString] == "disallowed by robots.txt")
+            #expect(other.skipped?[base.absoluteString] == .disallowedByRobots)
 
             let rude = try await crawl([base]) { $0.respectRobots = false }
             #expect(rude.pages.count == 5)
@@ -48,7 +48,8 @@ struct CrawlFeatureTests {
         try await serve(files, rules: [.init(match: "robots.txt", fault: Fault(status: 503))]) { base in
             let result = try await crawl([base])
             #expect(result.pages.isEmpty)
-            #expect(result.skipped?[base.absoluteString] == "robots.txt answered HTTP 503, so RFC 9309 allows nothing")
+            #expect(result.skipped?[base.absoluteString] == .robotsUnusable(.status(503)))
+            #expect(result.skipped?[base.absoluteString]?.description == "robots.txt answered HTTP 503, so RFC 9309 allows nothing")
         }
         // Cut off by the network after its head: unusable, so the start page is not crawled either.
         try await serve(files, rules: [.init(match: "robots.txt", fault: Fault(resetAfter: 5))]) { base in
@@ -56,13 +57,20 @@ struct CrawlFeatureTests {
             #expect(result.pages.isEmpty)
             let reason = try #require(result.skipped?[base.absoluteString])
             // The reset may reach the client before it has read the head, or after.
-            #expect(reason.hasPrefix("robots.txt could not be read (HTTP 200, then ") || reason.hasPrefix("robots.txt could not be fetched (reset: "), "\(reason)")
-            #expect(reason.hasSuffix(", so RFC 9309 allows nothing"))
+            switch reason {
+            case .robotsUnusable(.cutOff(status: 200, _)): break
+            case .robotsUnusable(.notFetched(let error)): #expect(error?.code == .reset, "\(reason)")
+            default: Issue.record("not a cut-off robots.txt: \(reason)")
+            }
+            #expect(reason.description.hasSuffix(", so RFC 9309 allows nothing"))
         }
         // No server at all: robots.txt cannot be fetched, and nothing is crawled.
         let nowhere = try await crawl([URL(string: "http://127.0.0.1:1/")!])
         #expect(nowhere.pages.isEmpty && nowhere.resources.isEmpty)
-        #expect(nowhere.skipped?["http://127.0.0.1:1/"]?.hasPrefix("robots.txt could not be fetched (refused") == true, "\(nowhere.skipped ?? [:])")
+        let refused = try #require(nowhere.skipped?["http://127.0.0.1:1/"])
+        guard case .robotsUnusable(.notFetched(let error)) = refused else { Issue.record("\(refused)"); return }
+        #expect(error?.code == .refused, "\(refused)")
+        #expect(refused.description.hasPrefix("robots.txt could not be fetched (refused"), "\(refused)")
         try await serve(["index.html": page()]) { base in
             let result = try await crawl([base])
             #expect(result.pages.count == 1)
@@ -81,7 +89,7 @@ struct CrawlFeatureTests {
             var options = HTTPClientFetcher.Options()
             options.maxBodyBytes = 500
             let result = try await crawl([base], options: options)
-            #expect(result.skipped?[base.appending("late/a.html").absoluteString] == "disallowed by robots.txt")
+            #expect(result.skipped?[base.appending("late/a.html").absoluteString] == .disallowedByRobots)
         }
     }
 
@@ -127,18 +135,18 @@ struct CrawlFeatureTests {
         try await serve(files) { base in
             let excluded = try await crawl([base]) { $0.exclude = ["/docs/"] }
             #expect(excluded.pagePaths(base) == ["/", "/blog/1.html", "/blog/2.html", "/blog/3.html"])
-            #expect(excluded.skipped?[base.appending("docs/1.html").absoluteString] == "matched by --exclude")
+            #expect(excluded.skipped?[base.appending("docs/1.html").absoluteString] == .excluded)
 
             let included = try await crawl([base]) { $0.include = ["/$", "/docs/"] }
             #expect(included.pagePaths(base) == ["/", "/docs/1.html"])
 
             let shallow = try await crawl([base]) { $0.maxDepth = 1 }
             #expect(shallow.pagePaths(base) == ["/", "/blog/1.html", "/docs/1.html"])
-            #expect(shallow.skipped?[base.appending("blog/2.html").absoluteString]?.contains("--max-depth") == true)
+            #expect(shallow.skipped?[base.appending("blog/2.html").absoluteString]?.code == "maxDepth")
 
             let few = try await crawl([base]) { $0.maxPages = 2; $0.concurrency = 1 }
             #expect(few.pages.count == 2)
-            #expect(few.skipped?.values.contains { $0.contains("--max-pages") } == true)
+            #expect(few.skipped?.values.contains { $0.code == "maxPages" } == true)
         }
     }
 
@@ -161,7 +169,7 @@ struct CrawlFeatureTests {
 
                     let local = try await crawl([one]) { $0.fetchExternalRequisites = false }
                     #expect(local.resources[external] == nil)
-                    #expect(local.skipped?[external] == "on another origin (--no-external)")
+                    #expect(local.skipped?[external] == .otherOrigin)
                 }
             }
         }
@@ -176,7 +184,7 @@ struct CrawlFeatureTests {
         // (8 s was not enough for fast.png under stress-ng --cpu 2 with the whole suite running.)
         try await serve(files, rules: [.init(match: "slow.png", fault: Fault(status: 404, delayMs: 120_000))]) { base in
             let result = try await crawl([base]) { $0.maxTime = .seconds(20); $0.respectRobots = false }
-            #expect(result.stopReason?.hasPrefix("--max-time reached") == true, "\(result.stopReason ?? "nil")")
+            guard case .maxTime = result.stopReason else { Issue.record("\(String(describing: result.stopReason))"); return }
             #expect(result.pages.count == 1)
             #expect(result.resource(base, "fast.png")?.exchange.status == 200, "\(result.resource(base, "fast.png")?.exchange.error?.description ?? "not recorded")")
             #expect(result.resource(base, "slow.png") == nil, "not finished, so not recorded")

@@ -43,7 +43,7 @@ struct HostileServerTests {
             // The page's own stylesheet, then the default 100 imports.
             #expect(sheets.count == 101)
             let skipped = try #require(result.skipped?[server.base + "/c.css?n=101"])
-            #expect(skipped == SkipReason.tooManyImports(page: server.base + "/", limit: 100).description)
+            #expect(skipped == .tooManyImports(page: server.base + "/", limit: 100))
             // The audits walk the whole chain.
             let audit = try #require(SiteAudit.pages(result).first)
             // The 101 fetched, and the one skipped that the last names.
@@ -116,7 +116,7 @@ struct HostileServerTests {
             #expect(result.resources.keys.filter { $0.contains("/i/") }.count == 200)
             let skipped = result.skipped?.filter { $0.key.contains("/i/") } ?? [:]
             #expect(skipped.count == 2800)
-            #expect(Set(skipped.values) == [SkipReason.tooManyRequisites(page: server.base + "/", limit: 200).description])
+            #expect(Set(skipped.values) == [.tooManyRequisites(page: server.base + "/", limit: 200)])
             #expect(server.requests.count < 210)
         }
     }
@@ -156,7 +156,8 @@ struct HostileServerTests {
                 $0.maxTime = .seconds(3)
             }
             let reason = try #require(result.stopReason)
-            #expect(reason.contains("--max-time reached") && reason.contains("URLs not fetched"), "\(reason)")
+            guard case .maxTime(let pending) = reason else { Issue.record("\(reason)"); return }
+            #expect(pending > 0, "\(reason)")
             #expect(server.requests.contains { $0.path == "/sitemap.xml" })
         }
     }
@@ -178,7 +179,7 @@ struct HostileServerTests {
         }) { server in
             let result = try await crawl([server.url("/")], transport: transport) { $0.revalidate = false }
             #expect(result.pagePaths(server.url("/")) == ["/", "/ok.html"])
-            #expect(result.skipped?[server.base + "/private/secret.html"] == SkipReason.disallowedByRobots.description)
+            #expect(result.skipped?[server.base + "/private/secret.html"] == .disallowedByRobots)
         }
     }
 
@@ -225,9 +226,9 @@ struct HostileServerTests {
                 $0.traps.maxQueryVariants = 20
             }
             let reasons = Set((result.skipped ?? [:]).values)
-            #expect(reasons.contains(SkipReason.queryExplosion(path: server.base + "/cal", limit: 20).description))
-            #expect(reasons.contains(SkipReason.queryExplosion(path: server.base + "/s", limit: 20).description))
-            #expect(reasons.contains { $0.hasPrefix("crawler trap: path segment \"a\" repeated") })
+            #expect(reasons.contains(.queryExplosion(path: server.base + "/cal", limit: 20)))
+            #expect(reasons.contains(.queryExplosion(path: server.base + "/s", limit: 20)))
+            #expect(reasons.contains { if case .repeatingSegments(segment: "a", _) = $0 { true } else { false } })
             #expect(result.stopReason == nil)
         }
     }
@@ -242,7 +243,7 @@ struct HostileServerTests {
                 $0.maxPages = 100
             }
             #expect(result.pages.count == 100)
-            #expect(result.stopReason == StopReason.maxPages(limit: 100, pagesLeft: 1901).description)
+            #expect(result.stopReason == .maxPages(limit: 100, pagesLeft: 1901))
         }
     }
 

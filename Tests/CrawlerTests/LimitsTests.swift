@@ -11,9 +11,10 @@ struct LimitsTests {
         try await serve(generatedSite(pages: 12)) { base in
             let result = try await crawl([base]) { $0.maxPages = 5; $0.concurrency = 1 }
             #expect(result.pages.count == 5)
-            let left = result.skipped?.values.filter { $0 == "past --max-pages 5" }.count ?? 0
+            let left = result.skipped?.values.filter { $0 == .pastMaxPages(maxPages: 5) }.count ?? 0
             #expect(left > 0)
-            #expect(result.stopReason == "--max-pages 5 reached; \(left) more pages found and not crawled (raise --max-pages)")
+            #expect(result.stopReason == .maxPages(limit: 5, pagesLeft: left))
+            #expect(result.stopReason?.description == "--max-pages 5 reached; \(left) more pages found and not crawled (raise --max-pages)")
             let all = try await crawl([base])
             #expect(all.pages.count == 12, "no page limit by default")
             #expect(all.stopReason == nil)
@@ -28,12 +29,12 @@ struct LimitsTests {
         try await serve(["index.html": page(links: links), "cal.html": page(), "a/b/a/index.html": page()]) { base in
             let result = try await crawl([base]) { $0.traps.maxQueryVariants = 5; $0.respectRobots = false }
             let skipped = result.skipped ?? [:]
-            #expect(skipped[base.appending(String(long.dropFirst())).absoluteString] == "crawler trap: URL longer than 2048 bytes (--max-url-length)")
-            #expect(skipped[base.appending("a/b/a/b/a/b/").absoluteString]?.hasPrefix("crawler trap: path segment \"a\" repeated 3 times") == true)
+            #expect(skipped[base.appending(String(long.dropFirst())).absoluteString] == .urlTooLong(limit: 2048))
+            #expect(skipped[base.appending("a/b/a/b/a/b/").absoluteString] == .repeatingSegments(segment: "a", times: 3))
             #expect(result.pagePaths(base).contains("/a/b/a/"), "twice is not a trap")
             let calendar = result.pages.filter { $0.url.contains("cal.html?") }
             #expect(calendar.count == 5)
-            #expect(skipped.values.filter { $0.hasPrefix("crawler trap: more than 5 query strings on") }.count == 3)
+            #expect(skipped.values.filter { if case .queryExplosion(_, limit: 5) = $0 { true } else { false } }.count == 3)
         }
     }
 }

@@ -33,7 +33,7 @@ struct CountingFetcher: Fetcher {
 struct CrawlDigest: Equatable, CustomStringConvertible {
     var pages: [String: Int]
     var resources: [String: String]
-    var skipped: [String: String]
+    var skipped: [String: SkipReason]
 
     init(_ result: CrawlResult) {
         pages = Dictionary(uniqueKeysWithValues: result.pages.map { ($0.url, $0.depth) })
@@ -62,7 +62,7 @@ struct StoreTests {
             FrontierEntry(url: "http://a.invalid/robots.txt", kind: .other, depth: nil, purpose: .robots),
             FrontierEntry(url: "http://a.invalid/", kind: .page, depth: 0, purpose: .asset),  // a duplicate key: ignored
         ]
-        batch.skipped = [("http://a.invalid/admin", "matched by --exclude")]
+        batch.skipped = [("http://a.invalid/admin", .excluded)]
         batch.pagesEnqueued = 1
         try await store.commit(batch)
         let first = try await store.claim(limit: 2)
@@ -88,7 +88,7 @@ struct StoreTests {
         #expect(result.pages.map(\.url) == ["http://a.invalid/"])
         #expect(result.pages.first?.references.first?.line == 1)
         #expect(result.resources["http://a.invalid/"]?.wireBytes == 30)
-        #expect(result.skipped == ["http://a.invalid/admin": "matched by --exclude"])
+        #expect(result.skipped == ["http://a.invalid/admin": .excluded])
         let hashes = try await store.seenHashes()
         #expect(Set(hashes.frontier).contains(SeenSet.hash("http://a.invalid/x.css")))
         #expect(hashes.skipped == [SeenSet.hash("http://a.invalid/admin")])

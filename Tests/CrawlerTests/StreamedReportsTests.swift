@@ -65,7 +65,7 @@ struct StreamedReportsTests {
             #expect(TextReport.render(summary, checks: pass.checks) == memory)
 
             let snapshot = try #require(pass.snapshot)
-            let fromJSON = try ReportSnapshot.decode(expected)
+            let fromJSON = ReportSnapshot(try JSONReport.decode(expected))
             #expect(snapshot.resources == fromJSON.resources)
             #expect(snapshot.pages.map(\.firstVisitBytes) == fromJSON.pages.map(\.firstVisitBytes))
             #expect(BaselineDiff(old: fromJSON, new: snapshot).checks(maxGrowth: 0).checks.allSatisfy { $0.status == .passed })

@@ -63,6 +63,8 @@ struct CLITests {
             let untrusted = try await runCLI(["crawl", base.absoluteString, "--quiet"])
             #expect(untrusted.status == 2)
             #expect(untrusted.stderr.contains("cannot crawl"), "\(untrusted.stderr)")
+            // robots.txt is the first fetch: its TLS failure, as the CLI says it.
+            #expect(untrusted.stderr.hasPrefix("assetcrawl: cannot crawl \(base.absoluteString): robots.txt could not be fetched over TLS ("), "\(untrusted.stderr)")
             #expect(untrusted.stderr.contains("add --ca-cert FILE"), "\(untrusted.stderr)")
             let notPEM = try await runCLI(["crawl", base.absoluteString, "--ca-cert", certificate.key.path + ".missing"])
             #expect(notPEM.status == 2)

@@ -116,6 +116,38 @@ struct ReportCLITests {
         #expect(try await run(Repo.binary.path, ["diff", old.path, "/nonexistent.json"]).status == 2)
     }
 
+    @Test("diff of two real reports: two crawls over real HTTP of a site before and after a change, read back by the model that wrote them")
+    func diffOfTwoCrawls() async throws {
+        func html(_ script: String, filler: Int) -> String {
+            "<!doctype html><html><head><link rel=stylesheet href=/a.css><script src=/\(script)></script></head>"
+                + "<body><p>\(String(repeating: "x", count: filler))</p></body></html>"
+        }
+        let before = ["index.html": html("old.js", filler: 1000), "a.css": "p{color:red}", "old.js": "let a = 1", "robots.txt": "User-agent: *\n"]
+        let after = ["index.html": html("new.js", filler: 2000), "a.css": "p{color:red}", "new.js": "let b = 2", "robots.txt": "User-agent: *\n"]
+        let old = temporaryFile("before.json"), new = temporaryFile("after.json"), diffJSON = temporaryFile("diff.json")
+        defer { [old, new, diffJSON].forEach { try? FileManager.default.removeItem(at: $0) } }
+        for (files, report) in [(before, old), (after, new)] {
+            try await withTemporarySite(files) { root in
+                let crawl = try await run(Repo.binary.path, ["crawl", "--serve", root.path, "--json", report.path, "--quiet"])
+                #expect(crawl.status == 0, "\(crawl.stderr)")
+            }
+        }
+        let diff = try await run(Repo.binary.path, ["diff", old.path, new.path, "--max-growth", "10%", "--json", diffJSON.path])
+        #expect(diff.status == 1, "the page grew by more than 10%: \(diff.stdout)")
+        #expect(diff.stdout.contains("assets added (1):\n  /new.js"), "\(diff.stdout)")
+        #expect(diff.stdout.contains("assets removed (1):\n  /old.js"), "\(diff.stdout)")
+        let written = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: diffJSON)) as? [String: Any])
+        let body = try #require(written["diff"] as? [String: Any])
+        #expect(body["assetsAdded"] as? [String] == ["/new.js"])
+        #expect(body["assetsRemoved"] as? [String] == ["/old.js"])
+        let changes = try #require(body["pageChanges"] as? [[String: Any]])
+        #expect(changes.map { $0["path"] as? String } == ["/"])
+        let (oldBytes, newBytes) = (try #require(changes.first?["oldBytes"] as? Int), try #require(changes.first?["newBytes"] as? Int))
+        #expect(newBytes - oldBytes >= 1000, "the page's body grew by 1,000 bytes: \(oldBytes) → \(newBytes)")
+        // Against itself, either report passes.
+        #expect(try await run(Repo.binary.path, ["diff", new.path, new.path, "--max-growth", "0%"]).status == 0)
+    }
+
     @Test("the sample CI job's steps: assetcrawl serve in the background, crawl its URL with the sample budget")
     func sampleJob() async throws {
         let server = Process()

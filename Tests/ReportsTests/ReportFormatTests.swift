@@ -25,11 +25,44 @@ struct ReportFormatTests {
         #expect(timed.contains("\"timingsMs\""))
     }
 
+    @Test("JSON: the report reads back into the model that wrote it (what diff and --baseline read) and writes the same bytes again")
+    func jsonReadsBack() async throws {
+        let crawl = try await FixtureCrawl.shared.value
+        let audits = SiteAudit.pages(crawl.result)
+        let plain = JSONReport(result: crawl.result, audits: audits)
+        let snapshot = ReportSnapshot(plain)
+        let full = JSONReport(result: crawl.result, audits: audits, checks: try sampleOutcome(crawl),
+                              baseline: BaselineDiff(old: snapshot, new: snapshot), includeTimings: true)
+        for report in [plain, full] {
+            let bytes = try report.encoded()
+            let back = try JSONReport.decode(bytes)
+            #expect(try back.encoded() == bytes)
+            #expect(ReportSnapshot(back) == ReportSnapshot(report))
+        }
+        #expect(snapshot.pages.count == crawl.result.pages.count && snapshot.resources.count == crawl.result.resources.count)
+    }
+
+    @Test("JSON: a file that is not a report, or of another version, is refused saying why")
+    func notAReport() {
+        #expect { try JSONReport.decode(Data(#"{"version": 1, "pages": []}"#.utf8)) } throws: { error in
+            (error as? BudgetError)?.message == "not an assetcrawl JSON report: startURL is missing"
+        }
+        #expect { try JSONReport.decode(Data(#"{"version": 1, "startURL": 3}"#.utf8)) } throws: { error in
+            (error as? BudgetError)?.message == "not an assetcrawl JSON report: startURL has the wrong type"
+        }
+        #expect { try JSONReport.decode(Data(#"{"version": 2, "pages": []}"#.utf8)) } throws: { error in
+            (error as? BudgetError)?.message.hasPrefix("report version 2 is not one this assetcrawl reads (1)") == true
+        }
+        #expect { try JSONReport.decode(Data("[1,".utf8)) } throws: { error in
+            (error as? BudgetError)?.message.hasPrefix("not JSON") == true
+        }
+    }
+
     @Test("JSON: validates against Schemas/report.schema.json, with and without checks and timings", .requires(.pythonModule("jsonschema")))
     func jsonSchema() async throws {
         let crawl = try await FixtureCrawl.shared.value
         let audits = SiteAudit.pages(crawl.result)
-        let snapshot = try ReportSnapshot.decode(try JSONReport(result: crawl.result, audits: audits).encoded())
+        let snapshot = ReportSnapshot(JSONReport(result: crawl.result, audits: audits))
         let diff = BaselineDiff(old: snapshot, new: snapshot)
         for report in [JSONReport(result: crawl.result, audits: audits),
                        JSONReport(result: crawl.result, audits: audits, checks: try sampleOutcome(crawl), baseline: diff, includeTimings: true)] {
