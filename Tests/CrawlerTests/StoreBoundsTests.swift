@@ -123,10 +123,14 @@ struct StoreBoundsTests {
                 // Stopped (as Ctrl-C would) once the start page's links are stored, before more.html is read.
                 let task = LockedBox<Task<StopReason?, any Error>?>(nil)
                 let stopping = CountingFetcher(base: http, counts: LockedBox([:])) { n in if n == 2 { task.value?.cancel() } }
-                task.value = Task { try await Crawler(fetcher: stopping, configuration: configuration).run(store: store) }
-                #expect(try await task.value!.value?.code == "interrupted")
-                #expect(try await store.queryVariants() == [base.appending("cal.html").absoluteString: 4])
-                #expect(try await Crawler(fetcher: http, configuration: configuration).run(store: store, resume: true) == nil)
+                let crawler = Crawler(fetcher: stopping, configuration: configuration)
+                task.value = Task { try await crawler.run(store: store) }
+                let stopped = try await task.value!.value
+                #expect(stopped?.code == "interrupted")
+                let counts = try await store.queryVariants()
+                #expect(counts == [base.appending("cal.html").absoluteString: 4])
+                let reason = try await Crawler(fetcher: http, configuration: configuration).run(store: store, resume: true)
+                #expect(reason == nil)
             }
             let resumed = try await store.loadResult()
             #expect(resumed.pages.filter { $0.url.contains("?day=") }.count == 5)
