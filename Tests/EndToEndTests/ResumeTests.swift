@@ -83,7 +83,7 @@ struct ResumeTests {
         #expect(extra.status == 2)
         #expect(extra.stderr.contains("--max-pages, --concurrency would be ignored"), "\(extra.stderr)")
         #expect(extra.stderr.contains("reads the crawl's options from /nonexistent/crawl.sqlite"), "\(extra.stderr)")
-        let own = try await runCLI(["crawl", "--resume", "/nonexistent/crawl.sqlite", "--quiet", "--verbose", "--header", "X-A: b"])
+        let own = try await runCLI(["crawl", "--resume", "/nonexistent/crawl.sqlite", "--verbose", "--header", "X-A: b"])
         #expect(own.stderr.contains("no such store"), "output and secret flags are the resumed run's own: \(own.stderr)")
         let notStore = try await runCLI(["report", text.path])
         #expect(notStore.status == 2)
