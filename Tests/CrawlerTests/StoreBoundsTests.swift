@@ -19,20 +19,6 @@ struct StoreBoundsTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("bounds-\(UUID().uuidString).\(ext)")
     }
 
-    /// Crawls the fixture site over real HTTP into a temporary store.
-    func withFixtureStore(_ body: (SQLiteCrawlStore, CrawlResult) async throws -> Void) async throws {
-        try await FixtureServer.withFixtureServer(root: RepoPaths.fixtureSite) { base in
-            let store = try SQLiteCrawlStore.temporary()
-            defer { store.close() }
-            try await HTTPClient.withHTTPClient(configuration: HTTPClientFetcher.clientConfiguration()) { client in
-                var configuration = CrawlConfiguration(startURLs: [base])
-                configuration.concurrency = 4
-                _ = try await Crawler(fetcher: HTTPClientFetcher(client: client), configuration: configuration).run(store: store)
-            }
-            try await body(store, try await store.loadResult())
-        }
-    }
-
     @Test("distinct keys moved to a scratch file answer as in memory: inserts, lookups and the count across the move")
     func scratchKeys() {
         let disk = ScratchKeys(memoryLimit: 10), memory = InMemoryKeys()
@@ -48,7 +34,7 @@ struct StoreBoundsTests {
 
     @Test("with every walk's URLs on disk, the streamed JSON, HAR and DOT are still the in-memory bytes", arguments: [0, 5])
     func walksOnDisk(keysInMemory: Int) async throws {
-        try await withFixtureStore { store, result in
+        try await withStoredCrawl { store, result in
             let json = temporary("json"), har = temporary("har"), dot = temporary("dot")
             defer { for f in [json, har, dot] { try? FileManager.default.removeItem(at: f) } }
             let reader = try StoreReader(path: store.path)
@@ -71,7 +57,7 @@ struct StoreBoundsTests {
 
     @Test("a baseline read streaming is the report decoded whole (pretty or compact), and a cut or foreign file says what is wrong")
     func streamedBaseline() async throws {
-        try await withFixtureStore { store, result in
+        try await withStoredCrawl { store, result in
             let pretty = temporary("json"), compact = temporary("json"), cut = temporary("json"), bad = temporary("json")
             defer { for f in [pretty, compact, cut, bad] { try? FileManager.default.removeItem(at: f) } }
             let report = try JSONReport(result: result, audits: SiteAudit.pages(result)).encoded()
