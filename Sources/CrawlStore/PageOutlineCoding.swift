@@ -2,11 +2,20 @@ internal import CrawlModel
 internal import Foundation
 
 /// A page's element tree (what the browser model matches selectors against) in the `pages`
-/// table's `outline` column, in ``RecordWriter``'s binary form; nil for a page that has none.
-/// Stores written before the binary form hold JSON there (it starts with `{`), still read.
+/// table's `outline` column, in ``RecordWriter``'s binary form (JSONEncoder cost a store more
+/// than every other record of a page together); nil for a page that has none. Stores written
+/// before hold JSON there (it starts with `{`), still read.
 enum PageOutlineCoding {
     static func encode(_ outline: DocumentOutline?) -> SQLiteStatement.Value {
-        guard let outline else { return .null }
+        bytes(outline).map(SQLiteStatement.Value.blob) ?? .null
+    }
+
+    static func decode(_ row: SQLiteStatement.Row, column: Int32) throws -> DocumentOutline? {
+        try outline(row.blob(column))
+    }
+
+    static func bytes(_ outline: DocumentOutline?) -> [UInt8]? {
+        guard let outline else { return nil }
         var w = RecordWriter(capacity: 64 + 48 * outline.elements.count)
         w.array(outline.elements) { w, e in
             w.string(e.name)
@@ -17,11 +26,11 @@ enum PageOutlineCoding {
             w.int(e.previousSibling)
             w.bool(e.hasText)
         }
-        return .blob(w.bytes)
+        return w.bytes
     }
 
-    static func decode(_ row: SQLiteStatement.Row, column: Int32) throws -> DocumentOutline? {
-        let bytes = row.blob(column)
+    /// Nil for no bytes (a page without an outline).
+    static func outline(_ bytes: [UInt8]) throws -> DocumentOutline? {
         guard let first = bytes.first else { return nil }
         if first == UInt8(ascii: "{") { return try JSONDecoder().decode(DocumentOutline.self, from: Data(bytes)) }
         var r = try RecordReader(bytes)
