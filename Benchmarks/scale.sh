@@ -18,7 +18,8 @@
 # "store costs" lines compare the full audit's crawl phase (ASSETCRAWL_BENCH=1 prints it on
 # stderr, before any report is written) with that run's: requests/s and CPU per request.
 #
-# Prints per run: wall seconds, peak RSS (/usr/bin/time), requests (counted by the server),
+# Prints per run: wall seconds, peak RSS (/usr/bin/time; "crawl MB" is the crawl phase's own
+# peak, before any report), requests (counted by the server),
 # requests/s, CPU per request (user+sys of the crawler), and for assetcrawl the crawl phase
 # alone (before the report). The machine's load average is printed with each run: figures
 # taken while other builds run are noisy in wall time; CPU per request is the robust one.
@@ -120,7 +121,7 @@ fi
 python3 - "$WORK/results" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("|") for l in open(sys.argv[1])]
-print(f"{'run':48} {'URLs':>8} {'wall s':>8} {'peak MB':>8} {'requests':>9} {'req/s':>8} {'CPU µs/req':>10} {'crawl req/s':>11} {'crawl µs/req':>12} {'load':>5}")
+print(f"{'run':48} {'URLs':>8} {'wall s':>8} {'peak MB':>8} {'crawl MB':>8} {'requests':>9} {'req/s':>8} {'CPU µs/req':>10} {'crawl req/s':>11} {'crawl µs/req':>12} {'load':>5}")
 by = {}
 for name, urls, wall, user, sys_, rss, requests, load, phase in rows:
     wall, cpu, rss, requests = float(wall), float(user) + float(sys_), int(rss) / 1024, int(requests or 0)
@@ -128,8 +129,10 @@ for name, urls, wall, user, sys_, rss, requests, load, phase in rows:
     crawl_rate = int(fields["requests"]) / float(fields["seconds"]) if fields else 0
     # CPU of the crawl phase alone (before the report), per request: steadier than req/s under load.
     crawl_cpu = (float(fields["user"]) + float(fields["sys"])) / max(1, int(fields["requests"])) if fields else 0
+    # Peak RSS of the crawl phase alone (before the report phase), from the same line.
+    crawl_mb = f"{int(fields['maxrss']) / 1024:8.1f}" if "maxrss" in fields else f"{'':8}"
     by[(name, urls)] = (rss, crawl_rate, cpu / max(1, requests), cpu / int(urls), crawl_cpu)
-    print(f"{name:48} {urls:>8} {wall:8.1f} {rss:8.1f} {requests:9d} {requests / wall:8.0f} {1e6 * cpu / max(1, requests):10.1f} "
+    print(f"{name:48} {urls:>8} {wall:8.1f} {rss:8.1f} {crawl_mb} {requests:9d} {requests / wall:8.0f} {1e6 * cpu / max(1, requests):10.1f} "
           f"{crawl_rate:11.0f} {1e6 * crawl_cpu:12.1f} {load:>5}")
 sizes = sorted({int(u) for _, u, *_ in rows})
 for suffix in ["", " (1 core loaded)"]:

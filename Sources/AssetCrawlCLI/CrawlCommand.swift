@@ -71,6 +71,10 @@ struct CrawlCommand: AsyncParsableCommand {
             guard urls.isEmpty, serve == nil, store == nil else {
                 throw UsageError(message: "--resume continues the stored crawl with its own start URLs and options: give it alone, e.g. assetcrawl crawl --resume \(resume) --json report.json")
             }
+            let ignored = crawlOptions.flagsGiven()
+            guard ignored.isEmpty else {
+                throw UsageError(message: "--resume reads the crawl's options from \(resume) (the command line it was started with), so \(ignored.joined(separator: ", ")) would be ignored: drop \(ignored.count == 1 ? "it" : "them") (report flags such as --json, --html and --budget are fine), or start a new crawl with those options and --store NEW.sqlite")
+            }
             if PostgresLocation.isPostgresURL(resume) {
                 throw UsageError(message: "a crawl in PostgreSQL is continued by workers: assetcrawl worker \(resume), then assetcrawl report \(resume) --json report.json")
             }
@@ -85,7 +89,10 @@ struct CrawlCommand: AsyncParsableCommand {
             if original.serve != nil {
                 throw UsageError(message: "\(resume) is a crawl of --serve, whose port changes on every run: serve the folder with assetcrawl serve DIR --port N and crawl that URL with --store to be able to resume")
             }
-            let options = try restoringSecrets(into: original.crawlOptions, file: resume)
+            var options = try restoringSecrets(into: original.crawlOptions, file: resume)
+            // What this run prints is this command line's choice.
+            options.quiet = crawlOptions.quiet
+            options.verbose = crawlOptions.verbose
             try await crawl(try original.startURLs(), options: options, store: .sqlite(store), resume: true, logger: logger)
             return
         }

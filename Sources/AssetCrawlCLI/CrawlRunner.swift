@@ -67,8 +67,9 @@ struct CrawlRunner {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let cpu = { (t: timeval) in Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
         let seconds = Double(p.elapsed.components.seconds) + Double(p.elapsed.components.attoseconds) / 1e18
-        FileHandle.standardError.write(Data(String(format: "crawl-phase seconds=%.3f requests=%d user=%.3f sys=%.3f\n", seconds, p.requests,
-                                                   cpu(usage.ru_utime), cpu(usage.ru_stime)).utf8))
+        // maxrss: the peak resident memory so far (KB), the crawl phase's own before any report.
+        FileHandle.standardError.write(Data(String(format: "crawl-phase seconds=%.3f requests=%d user=%.3f sys=%.3f maxrss=%ld\n", seconds, p.requests,
+                                                   cpu(usage.ru_utime), cpu(usage.ru_stime), usage.ru_maxrss).utf8))
     }
 
     /// The transport the flags describe, shut down after `body`: plain `http://` through the

@@ -199,10 +199,11 @@ struct ReportOptions: ParsableArguments {
     }
 
     static func loadSnapshot(_ path: String, flag: String) throws -> ReportSnapshot {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard FileManager.default.isReadableFile(atPath: path) else {
             throw UsageError(message: "\(flag): cannot read \(path) (give a report written by crawl --json)")
         }
-        do { return ReportSnapshot(try JSONReport.decode(data)) } catch {
+        // Streamed: a baseline of a million URLs is never held whole.
+        do { return try ReportSnapshot.read(contentsOf: path) } catch {
             throw UsageError(message: "\(path): \(error.message)")
         }
     }

@@ -126,12 +126,16 @@ public enum Bandwidth {
 /// figures, gathered page by page (from a whole result or from a store read row by row).
 public struct SiteWalk {
     private var total = PageBandwidth(url: "", firstVisitBytes: 0, repeatVisitBytes: 0, expiredVisitBytes: 0, bytesByKind: [:])
-    private var walked = SeenSet()
-    private var walkedAll = SeenSet()
+    private let walked: any DistinctKeys
+    private let walkedAll: any DistinctKeys
     private var allTotal = 0
     private var pages = 0
 
-    public init() {}
+    /// `keys` makes the sets of URLs walked (``CrawlRecords/makeDistinctKeys()``: on disk for a stored crawl).
+    public init(keys: () -> any DistinctKeys = { InMemoryKeys() }) {
+        walked = keys()
+        walkedAll = keys()
+    }
 
     /// Adds one page; returns its own bandwidth (as a visitor whose first page it is).
     ///

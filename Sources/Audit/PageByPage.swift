@@ -20,10 +20,9 @@ public struct PageFindings: Sendable {
 public enum PageByPage {
     /// Calls `body` with each page's findings; returns the site walk (each URL paid once).
     public static func run(_ records: any CrawlRecords, _ body: (PageFindings) throws -> Void) throws -> SiteBandwidth {
-        var pageURLs = SeenSet()
-        try records.forEachPageURL { pageURLs.insert($0) }
+        let pageURLs = try records.pageURLs()
         let viewport = BrowserModel.viewport(of: records)
-        var walk = SiteWalk()
+        var walk = SiteWalk(keys: records.makeDistinctKeys)
         // The site's stylesheets, scripts and fonts are shared by its pages: their selectors are
         // parsed and their costs (freshness, dates) worked out once, not once per page.
         var selectors = SelectorCache()
@@ -66,6 +65,15 @@ struct ResourceCosts {
         if known.count >= Self.limit { known.removeAll(keepingCapacity: true) }
         known[url] = .some(found)
         return found
+    }
+}
+
+extension CrawlRecords {
+    /// The URL of every page, as distinct keys (on disk for a stored crawl), for `isPage` questions.
+    public func pageURLs() throws -> any DistinctKeys {
+        let keys = makeDistinctKeys()
+        try forEachPageURL { _ = keys.insert($0) }
+        return keys
     }
 }
 

@@ -24,11 +24,16 @@ public protocol CrawlRecords {
     func skippedURLs() throws -> [String: SkipReason]
     /// When the crawl started (wall clock), when it was recorded; `timings.startedMs` count from it.
     var startedAt: Date? { get }
+    /// An empty set of keys for a walk over this crawl that counts each URL once.
+    func makeDistinctKeys() -> any DistinctKeys
 }
 
 extension CrawlRecords {
     /// Not recorded (an in-memory crawl): the HAR estimates it.
     public var startedAt: Date? { nil }
+
+    /// In memory: a crawl in memory is small enough.
+    public func makeDistinctKeys() -> any DistinctKeys { InMemoryKeys() }
 }
 
 extension CrawlResult: CrawlRecords {

@@ -4,21 +4,28 @@
 /// query per link. Two URLs with the same 64-bit FNV-1a hash would make the second one look
 /// seen: at a million URLs the chance of any such pair is about 3 in 100 million.
 public struct SeenSet: Sendable {
-    private var hashes: Set<UInt64> = []
+    private var storage: Set<UInt64> = []
 
     public init() {}
 
     public init(hashes: [UInt64]) {
-        self.hashes = Set(hashes)
+        storage = Set(hashes)
     }
 
-    public var count: Int { hashes.count }
+    public var count: Int { storage.count }
 
-    public func contains(_ key: String) -> Bool { hashes.contains(Self.hash(key)) }
+    public func contains(_ key: String) -> Bool { storage.contains(Self.hash(key)) }
 
     /// Adds the key; false when it was (or looked) seen already.
     @discardableResult
-    public mutating func insert(_ key: String) -> Bool { hashes.insert(Self.hash(key)).inserted }
+    public mutating func insert(_ key: String) -> Bool { storage.insert(Self.hash(key)).inserted }
+
+    /// Adds a key by its ``hash(_:)``; false when it was there already.
+    @discardableResult
+    public mutating func insert(hash: UInt64) -> Bool { storage.insert(hash).inserted }
+
+    /// The hashes of the keys added, in no order.
+    public var hashes: Set<UInt64> { storage }
 
     /// 64-bit FNV-1a of the UTF-8 bytes: stable across runs and processes (Swift's `Hasher` is not).
     public static func hash(_ key: String) -> UInt64 {

@@ -38,6 +38,11 @@ public protocol CrawlStore: Sendable {
     /// Pages waiting for their origin's robots.txt.
     func parked() async throws -> [FrontierEntry]
 
+    /// For each path (a page URL before its `?`), how many page URLs with a query string on it
+    /// the frontier holds, start URLs left out: the crawler-trap counts of `--max-query-variants`,
+    /// restored on resume so the limit holds across one.
+    func queryVariants() async throws -> [String: Int]
+
     /// robots.txt answers recorded so far.
     func robots() async throws -> [RobotsRecord]
 
@@ -49,6 +54,11 @@ public protocol CrawlStore: Sendable {
 
     /// Everything stored, as one in-memory result (small crawls, tests).
     func loadResult() async throws -> CrawlResult
+}
+
+extension CrawlStore {
+    /// None: a store that does not implement it resumes with the trap counts at zero.
+    public func queryVariants() async throws -> [String: Int] { [:] }
 }
 
 /// A crawl's identity and the options it was started with.

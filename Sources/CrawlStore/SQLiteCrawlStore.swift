@@ -180,7 +180,7 @@ public final class SQLiteCrawlStore: CrawlStore, @unchecked Sendable {
                                           .int(r.failure == nil ? 0 : 1), .int(r.wireBytes), .blob(RecordWriter.encode(r)))
                 }
                 for p in batch.pages {
-                    try s.putPage.run(.text(p.url), .int(p.depth), .blob(RecordWriter.encode(p.references)), try PageOutlineCoding.encode(p.outline))
+                    try s.putPage.run(.text(p.url), .int(p.depth), .blob(RecordWriter.encode(p.references)), PageOutlineCoding.encode(p.outline))
                 }
                 for (url, refs) in batch.subresourceReferences { try s.putSubresource.run(.text(url), .blob(RecordWriter.encode(refs))) }
             }
@@ -226,6 +226,24 @@ public final class SQLiteCrawlStore: CrawlStore, @unchecked Sendable {
                                          depth: row.optionalInt(3), purpose: FrontierPurpose(rawValue: row.int(4)) ?? .asset))
             }
             return out
+        }
+    }
+
+    public func queryVariants() async throws -> [String: Int] {
+        try await onQueue { store in
+            let starts = Set(try store.readCrawl()?.startURLs ?? [])
+            var counts: [String: Int] = [:]
+            // Pages only (purpose 0 with a depth); a start URL at depth 0 is not a trap candidate.
+            try store.db.prepare("""
+                SELECT substr(url, 1, instr(url, '?') - 1), count(*) FROM frontier
+                WHERE purpose = 0 AND depth > 0 AND instr(url, '?') > 0 GROUP BY 1
+                """).query { counts[$0.text(0), default: 0] += $0.int(1) }
+            try store.db.prepare("SELECT url FROM frontier WHERE purpose = 0 AND depth = 0 AND instr(url, '?') > 0").query { row in
+                let url = row.text(0)
+                guard !starts.contains(url), let query = url.firstIndex(of: "?") else { return }
+                counts[String(url[..<query]), default: 0] += 1
+            }
+            return counts
         }
     }
 

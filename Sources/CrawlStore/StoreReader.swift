@@ -17,6 +17,8 @@ public final class StoreReader: CrawlRecords {
     private var referencesCache: [String: [Reference]?] = [:]
     /// Entries kept per cache; past it the cache starts over (shared stylesheets come back at once).
     static let cacheLimit = 4096
+    /// Keys a walk's set (``makeDistinctKeys()``) keeps in memory before it moves them to a scratch file.
+    public var keysInMemory = 16_384
 
     /// Opens the store at `path` for reading.
     public init(path: String) throws {
@@ -82,6 +84,10 @@ public final class StoreReader: CrawlRecords {
         try db.prepare("SELECT reason FROM skipped WHERE url = ?").query(.text(url)) { reason = SkipReason(stored: $0.text(0)) }
         return reason
     }
+
+    /// Distinct keys that move to a scratch file past ``keysInMemory``: a walk over a million
+    /// URLs holds none of them in memory.
+    public func makeDistinctKeys() -> any DistinctKeys { ScratchKeys(memoryLimit: keysInMemory) }
 
     public func skippedURLs() throws -> [String: SkipReason] {
         var out: [String: SkipReason] = [:]

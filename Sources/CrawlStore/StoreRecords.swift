@@ -9,13 +9,8 @@ package enum StoreRecords {
     package static func resource(_ bytes: [UInt8]) throws -> FetchedResource { try RecordReader.resource(bytes) }
     package static func references(_ bytes: [UInt8]) throws -> [Reference] { try RecordReader.references(bytes) }
 
-    /// A page's element tree as the `pages.outline` column holds it (JSON); nil for none.
-    package static func encode(_ outline: DocumentOutline?) throws -> [UInt8]? {
-        try outline.map { Array(try JSONEncoder().encode($0)) }
-    }
+    /// A page's element tree as the `pages.outline` column holds it (``PageOutlineCoding``); nil for none.
+    package static func encode(_ outline: DocumentOutline?) throws -> [UInt8]? { PageOutlineCoding.bytes(outline) }
 
-    package static func outline(_ bytes: [UInt8]?) throws -> DocumentOutline? {
-        guard let bytes, !bytes.isEmpty else { return nil }
-        return try JSONDecoder().decode(DocumentOutline.self, from: Data(bytes))
-    }
+    package static func outline(_ bytes: [UInt8]?) throws -> DocumentOutline? { try PageOutlineCoding.outline(bytes ?? []) }
 }

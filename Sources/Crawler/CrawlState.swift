@@ -98,9 +98,11 @@ struct CrawlState {
     }
 
     /// Picks up a crawl from its store: seen sets, budgets, robots rules and parked pages.
+    /// `queryVariants`: the trap counts by path (``CrawlStore/queryVariants()``).
     mutating func restore(_ crawl: StoredCrawl, hashes: (frontier: [UInt64], skipped: [UInt64]), parked: [FrontierEntry],
-                          robots: [String: RobotsRules], queued: Int) {
+                          robots: [String: RobotsRules], queued: Int, queryVariants: [String: Int] = [:]) {
         seen = SeenSet(hashes: hashes.frontier)
+        self.queryVariants = Dictionary(queryVariants.map { (SeenSet.hash($0.key), $0.value) }, uniquingKeysWith: +)
         skippedSeen = SeenSet(hashes: hashes.skipped)
         pagesEnqueued = crawl.pagesEnqueued
         sitemapsRequested = crawl.sitemapsRequested

@@ -173,7 +173,7 @@ extension Crawler {
         var rules: [String: RobotsRules] = [:]
         for record in try await store.robots() { rules[record.origin] = robotsRules(from: record) }
         state.restore(crawl, hashes: try await store.seenHashes(), parked: try await store.parked(), robots: rules,
-                      queued: try await store.pendingCount())
+                      queued: try await store.pendingCount(), queryVariants: try await store.queryVariants())
         if let shared = store as? any SharedCrawlStore {
             try await shared.markUnfinished(.unfinished)
         } else {

@@ -24,8 +24,7 @@ public struct ChecksPass {
         var html = wantsHTML ? try HTMLDigest(startURLs: records.startURLs, stopReason: records.stopReason) : nil
         html?.viewport = BrowserModel.viewport(of: records)
         var snapshot = wantsSnapshot ? SnapshotBuilder(startURLs: records.startURLs) : nil
-        var pageURLs = SeenSet()
-        try records.forEachPageURL { pageURLs.insert($0) }
+        let pageURLs = try records.pageURLs()
         summary.site = try PageByPage.run(records) { f in
             summary.add(f)
             if let suite = run.add(f) { try spool.add(suite) }

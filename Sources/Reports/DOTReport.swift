@@ -21,8 +21,7 @@ public enum DOTReport {
     public static func stream(_ records: any CrawlRecords, to url: URL) throws {
         let nodes = try ScratchTable(), edges = try ScratchTable()
         defer { nodes.close(); edges.close() }
-        var pageURLs = SeenSet()
-        try records.forEachPageURL { pageURLs.insert($0) }
+        let pageURLs = try records.pageURLs()
         let walker = AssetGraphView.Walker(startURLs: records.startURLs)
         try records.forEachPage { page in
             try walker.walk(page, in: try CrawlResult.slice(of: page, in: records), isPage: { pageURLs.contains($0) },

@@ -19,9 +19,9 @@ extension HARReport {
 
         out.append(shell[..<shell.index(entriesAt.upperBound, offsetBy: -placeholder.count)])
         out.beginArray()
-        var covered = SeenSet()
+        let covered = records.makeDistinctKeys()
         try forEachPart(records, startedAt: startedAt) { part in
-            for url in part.urls { covered.insert(url) }
+            for url in part.urls { _ = covered.insert(url) }
             for entry in part.entries { try element(entry) }
         }
         var start = Double.infinity, end = -Double.infinity, others = 0

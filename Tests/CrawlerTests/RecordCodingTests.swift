@@ -83,6 +83,25 @@ import Testing
         }
     }
 
+    /// Page outlines in the binary form come back equal; the JSON an older store holds is still read.
+    @Test func outlinesRoundTrip() throws {
+        var g = Generator(state: 15)
+        for _ in 0..<300 {
+            let outline = DocumentOutline(elements: (0..<g.int(0...12)).map { i in
+                OutlineElement(name: g.string(), id: g.maybe { $0.string() }, classes: (0..<g.int(0...3)).map { _ in g.string() },
+                               attributes: (0..<2 * g.int(0...3)).map { _ in g.string() }, parent: g.int(-1...i), previousSibling: g.int(-1...i),
+                               hasText: g.int(0...1) == 1)
+            })
+            let bytes = try #require(PageOutlineCoding.bytes(outline))
+            #expect(try PageOutlineCoding.outline(bytes) == outline)
+            #expect(try PageOutlineCoding.outline(Array(try JSONEncoder().encode(outline))) == outline)
+            #expect(throws: StoreError.self) { try PageOutlineCoding.outline(bytes + [0]) }
+        }
+        #expect(PageOutlineCoding.bytes(nil) == nil)
+        #expect(try PageOutlineCoding.outline([]) == nil)
+        #expect(Mirror(reflecting: OutlineElement(name: "")).children.count == 7, "a new field needs PageOutlineCoding too")
+    }
+
     /// Every cut of a record and a wrong format byte are refused with a store error.
     @Test func damagedRecordsAreRefused() throws {
         var g = Generator(state: 14)

@@ -156,15 +156,7 @@ struct StoreTests {
 
     @Test("the JSON report, the HAR and the summary streamed row by row from a store are the bytes of the in-memory ones")
     func streamedReports() async throws {
-        try await FixtureServer.withFixtureServer(root: RepoPaths.fixtureSite) { base in
-            let store = try SQLiteCrawlStore.temporary()
-            defer { store.close() }
-            try await HTTPClient.withHTTPClient(configuration: HTTPClientFetcher.clientConfiguration()) { client in
-                var configuration = CrawlConfiguration(startURLs: [base])
-                configuration.concurrency = 4
-                _ = try await Crawler(fetcher: HTTPClientFetcher(client: client), configuration: configuration).run(store: store)
-            }
-            let result = try await store.loadResult()
+        try await withStoredCrawl { store, result in
             let dir = FileManager.default.temporaryDirectory
             let inMemory = dir.appendingPathComponent("memory-\(UUID().uuidString).json")
             let streamed = dir.appendingPathComponent("streamed-\(UUID().uuidString).json")

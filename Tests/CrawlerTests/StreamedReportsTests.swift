@@ -12,21 +12,22 @@ import TestSupport
 
 /// Every report format streamed from a store (budget suites spooled, HTML from a digest, DOT
 /// sorted in scratch tables) against the in-memory rendering of the same crawl.
+/// Crawls the fixture site over real HTTP into a temporary store and runs `body` with it and its in-memory result.
+func withStoredCrawl(_ body: (SQLiteCrawlStore, CrawlResult) async throws -> Void) async throws {
+    try await FixtureServer.withFixtureServer(root: RepoPaths.fixtureSite) { base in
+        let store = try SQLiteCrawlStore.temporary()
+        defer { store.close() }
+        try await HTTPClient.withHTTPClient(configuration: HTTPClientFetcher.clientConfiguration()) { client in
+            var configuration = CrawlConfiguration(startURLs: [base])
+            configuration.concurrency = 4
+            _ = try await Crawler(fetcher: HTTPClientFetcher(client: client), configuration: configuration).run(store: store)
+        }
+        try await body(store, try await store.loadResult())
+    }
+}
+
 @Suite("Reports streamed from a store")
 struct StreamedReportsTests {
-    /// Crawls the fixture site into a temporary store and runs `body` with it and its in-memory result.
-    func withStoredCrawl(_ body: (SQLiteCrawlStore, CrawlResult) async throws -> Void) async throws {
-        try await FixtureServer.withFixtureServer(root: RepoPaths.fixtureSite) { base in
-            let store = try SQLiteCrawlStore.temporary()
-            defer { store.close() }
-            try await HTTPClient.withHTTPClient(configuration: HTTPClientFetcher.clientConfiguration()) { client in
-                var configuration = CrawlConfiguration(startURLs: [base])
-                configuration.concurrency = 4
-                _ = try await Crawler(fetcher: HTTPClientFetcher(client: client), configuration: configuration).run(store: store)
-            }
-            try await body(store, try await store.loadResult())
-        }
-    }
 
     func file(_ ext: String) -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("streamed-\(UUID().uuidString).\(ext)")

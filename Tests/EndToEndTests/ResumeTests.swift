@@ -67,7 +67,7 @@ struct ResumeTests {
         }
     }
 
-    @Test("--resume refuses a missing file, a file that is no store, and extra start URLs, saying what to type")
+    @Test("--resume refuses a missing file, a file that is no store, extra start URLs and crawl flags it would ignore, saying what to type")
     func resumeErrors() async throws {
         let text = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-store-\(UUID().uuidString).json")
         try Data(String(repeating: "{\"not\": \"a store\"}\n", count: 20).utf8).write(to: text)
@@ -78,6 +78,13 @@ struct ResumeTests {
         let both = try await runCLI(["crawl", "http://127.0.0.1:1/", "--resume", "/nonexistent/crawl.sqlite"])
         #expect(both.status == 2)
         #expect(both.stderr.contains("give it alone"), "\(both.stderr)")
+        let extra = try await runCLI(["crawl", "--resume", "/nonexistent/crawl.sqlite", "--max-pages", "5", "--concurrency", "2",
+                                      "--quiet", "--json", "/tmp/x.json"])
+        #expect(extra.status == 2)
+        #expect(extra.stderr.contains("--max-pages, --concurrency would be ignored"), "\(extra.stderr)")
+        #expect(extra.stderr.contains("reads the crawl's options from /nonexistent/crawl.sqlite"), "\(extra.stderr)")
+        let own = try await runCLI(["crawl", "--resume", "/nonexistent/crawl.sqlite", "--verbose", "--header", "X-A: b"])
+        #expect(own.stderr.contains("no such store"), "output and secret flags are the resumed run's own: \(own.stderr)")
         let notStore = try await runCLI(["report", text.path])
         #expect(notStore.status == 2)
         #expect(notStore.stderr.contains("is not a crawl store"), "\(notStore.stderr)")
