@@ -78,4 +78,51 @@ struct CSSRuleContextTests {
         #expect(!HTMLExtractor.extractDocument(html, url: URL(string: "http://h.invalid/")!).references.contains { $0.condition?["implicit"] != nil },
                 "frames and srcdoc documents get none")
     }
+
+    @Test("collapsing a selector or value over UTF-8 bytes gives what the scalar-by-scalar reading gave, for 20,000 seeded strings")
+    func collapsedMatchesScalarReading() {
+        // The reading the byte version replaced, kept here as the reference.
+        func reference(_ text: String) -> String {
+            var out = ""
+            var scalars = Substring(text).unicodeScalars[...]
+            var pendingSpace = false
+            while let c = scalars.first {
+                if c == "/", scalars.dropFirst().first == "*" {
+                    scalars = scalars.dropFirst(2)
+                    while !scalars.isEmpty, !(scalars.first == "*" && scalars.dropFirst().first == "/") { scalars = scalars.dropFirst() }
+                    scalars = scalars.dropFirst(2)
+                    pendingSpace = true
+                    continue
+                }
+                scalars = scalars.dropFirst()
+                if CSSScanner.isSpace(c) { pendingSpace = true; continue }
+                if pendingSpace, !out.isEmpty { out.append(" ") }
+                pendingSpace = false
+                out.unicodeScalars.append(c)
+            }
+            return out
+        }
+        let pieces = ["/*", "*/", "*", "/", " ", "  ", "\t", "\n", "\r", "\u{0C}", "a", ".c1", "é", "日本", "🙂", "url(/x.png)", ">", ""]
+        var rng = SplitMix64(seed: 20261201)
+        for _ in 0..<20_000 {
+            var text = ""
+            for _ in 0..<Int(rng.next() % 12) { text += pieces[Int(rng.next() % UInt64(pieces.count))] }
+            #expect(RuleContext.collapsed(text) == reference(text), "\(text.debugDescription)")
+        }
+        #expect(RuleContext.collapsed(" .a  /* x */ >\n\tb ") == ".a > b")
+        #expect(RuleContext.collapsed(".a /* unterminated") == ".a")
+    }
+}
+
+/// A small seeded generator (SplitMix64), so a failing case can be run again.
+private struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }
