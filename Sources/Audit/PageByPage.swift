@@ -8,10 +8,12 @@ public struct PageFindings: Sendable {
     public var bandwidth: PageBandwidth
     /// What the browser model fetches of the page: worked out once, shared by every figure here.
     public var choice: BrowserChoice
-    /// CDN hits and misses over the page and its requisites (``CDNHitRatio/ofPage(_:in:)``).
-    public var cdnHits: CDNHitRatio
     /// The part of the crawl the page's findings were worked out from: the page, its requisites and their references.
     public var slice: CrawlResult
+
+    /// CDN hits and misses over the page and its requisites (``CDNHitRatio/ofPage(_:in:)``):
+    /// worked out when a report asks (the JSON report does, the terminal summary does not).
+    public var cdnHits: CDNHitRatio { CDNHitRatio.ofPage(page, in: slice) }
 }
 
 /// The audits of a crawl one page at a time, in URL order, from `CrawlRecords` (a store read
@@ -48,7 +50,7 @@ public enum PageByPage {
         let audit = SiteAudit.pages(one, choices: [page.url: choice])[0]
         let bandwidth = bandwidth ?? Bandwidth.analyse(one, choices: [page.url: choice]).pages[page.url]
             ?? PageBandwidth(url: page.url, firstVisitBytes: 0, repeatVisitBytes: 0, expiredVisitBytes: 0, bytesByKind: [:])
-        return PageFindings(page: page, audit: audit, bandwidth: bandwidth, choice: choice, cdnHits: CDNHitRatio.ofPage(page, in: slice), slice: slice)
+        return PageFindings(page: page, audit: audit, bandwidth: bandwidth, choice: choice, slice: slice)
     }
 }
 

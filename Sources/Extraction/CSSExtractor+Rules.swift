@@ -112,25 +112,51 @@ struct RuleContext {
     }
 
     /// Comments dropped, runs of whitespace made one space, trimmed.
+    ///
+    /// Runs for every rule's selector and every declaration's value: it works on the UTF-8
+    /// bytes (comment markers and CSS whitespace are ASCII, never part of a multi-byte
+    /// character), and gives back the text itself, with no copy, when nothing changes.
     static func collapsed(_ text: String) -> String {
-        var out = ""
-        var scalars = Substring(text).unicodeScalars[...]
-        var pendingSpace = false
-        while let c = scalars.first {
-            if c == "/", scalars.dropFirst().first == "*" {
-                scalars = scalars.dropFirst(2)
-                while !scalars.isEmpty, !(scalars.first == "*" && scalars.dropFirst().first == "/") { scalars = scalars.dropFirst() }
-                scalars = scalars.dropFirst(2)
-                pendingSpace = true
-                continue
+        var text = text
+        let changed = text.withUTF8 { bytes -> String? in
+            let slash = UInt8(ascii: "/"), star = UInt8(ascii: "*"), space = UInt8(ascii: " ")
+            var clean = bytes.first != space && bytes.last != space
+            var i = 0
+            while clean, i < bytes.count {
+                let b = bytes[i]
+                if b == slash, i + 1 < bytes.count, bytes[i + 1] == star { clean = false }
+                if b == space, i + 1 < bytes.count, bytes[i + 1] == space { clean = false }
+                if b != space, isSpaceByte(b) { clean = false }
+                i += 1
             }
-            scalars = scalars.dropFirst()
-            if CSSScanner.isSpace(c) { pendingSpace = true; continue }
-            if pendingSpace, !out.isEmpty { out.append(" ") }
-            pendingSpace = false
-            out.unicodeScalars.append(c)
+            if clean { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var pendingSpace = false
+            i = 0
+            while i < bytes.count {
+                let c = bytes[i]
+                if c == slash, i + 1 < bytes.count, bytes[i + 1] == star {
+                    i += 2
+                    while i < bytes.count, !(bytes[i] == star && i + 1 < bytes.count && bytes[i + 1] == slash) { i += 1 }
+                    i = min(i + 2, bytes.count)
+                    pendingSpace = true
+                    continue
+                }
+                i += 1
+                if isSpaceByte(c) { pendingSpace = true; continue }
+                if pendingSpace, !out.isEmpty { out.append(space) }
+                pendingSpace = false
+                out.append(c)
+            }
+            return String(decoding: out, as: UTF8.self)
         }
-        return out
+        return changed ?? text
+    }
+
+    /// ``CSSScanner/isSpace(_:)`` for one UTF-8 byte.
+    private static func isSpaceByte(_ b: UInt8) -> Bool {
+        b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0C
     }
 
     /// The family list of a `font` shorthand: what follows the size (and `/line-height`).

@@ -78,4 +78,43 @@ struct CSSRuleContextTests {
         #expect(!HTMLExtractor.extractDocument(html, url: URL(string: "http://h.invalid/")!).references.contains { $0.condition?["implicit"] != nil },
                 "frames and srcdoc documents get none")
     }
+
+    @Test("collapsing a selector or value over UTF-8 bytes gives what the scalar-by-scalar reading gave, for every short mix of comments, spaces and multi-byte text")
+    func collapsedMatchesScalarReading() {
+        // The reading the byte version replaced, kept here as the reference.
+        func reference(_ text: String) -> String {
+            var out = ""
+            var scalars = Substring(text).unicodeScalars[...]
+            var pendingSpace = false
+            while let c = scalars.first {
+                if c == "/", scalars.dropFirst().first == "*" {
+                    scalars = scalars.dropFirst(2)
+                    while !scalars.isEmpty, !(scalars.first == "*" && scalars.dropFirst().first == "/") { scalars = scalars.dropFirst() }
+                    scalars = scalars.dropFirst(2)
+                    pendingSpace = true
+                    continue
+                }
+                scalars = scalars.dropFirst()
+                if CSSScanner.isSpace(c) { pendingSpace = true; continue }
+                if pendingSpace, !out.isEmpty { out.append(" ") }
+                pendingSpace = false
+                out.unicodeScalars.append(c)
+            }
+            return out
+        }
+        // Every sequence of up to 3 pieces, and of 4 from the ones that interact most.
+        let pieces = ["/*", "*/", "*", "/", " ", "  ", "\t", "\n", "\r", "\u{0C}", "a", ".c1", "é", "日本", "🙂", "url(/x.png)", ">", ""]
+        let tight = ["/*", "*/", "*", "/", " ", "\n", "a", "é", ""]
+        func sequences(_ from: [String], length: Int) -> [String] {
+            length == 0 ? [""] : sequences(from, length: length - 1).flatMap { prefix in from.map { prefix + $0 } }
+        }
+        let texts = (0...3).flatMap { sequences(pieces, length: $0) } + sequences(tight, length: 4)
+        var mismatches: [String] = []
+        for text in texts where RuleContext.collapsed(text) != reference(text) { mismatches.append(text) }
+        #expect(texts.count > 10_000)
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5).map(\.debugDescription))")
+        #expect(RuleContext.collapsed(" .a  /* x */ >\n\tb ") == ".a > b")
+        #expect(RuleContext.collapsed(".a /* unterminated") == ".a")
+    }
 }
+
