@@ -5,7 +5,7 @@
 # ($bytes_sent: status line, headers, body and chunked framing) are summed per page.
 #
 #   Scripts/chromium-compare.sh [--viewport 1280x800@1] [--bin PATH] [--keep DIR] [--start PATH]
-#                               [--autoindex] [--browser] [--max-pages N] [SITE_DIR]
+#                               [--autoindex] [--browser] [--max-pages N] [--own-user-agent] [SITE_DIR]
 #
 # Headless Chromium's window is never narrower than 500 CSS px, so WIDTH must be 500 or more.
 # SITE_DIR is any folder (a fixture, an unpacked public site: see Scripts/public-sites.sh);
@@ -19,6 +19,9 @@
 # the all-candidates sum, their ratios, and the URLs one side fetched and the other did not.
 # A Chromium visit whose --dump-dom exited before the icon request (it happens on fast pages)
 # is done again, up to 3 times; the count is printed.
+# The static crawl sends Chromium's own User-Agent (a server may answer by it: nginx pads
+# error pages to 512 bytes for Chrome and MSIE, `msie_padding`, 62 bytes more on a gzipped
+# 404); --own-user-agent keeps assetcrawl's default instead.
 # Exits 1 when a page's headline is more than 10% off.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +34,7 @@ start=/
 autoindex=off
 browser=
 max_pages=200
+own_ua=
 while [ $# -gt 0 ]; do
   case "$1" in
     --viewport) viewport=$2; shift 2 ;;
@@ -40,7 +44,8 @@ while [ $# -gt 0 ]; do
     --autoindex) autoindex=on; shift ;;
     --browser) browser=--browser; shift ;;
     --max-pages) max_pages=$2; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    --own-user-agent) own_ua=1; shift ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) site=$1; shift ;;
   esac
 done
@@ -92,8 +97,17 @@ trap cleanup EXIT
 for _ in $(seq 50); do [ -s "$work/nginx.pid" ] && break; sleep 0.1; done
 
 base="http://127.0.0.1:$port"
+ua=()
+if [ -z "$own_ua" ]; then
+  # Chromium's own User-Agent, as its headless mode sends it.
+  agent=$(timeout 60 chromium --headless=new --no-sandbox --disable-gpu --no-first-run --user-data-dir="$work/ua-profile" \
+    --dump-dom 'data:text/html,<script>document.write("UA:"+navigator.userAgent)</script>' 2>/dev/null \
+    | sed -n 's/.*UA:\([^<]*\).*/\1/p' | head -1)
+  [ -n "$agent" ] || { echo "chromium-compare: could not read Chromium's User-Agent" >&2; exit 2; }
+  ua=(--user-agent "$agent")
+fi
 "$bin" crawl "$base$start" --viewport "$viewport" --no-revalidate --quiet --max-pages "$max_pages" \
-  $browser --json "$work/report.json" >/dev/null || true
+  "${ua[@]}" $browser --json "$work/report.json" >/dev/null || true
 # Folder listings (autoindex) are how the crawl finds the pages, not pages of the site.
 # One line per page: its URL, and 1 when the static model charges the implicit /favicon.ico.
 python3 -c 'import json,sys
