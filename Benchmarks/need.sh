@@ -5,3 +5,12 @@ need() {
     echo "installing $2" >&2
     apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
 }
+
+# loaded_round FUNCTION: runs `FUNCTION " (1 core loaded)"` with `stress-ng --cpu 1` busy on
+# one core, stopped by pid after it (the caller's trap stops it too, through STRESS_PID).
+loaded_round() {
+    need stress-ng stress-ng
+    stress-ng --cpu 1 --quiet & STRESS_PID=$!
+    "$1" " (1 core loaded)"
+    kill "$STRESS_PID"; wait "$STRESS_PID" 2>/dev/null || true; STRESS_PID=""
+}

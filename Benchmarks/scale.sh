@@ -11,6 +11,10 @@
 #   SCRATCH=.build-rel Benchmarks/scale.sh       # build (swift build -c release) into this scratch path
 #   TIMEOUT=3600 Benchmarks/scale.sh             # seconds any one run may take (then it is stopped)
 #   RUNS="audit report" Benchmarks/scale.sh      # only some runs (audit, report, writes-off, wget2)
+#   REPEAT=5 SIZES=10000 RUNS="audit writes-off" Benchmarks/scale.sh
+#                                                # each size's runs 5 times in a row: the summary
+#                                                # gives medians, and the store's cost as the
+#                                                # median of its paired rounds
 #
 # The store-cost switch is for benchmarks only (not a user option): ASSETCRAWL_STORE_WRITES=off
 # makes SQLiteCrawlStore skip writing results (resources, pages, references), while the
@@ -55,6 +59,8 @@ ASSETCRAWL=${ASSETCRAWL:-"$REPO/$SCRATCH/release/assetcrawl"}
 
 # shellcheck source=synthetic-server.sh
 . "$(dirname "$0")/synthetic-server.sh"
+# shellcheck source=need.sh
+. "$(dirname "$0")/need.sh"
 
 # run NAME URLS COMMAND...: one crawler against a fresh server; appends a result line.
 run() {
@@ -91,7 +97,7 @@ report() {
 }
 
 round() {  # label
-    for urls in $SIZES; do
+    for urls in $SIZES; do for _ in $(seq "${REPEAT:-1}"); do
         echo "$1: $urls URLs" >&2
         local flags=(crawl @BASE@ --concurrency "$CONCURRENCY" --per-host "$CONCURRENCY" --quiet)
         rm -f "$WORK"/crawl.sqlite*
@@ -107,19 +113,14 @@ round() {  # label
             run "wget2 -r -p$1" "$urls" wget2 -q -r -l inf -p -nH --max-threads "$CONCURRENCY" -P "$WORK/wget2" @BASE@
             rm -rf "$WORK/wget2"
         fi
-    done
+    done; done
 }
 
 round ""
-if [[ -n "${LOAD:-}" ]]; then
-    command -v stress-ng >/dev/null || { echo "LOAD=1 needs stress-ng (apt-get install stress-ng)" >&2; exit 2; }
-    stress-ng --cpu 1 --quiet & STRESS_PID=$!
-    round " (1 core loaded)"
-    kill "$STRESS_PID"; STRESS_PID=""
-fi
+[[ -n "${LOAD:-}" ]] && loaded_round round
 
 python3 - "$WORK/results" <<'PY'
-import sys
+import sys, statistics
 rows = [l.rstrip("\n").split("|") for l in open(sys.argv[1])]
 print(f"{'run':48} {'URLs':>8} {'wall s':>8} {'peak MB':>8} {'crawl MB':>8} {'requests':>9} {'req/s':>8} {'CPU µs/req':>10} {'crawl req/s':>11} {'crawl µs/req':>12} {'load':>5}")
 by = {}
@@ -131,9 +132,15 @@ for name, urls, wall, user, sys_, rss, requests, load, phase in rows:
     crawl_cpu = (float(fields["user"]) + float(fields["sys"])) / max(1, int(fields["requests"])) if fields else 0
     # Peak RSS of the crawl phase alone (before the report phase), from the same line.
     crawl_mb = f"{int(fields['maxrss']) / 1024:8.1f}" if "maxrss" in fields else f"{'':8}"
-    by[(name, urls)] = (rss, crawl_rate, cpu / max(1, requests), cpu / int(urls), crawl_cpu)
+    by.setdefault((name, urls), []).append((rss, crawl_rate, cpu / max(1, requests), cpu / int(urls), crawl_cpu))
     print(f"{name:48} {urls:>8} {wall:8.1f} {rss:8.1f} {crawl_mb} {requests:9d} {requests / wall:8.0f} {1e6 * cpu / max(1, requests):10.1f} "
           f"{crawl_rate:11.0f} {1e6 * crawl_cpu:12.1f} {load:>5}")
+# With REPEAT, each run's rounds: round i of the full audit pairs with round i of writes-off.
+runs = by
+by = {key: tuple(statistics.median(column) for column in zip(*values)) for key, values in runs.items()}
+def paired(on_key, off_key, field):  # median over the paired rounds of on[field] / off[field]
+    pairs = [(a[field], b[field]) for a, b in zip(runs.get(on_key, []), runs.get(off_key, [])) if b[field]]
+    return statistics.median(a / b for a, b in pairs) if pairs else None
 sizes = sorted({int(u) for _, u, *_ in rows})
 for suffix in ["", " (1 core loaded)"]:
     full = [by.get((f"assetcrawl full audit{suffix}", str(s))) for s in sizes]
@@ -145,8 +152,12 @@ for suffix in ["", " (1 core loaded)"]:
         on, off = by.get((f"assetcrawl full audit{suffix}", str(s))), by.get((f"assetcrawl store writes off{suffix}", str(s)))
         w = by.get((f"wget2 -r -p{suffix}", str(s)))
         if on and off and off[1]:
-            print(f"  {s} URLs: the store costs {100 * (1 - on[1] / off[1]):.1f}% of the crawl phase's requests/s (target <= 10%)"
-                  + (f", {100 * (on[4] / off[4] - 1):.1f}% more crawl-phase CPU per request" if off[4] else "")
+            keys = (f"assetcrawl full audit{suffix}", str(s)), (f"assetcrawl store writes off{suffix}", str(s))
+            rate, cpu = paired(*keys, 1), paired(*keys, 4)
+            rounds = min(len(runs[keys[0]]), len(runs[keys[1]]))
+            print(f"  {s} URLs: the store costs {100 * (1 - rate):.1f}% of the crawl phase's requests/s (target <= 10%)"
+                  + (f", {100 * (cpu - 1):.1f}% more crawl-phase CPU per request" if cpu else "")
+                  + (f" (medians of {rounds} paired rounds)" if rounds > 1 else "")
                   + (f"; CPU per URL {1e6 * on[3]:.0f} µs, {on[3] / w[3]:.2f}x wget2's (which sends one request a URL, no probes)"
                    if w and w[3] else ""))
 PY

@@ -84,6 +84,8 @@ PY
 
 # shellcheck source=synthetic-server.sh
 . "$(dirname "$0")/synthetic-server.sh"
+# shellcheck source=need.sh
+. "$(dirname "$0")/need.sh"
 
 RUN=0
 # run NAME PROCESSES STORE: the crawl with STORE (a file or a URL) and PROCESSES-1 workers.
@@ -126,12 +128,7 @@ round() {  # label
 }
 
 round ""
-if [[ -n "${LOAD:-}" ]]; then
-    command -v stress-ng >/dev/null || { echo "LOAD=1 needs stress-ng (apt-get install stress-ng)" >&2; exit 2; }
-    stress-ng --cpu 1 --quiet & STRESS_PID=$!
-    round " (1 core loaded)"
-    kill "$STRESS_PID"; STRESS_PID=""
-fi
+[[ -n "${LOAD:-}" ]] && loaded_round round
 
 python3 - "$WORK/results" <<'PY'
 import sys, statistics
