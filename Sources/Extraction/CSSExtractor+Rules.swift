@@ -15,7 +15,9 @@ internal import Foundation
 /// attribute `font-family` and the family list as `raw`.
 struct RuleContext {
     enum Block {
-        case style(selector: String)
+        /// A style rule: where its selector list is written (the text is built only when a
+        /// reference inside asks for it; most rules of a stylesheet hold none).
+        case style(selectorStart: Int, selectorEnd: Int)
         case media(String)
         case fontFace(firstReference: Int, family: String?)
         /// `@supports`, `@layer`, `@container`, `@scope`: their rules apply as if outside.
@@ -25,6 +27,8 @@ struct RuleContext {
     }
 
     var blocks: [Block] = []
+    /// The stylesheet's characters, which the blocks' positions index.
+    var chars: [Unicode.Scalar] = []
     var preludeStart = 0
     var pendingAtRule: (name: String, preludeStart: Int)?
     var atDeclarationStart = true
@@ -50,7 +54,7 @@ struct RuleContext {
             return
         }
         if case .opaque? = blocks.last { blocks.append(.opaque); return }
-        blocks.append(.style(selector: Self.collapsed(scanner.text(preludeStart, scanner.pos))))
+        blocks.append(.style(selectorStart: preludeStart, selectorEnd: scanner.pos))
     }
 
     mutating func closeBlock(_ refs: inout [Reference]) {
@@ -76,7 +80,9 @@ struct RuleContext {
 
     /// The innermost style rule's selector, or nil outside any.
     var selector: String? {
-        for block in blocks.reversed() { if case .style(let s) = block { return s } }
+        for block in blocks.reversed() {
+            if case .style(let start, let end) = block { return Self.collapsed(CSSScanner.text(chars, start, end)) }
+        }
         return nil
     }
 
@@ -106,8 +112,16 @@ struct RuleContext {
         var ahead = scanner
         ahead.skipWhitespaceAndComments()
         guard ahead.peek() == ":" else { return }
-        let property = scanner.text(nameStart, scanner.pos).lowercased()
-        guard property == "font-family" || property == "font" else { return }
+        // Compared as ASCII in any case, with no string built: no other scalar lower-cases to
+        // one of these letters, so this is `text.lowercased() == name`.
+        let property: String
+        if scanner.matchesASCIILowercased(nameStart, scanner.pos, "font") {
+            property = "font"
+        } else if scanner.matchesASCIILowercased(nameStart, scanner.pos, "font-family") {
+            property = "font-family"
+        } else {
+            return
+        }
         declaration = (property, ahead.pos + 1, line)
     }
 

@@ -53,7 +53,7 @@ public enum CSSExtractor {
         var extraction = Extraction(base: base, origin: origin, firstLine: firstLine, groups: groups,
                                     resolver: resolver ?? FastResolver(base: base))
         swap(&extraction.refs, &refs)
-        extraction.run(CSSScanner(Array(css.unicodeScalars)))
+        extraction.run(CSSScanner(CSSScanner.scalars(of: css)))
         swap(&extraction.refs, &refs)
         groups = extraction.groups
     }
@@ -141,6 +141,7 @@ public enum CSSExtractor {
 
         mutating func run(_ start: CSSScanner) {
             var scanner = start
+            context.chars = scanner.chars
             while let c = scanner.peek() {
                 if c == "/" && scanner.peek(1) == "*" {
                     scanner.skipComment()
@@ -239,12 +240,17 @@ public enum CSSExtractor {
                     line: line, group: group)
                 return
             }
-            let ident = scanner.readIdentifier().lowercased()
+            // Most identifiers (properties, values, class names) decide nothing here: the
+            // name is built only for a function's or a `src` in an `@font-face`.
+            var decoded: String?
+            if !scanner.skipPlainIdentifier() { decoded = scanner.readIdentifier().lowercased() }
             if scanner.pos == start {
                 // A backslash before a newline starts nothing: step over it.
                 scanner.advance()
                 return
             }
+            guard scanner.peek() == "(" || (fontFaceDepth != nil && fontFaceDepth == braceDepth) else { return }
+            let ident = decoded ?? scanner.text(start, scanner.pos).lowercased()
             if scanner.peek() == "(" {
                 switch ident {
                 case "image-set", "-webkit-image-set":

@@ -70,6 +70,16 @@ struct CSSScanner {
         return String(out)
     }
 
+    /// Steps over a name of plain ASCII with no escape, building no string (identifier
+    /// characters include no newline, so `line` stays as it is); false, without moving, when
+    /// the name has an escape or other characters and needs ``readIdentifier()``.
+    mutating func skipPlainIdentifier() -> Bool {
+        let end = identifierEnd()
+        guard end.ascii, end.index == chars.count || chars[end.index] != "\\" else { return false }
+        pos = end.index
+        return true
+    }
+
     /// After a backslash: up to six hex digits and one optional whitespace, or any one character.
     mutating func readEscape() -> Unicode.Scalar {
         var hex = ""
@@ -156,7 +166,18 @@ struct CSSScanner {
                 advance()
             }
         }
-        return String(out).trimmingCharacters(in: .whitespacesAndNewlines)
+        return Self.trimmed(String(out))
+    }
+
+    /// `text.trimmingCharacters(in: .whitespacesAndNewlines)`, skipped when the text starts and
+    /// ends with an ASCII character that is not white space (almost always).
+    static func trimmed(_ text: String) -> String {
+        let utf8 = text.utf8
+        if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80,
+           !(0x09...0x0D).contains(first), first != 0x20, !(0x09...0x0D).contains(last), last != 0x20 {
+            return text
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     mutating func readUntilSemicolon() -> String {
@@ -175,7 +196,10 @@ extension CSSScanner {
     static func isSpace(_ c: Unicode.Scalar) -> Bool { c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\u{0C}" }
 
     /// The text between two positions, as written.
-    func text(_ start: Int, _ end: Int) -> String {
+    func text(_ start: Int, _ end: Int) -> String { Self.text(chars, start, end) }
+
+    /// `chars[start..<end]` as a string.
+    static func text(_ chars: [Unicode.Scalar], _ start: Int, _ end: Int) -> String {
         guard start < end, end <= chars.count else { return "" }
         // Encoded straight into the string's storage: appending scalars one by one to a
         // UnicodeScalarView was 14% of a crawl's CPU (issue #11).
@@ -191,6 +215,32 @@ extension CSSScanner {
             }
             return j
         }
+    }
+
+    /// True when `chars[start..<end]` is `name` (lower-case ASCII) in any ASCII case.
+    func matchesASCIILowercased(_ start: Int, _ end: Int, _ name: StaticString) -> Bool {
+        guard end - start == name.utf8CodeUnitCount, end <= chars.count else { return false }
+        let bytes = name.utf8Start
+        for k in 0..<(end - start) {
+            let c = chars[start + k].value
+            let lower = c >= 0x41 && c <= 0x5A ? c | 0x20 : c
+            if lower != UInt32(bytes[k]) { return false }
+        }
+        return true
+    }
+
+    /// The characters of a stylesheet: its UTF-8 bytes widened when they are all ASCII (most
+    /// stylesheets), its scalars decoded otherwise.
+    static func scalars(of text: String) -> [Unicode.Scalar] {
+        var text = text
+        let ascii: [Unicode.Scalar]? = text.withUTF8 { bytes in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            return [Unicode.Scalar](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+                for k in 0..<bytes.count { buffer[k] = Unicode.Scalar(bytes[k]) }
+                count = bytes.count
+            }
+        }
+        return ascii ?? Array(text.unicodeScalars)
     }
 
     static func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 0x30 && c.value <= 0x39 }
