@@ -59,7 +59,6 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         /// Both from when the request was written.
         var headDeadline: NIODeadline
         var totalDeadline: NIODeadline
-        var timer: Scheduled<Void>?
     }
 
     private var context: ChannelHandlerContext?
@@ -68,13 +67,22 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     private var parser = HTTP1ResponseParser()
     private var sink: BodySink?
     private var active = false
+    /// The one timer, and when it fires. It outlives the request it was armed for: a response
+    /// that completes leaves it pending (when it fires with nothing in flight it just ends, and
+    /// with a later request in flight it re-arms for that one's deadline), so a kept-alive
+    /// connection schedules and cancels no timer per request.
+    private var timer: Scheduled<Void>?
+    private var timerDue: NIODeadline?
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         active = context.channel.isActive
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        stopTimer()
+    }
 
     func channelActive(context: ChannelHandlerContext) {
         active = true
@@ -93,6 +101,8 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         parser = HTTP1ResponseParser(isHeadRequest: request.isHead, names: parser.headerNames)
         sink = nil
         context.writeAndFlush(wrapOutboundOut(request.bytes), promise: nil)
+        // A pending timer due no later than this request's first deadline re-arms when it fires.
+        if let timerDue, timerDue <= nextDue() { return }
         arm()
     }
 
@@ -152,6 +162,7 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
                 fail(FetchError(.reset, "connection closed before the response completed"))
             }
         }
+        stopTimer()
         context.fireChannelInactive()
     }
 
@@ -164,7 +175,6 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         guard let c = current, let head = parser.head, let sink else { return }
         current = nil
         self.sink = nil
-        c.timer?.cancel()
         let reusable = parser.reusable && !sink.truncated && active
         if !reusable { context?.close(promise: nil) }
         c.continuation.resume(returning: .success(HTTP1Response(
@@ -175,20 +185,36 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     private func fail(_ error: FetchError) {
         guard let c = current else { return }
         current = nil
-        c.timer?.cancel()
+        stopTimer()
         context?.close(promise: nil)
         c.continuation.resume(returning: .failure(HTTP1Failure(error: error, beforeAnyByte: parser.receivedNothing)))
     }
 
+    /// The nearest of the request in flight's three limits.
+    private func nextDue() -> NIODeadline {
+        guard let c = current else { return .distantFuture }
+        let due = min(c.totalDeadline, c.lastRead + c.request.readTimeout)
+        return c.headAt == nil ? min(due, c.headDeadline) : due
+    }
+
     /// One timer for the three limits: fires at the nearest, re-arms for the next.
     private func arm() {
-        guard let c = current, let context else { return }
-        var due = min(c.totalDeadline, c.lastRead + c.request.readTimeout)
-        if c.headAt == nil { due = min(due, c.headDeadline) }
-        current?.timer = context.eventLoop.scheduleTask(deadline: due) { [self] in self.check() }
+        guard current != nil, let context else { return }
+        stopTimer()
+        let due = nextDue()
+        timerDue = due
+        timer = context.eventLoop.scheduleTask(deadline: due) { [self] in self.check() }
+    }
+
+    private func stopTimer() {
+        timer?.cancel()
+        timer = nil
+        timerDue = nil
     }
 
     private func check() {
+        timer = nil
+        timerDue = nil
         guard let c = current else { return }
         let now = NIODeadline.now()
         if c.headAt == nil, now >= c.headDeadline {
