@@ -51,26 +51,31 @@ public enum ContentDecoding {
         var stream = z_stream()
         guard assetcrawl_inflateInit2(&stream, windowBits) == Z_OK else { throw .corrupt("inflateInit failed") }
         defer { inflateEnd(&stream) }
-        var output: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        var input = input
+        // Inflated straight into the output, grown by doubling from a guess at the decoded size:
+        // a 64 KiB scratch chunk zeroed and copied from for every body (most are a few KB) and a
+        // copy of the input cost more than the inflating.
+        var output = [UInt8](repeating: 0, count: min(max(input.count &* 4, 4096), 1 << 20))
+        var produced = 0
         var status: Int32 = Z_OK
-        input.withUnsafeMutableBufferPointer { inBuf in
-            stream.next_in = inBuf.baseAddress
+        input.withUnsafeBufferPointer { inBuf in
+            stream.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress)
             stream.avail_in = uInt(inBuf.count)
             repeat {
-                chunk.withUnsafeMutableBufferPointer { outBuf in
-                    stream.next_out = outBuf.baseAddress
-                    stream.avail_out = uInt(outBuf.count)
+                if produced == output.count { output.append(contentsOf: repeatElement(0, count: min(output.count, 1 << 24))) }
+                output.withUnsafeMutableBufferPointer { outBuf in
+                    let room = outBuf.count - produced
+                    stream.next_out = outBuf.baseAddress! + produced
+                    stream.avail_out = uInt(room)
                     status = CZlib.inflate(&stream, Z_NO_FLUSH)
-                    output.append(contentsOf: outBuf[0..<(outBuf.count - Int(stream.avail_out))])
+                    produced += room - Int(stream.avail_out)
                 }
-            } while status == Z_OK && output.count <= limit && (stream.avail_in > 0 || stream.avail_out == 0)
+            } while status == Z_OK && produced <= limit && (stream.avail_in > 0 || stream.avail_out == 0)
         }
-        if output.count > limit { throw .tooLarge(limit: limit) }
+        if produced > limit { throw .tooLarge(limit: limit) }
         guard status == Z_STREAM_END || (status == Z_OK && stream.avail_in == 0) else {
             throw .corrupt(stream.msg.map { String(cString: $0) } ?? String(cString: zError(status)))
         }
+        output.removeLast(output.count - produced)
         return output
     }
 }
