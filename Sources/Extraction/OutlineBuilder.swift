@@ -69,7 +69,10 @@ struct OutlineBuilder {
                 case "class": element.classes = value.utf8.split(whereSeparator: { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) })
                     .compactMap { String($0) }
                 case "style": break
-                default: element.attributes += [key, value]
+                default:
+                    // Two appends, not `+= [key, value]`: that built an array per attribute.
+                    element.attributes.append(key)
+                    element.attributes.append(value)
                 }
                 entry += 2
             }
