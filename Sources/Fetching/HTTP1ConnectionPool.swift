@@ -46,6 +46,34 @@ final class HTTP1ConnectionPool: Sendable {
         var idle: [Connection] = []
         var open = 0
         var waiters: [(id: UInt64, continuation: UnsafeContinuation<Grant?, Never>)] = []
+
+        /// An idle live connection (one on `loop` first), or a reserved slot to connect in.
+        mutating func take(perHost: Int, fresh: Bool, preferring loop: (any EventLoop)?) -> Grant? {
+            if !fresh {
+                if let loop, let i = idle.lastIndex(where: { $0.channel.eventLoop === loop }) {
+                    let connection = idle.remove(at: i)
+                    if connection.channel.isActive { return .connection(connection) }
+                    open -= 1
+                }
+                while let connection = idle.popLast() {
+                    if connection.channel.isActive { return .connection(connection) }
+                    open -= 1
+                }
+            }
+            guard open < perHost else { return nil }
+            open += 1
+            return .connect
+        }
+
+        /// A connection given back: to the first waiter (as itself, or as the right to open a
+        /// new one), else kept idle or its slot freed.
+        mutating func release(_ connection: Connection, keep: Bool) -> (UnsafeContinuation<Grant?, Never>?, Grant, Bool) {
+            if !waiters.isEmpty {
+                return (waiters.removeFirst().continuation, keep ? .connection(connection) : .connect, !keep)
+            }
+            if keep { idle.append(connection) } else { open -= 1 }
+            return (nil, .connect, !keep)
+        }
     }
 
     private struct State {
@@ -97,26 +125,14 @@ final class HTTP1ConnectionPool: Sendable {
         }
     }
 
-    /// Under the lock: an idle live connection, or a reserved slot to connect in.
+    /// Under the lock: an idle live connection, or a reserved slot to connect in. One lookup of
+    /// the host's entry, changed in place: this runs for every request.
     private static func take(_ s: inout State, _ key: Key, perHost: Int, fresh: Bool) -> Grant? {
-        if !fresh {
-            // Prefer a connection on the caller's event loop: the request is then written and
-            // its answer resumes the task on the same thread, with no wake-up of another one.
-            if let i = s.entries[key]?.idle.lastIndex(where: { $0.channel.eventLoop.inEventLoop }),
-               let connection = s.entries[key]?.idle.remove(at: i) {
-                if connection.channel.isActive { return .connection(connection) }
-                s.entries[key]?.open -= 1
-            }
-            while let connection = s.entries[key]?.idle.popLast() {
-                if connection.channel.isActive { return .connection(connection) }
-                s.entries[key]?.open -= 1
-            }
-        }
-        if s.entries[key, default: Entry()].open < perHost {
-            s.entries[key, default: Entry()].open += 1
-            return .connect
-        }
-        return nil
+        // Prefer a connection on the caller's event loop: the request is then written and its
+        // answer resumes the task on the same thread, with no wake-up of another one. A caller
+        // on no event loop (the cooperative pool) has none to prefer: no scan then.
+        let here = fresh ? nil : MultiThreadedEventLoopGroup.currentEventLoop
+        return s.entries[key, default: Entry()].take(perHost: perHost, fresh: fresh, preferring: here)
     }
 
     /// Gives a connection back after a request: kept when `reusable`, closed otherwise.
@@ -124,12 +140,8 @@ final class HTTP1ConnectionPool: Sendable {
         let key = connection.key
         let (waiter, grant, close): (UnsafeContinuation<Grant?, Never>?, Grant, Bool) = state.withLockedValue { s in
             let keep = reusable && !s.closed && connection.channel.isActive
-            if s.entries[key]?.waiters.isEmpty == false, let w = s.entries[key]?.waiters.removeFirst() {
-                // The slot passes on: as the connection itself, or as the right to open a new one.
-                return (w.continuation, keep ? .connection(connection) : .connect, !keep)
-            }
-            if keep { s.entries[key]?.idle.append(connection) } else { s.entries[key]?.open -= 1 }
-            return (nil, .connect, !keep)
+            // One lookup of the host's entry (it exists: the connection was taken from it).
+            return s.entries[key, default: Entry()].release(connection, keep: keep)
         }
         if close { connection.channel.close(promise: nil) }
         waiter?.resume(returning: grant)
