@@ -15,8 +15,11 @@
 # the counter), peak RSS, and recall against the site's ground truth; nginx's own CPU beside.
 # Then the ratios: assetcrawl --no-revalidate against wget2 -r -p (CPU per request, requests/s),
 # the full audit's wall time against wget -r -p, its peak RSS, and `crawl --serve` CPU
-# against nginx + wget2 CPU. `assetcrawl (AsyncHTTPClient)` is the same crawl with plain http
-# through AsyncHTTPClient (ASSETCRAWL_HTTP1=asynchttpclient), the engine before issue #11.
+# against nginx + wget2 CPU. assetcrawl's runs also give the crawl phase alone (ASSETCRAWL_BENCH
+# prints its wall time, requests and CPU on stderr after the last fetch, before any report is
+# written), so the crawl engine's cost shows apart from the report phase's.
+# `assetcrawl (AsyncHTTPClient)` is the same crawl with plain http through AsyncHTTPClient
+# (ASSETCRAWL_HTTP1=asynchttpclient), the engine before issue #11.
 #
 # Everything lives on tmpfs (/dev/shm) and is removed at the end; nginx and stress-ng are
 # stopped by pid; stress-ng is bounded by --timeout too. Only 127.0.0.1 is contacted.
@@ -53,6 +56,8 @@ fi
 ASSETCRAWL=${ASSETCRAWL:-"$REPO/.build/release/assetcrawl"}
 
 PERF=$(perf_for_instructions)
+# The crawl phase's own figures on stderr (wget and wget2 ignore it).
+export ASSETCRAWL_BENCH=1
 [[ -n "$PERF" ]] || echo "perf stat -e instructions is not supported here: instructions are not reported" >&2
 
 echo "generating the site in $WORK" >&2
@@ -80,9 +85,12 @@ run() {
     requests=$(wc -l < "$WORK/nginx/access.log")
     awk '$9 == 200 || $9 == 304 { p = $7; sub(/\?.*/, "", p); if (p == "/") p = "/index.html"; print p }' "$WORK/nginx/access.log" \
         | sort -u > "$WORK/fetched.txt"
+    # assetcrawl's crawl phase: seconds, requests, user and sys CPU (none for the others).
+    local phase
+    phase=$(sed -n 's/^crawl-phase seconds=\([0-9.]*\) requests=\([0-9]*\) user=\([0-9.]*\) sys=\([0-9.]*\).*/\1 \2 \3 \4/p' "$WORK/err.txt" | tail -1)
     local recall
     recall=$(python3 -c "import sys; t=set(open('$TRUTH').read().split()); g=set(open('$WORK/fetched.txt').read().split()); print(f'{100*len(g&t)/len(t):.1f}')")
-    echo "$round|$name|$requests|$(cat "$WORK/time.txt" | tail -1)|${instr:--}|$(python3 -c "print($after - $before)")|$recall" >> "$WORK/results"
+    echo "$round|$name|$requests|$(cat "$WORK/time.txt" | tail -1)|${instr:--}|$(python3 -c "print($after - $before)")|$recall|${phase:--}" >> "$WORK/results"
 }
 
 round() {  # label
@@ -129,15 +137,16 @@ load = {l.split("|")[0]: l.split("|")[2].strip() for l in open(sys.argv[2]) if l
 pages = sys.argv[3]
 by = {}
 order = []
-for rnd, name, req, times, instr, ngx, recall in rows:
+for rnd, name, req, times, instr, ngx, recall, phase in rows:
     wall, user, sys_, rss = times.split()
     req = int(req)
     by[(rnd, name)] = dict(req=req, wall=float(wall), cpu=float(user) + float(sys_), user=float(user), rss=int(rss) / 1024,
-                           instr=None if instr == "-" else int(instr), nginx=float(ngx), recall=recall)
+                           instr=None if instr == "-" else int(instr), nginx=float(ngx), recall=recall,
+                           phase=None if phase == "-" else [float(x) for x in phase.split()])
     if rnd not in order: order.append(rnd)
 for rnd in order:
     print(f"\nround: {rnd} (load average at its start {load.get(rnd, '?')}), {pages} pages")
-    print(f"{'crawler':<42} {'requests':>8} {'wall s':>7} {'req/s':>6} {'CPU µs/req':>10} {'user µs/req':>11} {'instr/req':>9} {'peak RSS':>9} {'nginx CPU s':>11} {'recall':>6}")
+    print(f"{'crawler':<42} {'requests':>8} {'wall s':>7} {'req/s':>6} {'CPU µs/req':>10} {'user µs/req':>11} {'instr/req':>9} {'peak RSS':>9} {'nginx CPU s':>11} {'recall':>6} {'crawl phase: req/s':>18} {'CPU µs/req':>10}")
     # crawl --serve makes no nginx requests: count its requests as the nginx-served crawl's.
     serve = by.get((rnd, "assetcrawl crawl --serve --no-revalidate"))
     if serve: serve["req"] = by.get((rnd, "assetcrawl --no-revalidate"), {}).get("req", 0)
@@ -146,7 +155,9 @@ for rnd in order:
         n = max(m["req"], 1)
         instr = f"{m['instr'] / n / 1000:.0f}k" if m["instr"] else "n/a"
         recall = m["recall"] + "%" if name != "assetcrawl crawl --serve --no-revalidate" else "-"
-        print(f"{name:<42} {m['req']:>8} {m['wall']:>7.2f} {n / m['wall']:>6.0f} {m['cpu'] / n * 1e6:>10.0f} {m['user'] / n * 1e6:>11.0f} {instr:>9} {m['rss']:>7.1f}MB {m['nginx']:>11.2f} {recall:>6}")
+        ph = m["phase"]
+        phase = f"{ph[1] / ph[0]:>18.0f} {(ph[2] + ph[3]) / max(ph[1], 1) * 1e6:>10.0f}" if ph else f"{'-':>18} {'-':>10}"
+        print(f"{name:<42} {m['req']:>8} {m['wall']:>7.2f} {n / m['wall']:>6.0f} {m['cpu'] / n * 1e6:>10.0f} {m['user'] / n * 1e6:>11.0f} {instr:>9} {m['rss']:>7.1f}MB {m['nginx']:>11.2f} {recall:>6} {phase}")
     g = lambda name: by.get((rnd, name))
     w1, w2, nr, fa = g("wget -r -p"), g("wget2 -r -p"), g("assetcrawl --no-revalidate"), g("assetcrawl (full audit)")
     fj = g("assetcrawl (full audit) --json")
@@ -159,6 +170,10 @@ for rnd in order:
         if w16:
             print(f"  --no-revalidate vs wget2 -r -p --max-threads (the crawl's concurrency): CPU per request {per(nr) / per(w16):.2f}x, "
                   f"requests/s {(nr['req'] / nr['wall']) / (w16['req'] / w16['wall']):.2f}x")
+        if nr["phase"]:
+            ph = nr["phase"]
+            print(f"  --no-revalidate's crawl phase alone (before the report) vs wget2 -r -p: CPU per request "
+                  f"{(ph[2] + ph[3]) / max(ph[1], 1) / per(w2):.2f}x, requests/s {(ph[1] / ph[0]) / (w2['req'] / w2['wall']):.2f}x")
         if nr["instr"] and w2["instr"]:
             print(f"  --no-revalidate vs wget2 -r -p: instructions per request {(nr['instr'] / nr['req']) / (w2['instr'] / w2['req']):.2f}x")
     if w1 and fa:
