@@ -132,6 +132,9 @@ struct CSSScanner {
 
     /// True when the input at `pos` is `url(` in any case, possibly with escapes in the name.
     func lookingAtURLFunction() -> Bool {
+        // A name that starts with a letter other than u (no escape) is not `url`: most are not,
+        // and this runs for every identifier of a stylesheet.
+        guard let first = peek(), first == "\\" || first.value | 0x20 == 0x75 else { return false }
         let end = identifierEnd()
         if end.index == chars.count || chars[end.index] != "\\" {
             // No escape: `url` in any ASCII case, then `(`.
