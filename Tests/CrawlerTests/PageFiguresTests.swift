@@ -42,7 +42,7 @@ struct PageFiguresTests {
         }
     }
 
-    @Test("synthetic site past the per-URL memo's limit, with probes: the same figures")
+    @Test("synthetic site past the per-URL memo's limit: the same figures")
     func pastMemoLimit() async throws {
         // 1,400 pages: 4,207 URLs, more than the 4,096 each memo keeps before it starts over.
         let site = SyntheticSite(pages: 1400)
@@ -53,11 +53,12 @@ struct PageFiguresTests {
                 var configuration = CrawlConfiguration(startURLs: [base])
                 configuration.concurrency = 8
                 configuration.maxPages = 10_000
+                // The fixture site's crawl has the probes; this one is about the memo's limit.
+                configuration.revalidate = false
                 _ = try await Crawler(fetcher: HTTPClientFetcher(client: client), configuration: configuration).run(store: store)
             }
             let result = try await store.loadResult()
             #expect(result.resources.count == site.urlCount)
-            #expect(result.resources.values.contains { $0.revalidation != nil })
             try expectSameFigures(try StoreReader(path: store.path), result)
         }
     }
