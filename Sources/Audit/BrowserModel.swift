@@ -42,8 +42,9 @@ public enum BrowserModel {
 
     /// The choice for one page, reusing the selectors `selectors` parsed for earlier pages: a
     /// site's pages share their stylesheets, whose selectors need parsing only once.
+    /// `requisites`: the page's ``CrawlResult/requisites(of:)`` when the caller has them.
     public static func choose(_ page: PageResult, in result: CrawlResult, viewport: Viewport,
-                              selectors: inout SelectorCache) -> BrowserChoice {
+                              selectors: inout SelectorCache, requisites: [String]? = nil) -> BrowserChoice {
         var walk = ModelWalk(result: result, page: page, viewport: viewport)
         // Swapped into the walk and back, never copied: a shared table would be duplicated on write.
         swap(&walk.selectors, &selectors)
@@ -53,7 +54,7 @@ public enum BrowserModel {
         var reasons = walk.reasons
         for url in walk.chosen { reasons[url] = nil }
         // What is reached only through something not fetched (an ignored @import's images).
-        for url in result.requisites(of: page) where !walk.chosenSet.contains(url) && reasons[url] == nil {
+        for url in requisites ?? result.requisites(of: page) where !walk.chosenSet.contains(url) && reasons[url] == nil {
             reasons[url] = "only referenced by what a browser does not fetch"
         }
         return BrowserChoice(chosen: walk.chosen, notChosen: reasons)

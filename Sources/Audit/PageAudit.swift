@@ -49,38 +49,38 @@ public enum SiteAudit {
     public static func pages(_ result: CrawlResult, choices: [String: BrowserChoice]? = nil) -> [PageAudit] {
         // What each URL adds to a page, worked out once: shared requisites appear on many
         // pages, and copying a resource (and its probes) out for each was most of the pass.
-        var summaries: [String: (wireBytes: Int, ok304: Int, full200: Int)] = [:]
-        summaries.reserveCapacity(result.resources.count)
-        for (url, resource) in result.resources {
-            var ok304 = 0, full200 = 0
-            if let revalidation = resource.revalidation {
-                for probe in revalidation.probes {
-                    let status = probe.exchange.status
-                    if status == 304 { ok304 += 1 } else if status == 200 { full200 += 1 }
-                }
-            }
-            summaries[url] = (resource.wireBytes, ok304, full200)
-        }
+        var facts: [String: AuditFacts] = [:]
+        facts.reserveCapacity(result.resources.count)
+        for (url, resource) in result.resources { facts[url] = AuditFacts(resource) }
         let choices = choices ?? BrowserModel.choices(result)
         return result.pages.sorted { $0.url < $1.url }.map { page in
-            let requisites = result.requisites(of: page)
-            let choice = BrowserModel.choice(of: page, in: result, from: choices)
-            var all = summaries[page.url]?.wireBytes ?? 0
-            var ok304 = 0, full200 = 0
-            for url in [page.url] + requisites {
-                guard let summary = summaries[url] else { continue }
-                if url != page.url { all += summary.wireBytes }
-                ok304 += summary.ok304
-                full200 += summary.full200
-            }
-            let chosen = Set(choice.chosen)
-            let bytes = chosen.reduce(0) { $0 + (summaries[$1]?.wireBytes ?? 0) }
-            all += chosen.subtracting(requisites + [page.url]).reduce(0) { $0 + (summaries[$1]?.wireBytes ?? 0) }
-            return PageAudit(url: page.url, status: result.resources[page.url]?.exchange.status,
-                             requisites: requisites.sorted(), firstVisitBytes: bytes,
-                             firstVisitBytesAllCandidates: all, notChosen: choice.notChosen,
-                             revalidated304: ok304, revalidated200: full200, broken: broken(in: page, result: result))
+            audit(page, in: result, requisites: result.requisites(of: page),
+                  choice: BrowserModel.choice(of: page, in: result, from: choices), facts: { facts[$0] })
         }
+    }
+
+    /// One page's audit, from its requisites (``CrawlResult/requisites(of:)``), the browser
+    /// model's choice, and each URL's ``AuditFacts`` (nil for a URL not fetched): the caller
+    /// works out what pages share once, not once per page.
+    public static func audit(_ page: PageResult, in result: CrawlResult, requisites: [String], choice: BrowserChoice,
+                             facts: (String) -> AuditFacts?) -> PageAudit {
+        let own = facts(page.url)
+        var all = own?.wireBytes ?? 0
+        var ok304 = own?.ok304 ?? 0, full200 = own?.full200 ?? 0
+        for url in requisites {
+            guard let summary = facts(url) else { continue }
+            if url != page.url { all += summary.wireBytes }
+            ok304 += summary.ok304
+            full200 += summary.full200
+        }
+        let chosen = Set(choice.chosen)
+        let bytes = chosen.reduce(0) { $0 + (facts($1)?.wireBytes ?? 0) }
+        let listed = Set(requisites).union([page.url])
+        all += chosen.subtracting(listed).reduce(0) { $0 + (facts($1)?.wireBytes ?? 0) }
+        return PageAudit(url: page.url, status: own?.status,
+                         requisites: requisites.sorted(), firstVisitBytes: bytes,
+                         firstVisitBytesAllCandidates: all, notChosen: choice.notChosen,
+                         revalidated304: ok304, revalidated200: full200, broken: broken(in: page, result: result))
     }
 
     /// Requisites of a page (direct, or through its CSS) whose fetch failed.
@@ -104,5 +104,23 @@ public enum SiteAudit {
             stack.append((result.subresourceReferences[resource.exchange.url] ?? [], 0))
         }
         return out.sorted { ($0.url, $0.element) < ($1.url, $1.element) }
+    }
+}
+
+/// What one fetched URL adds to the audit of every page that reaches it: its wire bytes, its
+/// status, and how its conditional probes were answered.
+public struct AuditFacts: Sendable {
+    public var wireBytes: Int
+    public var status: Int?
+    public var ok304 = 0
+    public var full200 = 0
+
+    public init(_ resource: FetchedResource) {
+        wireBytes = resource.wireBytes
+        status = resource.exchange.status
+        for probe in resource.revalidation?.probes ?? [] {
+            let status = probe.exchange.status
+            if status == 304 { ok304 += 1 } else if status == 200 { full200 += 1 }
+        }
     }
 }

@@ -10,10 +10,27 @@ public struct PageFindings: Sendable {
     public var choice: BrowserChoice
     /// The part of the crawl the page's findings were worked out from: the page, its requisites and their references.
     public var slice: CrawlResult
+    /// The page's requisites in walk order (``CrawlResult/requisites(of:)``), worked out once.
+    public var requisites: [String]
 
     /// CDN hits and misses over the page and its requisites (``CDNHitRatio/ofPage(_:in:)``):
     /// worked out when a report asks (the JSON report does, the terminal summary does not).
-    public var cdnHits: CDNHitRatio { CDNHitRatio.ofPage(page, in: slice) }
+    public var cdnHits: CDNHitRatio {
+        var memo = URLMemo<CDNHitRatio>()
+        return cdnHits(memo: &memo)
+    }
+
+    /// ``cdnHits``, each URL's share taken from `memo` (filled as needed): a walk over many
+    /// pages works out a shared requisite's headers once.
+    public func cdnHits(memo: inout URLMemo<CDNHitRatio>) -> CDNHitRatio {
+        var seen: Set<String> = []
+        var total = CDNHitRatio()
+        for url in [page.url] + requisites where seen.insert(url).inserted {
+            guard let resource = slice.resources[url] else { continue }
+            total.merge(memo.value(for: url) { CDNHitRatio.of([resource]) })
+        }
+        return total
+    }
 }
 
 /// The audits of a crawl one page at a time, in URL order, from `CrawlRecords` (a store read
@@ -26,47 +43,41 @@ public enum PageByPage {
         let viewport = BrowserModel.viewport(of: records)
         var walk = SiteWalk(keys: records.makeDistinctKeys)
         // The site's stylesheets, scripts and fonts are shared by its pages: their selectors are
-        // parsed and their costs (freshness, dates) worked out once, not once per page.
+        // parsed, and their costs (freshness, dates) and audit figures worked out, once, not once per page.
         var selectors = SelectorCache()
-        var costs = ResourceCosts()
+        var costs = URLMemo<(cost: ResourceCost, kind: AssetKind)?>()
+        var facts = URLMemo<AuditFacts?>()
         try records.forEachPage { page in
             let slice = try CrawlResult.slice(of: page, in: records)
-            let choice = BrowserModel.choose(page, in: slice, viewport: viewport, selectors: &selectors)
-            let bandwidth = walk.add(page, choice: choice, requisites: slice.requisites(of: page),
-                                     cost: { url in costs.cost(of: url, in: slice) },
+            let requisites = slice.requisites(of: page)
+            let choice = BrowserModel.choose(page, in: slice, viewport: viewport, selectors: &selectors, requisites: requisites)
+            let bandwidth = walk.add(page, choice: choice, requisites: requisites,
+                                     cost: { url in costs.value(for: url) { slice.resources[url].map { (Bandwidth.cost(of: $0), $0.kind) } } },
                                      isPage: { pageURLs.contains($0) })
-            try body(findings(of: page, in: slice, choice: choice, bandwidth: bandwidth))
+            let audit = SiteAudit.audit(page, in: slice, requisites: requisites, choice: choice,
+                                        facts: { url in facts.value(for: url) { slice.resources[url].map(AuditFacts.init) } })
+            try body(PageFindings(page: page, audit: audit, bandwidth: bandwidth, choice: choice, slice: slice, requisites: requisites))
         }
         return walk.site
     }
-
-    /// One page's findings from a result that holds at least the page's slice; `choice` is the
-    /// browser model's for the page when the caller has it.
-    public static func findings(of page: PageResult, in slice: CrawlResult, choice: BrowserChoice? = nil,
-                                bandwidth: PageBandwidth? = nil) -> PageFindings {
-        var one = slice
-        one.pages = [page]
-        let choice = choice ?? BrowserModel.choose(page, in: one, viewport: BrowserModel.viewport(of: one))
-        let audit = SiteAudit.pages(one, choices: [page.url: choice])[0]
-        let bandwidth = bandwidth ?? Bandwidth.analyse(one, choices: [page.url: choice]).pages[page.url]
-            ?? PageBandwidth(url: page.url, firstVisitBytes: 0, repeatVisitBytes: 0, expiredVisitBytes: 0, bytesByKind: [:])
-        return PageFindings(page: page, audit: audit, bandwidth: bandwidth, choice: choice, slice: slice)
-    }
 }
 
-/// Each URL's ``Bandwidth/cost(of:)`` and kind, worked out once for every page that shares it;
-/// bounded as the store reader's cache is (past the limit it starts over).
-struct ResourceCosts {
-    private var known: [String: (cost: ResourceCost, kind: AssetKind)?] = [:]
-    static let limit = 4096
+/// What one URL gives every page that shares it (its cost, its audit figures, its CDN
+/// status), worked out once; bounded as the store reader's cache is (past the limit it starts over).
+public struct URLMemo<Value> {
+    private var known: [String: Value] = [:]
+    /// Entries kept before it starts over (shared requisites come back at once).
+    public static var limit: Int { 4096 }
 
-    /// The cost of the resource `slice` holds for `url`, nil when it was not fetched.
-    mutating func cost(of url: String, in slice: CrawlResult) -> (cost: ResourceCost, kind: AssetKind)? {
+    public init() {}
+
+    /// The value for `url`, from `make` the first time it is asked for.
+    public mutating func value(for url: String, _ make: () -> Value) -> Value {
         if let cached = known[url] { return cached }
-        let found = slice.resources[url].map { (Bandwidth.cost(of: $0), $0.kind) }
+        let made = make()
         if known.count >= Self.limit { known.removeAll(keepingCapacity: true) }
-        known[url] = .some(found)
-        return found
+        known[url] = made
+        return made
     }
 }
 

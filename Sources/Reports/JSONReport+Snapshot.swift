@@ -73,6 +73,8 @@ public struct SnapshotBuilder {
 
     /// The crawl's own origins (the shared-cache reading of cross-origin fonts).
     private let origins: Set<String>
+    /// Each URL's CDN figures, worked out once for the pages that share it.
+    private var cdnMemo = URLMemo<CDNHitRatio>()
 
     public init(startURLs: [String]) {
         origins = SharedCacheFreshness.siteOrigins(startURLs)
@@ -80,7 +82,7 @@ public struct SnapshotBuilder {
 
     /// Adds a page as the JSON report writes it.
     public mutating func add(_ f: PageFindings) {
-        result.add(JSONReport.page(audit: f.audit, page: f.page, bandwidth: f.bandwidth, cdnHits: f.cdnHits))
+        result.add(JSONReport.page(audit: f.audit, page: f.page, bandwidth: f.bandwidth, cdnHits: f.cdnHits(memo: &cdnMemo)))
     }
 
     /// Adds a resource as the JSON report writes it.

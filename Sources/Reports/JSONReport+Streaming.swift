@@ -46,8 +46,10 @@ extension JSONReport {
             out.append(head)
         }
         out.beginArray()
+        var cdnMemo = URLMemo<CDNHitRatio>()
         let site = try PageByPage.run(records) { findings in
-            let page = Self.page(audit: findings.audit, page: findings.page, bandwidth: findings.bandwidth, cdnHits: findings.cdnHits)
+            let page = Self.page(audit: findings.audit, page: findings.page, bandwidth: findings.bandwidth,
+                                 cdnHits: findings.cdnHits(memo: &cdnMemo))
             try out.element(indented(try encoder.encode(page)))
             onPage(findings)
         }

@@ -1,0 +1,104 @@
+import AsyncHTTPClient
+import Audit
+import Crawler
+import CrawlModel
+import CrawlStore
+import Fetching
+import FixtureServer
+import Foundation
+@testable import Reports
+import Testing
+
+/// The report phase works out each page's figures from its slice with what pages share (audit
+/// figures, costs, CDN status) remembered per URL: the figures must be the whole-crawl ones.
+@Suite("Per-page figures of the report phase")
+struct PageFiguresTests {
+    /// Every page's audit, requisites and CDN figures from a stored crawl read row by row,
+    /// against the in-memory audit of the same crawl.
+    func expectSameFigures(_ reader: StoreReader, _ result: CrawlResult) throws {
+        let audits = Dictionary(uniqueKeysWithValues: SiteAudit.pages(result).map { ($0.url, $0) })
+        var memo = URLMemo<CDNHitRatio>()
+        var seen = 0
+        _ = try PageByPage.run(reader) { f in
+            seen += 1
+            let expected = try #require(audits[f.page.url])
+            #expect(f.audit.status == expected.status && f.audit.requisites == expected.requisites, "\(f.page.url)")
+            #expect(f.audit.firstVisitBytes == expected.firstVisitBytes, "\(f.page.url)")
+            #expect(f.audit.firstVisitBytesAllCandidates == expected.firstVisitBytesAllCandidates, "\(f.page.url)")
+            #expect(f.audit.notChosen == expected.notChosen && f.audit.broken == expected.broken, "\(f.page.url)")
+            #expect(f.audit.revalidated304 == expected.revalidated304 && f.audit.revalidated200 == expected.revalidated200)
+            let page = try #require(result.pages.first { $0.url == f.page.url })
+            #expect(f.requisites == result.requisites(of: page))
+            #expect(f.cdnHits(memo: &memo) == CDNHitRatio.ofPage(page, in: result), "\(f.page.url)")
+            #expect(f.cdnHits == CDNHitRatio.ofPage(page, in: result))
+        }
+        #expect(seen == result.pages.count)
+    }
+
+    @Test("fixture site: stored per-page figures equal the in-memory audit")
+    func fixtureSite() async throws {
+        try await withStoredCrawl { store, result in
+            try expectSameFigures(try StoreReader(path: store.path), result)
+        }
+    }
+
+    @Test("synthetic site past the per-URL memo's limit: the same figures")
+    func pastMemoLimit() async throws {
+        // 1,400 pages: 4,207 URLs, more than the 4,096 each memo keeps before it starts over.
+        let site = SyntheticSite(pages: 1400)
+        try await SyntheticServer.withServer(site) { base, _ in
+            let store = try SQLiteCrawlStore.temporary()
+            defer { store.close() }
+            try await HTTPClient.withHTTPClient(configuration: HTTPClientFetcher.clientConfiguration()) { client in
+                var configuration = CrawlConfiguration(startURLs: [base])
+                configuration.concurrency = 8
+                configuration.maxPages = 10_000
+                // The fixture site's crawl has the probes; this one is about the memo's limit.
+                configuration.revalidate = false
+                _ = try await Crawler(fetcher: HTTPClientFetcher(client: client), configuration: configuration).run(store: store)
+            }
+            let result = try await store.loadResult()
+            #expect(result.resources.count == site.urlCount)
+            try expectSameFigures(try StoreReader(path: store.path), result)
+        }
+    }
+
+    @Test("URLMemo makes each value once and starts over past its limit")
+    func memo() {
+        var memo = URLMemo<Int?>()
+        var made = 0
+        for round in 0..<2 {
+            for i in 0..<100 { #expect(memo.value(for: "u\(i)") { made += 1; return i == 7 ? nil : i } == (i == 7 ? nil : i), "\(round)") }
+        }
+        #expect(made == 100, "a nil is remembered too")
+        for i in 0..<(2 * URLMemo<Int?>.limit) { _ = memo.value(for: "v\(i)") { i } }
+        #expect(memo.value(for: "v0") { -1 } == -1, "forgotten after the memo started over")
+    }
+
+    @Test("indented gives the byte-by-byte indentation, blank lines and all")
+    func indentation() throws {
+        func reference(_ data: Data, by indent: String) -> [UInt8] {
+            var out = Array(indent.utf8)
+            var lineStart = false
+            for byte in data {
+                if lineStart, byte != 0x0A { out.append(contentsOf: indent.utf8) }
+                out.append(byte)
+                lineStart = byte == 0x0A
+            }
+            return out
+        }
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("{}[]\" :,ab\n\n\u{E9}".utf8)
+        var cases: [Data] = [Data(), Data([0x0A]), Data([0x0A, 0x0A]), Data("[\n\n  ]".utf8), Data("x\n".utf8)]
+        for _ in 0..<2000 {
+            cases.append(Data((0..<Int.random(in: 0...80, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }))
+        }
+        let encoder = JSONReport.makeEncoder()
+        cases.append(try encoder.encode(["a": [1, 2], "b": [], "c": [3]]))
+        for data in cases {
+            for indent in ["    ", "      ", ""] {
+                #expect(JSONReport.indented(data, by: indent) == reference(data, by: indent), "\(Array(data))")
+            }
+        }
+    }
+}
