@@ -32,9 +32,9 @@ final class ContentHashCache: Sendable {
     }
 
     static let smallFileLimit = 64 * 1024
-    /// `crawl --serve` of a generated site (Benchmarks/crawl.sh: 20,000 small files, 119 MB)
-    /// peaked at 165 MB RSS against 52 MB for the crawl alone when this was 64 MiB: a crawl asks
-    /// for each file once or twice, so a larger store only holds bytes nobody asks for again.
+    /// `crawl --serve` of Benchmarks/crawl.sh's generated site (20,000 small files, 119 MB)
+    /// peaked at 161 MB RSS when this was 64 MiB, 124 MB at 16 MiB: a crawl asks for each file
+    /// once or twice, so a larger store only holds bytes nobody asks for again.
     static let totalBytesLimit = 16 * 1024 * 1024
 
     private struct State {
