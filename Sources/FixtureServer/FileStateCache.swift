@@ -71,13 +71,16 @@ final class FileStateCache {
 
     var isWatching: Bool { fd >= 0 }
 
-    /// Requests read in this round, answered once the inotify descriptor has been read.
-    private var waiting: [() -> Void] = []
+    /// Handlers with a request read in this round, answered once the inotify descriptor has
+    /// been read; and the array of the previous round, kept for its capacity. (A closure per
+    /// request, and a copy of this array per round, were each an allocation.)
+    private var waiting: [StaticFileHandler] = []
+    private var spare: [StaticFileHandler] = []
 
-    /// Runs `answer` after this round of reads on `eventLoop` (which must be the cache's), once
-    /// every change reported so far has been taken in.
-    func answerAfterChangesAreRead(on eventLoop: any EventLoop, _ answer: @escaping () -> Void) {
-        waiting.append(answer)
+    /// Calls `handler.answerAwaitingRequest()` after this round of reads on `eventLoop` (which
+    /// must be the cache's), once every change reported so far has been taken in.
+    func answerAfterChangesAreRead(on eventLoop: any EventLoop, _ handler: StaticFileHandler) {
+        waiting.append(handler)
         if waiting.count == 1 {
             eventLoop.assumeIsolated().execute { self.answerWaiting() }
         }
@@ -85,9 +88,12 @@ final class FileStateCache {
 
     private func answerWaiting() {
         readChanges()
-        let answers = waiting
-        waiting.removeAll(keepingCapacity: true)
-        for answer in answers { answer() }
+        var answers: [StaticFileHandler] = []
+        swap(&answers, &waiting)
+        swap(&waiting, &spare)
+        for handler in answers { handler.answerAwaitingRequest() }
+        answers.removeAll(keepingCapacity: true)
+        spare = answers
     }
 
     /// Where inotify events are read to: allocated once (a temporary allocation of this size

@@ -30,6 +30,9 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var draining = false
     /// The timeout check, repeated while the connection is open (HTTP/1.x only).
     var tick: Scheduled<Void>?
+    /// The request waiting for its event loop's FileStateCache to read file changes: at most
+    /// one, as the state machine hands out the next only after its response ends.
+    private var awaiting: (head: HTTPRequestHead, fields: RequestFields, keepAlive: Bool, ctx: ChannelHandlerContext)?
     /// The Date header of the current second.
     private var dateCache: (second: Int, value: String) = (-1, "")
 
@@ -63,7 +66,8 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
             if let fileStates = lookup.fileStates {
                 // Answered after this round of reads, once file changes are taken in (see
                 // FileStateCache); pipelined requests wait meanwhile.
-                fileStates.answerAfterChangesAreRead(on: ctx.eventLoop) { self.respond(to: head, fields: fields, keepAlive: keepAlive, ctx: ctx) }
+                awaiting = (head, fields, keepAlive, ctx)
+                fileStates.answerAfterChangesAreRead(on: ctx.eventLoop, self)
             } else {
                 respond(to: head, fields: fields, keepAlive: keepAlive, ctx: ctx)
             }
@@ -81,6 +85,12 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
             stopTick()
             ctx.close(promise: nil)
         }
+    }
+
+    /// Answers the request handed to the FileStateCache (see `execute`).
+    func answerAwaitingRequest() {
+        guard let (head, fields, keepAlive, ctx) = awaiting.take() else { return }
+        respond(to: head, fields: fields, keepAlive: keepAlive, ctx: ctx)
     }
 
     /// Works off queued pipelined requests until one of them answers asynchronously.
