@@ -10,6 +10,11 @@
 #   Benchmarks/server-ab.sh HEAD~1 HEAD          # 5 rounds of 5 s per case
 #   ROUNDS=9 DURATION=10 Benchmarks/server-ab.sh main my-branch
 #   LOADED=1 Benchmarks/server-ab.sh main HEAD   # with one core kept busy (stress-ng --cpu 1)
+#   COUNTS=1 Benchmarks/server-ab.sh main HEAD   # also heap allocations and retains per request
+#
+# COUNTS=1 (root, perf with uprobes) then counts, per case and revision, the server's calls of
+# malloc, swift_retain and swift_release per request over COUNT_REQUESTS (2000) keep-alive
+# requests from one curl: exact figures where timings on a busy machine are noise.
 #
 # Each revision builds in its own scratch folder (.build-ab-<rev>) unless SCRATCH is set;
 # loopback only; every process started is stopped by its pid.
@@ -121,4 +126,39 @@ done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 for c in "${cases[@]}"; do
   echo "$c: median B/A req/s $(echo "${rps_ratios[$c]}" | median), CPU per request $(echo "${cpu_ratios[$c]}" | median)"
+done
+
+[ "${COUNTS:-0}" = 1 ] || exit 0
+need perf linux-perf
+lib() { ldd "$bin_b" | awk -v name="$1" '$1 ~ name { print $3; exit }'; }
+libc=$(lib '^libc[.]so'); swiftcore=$(lib '^libswiftCore[.]so')
+perf probe -q -x "$libc" --add malloc 2>/dev/null || true
+for f in swift_retain swift_release; do perf probe -q -x "$swiftcore" --add "$f" 2>/dev/null || true; done
+n=${COUNT_REQUESTS:-2000}
+count() {  # pid url [header] → "malloc retain release" per request
+  local pid=$1 url=$2 urls=() out
+  local args=(-s -o /dev/null)
+  [ $# -gt 2 ] && args+=(-H "$3")
+  for _ in $(seq 1 "$n"); do urls+=("$url"); done
+  out=$(mktemp)
+  perf stat -x, -e probe_libc:malloc,probe_libswiftCore:swift_retain,probe_libswiftCore:swift_release -p "$pid" -o "$out" &
+  local stat=$!
+  sleep 0.5
+  curl "${args[@]}" "${urls[@]}" >/dev/null
+  sleep 0.2
+  kill -INT "$stat"; wait "$stat" || true
+  awk -F, -v n="$n" '$3 ~ /probe/ { printf "%.2f ", $1 / n }' "$out"; echo
+  rm -f "$out"
+}
+echo "per request, over $n keep-alive requests: malloc, swift_retain, swift_release"
+printf '%-7s %-24s %-24s\n' case A B
+for c in "${cases[@]}"; do
+  case $c in
+    "10 KB") path=10k.bin; ha=""; hb="" ;;
+    "304") path=10k.bin; ha="If-None-Match: $(etag "http://127.0.0.1:$port_a/10k.bin")"; hb="If-None-Match: $(etag "http://127.0.0.1:$port_b/10k.bin")" ;;
+    "200 KB") path=200k.bin; ha=""; hb="" ;;
+  esac
+  a=$(count "$pid_a" "http://127.0.0.1:$port_a/$path" ${ha:+"$ha"})
+  b=$(count "$pid_b" "http://127.0.0.1:$port_b/$path" ${hb:+"$hb"})
+  printf '%-7s %-24s %-24s\n' "$c" "$a" "$b"
 done

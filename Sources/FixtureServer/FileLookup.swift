@@ -54,9 +54,15 @@ final class FileLookup {
 
     /// Where `target` (the path part of a request target) leads.
     func state(of target: String, fault: (fault: Fault, serial: Int)?) -> FileState {
-        // A target this event loop already followed to a file, while nothing changed.
-        if fault == nil, let known = fileStates?.file(forTarget: target) {
-            return fileState(relativePath: known.relativePath, fsPath: known.fsPath, stat: known.stat, fault: nil)
+        // A target this event loop already followed to a file and its representations, while
+        // nothing changed: one lookup.
+        if fault == nil, let fileStates {
+            if let known = fileStates.representations(forTarget: target) { return .file(known) }
+            if let known = fileStates.file(forTarget: target) {
+                let state = fileState(relativePath: known.relativePath, fsPath: known.fsPath, stat: known.stat, fault: nil)
+                if case .file(let all) = state { fileStates.remember(target: target, representations: all, of: known.fsPath) }
+                return state
+            }
         }
         let relative: String
         switch context.resolver.decode(target) {

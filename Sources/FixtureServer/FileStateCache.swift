@@ -37,6 +37,9 @@ final class FileStateCache {
     /// the directory index to the file's path under the root.
     private var targets: [String: KnownFile] = [:]
     typealias KnownFile = (relativePath: String, fsPath: String, stat: stat)
+    /// The representations of `targets`' files by target, once made (the same arrays as in
+    /// `representations`): a repeated request is one dictionary lookup.
+    private var targetRepresentations: [String: [Representation]] = [:]
     /// A file's representations (see ``FileLookup/representations(relativePath:fsPath:stat:fault:)``), by its path,
     /// and the bytes of small files they hold (kept within ``ContentHashCache/totalBytesLimit``).
     private var representations: [String: [Representation]] = [:]
@@ -54,7 +57,10 @@ final class FileStateCache {
         if fd < 0 { return nil }
     }
 
-    deinit { stop() }
+    deinit {
+        stop()
+        eventBuffer.deallocate()
+    }
 
     /// Stops watching (closing the descriptor) and forgets everything: when the server stops.
     func stop() {
@@ -65,13 +71,16 @@ final class FileStateCache {
 
     var isWatching: Bool { fd >= 0 }
 
-    /// Requests read in this round, answered once the inotify descriptor has been read.
-    private var waiting: [() -> Void] = []
+    /// Handlers with a request read in this round, answered once the inotify descriptor has
+    /// been read; and the array of the previous round, kept for its capacity. (A closure per
+    /// request, and a copy of this array per round, were each an allocation.)
+    private var waiting: [StaticFileHandler] = []
+    private var spare: [StaticFileHandler] = []
 
-    /// Runs `answer` after this round of reads on `eventLoop` (which must be the cache's), once
-    /// every change reported so far has been taken in.
-    func answerAfterChangesAreRead(on eventLoop: any EventLoop, _ answer: @escaping () -> Void) {
-        waiting.append(answer)
+    /// Calls `handler.answerAwaitingRequest()` after this round of reads on `eventLoop` (which
+    /// must be the cache's), once every change reported so far has been taken in.
+    func answerAfterChangesAreRead(on eventLoop: any EventLoop, _ handler: StaticFileHandler) {
+        waiting.append(handler)
         if waiting.count == 1 {
             eventLoop.assumeIsolated().execute { self.answerWaiting() }
         }
@@ -79,17 +88,22 @@ final class FileStateCache {
 
     private func answerWaiting() {
         readChanges()
-        let answers = waiting
-        waiting.removeAll(keepingCapacity: true)
-        for answer in answers { answer() }
+        var answers: [StaticFileHandler] = []
+        swap(&answers, &waiting)
+        swap(&waiting, &spare)
+        for handler in answers { handler.answerAwaitingRequest() }
+        answers.removeAll(keepingCapacity: true)
+        spare = answers
     }
+
+    /// Where inotify events are read to: allocated once (a temporary allocation of this size
+    /// was a `posix_memalign` per round of requests).
+    private let eventBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
 
     private func readChanges() {
         guard fd >= 0 else { return }
         var changed = false
-        withUnsafeTemporaryAllocation(byteCount: 4096, alignment: 8) { buffer in
-            while read(fd, buffer.baseAddress, buffer.count) > 0 { changed = true }
-        }
+        while read(fd, eventBuffer.baseAddress, eventBuffer.count) > 0 { changed = true }
         if changed { forget() }
     }
 
@@ -110,6 +124,7 @@ final class FileStateCache {
     private func dropLearnt() {
         entries.removeAll(keepingCapacity: true)
         targets.removeAll(keepingCapacity: true)
+        targetRepresentations.removeAll(keepingCapacity: true)
         representations.removeAll(keepingCapacity: true)
         representationBytes = 0
     }
@@ -137,11 +152,25 @@ final class FileStateCache {
         targets[target]
     }
 
+    /// The representations a target leads to, when that can be trusted.
+    func representations(forTarget target: String) -> [Representation]? {
+        targetRepresentations[target]
+    }
+
+    /// Remembers a known target's representations, if those of its file (at `path`) are cached.
+    func remember(target: String, representations made: [Representation], of path: String) {
+        guard targets[target] != nil, representations[path] != nil else { return }
+        targetRepresentations[target] = made
+    }
+
     /// Remembers where a target led, if the file's resolution itself is trusted (so its
     /// directories are watched).
     func remember(target: String, relativePath: String, fsPath: String, stat: stat) {
         guard entries[relativePath] != nil else { return }
-        if targets.count >= Self.maxEntries { targets.removeAll(keepingCapacity: true) }
+        if targets.count >= Self.maxEntries {
+            targets.removeAll(keepingCapacity: true)
+            targetRepresentations.removeAll(keepingCapacity: true)
+        }
         targets[target] = (relativePath, fsPath, stat)
     }
 
@@ -155,6 +184,7 @@ final class FileStateCache {
         let bytes = made.reduce(0) { $0 + ($1.bytes?.readableBytes ?? 0) }
         if representations.count >= Self.maxEntries || representationBytes + bytes > ContentHashCache.totalBytesLimit {
             representations.removeAll(keepingCapacity: true)
+            targetRepresentations.removeAll(keepingCapacity: true)
             representationBytes = 0
         }
         representations[path] = made

@@ -254,8 +254,8 @@ struct HTTP1ConnectionStateMachine {
             return .none
         case .end:
             requestEndedInThisRead = true
-            guard let (head, fields) = pending else { return .none }
-            pending = nil
+            // Moved out, not copied (a copy retains every field's array).
+            guard let (head, fields) = pending.take() else { return .none }
             state = .responding(last: false)
             return .respond(head, fields, keepAlive: framing == .http2Stream || head.isKeepAlive)
         }

@@ -1,5 +1,8 @@
 internal import NIOConcurrencyHelpers
 internal import NIOCore
+#if canImport(Glibc)
+internal import Glibc
+#endif
 
 /// The clock the server's timeouts (``ServerLimits``) are measured on: the system's monotonic
 /// clock, or a manual one that moves only when a test says so.
@@ -46,13 +49,26 @@ public final class ServerClock: Sendable {
 
     /// Now, for marking when a request started or a connection went idle.
     func now() -> NIODeadline {
-        guard let manual else { return .now() }
+        guard let manual else { return Self.systemNow() }
         return manual.withLockedValue { $0.now }
+    }
+
+    /// The monotonic clock at the kernel tick's resolution (a few milliseconds) where there is
+    /// one: the timeouts are seconds long, it is read twice per request, and the coarse clock
+    /// is read from memory, with no TSC read (which a VM may trap).
+    private static func systemNow() -> NIODeadline {
+        #if os(Linux)
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC_COARSE, &now)
+        return .uptimeNanoseconds(UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec))
+        #else
+        return .now()
+        #endif
     }
 
     /// Now, for one check of a connection's timeouts (counted; see ``waitForChecks(_:)``).
     func nowForCheck() -> NIODeadline {
-        guard let manual else { return .now() }
+        guard let manual else { return Self.systemNow() }
         let (now, ready) = manual.withLockedValue { state -> (NIODeadline, [CheckedContinuation<Void, Never>]) in
             state.checks += 1
             let checks = state.checks

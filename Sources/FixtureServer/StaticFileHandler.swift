@@ -30,6 +30,9 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var draining = false
     /// The timeout check, repeated while the connection is open (HTTP/1.x only).
     var tick: Scheduled<Void>?
+    /// The request waiting for its event loop's FileStateCache to read file changes: at most
+    /// one, as the state machine hands out the next only after its response ends.
+    private var awaiting: (head: HTTPRequestHead, fields: RequestFields, keepAlive: Bool, ctx: ChannelHandlerContext)?
     /// The Date header of the current second.
     private var dateCache: (second: Int, value: String) = (-1, "")
 
@@ -63,7 +66,8 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
             if let fileStates = lookup.fileStates {
                 // Answered after this round of reads, once file changes are taken in (see
                 // FileStateCache); pipelined requests wait meanwhile.
-                fileStates.answerAfterChangesAreRead(on: ctx.eventLoop) { self.respond(to: head, fields: fields, keepAlive: keepAlive, ctx: ctx) }
+                awaiting = (head, fields, keepAlive, ctx)
+                fileStates.answerAfterChangesAreRead(on: ctx.eventLoop, self)
             } else {
                 respond(to: head, fields: fields, keepAlive: keepAlive, ctx: ctx)
             }
@@ -83,6 +87,12 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
+    /// Answers the request handed to the FileStateCache (see `execute`).
+    func answerAwaitingRequest() {
+        guard let (head, fields, keepAlive, ctx) = awaiting.take() else { return }
+        respond(to: head, fields: fields, keepAlive: keepAlive, ctx: ctx)
+    }
+
     /// Works off queued pipelined requests until one of them answers asynchronously.
     func drainQueue(_ ctx: ChannelHandlerContext) {
         guard !draining else { return }
@@ -100,28 +110,33 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
         if context.hasFaults, case .path(let relative) = context.resolver.decode(target) {
             active = context.activeFault(for: relative)
         }
-        var response: Response
-        var handle: NIOFileHandle?
-        if let early = Responder.withoutFile(head, fault: active?.fault) {
-            response = early
-        } else {
-            response = Responder.respond(to: head, fields: fields, state: lookup.state(of: target, fault: active), fault: active?.fault)
-            if head.method == .GET, let source = response.fileSource {
-                (response, handle) = lookup.openBody(of: response, source: source, head: head, fields: fields, fault: active)
-            }
-        }
+        // Constants from here on: a `var` the delayed write's closure captured was boxed on the
+        // heap for every request, delayed or not.
+        let (response, handle) = answer(head, fields: fields, target: target, fault: active)
         if let note = response.note { context.logger.log(level: note.level, "\(note.text)") }
-        let keepAlive = keepAlive && (transport == .http2 || !(active?.fault.altersBody ?? false))
+        let fault = active?.fault
+        let keepAlive = keepAlive && (transport == .http2 || !(fault?.altersBody ?? false))
         if context.logsRequests { context.logger.info("\(head.method.rawValue) \(head.uri) \(response.status.code) \(response.bodyLength(isHead: head.method == .HEAD))\(active.map { _ in " (fault)" } ?? "")") }
 
-        if let delay = active?.fault.delayMs, delay > 0 {
+        if let delay = fault?.delayMs, delay > 0 {
             let loop = ctx.eventLoop.assumeIsolated()
             loop.scheduleTask(in: .milliseconds(Int64(delay))) {
-                self.write(response, handle: handle, for: head, keepAlive: keepAlive, fault: active?.fault, ctx: ctx)
+                self.write(response, handle: handle, for: head, keepAlive: keepAlive, fault: fault, ctx: ctx)
             }
         } else {
-            write(response, handle: handle, for: head, keepAlive: keepAlive, fault: active?.fault, ctx: ctx)
+            write(response, handle: handle, for: head, keepAlive: keepAlive, fault: fault, ctx: ctx)
         }
+    }
+
+    /// The Responder's answer, with the body's file opened when it is sent.
+    private func answer(_ head: HTTPRequestHead, fields: RequestFields, target: String,
+                        fault active: (fault: Fault, serial: Int)?) -> (Response, NIOFileHandle?) {
+        if let early = Responder.withoutFile(head, fault: active?.fault) { return (early, nil) }
+        let response = Responder.respond(to: head, fields: fields, state: lookup.state(of: target, fault: active), fault: active?.fault)
+        if head.method == .GET, let source = response.fileSource {
+            return lookup.openBody(of: response, source: source, head: head, fields: fields, fault: active)
+        }
+        return (response, nil)
     }
 
     /// `Sun, 06 Nov 1994 08:49:37 GMT`, formatted once per second per connection.
