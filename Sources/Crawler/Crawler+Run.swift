@@ -92,7 +92,8 @@ extension Crawler {
                             pipeline.claim(after: state.takeBatch(), queuedTotal: state.queuedTotal)
                             lastCommit = clock.now
                         } else {
-                            pipeline.claim(after: nil, queuedTotal: state.queuedTotal)
+                            // The batch's entries count as enqueued after the claim.
+                            pipeline.claim(after: nil, queuedTotal: state.queuedTotal - state.batchQueued)
                         }
                     } else if state.batch.outcomes >= batchOutcomes || clock.now - lastCommit >= Self.batchInterval {
                         pipeline.commit(state.takeBatch())
