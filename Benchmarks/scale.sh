@@ -18,9 +18,11 @@
 #
 # The store-cost switch is for benchmarks only (not a user option): ASSETCRAWL_STORE_WRITES=off
 # makes SQLiteCrawlStore skip writing results (resources, pages, references), while the
-# frontier, skips and robots.txt answers are still written, so the crawl runs the same. The
-# "store costs" lines compare the full audit's crawl phase (ASSETCRAWL_BENCH=1 prints it on
-# stderr, before any report is written) with that run's: requests/s and CPU per request.
+# frontier, skips and robots.txt answers are still written, so the crawl runs the same. Both
+# runs are the same command (a named store in one tmpfs folder, synchronous=NORMAL, --json);
+# the writes-off run only adds the switch. The "store costs" lines compare the two runs' crawl
+# phases (ASSETCRAWL_BENCH=1 prints it on stderr after the last commit, before any report is
+# written, so the JSON report phase is in neither figure): requests/s and CPU per request.
 #
 # Prints per run: wall seconds, peak RSS (/usr/bin/time; "crawl MB" is the crawl phase's own
 # peak, before any report), requests (counted by the server),
@@ -107,7 +109,12 @@ round() {  # label
         fi
         [[ $RUNS == *" report "* ]] && report "assetcrawl report --html --junit --dot --har$1" "$urls"
         rm -f "$WORK"/crawl.sqlite*
-        [[ $RUNS == *" writes-off "* ]] && run "assetcrawl store writes off$1" "$urls" env ASSETCRAWL_BENCH=1 ASSETCRAWL_STORE_WRITES=off "$ASSETCRAWL" "${flags[@]}"
+        # The same command as the full audit (a named store in $WORK, synchronous=NORMAL, --json)
+        # with only the switch added, so the two runs differ in the result writes alone.
+        if [[ $RUNS == *" writes-off "* ]]; then
+            run "assetcrawl store writes off$1" "$urls" env ASSETCRAWL_BENCH=1 ASSETCRAWL_STORE_WRITES=off "$ASSETCRAWL" "${flags[@]}" --store "$WORK/crawl.sqlite" --json "$WORK/report.json"
+            rm -f "$WORK/report.json" "$WORK"/crawl.sqlite*
+        fi
         if [[ $RUNS == *" wget2 "* ]]; then
             rm -rf "$WORK/wget2"; mkdir -p "$WORK/wget2"
             run "wget2 -r -p$1" "$urls" wget2 -q -r -l inf -p -nH --max-threads "$CONCURRENCY" -P "$WORK/wget2" @BASE@

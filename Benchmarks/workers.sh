@@ -11,6 +11,7 @@
 #   Benchmarks/workers.sh                        # 10,000 URLs, rounds of 1, 2 and 4 processes
 #   URLS=30000 ROUNDS=3 SKIP_BUILD=1 Benchmarks/workers.sh
 #   LOAD=1 Benchmarks/workers.sh                 # and a round with one core loaded (stress-ng)
+#   PROCS= ROUNDS=5 Benchmarks/workers.sh        # only SQLite and PostgreSQL with one process
 #
 # Prints per run: wall seconds (first start to last exit), requests (counted by the server),
 # requests/s in all and per process, the crawl phase's requests/s of the starting process
@@ -22,6 +23,7 @@ set -euo pipefail
 
 URLS=${URLS:-10000}
 ROUNDS=${ROUNDS:-1}
+PROCS=${PROCS-"2 4"}    # the shared rounds besides one process; PROCS= for the store-cost pair alone
 CONCURRENCY=${CONCURRENCY:-16}
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
@@ -122,8 +124,7 @@ round() {  # label
     for r in $(seq "$ROUNDS"); do
         run "sqlite, 1 process$1" 1 "$DISK/crawl-$RUN.sqlite"
         run "postgres, 1 process$1" 1 "$(pg 1)"
-        run "postgres, 2 processes$1" 2 "$(pg 2)"
-        run "postgres, 4 processes$1" 4 "$(pg 4)"
+        for n in $PROCS; do run "postgres, $n processes$1" "$n" "$(pg "$n")"; done
     done
 }
 

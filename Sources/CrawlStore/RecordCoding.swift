@@ -43,11 +43,11 @@ struct RecordWriter {
     mutating func double(_ value: Double) { fixed64(value.bitPattern) }
 
     mutating func string(_ value: String) {
-        var s = value
-        s.withUTF8 { utf8 in
-            count(utf8.count)
-            bytes.append(contentsOf: utf8)
-        }
+        let utf8 = value.utf8
+        count(utf8.count)
+        // A native string's bytes at once, without the copy `withUTF8` needs on a `var`.
+        let copied: Void? = utf8.withContiguousStorageIfAvailable { bytes.append(contentsOf: $0) }
+        if copied == nil { bytes.append(contentsOf: utf8) }
     }
 
     /// A presence byte, then the value when there is one.
@@ -58,7 +58,8 @@ struct RecordWriter {
 
     mutating func array<T>(_ values: [T], _ write: (inout RecordWriter, T) -> Void) {
         count(values.count)
-        for value in values { write(&self, value) }
+        // By index: each element is lent to `write`, not copied out (a retain per string field).
+        for i in values.indices { write(&self, values[i]) }
     }
 }
 

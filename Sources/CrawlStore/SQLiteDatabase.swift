@@ -73,12 +73,19 @@ final class SQLiteDatabase {
         StoreError(.sqlite, "\(path): \(what): \(String(cString: sqlite3_errmsg(handle)))")
     }
 
+    /// BEGIN and COMMIT, prepared once (a crawl commits many small transactions).
+    private var begin, commit: SQLiteStatement?
+
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
+        if begin == nil {
+            begin = try prepare("BEGIN IMMEDIATE")
+            commit = try prepare("COMMIT")
+        }
+        try begin?.run()
         do {
             let value = try body()
-            try execute("COMMIT")
+            try commit?.run()
             return value
         } catch {
             try? execute("ROLLBACK")

@@ -24,15 +24,18 @@ extension PostgresCrawlStore {
             entries += try await claimNow(limit: urgent ? limit : limit - entries.count)
         }
         if entries.count >= limit {
-            let task = Task { try await self.claimNow(limit: limit) }
+            // On the second connection: the main one may have a batch in flight, and the claim
+            // ahead needs none of it (it takes the oldest queued entries, and a batch's new
+            // ones come after every committed one; what it misses is claimed on top, above).
+            let task = Task { try await self.claimNow(limit: limit, on: self.background) }
             prefetched.withLock { $0.task = task }
         }
         return entries.sorted { ($0.urgent ? 0 : 1, $0.id) < ($1.urgent ? 0 : 1, $1.id) }
     }
 
     /// One statement: expired claims are put back by the renewal task (and by ``pendingCount()``).
-    func claimNow(limit: Int) async throws -> [FrontierEntry] {
-        try await session.locked { [owner, leaseMilliseconds] s in
+    func claimNow(limit: Int, on connection: PostgresSession? = nil) async throws -> [FrontierEntry] {
+        try await (connection ?? session).locked { [owner, leaseMilliseconds] s in
             var out: [FrontierEntry] = []
             let rows = try await s.rows("""
                 UPDATE frontier f SET state = 1, owner = \(owner), lease_until = now() + \(leaseMilliseconds) * interval '1 millisecond'

@@ -26,7 +26,7 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
     /// This process's name in `frontier.owner` and `host_slots.holder`.
     public let owner: String
     let session: PostgresSession
-    /// A second connection for lease renewal and politeness, never behind a long commit.
+    /// A second connection for lease renewal, politeness and the claim ahead, never behind a long commit.
     let background: PostgresSession
     let logger: Logger
     private let renewal = Mutex<Task<Void, Never>?>(nil)
