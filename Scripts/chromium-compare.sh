@@ -74,12 +74,14 @@ http {
   include /etc/nginx/mime.types;
   types { application/manifest+json webmanifest; text/vtt vtt; }
   log_format bytes '\$request_uri \$status \$bytes_sent';
+  log_format detail '\$msec \$request_uri \$status \$bytes_sent range=\$http_range ua="\$http_user_agent"';
   client_body_temp_path $work/tmp; proxy_temp_path $work/tmp; fastcgi_temp_path $work/tmp;
   uwsgi_temp_path $work/tmp; scgi_temp_path $work/tmp;
   server {
     listen 127.0.0.1:$port;
     root $root;
     access_log $work/access.log bytes;
+    access_log $work/detail.log detail;
     autoindex $autoindex;
     expires 1h;
     gzip on;
