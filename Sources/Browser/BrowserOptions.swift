@@ -19,6 +19,11 @@ public struct BrowserOptions: Sendable, Equatable {
     /// body, such as nginx's gzipped 404); its body then counts as the static crawl received
     /// it, when status and Content-Encoding match, else as Chromium decoded it (an upper bound).
     public var knownResponse: KnownResponse.Lookup?
+    /// How long a quiet load waits for its icon request before it is over without one. The
+    /// request comes from Chromium's browser process after the load; on a loaded 2-core runner
+    /// it was seen to take over 1 s. Only a load whose icon never comes and that declares an
+    /// http(s) icon or none pays the whole wait (see `BrowserTab.checksAfterLoad`).
+    var iconWait = Duration.seconds(3)
 
     public init() {}
 

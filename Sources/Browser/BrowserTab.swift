@@ -175,7 +175,7 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
                 quietWindow = (recorder.activity, after(Self.quietWindow, Self.quietEvent, activity: recorder.activity))
             }
             if recorder.isQuiet, recorder.quietOver, !recorder.iconRequested, !recorder.iconWaitOver, iconWait == nil {
-                iconWait = after(Self.iconWait, Self.iconWaitEvent)
+                iconWait = after(options.iconWait, Self.iconWaitEvent)
             }
         }
         logger.debug("browser: \(url) load \(serial) phases:\(phases) settled at \(Int(elapsed())) ms")
@@ -217,10 +217,6 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
     /// or ended) to be over: counted from DevTools' own request events, not Chromium's
     /// `networkIdle` (500 ms of no traffic, measured in the renderer, and reported late).
     static let quietWindow = Duration.milliseconds(250)
-    /// How long a quiet load waits for its icon request before it is over without one. The
-    /// request comes from Chromium's browser process after the load; on a loaded 2-core runner
-    /// it was seen to take over 1 s. Only a load whose icon never comes pays the whole wait.
-    static let iconWait = Duration.seconds(3)
 
     /// Lets a paused request through when its origin is allowed, fails it as blocked otherwise.
     private static func decide(_ params: DevToolsJSON, allowed: Set<String>, connection: DevToolsConnection, session: String) async {
