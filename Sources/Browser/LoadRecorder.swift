@@ -186,6 +186,12 @@ struct LoadRecorder {
     /// also what the static model charges for the file.
     private func cutShortBytes(_ id: String, index: Int) -> Int {
         let bytes = partialBytes[id] ?? 0
+        // An error page Chromium cancels after its headers (a 404 script it will not run) came
+        // with them: the server sent it whole (nginx's count for Chromium's visit). Its size is
+        // the static crawl's, when that answer matches.
+        if let head = heads[id], (requests[index].status ?? 0) >= 400, let known = knownBodyBytes(requests[index], head.encoding) {
+            return max(bytes, head.headerBytes + known)
+        }
         guard let head = heads[id], head.encoding == "identity" else { return bytes }
         if requests[index].resourceType == "Media", let length = head.contentLength { return max(bytes, head.headerBytes + length) }
         return max(bytes, head.headerBytes + (bodyBytes[id] ?? 0))
