@@ -102,8 +102,6 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
         let timer = after(limit, Self.timeoutEvent)
         var iconWait: Task<Void, any Error>?
         var afterLoad: Task<Void, Never>?
-        // The media check started at this activity count (see `waitForMedia`).
-        var mediaCheck: (activity: Int, task: Task<Void, Never>)?
         // The quiet window started at this activity count, if any (see `LoadRecorder.quietOver`).
         var quietWindow: (activity: Int, timer: Task<Void, any Error>)?
         var phases = ""
@@ -111,7 +109,6 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
             timer.cancel()
             iconWait?.cancel()
             afterLoad?.cancel()
-            mediaCheck?.task.cancel()
             quietWindow?.timer.cancel()
         }
         func elapsed() -> Double {
@@ -151,10 +148,6 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
                 guard event.params["load"]?.int == serial else { continue }
                 recorder.installCheckOver()
                 if logger.logLevel <= .debug { phases += " install check done at \(Int(elapsed())) ms;" }
-            case Self.mediaEvent:
-                guard event.params["load"]?.int == serial, event.params["activity"]?.int == recorder.activity else { continue }
-                recorder.mediaCheckPending = false
-                if logger.logLevel <= .debug { phases += " media settled at \(Int(elapsed())) ms;" }
             case Self.quietEvent:
                 guard event.params["load"]?.int == serial, event.params["activity"]?.int == recorder.activity, recorder.isQuiet
                 else { continue }
@@ -180,12 +173,6 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
             if recorder.isQuiet, !recorder.quietOver, quietWindow?.activity != recorder.activity {
                 quietWindow?.timer.cancel()
                 quietWindow = (recorder.activity, after(Self.quietWindow, Self.quietEvent, activity: recorder.activity))
-            }
-            if recorder.isQuiet, recorder.quietOver, mediaCheck?.activity != recorder.activity {
-                let activity = recorder.activity
-                recorder.mediaCheckPending = true
-                mediaCheck?.task.cancel()
-                mediaCheck = (activity, Task { await self.waitForMedia(serial, activity: activity) })
             }
             if recorder.isQuiet, recorder.quietOver, !recorder.iconRequested, !recorder.iconWaitOver, iconWait == nil {
                 iconWait = after(options.iconWait, Self.iconWaitEvent)
@@ -219,32 +206,11 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
         connection.inject(.init(method: Self.installCheckEvent, params: params), session: session)
     }
 
-    /// Waits until no `<video>` or `<audio>` of the page is still loading (`networkState` is
-    /// not `NETWORK_LOADING`: its preload is over, it suspended, or every source failed), then
-    /// says so for the quiet window it was started in. A player tries its next `<source>` only
-    /// after the last one failed to decode, which can take longer than a quiet window: without
-    /// this, how much media a load fetched would depend on timing. What a visit downloads for
-    /// media is what the browser fetched once every player's preload settled.
-    private func waitForMedia(_ serial: Int, activity: Int) async {
-        let expression = "[...document.querySelectorAll('video, audio')].every(m => m.networkState !== HTMLMediaElement.NETWORK_LOADING)"
-        while !Task.isCancelled {
-            let answer = try? await send("Runtime.evaluate", ["expression": .string(expression), "returnByValue": true])
-            // No answer (the page is gone, the session closed): the load's own limits hold.
-            if answer?["result"]?["value"]?.bool != false { break }
-            try? await Task.sleep(for: Self.mediaPoll)
-        }
-        connection.inject(.init(method: Self.mediaEvent, params: ["load": .number(Double(serial)), "activity": .number(Double(activity))]),
-                          session: session)
-    }
-
     static let timeoutEvent = "assetcrawl.timeout"
     static let iconWaitEvent = "assetcrawl.iconWait"
     static let quietEvent = "assetcrawl.quiet"
     static let noIconEvent = "assetcrawl.noIcon"
     static let installCheckEvent = "assetcrawl.installCheck"
-    static let mediaEvent = "assetcrawl.media"
-    /// How often a load whose media is still loading asks again.
-    static let mediaPoll = Duration.milliseconds(100)
     /// The longest the install check may take before the load goes on without it.
     static let installCheckLimit = Duration.seconds(10)
     /// How long a load must stay quiet (load event fired, no request in flight, none started

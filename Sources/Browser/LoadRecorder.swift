@@ -60,14 +60,9 @@ struct LoadRecorder {
         quietOver = false
     }
 
-    /// Set from a quiet window's end until the page's media players are seen settled (see
-    /// ``BrowserTab``): a player may start a request for its next source after the window.
-    var mediaCheckPending = false
-
-    /// Quiet for a whole window, the icon request came (or will not), the install check is
-    /// over and no media player is still loading.
+    /// Quiet for a whole window, the icon request came (or will not), and the install check is over.
     var isSettled: Bool {
-        failure != nil || (isQuiet && quietOver && (iconRequested || iconWaitOver) && !installCheckPending && !mediaCheckPending)
+        failure != nil || (isQuiet && quietOver && (iconRequested || iconWaitOver) && !installCheckPending)
     }
 
     mutating func handle(_ method: String, _ p: DevToolsJSON) {

@@ -104,27 +104,6 @@ struct BrowserAfterLoadTests {
         }
     }
 
-    /// A player tries its next <source> only after the one before failed to decode; the load
-    /// ends once no player is loading, so every source it tries is in the load.
-    @Test("a video whose sources fail one after another: every source it tries is recorded, and the bytes are the server's")
-    func mediaSourcesSettle() async throws {
-        let page = """
-            <!doctype html><html><head><link rel="icon" href="/favicon.ico"></head><body>
-            <video preload="auto" width="320"><source src="/a.webm" type="video/webm"><source src="/b.mp4" type="video/mp4">
-            <source src="/c.webm" type="video/webm"></video><audio preload="auto" src="/d.mp3"></audio></body></html>
-            """
-        let junk = Array(repeating: UInt8(0x5A), count: 64)
-        let files: [String: [UInt8]] = ["index.html": Array(page.utf8), "favicon.ico": BrowserScopeTests.tinyPNG,
-                                        "a.webm": junk, "b.mp4": junk, "c.webm": junk, "d.mp3": junk]
-        try await withTemporarySite(files) { root in
-            try await serveLogged(root) { base, log in
-                let load = try await Self.coldLoadMatchingTheServer(base, log)
-                let media = Set(load.requests.filter { $0.resourceType == "Media" }.map { path($0.url, base) })
-                #expect(media == ["/a.webm", "/b.mp4", "/c.webm", "/d.mp3"], "\(media)")
-            }
-        }
-    }
-
     /// The cold load of `base` alone, checked against the server's log: complete, the same
     /// requests, and the bytes the server wrote.
     static func coldLoadMatchingTheServer(_ base: URL, _ log: ServedLog) async throws -> BrowserLoad {

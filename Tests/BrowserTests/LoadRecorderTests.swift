@@ -237,11 +237,6 @@ struct LoadRecorderQuirkTests {
         #expect(!r.isSettled && r.activity > before)
         r.quietOver = true
         #expect(r.isSettled)
-        // A media player still loading keeps the load open.
-        r.mediaCheckPending = true
-        #expect(!r.isSettled)
-        r.mediaCheckPending = false
-        #expect(r.isSettled)
     }
 
     @Test("a revalidated response shows as 200 in responseReceived and as the 304 it was on the wire in the extra info")
