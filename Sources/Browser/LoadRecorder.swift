@@ -15,6 +15,8 @@ struct LoadRecorder {
     private var bodyBytes: [String: Int] = [:]
     /// Request id → index of its last hop, kept after it ends: the raw status can come late.
     private var lastHop: [String: Int] = [:]
+    /// Request id → length of the response's header block (`responseReceivedExtraInfo.headersText`).
+    private var rawHeaderBytes: [String: Int] = [:]
     /// The navigation whose lifecycle counts (Page.navigate's `loaderId`); events of others are ignored.
     var loaderID: String?
     /// The main frame (a page target's id).
@@ -95,6 +97,8 @@ struct LoadRecorder {
             if p["statusCode"]?.int == 304, let index = p["requestId"]?.string.flatMap({ lastHop[$0] }) {
                 requests[index].status = 304
             }
+            // The header block as received; responseReceived can say 0 for it (seen on a 404 image).
+            if let id = p["requestId"]?.string, let text = p["headersText"]?.string { rawHeaderBytes[id] = text.utf8.count }
         case "Network.requestServedFromCache":
             if let index = p["requestId"]?.string.flatMap({ open[$0] }) { requests[index].cache = .memory }
         case "Network.responseReceived":
@@ -120,10 +124,14 @@ struct LoadRecorder {
             // Two totals Chromium gets wrong: a 404 image counts its body only (a total of
             // exactly Content-Length after headers arrived), and an <embed>ed PDF, handed to
             // the viewer, counts 0 (less than its own headers). Both are headers + Content-Length.
-            if let head = heads.removeValue(forKey: id), head.headerBytes > 0 {
-                if let length = head.contentLength, bytes == length || bytes < head.headerBytes {
+            let noWireData = heads[id].map { partialBytes[id] == $0.headerBytes } ?? false
+            if var head = heads.removeValue(forKey: id) {
+                if head.headerBytes == 0 { head.headerBytes = rawHeaderBytes[id] ?? 0 }
+                if head.headerBytes == 0 {
+                    // Nothing known of the headers: the total stands.
+                } else if let length = head.contentLength, bytes == length || bytes < head.headerBytes {
                     bytes = head.headerBytes + length
-                } else if let decoded = bodyBytes[id], decoded > 0, bytes == decoded, partialBytes[id] == head.headerBytes {
+                } else if let decoded = bodyBytes[id], decoded > 0, bytes == decoded, noWireData {
                     // The same 404 image with a compressed body and no Content-Length (nginx's
                     // gzipped error page, chunked): the total is the decoded body, and no data
                     // event carried a wire count. The body's wire size is only known from the
@@ -138,6 +146,7 @@ struct LoadRecorder {
             requests[index].wireBytes = requests[index].cache == nil ? bytes : 0
             partialBytes[id] = nil
             bodyBytes[id] = nil
+            rawHeaderBytes[id] = nil
         case "Network.loadingFailed":
             guard let id = p["requestId"]?.string, let index = open.removeValue(forKey: id) else { return }
             activity += 1

@@ -201,6 +201,18 @@ struct LoadRecorderQuirkTests {
         }
         #expect(load(known: .init(status: 404, contentEncoding: "gzip", bodyBytes: 187)) == 373)
         #expect(load(known: nil) == 186 + 555)
+        // responseReceived can say 0 for the headers: the extra info's header block counts.
+        var r = LoadRecorder(frameID: "F")
+        r.knownResponse = { _ in .init(status: 404, contentEncoding: "gzip", bodyBytes: 187) }
+        r.handle("Network.requestWillBeSent", ["requestId": "5", "request": ["url": "http://a.test/missing.png"], "type": "Image",
+                                               "initiator": ["type": "parser"]])
+        r.handle("Network.responseReceived", ["requestId": "5", "response": ["status": 404, "encodedDataLength": 0,
+                                                                             "headers": ["Content-Encoding": "gzip"]]])
+        r.handle("Network.responseReceivedExtraInfo", ["requestId": "5", "statusCode": 404,
+                                                       "headersText": .string(String(repeating: "h", count: 186))])
+        r.handle("Network.dataReceived", ["requestId": "5", "dataLength": 555, "encodedDataLength": 0])
+        r.handle("Network.loadingFinished", ["requestId": "5", "encodedDataLength": 555])
+        #expect(r.requests[0].wireBytes == 373)
         // Another answer (another status or encoding) is not this response's size.
         #expect(load(known: .init(status: 404, contentEncoding: nil, bodyBytes: 555)) == 186 + 555)
         #expect(load(known: .init(status: 200, contentEncoding: "gzip", bodyBytes: 187)) == 186 + 555)
