@@ -17,8 +17,10 @@
 # --bin defaults to .build/debug/assetcrawl (build first). Needs Debian's nginx, chromium
 # and python3. Prints one row per page: Chromium's bytes and requests, the static headline,
 # the all-candidates sum, their ratios, and the URLs one side fetched and the other did not.
-# A Chromium visit whose --dump-dom exited before the icon request (it happens on fast pages)
-# is done again, up to 3 times; the count is printed.
+# A Chromium visit whose --dump-dom exited before the icon request (it happens on fast pages
+# and on a loaded machine: no icon the static model charges was requested) is done again, up
+# to 3 times; the count is printed. nginx also writes detail.log (time, Range, User-Agent of
+# every request, the crawl's included): keep it with --keep DIR.
 # The static crawl sends Chromium's own User-Agent (a server may answer by it: nginx pads
 # error pages to 512 bytes for Chrome and MSIE, `msie_padding`, 62 bytes more on a gzipped
 # 404); --own-user-agent keeps assetcrawl's default instead.
@@ -45,7 +47,7 @@ while [ $# -gt 0 ]; do
     --browser) browser=--browser; shift ;;
     --max-pages) max_pages=$2; shift 2 ;;
     --own-user-agent) own_ua=1; shift ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) site=$1; shift ;;
   esac
 done
@@ -74,12 +76,14 @@ http {
   include /etc/nginx/mime.types;
   types { application/manifest+json webmanifest; text/vtt vtt; }
   log_format bytes '\$request_uri \$status \$bytes_sent';
+  log_format detail '\$msec \$request_uri \$status \$bytes_sent range=\$http_range ua="\$http_user_agent"';
   client_body_temp_path $work/tmp; proxy_temp_path $work/tmp; fastcgi_temp_path $work/tmp;
   uwsgi_temp_path $work/tmp; scgi_temp_path $work/tmp;
   server {
     listen 127.0.0.1:$port;
     root $root;
     access_log $work/access.log bytes;
+    access_log $work/detail.log detail;
     autoindex $autoindex;
     expires 1h;
     gzip on;
@@ -109,18 +113,21 @@ fi
 "$bin" crawl "$base$start" --viewport "$viewport" --no-revalidate --quiet --max-pages "$max_pages" \
   "${ua[@]}" $browser --json "$work/report.json" >/dev/null || true
 # Folder listings (autoindex) are how the crawl finds the pages, not pages of the site.
-# One line per page: its URL, and 1 when the static model charges the implicit /favicon.ico.
+# One line per page: its URL, then the paths of the icons the static model charges (declared
+# icons it chose, or the implicit /favicon.ico), "-" for none.
 python3 -c 'import json,sys
-for p in json.load(open(sys.argv[1]))["pages"]:
+report = json.load(open(sys.argv[1]))
+kinds = {r["url"]: r["kind"] for r in report["resources"]}
+for p in report["pages"]:
     if not p["url"].endswith("/") or sys.argv[2] == "off":
         left_out = {n["url"] for n in p["notChosen"]}
-        icon = sys.argv[3] + "/favicon.ico"
-        print(p["url"], int(icon in p["requisites"] and icon not in left_out))' \
+        icons = [u[len(sys.argv[3]):] for u in p["requisites"] if kinds.get(u) == "icon" and u not in left_out]
+        print(p["url"], ",".join(icons) or "-")' \
   "$work/report.json" "$autoindex" "$base" > "$work/pages.txt"
 
 mkdir -p "$work/chromium"
 retried=0
-while read -r url icon; do
+while read -r url icons; do
   name=$(echo "${url#$base}" | tr '/' '_')
   for attempt in 1 2 3; do
     : > "$work/access.log"
@@ -131,9 +138,12 @@ while read -r url icon; do
       --virtual-time-budget=5000 --dump-dom "$url" >/dev/null 2>"$work/chromium/$name.err" || true
     sleep 1
     rm -rf "$profile"
-    # On a fast page --dump-dom can exit before Chromium's browser process asks for the icon,
-    # which every visitor's browser does: such a visit is not the truth, and is done again.
-    [ "$icon" = 1 ] && ! grep -q '^/favicon.ico ' "$work/access.log" && [ "$attempt" -lt 3 ] || break
+    # On a fast page, or a loaded machine, --dump-dom can exit before Chromium's browser
+    # process asks for the icon, which every visitor's browser does: such a visit (none of the
+    # page's icons requested) is not the truth, and is done again.
+    asked=
+    for icon in ${icons//,/ }; do grep -q "^$icon " "$work/access.log" && asked=1; done
+    [ "$icons" != - ] && [ -z "$asked" ] && [ "$attempt" -lt 3 ] || break
     retried=$((retried + 1))
   done
   cp "$work/access.log" "$work/chromium/$name.log"
@@ -177,6 +187,12 @@ for page in report["pages"]:
     only_static = sorted(chosen - set(requests))
     if only_chromium or only_static:
         notes.append(f"  {path}: only Chromium {only_chromium or '-'}; only the headline {only_static or '-'}")
+    if b is not None:
+        fetched = [r["url"][len(base):] for r in page["browser"]["requests"] if r["url"].startswith(base) and not r.get("cache") and r["wireBytes"] > 0]
+        only_c = sorted(set(requests) - set(fetched))
+        only_b = sorted(set(fetched) - set(requests))
+        if only_c or only_b:
+            notes.append(f"  {path}: only Chromium {only_c or '-'}; only --browser {only_b or '-'}")
 if totals[0]:
     line = f"{'all pages':40} {totals[0]:9} {'':4} {totals[1]:9} {totals[1] / totals[0]:6.3f} {totals[2]:9} {totals[2] / totals[0]:6.3f}"
     if has_browser:

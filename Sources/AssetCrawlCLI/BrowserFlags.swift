@@ -54,6 +54,11 @@ struct BrowserFlags: ParsableArguments {
         let origins = Set(result.startURLs.compactMap(URL.init(string:)).map(WebURL.origin(of:)))
         if noExternal { options.allowedOrigins = origins }
         options.processPerTab = Self.someIconFails(result)
+        let resources = result.resources
+        options.knownResponse = { url in
+            guard let exchange = resources[url]?.exchange, let status = exchange.status else { return nil }
+            return .init(status: status, contentEncoding: exchange.responseHeaders.first("Content-Encoding"), bodyBytes: exchange.bodyBytes)
+        }
         let pages = result.pages.map(\.url).filter { URL(string: $0).map { origins.contains(WebURL.origin(of: $0)) } ?? false }
         let task = Task {
             try await Browser.withBrowser(logger: logger) { browser in

@@ -14,8 +14,39 @@ public struct BrowserOptions: Sendable, Equatable {
     /// Off, the tabs share one Chromium: less CPU (an idle headless Chromium uses about a
     /// tenth of a core), and exact as long as no icon fails.
     public var processPerTab = true
+    /// What the static crawl received for a URL, when it fetched it. Chromium reports one
+    /// kind of response without its size on the wire (an image's error page with a compressed
+    /// body, such as nginx's gzipped 404); its body then counts as the static crawl received
+    /// it, when status and Content-Encoding match, else as Chromium decoded it (an upper bound).
+    public var knownResponse: KnownResponse.Lookup?
+    /// How long a quiet load waits for its icon request before it is over without one. The
+    /// request comes from Chromium's browser process after the load; on a loaded 2-core runner
+    /// it was seen to take over 1 s. Only a load whose icon never comes and that declares an
+    /// http(s) icon or none pays the whole wait (see `BrowserTab.checksAfterLoad`).
+    var iconWait = Duration.seconds(3)
 
     public init() {}
+
+    public static func == (a: BrowserOptions, b: BrowserOptions) -> Bool {
+        a.viewport == b.viewport && a.tabs == b.tabs && a.loadTimeout == b.loadTimeout && a.repeatVisit == b.repeatVisit
+            && a.allowedOrigins == b.allowedOrigins && a.processPerTab == b.processPerTab
+    }
+
+    /// A response as the static crawl received it (``BrowserOptions/knownResponse``).
+    public struct KnownResponse: Sendable, Equatable {
+        public typealias Lookup = @Sendable (String) -> KnownResponse?
+        public var status: Int
+        /// The response's Content-Encoding; nil for none.
+        public var contentEncoding: String?
+        /// Body bytes on the wire, chunked framing included.
+        public var bodyBytes: Int
+
+        public init(status: Int, contentEncoding: String?, bodyBytes: Int) {
+            self.status = status
+            self.contentEncoding = contentEncoding
+            self.bodyBytes = bodyBytes
+        }
+    }
 }
 
 extension BrowserOptions {

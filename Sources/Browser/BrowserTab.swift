@@ -88,6 +88,7 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
         let started = ContinuousClock.now
         var recorder = LoadRecorder(frameID: targetID)
         recorder.iconWaitOver = !expectIcon
+        recorder.knownResponse = options.knownResponse
         let limit = options.loadTimeout
         let connection = self.connection
         let session = self.session
@@ -100,12 +101,14 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
         }
         let timer = after(limit, Self.timeoutEvent)
         var iconWait: Task<Void, any Error>?
+        var afterLoad: Task<Void, Never>?
         // The quiet window started at this activity count, if any (see `LoadRecorder.quietOver`).
         var quietWindow: (activity: Int, timer: Task<Void, any Error>)?
         var phases = ""
         defer {
             timer.cancel()
             iconWait?.cancel()
+            afterLoad?.cancel()
             quietWindow?.timer.cancel()
         }
         func elapsed() -> Double {
@@ -137,6 +140,14 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
                 guard event.params["load"]?.int == serial else { continue }
                 recorder.iconWaitOver = true
                 if logger.logLevel <= .debug { phases += " no icon request at \(Int(elapsed())) ms;" }
+            case Self.noIconEvent:
+                guard event.params["load"]?.int == serial else { continue }
+                recorder.iconWaitOver = true
+                if logger.logLevel <= .debug { phases += " no http(s) icon declared;" }
+            case Self.installCheckEvent:
+                guard event.params["load"]?.int == serial else { continue }
+                recorder.installCheckOver()
+                if logger.logLevel <= .debug { phases += " install check done at \(Int(elapsed())) ms;" }
             case Self.quietEvent:
                 guard event.params["load"]?.int == serial, event.params["activity"]?.int == recorder.activity, recorder.isQuiet
                 else { continue }
@@ -152,6 +163,11 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
                     phases += " load \(recorder.loaded ? "y" : "n") icon \(recorder.iconRequested ? "y" : "n") at \(Int(elapsed())) ms;"
                 }
             }
+            if recorder.loaded, afterLoad == nil {
+                recorder.installCheckPending = true
+                let iconWanted = !recorder.iconRequested && !recorder.iconWaitOver
+                afterLoad = Task { await self.checksAfterLoad(serial, iconWanted: iconWanted) }
+            }
             // A quiet window starts with each change that leaves the load quiet; a request
             // in between makes the window's event stale (its activity count is not current).
             if recorder.isQuiet, !recorder.quietOver, quietWindow?.activity != recorder.activity {
@@ -159,24 +175,48 @@ final class BrowserTab: @unchecked Sendable {  // used by one task at a time
                 quietWindow = (recorder.activity, after(Self.quietWindow, Self.quietEvent, activity: recorder.activity))
             }
             if recorder.isQuiet, recorder.quietOver, !recorder.iconRequested, !recorder.iconWaitOver, iconWait == nil {
-                iconWait = after(Self.iconWait, Self.iconWaitEvent)
+                iconWait = after(options.iconWait, Self.iconWaitEvent)
             }
         }
         logger.debug("browser: \(url) load \(serial) phases:\(phases) settled at \(Int(elapsed())) ms")
         return recorder.load(incomplete: nil, durationMs: elapsed())
     }
 
+    /// What Chromium does after the load event that a page of a DevTools browser context
+    /// would not do by itself, and what tells that no icon request will come:
+    /// - The declared icons (`<link rel~=icon>` in the head, as Chromium's favicon driver reads
+    ///   them): when some are declared and none is an http(s) URL (a `data:` icon), Chromium
+    ///   makes no icon request, and the load need not wait for one.
+    /// - The web-app install check. Chrome runs it on every load in a normal or incognito
+    ///   window (it fetches the `<link rel=manifest>` and the manifest's best icon), but not
+    ///   in a context made with `Target.createBrowserContext`; `Page.getInstallabilityErrors`
+    ///   runs the same check, and the load is not over before it answers.
+    private func checksAfterLoad(_ serial: Int, iconWanted: Bool) async {
+        let params: DevToolsJSON = ["load": .number(Double(serial))]
+        if iconWanted {
+            let expression = """
+                (() => { const icons = document.head ? [...document.head.children].filter(e => e.localName === 'link' \
+                && /(^|\\s)icon(\\s|$)/i.test(e.rel)).map(e => e.href) : []; \
+                return icons.length > 0 && !icons.some(h => /^https?:/i.test(h)); })()
+                """
+            let answer = try? await send("Runtime.evaluate", ["expression": .string(expression), "returnByValue": true])
+            if answer?["result"]?["value"]?.bool == true { connection.inject(.init(method: Self.noIconEvent, params: params), session: session) }
+        }
+        _ = try? await connection.send("Page.getInstallabilityErrors", session: session, timeout: Self.installCheckLimit)
+        connection.inject(.init(method: Self.installCheckEvent, params: params), session: session)
+    }
+
     static let timeoutEvent = "assetcrawl.timeout"
     static let iconWaitEvent = "assetcrawl.iconWait"
     static let quietEvent = "assetcrawl.quiet"
+    static let noIconEvent = "assetcrawl.noIcon"
+    static let installCheckEvent = "assetcrawl.installCheck"
+    /// The longest the install check may take before the load goes on without it.
+    static let installCheckLimit = Duration.seconds(10)
     /// How long a load must stay quiet (load event fired, no request in flight, none started
     /// or ended) to be over: counted from DevTools' own request events, not Chromium's
     /// `networkIdle` (500 ms of no traffic, measured in the renderer, and reported late).
     static let quietWindow = Duration.milliseconds(250)
-    /// How long a quiet load waits for its icon request before it is over without one. The
-    /// request comes from Chromium's browser process after the load; on a loaded 2-core runner
-    /// it was seen to take over 1 s. Only a load whose icon never comes pays the whole wait.
-    static let iconWait = Duration.seconds(3)
 
     /// Lets a paused request through when its origin is allowed, fails it as blocked otherwise.
     private static func decide(_ params: DevToolsJSON, allowed: Set<String>, connection: DevToolsConnection, session: String) async {

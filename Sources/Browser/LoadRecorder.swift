@@ -10,11 +10,13 @@ struct LoadRecorder {
     private var partialBytes: [String: Int] = [:]
     /// Per request id: the response's header bytes, Content-Length, and whether its body has no
     /// Content-Encoding (see `loadingFinished` and `loadingFailed`).
-    private var heads: [String: (headerBytes: Int, contentLength: Int?, identity: Bool)] = [:]
+    private var heads: [String: (headerBytes: Int, contentLength: Int?, encoding: String)] = [:]
     /// Body bytes received so far (`dataLength`), for a response whose `encodedDataLength` says 0.
     private var bodyBytes: [String: Int] = [:]
     /// Request id → index of its last hop, kept after it ends: the raw status can come late.
     private var lastHop: [String: Int] = [:]
+    /// Request id → length of the response's header block (`responseReceivedExtraInfo.headersText`).
+    private var rawHeaderBytes: [String: Int] = [:]
     /// The navigation whose lifecycle counts (Page.navigate's `loaderId`); events of others are ignored.
     var loaderID: String?
     /// The main frame (a page target's id).
@@ -22,6 +24,9 @@ struct LoadRecorder {
     private(set) var loaded = false
     /// Set when the renderer crashed or the navigation failed.
     private(set) var failure: String?
+
+    /// What the static crawl received for a URL, for the one total Chromium does not report (see `loadingFinished`).
+    var knownResponse: BrowserOptions.KnownResponse.Lookup?
 
     init(frameID: String) { self.frameID = frameID }
 
@@ -45,8 +50,22 @@ struct LoadRecorder {
     /// The load event fired and every request reported so far has ended.
     var isQuiet: Bool { loaded && open.isEmpty }
 
-    /// Quiet for a whole window, and the icon request came (or will not).
-    var isSettled: Bool { failure != nil || (isQuiet && quietOver && (iconRequested || iconWaitOver)) }
+    /// Set while the web-app install check Chrome runs after the load is going on (see
+    /// ``BrowserTab``): its requests (the manifest, its icon) belong to the load.
+    var installCheckPending = false
+
+    /// The install check answered. Its requests' events may come after its answer, so a new
+    /// quiet window starts (it counts as activity).
+    mutating func installCheckOver() {
+        installCheckPending = false
+        activity += 1
+        quietOver = false
+    }
+
+    /// Quiet for a whole window, the icon request came (or will not), and the install check is over.
+    var isSettled: Bool {
+        failure != nil || (isQuiet && quietOver && (iconRequested || iconWaitOver) && !installCheckPending)
+    }
 
     mutating func handle(_ method: String, _ p: DevToolsJSON) {
         switch method {
@@ -78,6 +97,8 @@ struct LoadRecorder {
             if p["statusCode"]?.int == 304, let index = p["requestId"]?.string.flatMap({ lastHop[$0] }) {
                 requests[index].status = 304
             }
+            // The header block as received; responseReceived can say 0 for it (seen on a 404 image).
+            if let id = p["requestId"]?.string, let text = p["headersText"]?.string { rawHeaderBytes[id] = text.utf8.count }
         case "Network.requestServedFromCache":
             if let index = p["requestId"]?.string.flatMap({ open[$0] }) { requests[index].cache = .memory }
         case "Network.responseReceived":
@@ -90,7 +111,7 @@ struct LoadRecorder {
             partialBytes[id] = headerBytes
             let length = response["headers"].flatMap { Self.header("content-length", $0) }.flatMap { Int($0) }
             let encoding = response["headers"].flatMap { Self.header("content-encoding", $0) } ?? "identity"
-            heads[id] = (headerBytes, length, encoding.lowercased() == "identity")
+            heads[id] = (headerBytes, length, encoding.lowercased())
         case "Network.dataReceived":
             if let id = p["requestId"]?.string, open[id] != nil {
                 partialBytes[id, default: 0] += p["encodedDataLength"]?.int ?? 0
@@ -103,9 +124,19 @@ struct LoadRecorder {
             // Two totals Chromium gets wrong: a 404 image counts its body only (a total of
             // exactly Content-Length after headers arrived), and an <embed>ed PDF, handed to
             // the viewer, counts 0 (less than its own headers). Both are headers + Content-Length.
-            if let head = heads.removeValue(forKey: id), head.headerBytes > 0 {
-                if let length = head.contentLength, bytes == length || bytes < head.headerBytes {
+            let noWireData = heads[id].map { partialBytes[id] == $0.headerBytes } ?? false
+            if var head = heads.removeValue(forKey: id) {
+                if head.headerBytes == 0 { head.headerBytes = rawHeaderBytes[id] ?? 0 }
+                if head.headerBytes == 0 {
+                    // Nothing known of the headers: the total stands.
+                } else if let length = head.contentLength, bytes == length || bytes < head.headerBytes {
                     bytes = head.headerBytes + length
+                } else if let decoded = bodyBytes[id], decoded > 0, bytes == decoded, noWireData {
+                    // The same 404 image with a compressed body and no Content-Length (nginx's
+                    // gzipped error page, chunked): the total is the decoded body, and no data
+                    // event carried a wire count. The body's wire size is only known from the
+                    // server: the static crawl's answer for the URL when it matches.
+                    bytes = head.headerBytes + (knownBodyBytes(requests[index], head.encoding) ?? decoded)
                 } else {
                     bytes = max(bytes, head.headerBytes)
                 }
@@ -115,6 +146,7 @@ struct LoadRecorder {
             requests[index].wireBytes = requests[index].cache == nil ? bytes : 0
             partialBytes[id] = nil
             bodyBytes[id] = nil
+            rawHeaderBytes[id] = nil
         case "Network.loadingFailed":
             guard let id = p["requestId"]?.string, let index = open.removeValue(forKey: id) else { return }
             activity += 1
@@ -158,9 +190,23 @@ struct LoadRecorder {
     /// also what the static model charges for the file.
     private func cutShortBytes(_ id: String, index: Int) -> Int {
         let bytes = partialBytes[id] ?? 0
-        guard let head = heads[id], head.identity else { return bytes }
+        // An error page Chromium cancels after its headers (a 404 script it will not run) came
+        // with them: the server sent it whole (nginx's count for Chromium's visit). Its size is
+        // the static crawl's, when that answer matches.
+        if let head = heads[id], (requests[index].status ?? 0) >= 400, let known = knownBodyBytes(requests[index], head.encoding) {
+            return max(bytes, head.headerBytes + known)
+        }
+        guard let head = heads[id], head.encoding == "identity" else { return bytes }
         if requests[index].resourceType == "Media", let length = head.contentLength { return max(bytes, head.headerBytes + length) }
         return max(bytes, head.headerBytes + (bodyBytes[id] ?? 0))
+    }
+
+    /// The body bytes the static crawl received for the request's URL, when its answer had
+    /// the same status and Content-Encoding (see `BrowserOptions.knownResponse`).
+    private func knownBodyBytes(_ request: BrowserRequest, _ encoding: String) -> Int? {
+        guard let known = knownResponse?(request.url), known.status == request.status,
+              (known.contentEncoding ?? "identity").lowercased() == encoding else { return nil }
+        return known.bodyBytes
     }
 
     /// Marks the navigation as failed (Page.navigate answered `errorText`).
