@@ -39,12 +39,6 @@ struct CrawlState {
     private(set) var batch = StoreBatch()
     /// Entries in the store (or in the batch) not claimed yet.
     private(set) var storeQueued = 0
-    /// Entries ever added to ``storeQueued``: a claim asked for while the loop went on compares
-    /// it with its value then (what was enqueued after the claim was asked for may not have
-    /// been committed before it).
-    private(set) var queuedTotal = 0
-    /// Entries of ``storeQueued`` that are in ``batch``, not in the store yet.
-    private(set) var batchQueued = 0
     /// The batch holds robots.txt or sitemap entries, which should be claimed before anything else.
     private(set) var urgentPending = false
 
@@ -77,18 +71,14 @@ struct CrawlState {
         out.sitemapsRequested = sitemapsRequested
         out.pagesPastLimit = pagesPastLimit
         batch = StoreBatch()
-        batchQueued = 0
         urgentPending = false
         return out
     }
 
     /// Entries claimed from the store (after ``takeBatch()`` was committed); robots.txt and
-    /// sitemaps go before the rest of the window. `queuedTotal`: ``queuedTotal`` when the claim
-    /// was asked for. A short claim emptied the store's queue, so what is left is at most what
-    /// was enqueued since (some of it may have been committed in time and claimed).
-    mutating func claimed(_ entries: [FrontierEntry], asked: Int, queuedTotal before: Int? = nil) {
-        let left = max(0, storeQueued - entries.count)
-        storeQueued = entries.count < asked ? min(left, queuedTotal - (before ?? queuedTotal)) : left
+    /// sitemaps go before the rest of the window.
+    mutating func claimed(_ entries: [FrontierEntry], asked: Int) {
+        storeQueued = entries.count < asked ? 0 : max(0, storeQueued - entries.count)
         let jobs = entries.compactMap(Crawler.Job.init)
         let urgent = jobs.filter { $0.purpose != .asset }
         if urgent.isEmpty {
@@ -160,8 +150,6 @@ struct CrawlState {
     private mutating func enqueue(_ job: Crawler.Job) {
         batch.enqueued.append(job.entry)
         storeQueued += 1
-        queuedTotal += 1
-        batchQueued += 1
         if job.purpose != .asset { urgentPending = true }
     }
 
@@ -225,8 +213,6 @@ struct CrawlState {
         batch.released.append((job.entry.key, admitted))
         if admitted {
             storeQueued += 1
-            queuedTotal += 1
-            batchQueued += 1
         } else if counted {
             reject(job, rules: rules)
         } else {

@@ -62,10 +62,8 @@ extension Crawler {
         var lastProgress = started
         var lastCommit = started
         var failure: (any Error)?
-        var pipeline = StorePipeline(store: store, window: windowSize)
-        // The next window is claimed when this one is down to half: with --concurrency 16 and
-        // a window of 256, the claim has 128 fetches' time to come back.
-        let lowWater = max(limit, windowSize / 2)
+        /// The commit being written, if any.
+        var committing: Task<Void, any Error>?
 
         let stop: StopCause? = await withTaskGroup(of: Event.self) { group in
             var running = 0
@@ -81,28 +79,23 @@ extension Crawler {
             while stop == nil {
                 if Task.isCancelled { stop = .interrupted; break }
                 do {
-                    // Claim ahead when the window runs low, and robots.txt and sitemaps at once
-                    // (after every earlier commit, so the claim sees what they enqueued). Never
-                    // waits: the commits and the claim run on the store's thread meanwhile.
-                    if !pipeline.isClaiming, state.urgentPending || (state.windowCount < lowWater && state.storeQueued > 0) {
-                        // The batch is committed first only when the claim needs it: robots.txt or
-                        // a sitemap in it, or fewer entries committed than a window (the claim
-                        // takes the oldest, so one without the batch claims the same entries).
-                        if state.urgentPending || state.storeQueued - state.batchQueued < windowSize {
-                            pipeline.claim(after: state.takeBatch(), queuedTotal: state.queuedTotal)
-                            lastCommit = clock.now
-                        } else {
-                            // The batch's entries count as enqueued after the claim.
-                            pipeline.claim(after: nil, queuedTotal: state.queuedTotal - state.batchQueued)
-                        }
-                    } else if state.batch.outcomes >= batchOutcomes || clock.now - lastCommit >= Self.batchInterval {
-                        pipeline.commit(state.takeBatch())
+                    // Claim more work when the window runs low, and robots.txt and sitemaps at once
+                    // (after every earlier commit, so the claim sees what they enqueued).
+                    if state.urgentPending || (state.windowCount < limit && state.storeQueued > 0) {
+                        try await committing?.value
+                        committing = nil
+                        try await store.commit(state.takeBatch())
                         lastCommit = clock.now
-                    }
-                    // The claim's entries once it is back; waited for only when nothing claimed
-                    // is left to start.
-                    if let claim = try await pipeline.finishedClaim(wait: state.windowCount == 0 && running < limit) {
-                        state.claimed(claim.entries, asked: windowSize, queuedTotal: claim.queuedTotal)
+                        state.claimed(try await store.claim(limit: windowSize), asked: windowSize)
+                    } else if state.batch.outcomes >= batchOutcomes || clock.now - lastCommit >= Self.batchInterval {
+                        // Written while the loop goes on: the store encodes and writes on its own
+                        // thread; commits stay in order, each after the one before.
+                        let previous = committing, batch = state.takeBatch()
+                        committing = Task {
+                            try await previous?.value
+                            try await store.commit(batch)
+                        }
+                        lastCommit = clock.now
                     }
                 } catch {
                     failure = error
@@ -113,12 +106,11 @@ extension Crawler {
                     group.addTask { .finished(await self.perform(job)) }
                 }
                 guard running > 0 else {
-                    // Work the store has, or will have once the batch is committed: claim it.
-                    if state.storeQueued > 0 || state.urgentPending || pipeline.isClaiming { continue }
                     // A shared store: other processes may still find work, or die holding some.
                     guard let shared else { break }
                     do {
-                        try await pipeline.settle()
+                        try await committing?.value
+                        committing = nil
                         if try await awaitSharedWork(shared, state: &state) { continue }
                     } catch is CancellationError {
                         stop = .interrupted
@@ -153,11 +145,8 @@ extension Crawler {
             if timer || running > 0 { group.cancelAll() }
             return stop
         }
-        if let failure {
-            try? await pipeline.settle()
-            throw failure
-        }
-        try await pipeline.settle()
+        if let failure { throw failure }
+        try await committing?.value
         try await store.commit(state.takeBatch())
         let reason: StopReason?
         switch stop {
