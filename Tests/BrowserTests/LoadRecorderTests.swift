@@ -186,15 +186,24 @@ struct LoadRecorderQuirkTests {
         #expect(r.requests[2].wireBytes == 413)
     }
 
+    /// A recorder that has seen a parser-initiated request for `url` and its 404 head
+    /// (`headerBytes` as `responseReceived` reports them), with the static crawl's `known` answer.
+    static func notFound(_ id: String, _ url: String, type: String, known: BrowserOptions.KnownResponse?,
+                         headerBytes: Int, headers: DevToolsJSON) -> LoadRecorder {
+        var r = LoadRecorder(frameID: "F")
+        r.knownResponse = { _ in known }
+        r.handle("Network.requestWillBeSent", ["requestId": .string(id), "request": ["url": .string(url)], "type": .string(type),
+                                               "initiator": ["type": "parser"]])
+        r.handle("Network.responseReceived", ["requestId": .string(id), "response": ["status": 404, "encodedDataLength": .number(Double(headerBytes)),
+                                                                                     "headers": headers]])
+        return r
+    }
+
     @Test("a gzipped, chunked 404 image's total is its decoded body: the static crawl's body bytes count, else the decoded size")
     func gzippedNotFoundImage() {
         func load(known: BrowserOptions.KnownResponse?) -> Int {
-            var r = LoadRecorder(frameID: "F")
-            r.knownResponse = { _ in known }
-            r.handle("Network.requestWillBeSent", ["requestId": "5", "request": ["url": "http://a.test/missing.png"], "type": "Image",
-                                                   "initiator": ["type": "parser"]])
-            r.handle("Network.responseReceived", ["requestId": "5", "response": ["status": 404, "encodedDataLength": 186,
-                                                                                 "headers": ["Content-Encoding": "gzip", "Transfer-Encoding": "chunked"]]])
+            var r = Self.notFound("5", "http://a.test/missing.png", type: "Image", known: known, headerBytes: 186,
+                                  headers: ["Content-Encoding": "gzip", "Transfer-Encoding": "chunked"])
             r.handle("Network.dataReceived", ["requestId": "5", "dataLength": 555, "encodedDataLength": 0])
             r.handle("Network.loadingFinished", ["requestId": "5", "encodedDataLength": 555])
             return r.requests[0].wireBytes
@@ -202,12 +211,8 @@ struct LoadRecorderQuirkTests {
         #expect(load(known: .init(status: 404, contentEncoding: "gzip", bodyBytes: 187)) == 373)
         #expect(load(known: nil) == 186 + 555)
         // responseReceived can say 0 for the headers: the extra info's header block counts.
-        var r = LoadRecorder(frameID: "F")
-        r.knownResponse = { _ in .init(status: 404, contentEncoding: "gzip", bodyBytes: 187) }
-        r.handle("Network.requestWillBeSent", ["requestId": "5", "request": ["url": "http://a.test/missing.png"], "type": "Image",
-                                               "initiator": ["type": "parser"]])
-        r.handle("Network.responseReceived", ["requestId": "5", "response": ["status": 404, "encodedDataLength": 0,
-                                                                             "headers": ["Content-Encoding": "gzip"]]])
+        var r = Self.notFound("5", "http://a.test/missing.png", type: "Image", known: .init(status: 404, contentEncoding: "gzip", bodyBytes: 187),
+                              headerBytes: 0, headers: ["Content-Encoding": "gzip"])
         r.handle("Network.responseReceivedExtraInfo", ["requestId": "5", "statusCode": 404,
                                                        "headersText": .string(String(repeating: "h", count: 186))])
         r.handle("Network.dataReceived", ["requestId": "5", "dataLength": 555, "encodedDataLength": 0])
@@ -221,12 +226,8 @@ struct LoadRecorderQuirkTests {
     @Test("an error page cancelled after its headers counts the static crawl's body when it matches, else what arrived")
     func cancelledErrorPage() {
         func load(known: BrowserOptions.KnownResponse?) -> Int {
-            var r = LoadRecorder(frameID: "F")
-            r.knownResponse = { _ in known }
-            r.handle("Network.requestWillBeSent", ["requestId": "3", "request": ["url": "http://a.test/missing.js"], "type": "Script",
-                                                   "initiator": ["type": "parser"]])
-            r.handle("Network.responseReceived", ["requestId": "3", "response": ["status": 404, "encodedDataLength": 186,
-                                                                                 "headers": ["Content-Encoding": "gzip", "Transfer-Encoding": "chunked"]]])
+            var r = Self.notFound("3", "http://a.test/missing.js", type: "Script", known: known, headerBytes: 186,
+                                  headers: ["Content-Encoding": "gzip", "Transfer-Encoding": "chunked"])
             r.handle("Network.loadingFailed", ["requestId": "3", "errorText": "net::ERR_ABORTED", "canceled": true])
             return r.requests[0].wireBytes
         }
