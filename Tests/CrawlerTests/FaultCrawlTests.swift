@@ -131,7 +131,7 @@ struct FaultCrawlTests {
 
     @Test("a late response head times out at the head timeout; a slow body at the total timeout", arguments: HTTPTransport.allCases)
     func timeouts(transport: HTTPTransport) async throws {
-        let files = ["index.html": page(images: ["late.png", "slow.png", "ok.png"]), "late.png": Self.png, "slow.png": Self.png, "ok.png": Self.png]
+        let files = ["index.html": page(images: ["late.png", "slow.png", "ok.png"]), "late.png": Self.png, "slow.png": String(repeating: "x", count: 2_000), "ok.png": Self.png]
         let rules: [ServerPolicy.Rule] = [
             // A status fault (no file body): main's server leaks the open file of a delayed file
             // response whose client has gone, which a debug build asserts on (fixed on the server branch).
@@ -141,10 +141,11 @@ struct FaultCrawlTests {
         try await serve(files, rules: rules) { base in
             var options = HTTPClientFetcher.Options()
             // Margins wide enough for a loaded machine (stress-ng --cpu 2 and a parallel suite
-            // made a healthy file miss a 1 s head timeout): the late head comes after 120 s, the
-            // slow body needs minutes; the healthy files need milliseconds.
-            options.headTimeout = .seconds(5)
-            options.totalTimeout = .seconds(10)
+            // made a healthy file miss a 1 s head timeout; in CI's full parallel run a healthy
+            // answer on the shared event loops once took over 5 s): the late head comes after
+            // 120 s, the slow body (2,000 B, sent a byte every 100 ms) needs 200 s; the healthy files need milliseconds.
+            options.headTimeout = .seconds(20)
+            options.totalTimeout = .seconds(30)
             let result = try await crawl([base], transport: transport, options: options)
             let late = try #require(result.resource(base, "late.png"))
             #expect(late.failure?.code == .timeout)

@@ -1,6 +1,7 @@
 import CrawlModel
-import Fetching
+@testable import Fetching
 import Foundation
+import NIOPosix
 import Testing
 
 /// The lean HTTP/1.1 fetcher over real TCP, against a server that sends exactly the bytes a
@@ -17,6 +18,36 @@ struct HTTP1FetcherTests {
     func fetcher<T>(perHost: Int = 6, options: HTTPClientFetcher.Options = .init(), readTimeout: Duration = .seconds(30),
                     _ body: (HTTP1Fetcher) async throws -> T) async throws -> T {
         try await HTTP1Fetcher.withFetcher(.init(perHostConnections: perHost, readTimeout: readTimeout), options: options, body)
+    }
+
+    /// A fetcher and a server each on a thread of their own, for a test whose healthy answer must
+    /// arrive within a timeout: in a full parallel run on 2 cores the shared event loops carried
+    /// every other test's traffic, and a healthy answer once missed a 5 s head timeout.
+    func isolated<T>(_ answer: @escaping @Sendable (Int) -> RawServer.Answer, perHost: Int, options: HTTPClientFetcher.Options,
+                     _ body: (RawServer, HTTP1Fetcher) async throws -> T) async throws -> T {
+        let serverGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let clientGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let outcome: Result<T, any Error>
+        do {
+            outcome = .success(try await RawServer.with(answer, group: serverGroup) { server in
+                let configuration = HTTP1Fetcher.Configuration(perHostConnections: perHost)
+                let pool = HTTP1ConnectionPool(group: clientGroup, perHost: perHost, connectTimeout: configuration.connectTimeout)
+                let fetcher = HTTP1Fetcher(pool: pool, configuration: configuration, options: options, epoch: .now)
+                do {
+                    let result = try await body(server, fetcher)
+                    await pool.shutdown()
+                    return result
+                } catch {
+                    await pool.shutdown()
+                    throw error
+                }
+            })
+        } catch {
+            outcome = .failure(error)
+        }
+        try await clientGroup.shutdownGracefully()
+        try await serverGroup.shutdownGracefully()
+        return try outcome.get()
     }
 
     @Test("requests on one kept-alive connection; the request head carries Host, the path and query, and the headers")
@@ -155,22 +186,22 @@ struct HTTP1FetcherTests {
         // answer in time, the third does. Whichever of the three goes out third has waited
         // two head timeouts for the slot before it is sent (the order does not matter), so a
         // head timeout counted from the start of the fetch expired before it was written.
-        // The head timeout is 5 s, not 1 s: in a full parallel run on 2 cores, the healthy answer
-        // itself once took over a second to arrive after it was sent.
-        try await RawServer.with({ i in i < 2 ? .init(bytes: Self.ok("late"), delay: .seconds(60)) : .init(bytes: Self.ok("x")) }) { server in
-            var options = HTTPClientFetcher.Options()
-            options.headTimeout = .seconds(5)
-            try await fetcher(perHost: 1, options: options) { f in
-                let results = await withTaskGroup(of: Exchange.self) { group in
-                    for _ in 0..<3 { group.addTask { await f.fetch(FetchRequest(url: url(server))).exchange } }
-                    return await group.reduce(into: []) { $0.append($1) }
-                }
-                let answered = results.filter { $0.status == 200 }
-                #expect(answered.count == 1, "\(results.map { $0.error?.description ?? "200" })")
-                let stalled = results.filter { $0.status == nil }
-                #expect(stalled.count == 2)
-                #expect(stalled.allSatisfy { $0.error?.message.hasPrefix("no response head") == true })
+        // The fetcher and the server run on threads of their own (see `isolated`), and the head
+        // timeout is 8 s: in a full parallel run on 2 cores, on the shared event loops, the
+        // healthy answer once took more than 5 s to arrive after it was sent.
+        var options = HTTPClientFetcher.Options()
+        options.headTimeout = .seconds(8)
+        try await isolated({ i in i < 2 ? .init(bytes: Self.ok("late"), delay: .seconds(60)) : .init(bytes: Self.ok("x")) },
+                           perHost: 1, options: options) { server, f in
+            let results = await withTaskGroup(of: Exchange.self) { group in
+                for _ in 0..<3 { group.addTask { await f.fetch(FetchRequest(url: url(server))).exchange } }
+                return await group.reduce(into: []) { $0.append($1) }
             }
+            let answered = results.filter { $0.status == 200 }
+            #expect(answered.count == 1, "\(results.map { $0.error?.description ?? "200" })")
+            let stalled = results.filter { $0.status == nil }
+            #expect(stalled.count == 2)
+            #expect(stalled.allSatisfy { $0.error?.message.hasPrefix("no response head") == true })
             #expect(server.counts.withLockedValue { $0.requests.count } == 3, "each request was sent")
         }
     }

@@ -31,9 +31,12 @@ final class RawServer: Sendable {
 
     var port: Int { channel.withLockedValue { $0?.localAddress?.port ?? 0 } }
 
-    static func with<T>(_ answer: @escaping @Sendable (Int) -> Answer, _ body: (RawServer) async throws -> T) async throws -> T {
+    /// - Parameter group: where the server runs; a test whose healthy answers must arrive within
+    ///   a timeout gives it threads of its own, so the rest of a parallel suite cannot delay them.
+    static func with<T>(_ answer: @escaping @Sendable (Int) -> Answer, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                        _ body: (RawServer) async throws -> T) async throws -> T {
         let server = RawServer(answer: answer)
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { child in
                 child.eventLoop.makeCompletedFuture { try child.pipeline.syncOperations.addHandler(Handler(server: server)) }
