@@ -29,7 +29,9 @@ func requestBytes(_ method: HTTPMethod = .GET, _ url: URL, headers: [(String, St
     var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
     configuration.decompression = .disabled
     return try await HTTPClient.withHTTPClient(configuration: configuration) { client in
-        let response = try await client.execute(req, timeout: .seconds(10))
+        // 60 s: a limit for a hung server, not a measure of speed (every test of the full
+        // parallel suite shares 2 cores and NIO's event loops; a 5 s answer has been seen).
+        let response = try await client.execute(req, timeout: .seconds(60))
         let body = try await response.body.collect(upTo: 64 << 20)
         return (Int(response.status.code), response.headers, Array(buffer: body))
     }
