@@ -59,6 +59,13 @@ extension CrawlCommand {
             let what = (userMissing ? ["--user USER:PASSWORD"] : []) + missing.map { "--header '\($0): …'" }
             throw UsageError(message: message(what.joined(separator: " ")))
         }
+        // Anything else would be dropped without a word: the crawl sends the headers it was started with.
+        let extra = given.filter { header in !redactedNames.contains { $0.lowercased() == header.name.lowercased() } }
+            .map { "--header '\($0.name): …'" } + (user != nil && original.user != Self.userPlaceholder ? ["--user"] : [])
+        if !extra.isEmpty {
+            let secrets = redactedNames.isEmpty ? "it keeps no secret to give back" : "the secrets it left out are \(redactedNames.joined(separator: ", "))"
+            throw UsageError(message: "\(extra.joined(separator: " ")) would be ignored: the stored crawl sends the headers and credentials it was started with, and these flags only give back a secret the store left out (\(secrets)); drop \(extra.count == 1 ? "it" : "them"), or start a new crawl with --store NEW.sqlite")
+        }
         if !redactedNames.isEmpty { options.header = header }
         if original.user == Self.userPlaceholder { options.user = user }
         return options

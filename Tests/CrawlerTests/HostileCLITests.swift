@@ -112,6 +112,11 @@ struct HostileCLITests {
             let again = try await Self.run(["crawl", "--resume", files[5], "--user", "alice:s3cret", "--header", "X-Secret: tok123",
                                       "--header", "Cookie: sessionid=abc987", "--quiet"])
             #expect(again.status == 0, "\(again.stderr)")
+            // A header that is no secret the store left out would be dropped: refused, saying so.
+            let extra = try await Self.run(["crawl", "--resume", files[5], "--user", "alice:s3cret", "--header", "X-Secret: tok123",
+                                      "--header", "Cookie: sessionid=abc987", "--header", "X-Extra: 1", "--quiet"])
+            #expect(extra.status == 2 && extra.stderr.contains("--header 'X-Extra: …' would be ignored")
+                    && extra.stderr.contains("the secrets it left out are"), "\(extra.stderr)")
         }
     }
 }
