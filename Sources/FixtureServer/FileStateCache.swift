@@ -44,6 +44,9 @@ final class FileStateCache {
     /// and the bytes of small files they hold (kept within ``ContentHashCache/totalBytesLimit``).
     private var representations: [String: [Representation]] = [:]
     private var representationBytes = 0
+    /// How many of the cached representations keep their file open (see ``keepOpen()``).
+    private var openFiles = 0
+    private static let maxOpenFiles = 64
     /// Directories with a watch (a deleted directory loses its watch, so the set starts
     /// again after any event).
     private var watched: Set<String> = []
@@ -127,6 +130,7 @@ final class FileStateCache {
         targetRepresentations.removeAll(keepingCapacity: true)
         representations.removeAll(keepingCapacity: true)
         representationBytes = 0
+        openFiles = 0
     }
 
     /// `resolver.resolve(relative)`, from the cache when it can be trusted.
@@ -190,6 +194,15 @@ final class FileStateCache {
         representations[path] = made
         representationBytes += bytes
         return made
+    }
+
+    /// Whether one more cached representation may keep its file open (each is closed once its
+    /// representation is dropped with the rest and no response still sends from it): a few
+    /// dozen per event loop, so a site of many large files does not run out of descriptors.
+    func keepOpen() -> Bool {
+        guard fd >= 0, openFiles < Self.maxOpenFiles else { return false }
+        openFiles += 1
+        return true
     }
 
     /// Watches every directory from the root down to `path` (its own directory, or itself

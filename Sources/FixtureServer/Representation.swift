@@ -34,6 +34,10 @@ final class Representation {
     /// Whole heads of keep-alive HTTP/1.1 200 and 304 responses, Date included, for the second
     /// they were made in: a repeated response is one shared buffer, not built again.
     private var heads: (second: Int, ok: ByteBuffer?, notModified: ByteBuffer?) = (-1, nil, nil)
+    /// The file, open, that bodies are sent from while the event loop's cache trusts this
+    /// representation (set by ``FileLookup/openBody(of:source:head:fields:fault:shared:)``);
+    /// closed once the cache has dropped the representation and no response uses it.
+    var openFile: OpenFile?
 
     init(relativePath: String, coding: ContentCoding?, negotiated: Bool, path: String, key: ContentHashCache.Key, size: Int,
          bytes: ByteBuffer?, etag: EntityTag?, lastModified: Int?, contentType: String,

@@ -6,12 +6,11 @@ internal import NIOPosix
 // Writing responses: HTTP/2 streams take response parts for their codec; HTTP/1.x connections
 // take bytes, the head serialised here. Date (and Connection: close) are added here, for every response.
 extension StaticFileHandler {
-    /// Writes a response; `handle` is its body's open file, if it is read from one.
-    func write(_ response: Response, handle: NIOFileHandle?, for head: HTTPRequestHead, keepAlive: Bool, fault: Fault?, ctx: ChannelHandlerContext) {
-        guard ctx.channel.isActive else {
-            try? handle?.close()
-            return
-        }
+    /// Writes a response; `file` is its body's open file, if it is read from one (closed when
+    /// the last response or cached representation holding it lets go, see ``OpenFile``).
+    func write(_ response: Response, handle file: OpenFile?, for head: HTTPRequestHead, keepAlive: Bool, fault: Fault?, ctx: ChannelHandlerContext) {
+        guard ctx.channel.isActive else { return }
+        let handle = file?.handle
         let isHead = head.method == .HEAD
         let (keepAlive, headBytes) = writeHead(response, version: head.version, keepAlive: keepAlive, bodiless: isHead || response.bodyLength(isHead: false) == 0, ctx: ctx)
         context.onResponse?(ServedResponse(method: head.method.rawValue, target: head.uri, status: Int(response.status.code),
@@ -24,7 +23,7 @@ extension StaticFileHandler {
         case .pieces(let pieces, _):
             let length = pieces.reduce(0) { $0 + $1.length }
             if isHead || length == 0 {
-                try? handle?.close()
+                break
             } else if let fault, fault.altersBody {
                 var bytes: [UInt8] = []
                 for piece in pieces {
@@ -33,7 +32,6 @@ extension StaticFileHandler {
                     case .file(let offset, let count): if let handle { bytes += Self.read(handle, offset: offset, length: count) }
                     }
                 }
-                try? handle?.close()
                 FaultyBodyWriter(handler: self, ctx: ctx, bytes: bytes, fault: fault).start()
                 return
             } else if handle == nil {
@@ -55,9 +53,10 @@ extension StaticFileHandler {
                         last = writeBody(.fileRegion(FileRegion(fileHandle: handle, readerIndex: offset, endIndex: offset + count)), ctx: ctx)
                     }
                 }
-                last?.whenComplete { _ in try? handle.close() }
-            } else if let handle {
-                stream(pieces[...], from: handle, keepAlive: keepAlive, ctx: ctx)
+                // The file stays open until its last byte is written.
+                last?.whenComplete { _ in withExtendedLifetime(file) {} }
+            } else if let file {
+                stream(pieces[...], from: file, keepAlive: keepAlive, ctx: ctx)
                 return
             }
         default:
@@ -138,9 +137,8 @@ extension StaticFileHandler {
 
     /// Writes the pieces one after the other, reading file pieces in 64 KiB chunks; each chunk
     /// waits until the previous one is written, so memory does not grow with the file.
-    private func stream(_ pieces: ArraySlice<BodyPiece>, from handle: NIOFileHandle, keepAlive: Bool, ctx: ChannelHandlerContext) {
+    private func stream(_ pieces: ArraySlice<BodyPiece>, from file: OpenFile, keepAlive: Bool, ctx: ChannelHandlerContext) {
         guard let piece = pieces.first else {
-            try? handle.close()
             finish(keepAlive: keepAlive, ctx: ctx)
             return
         }
@@ -148,11 +146,11 @@ extension StaticFileHandler {
         switch piece {
         case .bytes(let buffer):
             writeBody(.byteBuffer(buffer), ctx: ctx)
-            stream(rest, from: handle, keepAlive: keepAlive, ctx: ctx)
+            stream(rest, from: file, keepAlive: keepAlive, ctx: ctx)
         case .file(let offset, let count):
             let bound = NIOLoopBound((self, ctx), eventLoop: ctx.eventLoop)
             context.fileIO.readChunked(
-                fileHandle: handle, fromOffset: Int64(offset), byteCount: count, chunkSize: 64 * 1024,
+                fileHandle: file.handle, fromOffset: Int64(offset), byteCount: count, chunkSize: 64 * 1024,
                 allocator: ctx.channel.allocator, eventLoop: ctx.eventLoop
             ) { chunk in
                 let (handler, ctx) = bound.value
@@ -161,9 +159,8 @@ extension StaticFileHandler {
                 let (handler, ctx) = bound.value
                 switch result {
                 case .success:
-                    handler.stream(rest, from: handle, keepAlive: keepAlive, ctx: ctx)
+                    handler.stream(rest, from: file, keepAlive: keepAlive, ctx: ctx)
                 case .failure(let error):
-                    try? handle.close()
                     handler.context.logger.debug("body not sent: \(error)")
                     ctx.close(promise: nil)
                 }

@@ -130,11 +130,11 @@ final class StaticFileHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// The Responder's answer, with the body's file opened when it is sent.
     private func answer(_ head: HTTPRequestHead, fields: RequestFields, target: String,
-                        fault active: (fault: Fault, serial: Int)?) -> (Response, NIOFileHandle?) {
+                        fault active: (fault: Fault, serial: Int)?) -> (Response, OpenFile?) {
         if let early = Responder.withoutFile(head, fault: active?.fault) { return (early, nil) }
         let response = Responder.respond(to: head, fields: fields, state: lookup.state(of: target, fault: active), fault: active?.fault)
         if head.method == .GET, let source = response.fileSource {
-            return lookup.openBody(of: response, source: source, head: head, fields: fields, fault: active)
+            return lookup.openBody(of: response, source: source, head: head, fields: fields, fault: active, shared: transport.usesSendfile)
         }
         return (response, nil)
     }

@@ -127,6 +127,47 @@ struct FileStateCacheTests {
         }
     }
 
+    /// Where this process's open descriptors lead (the server runs in it), by `/proc/self/fd`.
+    func openDescriptorTargets() -> [String] {
+        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return fds.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0) }
+    }
+
+    @Test("a big file's repeated GETs share one open descriptor, which a rename over it or a delete closes; every body is the file's as it is")
+    func bigFileDescriptorFollowsChanges() async throws {
+        let content = String(repeating: "0123456789abcdef", count: 200 * 1024 / 16)
+        try await withTemporarySite(["big.txt": content]) { root in
+            try await FixtureServer.withFixtureServer(root: root) { base in
+                let path = root.resolvingSymlinksInPath().appendingPathComponent("big.txt").path
+                let connection = try RawConnection(port: base.port!)
+                for _ in 0..<3 {
+                    let response = get(connection, "/big.txt")
+                    #expect(response.status == 200)
+                    #expect(response.body == content)
+                }
+                // Three responses, done; the cached representation keeps one descriptor.
+                #expect(openDescriptorTargets().filter { $0 == path }.count == 1)
+
+                // An atomic deploy: same size, new inode. The old inode's descriptor must go.
+                let changed = "X" + content.dropFirst()
+                let staged = root.appendingPathComponent(".big.txt.tmp")
+                try Data(changed.utf8).write(to: staged)
+                #expect(rename(staged.path, root.appendingPathComponent("big.txt").path) == 0)
+                for _ in 0..<2 {
+                    let response = get(connection, "/big.txt")
+                    #expect(response.status == 200)
+                    #expect(response.body == changed)
+                }
+                #expect(openDescriptorTargets().filter { $0.hasPrefix(path) && $0 != path }.isEmpty, "a descriptor of the replaced file stayed open")
+                #expect(openDescriptorTargets().filter { $0 == path }.count == 1)
+
+                try FileManager.default.removeItem(atPath: root.appendingPathComponent("big.txt").path)
+                #expect(get(connection, "/big.txt").status == 404)
+                #expect(openDescriptorTargets().filter { $0.hasPrefix(path) }.isEmpty, "a descriptor of the deleted file stayed open")
+            }
+        }
+    }
+
     @Test("a repeated 304 carries the Date of the second it is sent, not of the first one")
     func dateStaysCurrent() async throws {
         try await withTemporarySite(["a.css": "a{}"]) { root in
