@@ -35,7 +35,10 @@ cleanup() {
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   for rev_dir in "$work"/src-*; do [ -d "$rev_dir" ] && git worktree remove --force "$rev_dir" >/dev/null 2>&1 || true; done
   rm -rf "$work"
+  # The uprobes COUNTS=1 added: the machine's probe list is left as it was found.
+  for probe in "${added_probes[@]}"; do perf probe -q -d "$probe" 2>/dev/null || true; done
 }
+added_probes=()
 trap cleanup EXIT
 
 top=$(git rev-parse --show-toplevel)
@@ -132,8 +135,10 @@ done
 need perf linux-perf
 lib() { ldd "$bin_b" | awk -v name="$1" '$1 ~ name { print $3; exit }'; }
 libc=$(lib '^libc[.]so'); swiftcore=$(lib '^libswiftCore[.]so')
-perf probe -q -x "$libc" --add malloc 2>/dev/null || true
-for f in swift_retain swift_release; do perf probe -q -x "$swiftcore" --add "$f" 2>/dev/null || true; done
+perf probe -q -x "$libc" --add malloc 2>/dev/null && added_probes+=(probe_libc:malloc)
+for f in swift_retain swift_release; do
+  perf probe -q -x "$swiftcore" --add "$f" 2>/dev/null && added_probes+=("probe_libswiftCore:$f")
+done
 n=${COUNT_REQUESTS:-2000}
 count() {  # pid url [header] → "malloc retain release" per request
   local pid=$1 url=$2 urls=() out
