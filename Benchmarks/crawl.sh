@@ -9,6 +9,7 @@
 #   Benchmarks/crawl.sh                 # builds assetcrawl (release), 2,000 pages
 #   PAGES=500 Benchmarks/crawl.sh
 #   SKIP_BUILD=1 ASSETCRAWL=path/to/assetcrawl Benchmarks/crawl.sh
+#   ASSETCRAWL_BASE=path/to/older/assetcrawl Benchmarks/crawl.sh   # that build's --no-revalidate too
 #
 # Per tool and round: requests (nginx's access log), wall seconds, requests/s, CPU per request
 # (user+sys from /usr/bin/time), instructions per request (`perf stat`, where the machine has
@@ -18,6 +19,8 @@
 # against nginx + wget2 CPU. assetcrawl's runs also give the crawl phase alone (ASSETCRAWL_BENCH
 # prints its wall time, requests and CPU on stderr after the last fetch, before any report is
 # written), so the crawl engine's cost shows apart from the report phase's.
+# With ASSETCRAWL_BASE, another build's `--no-revalidate` runs beside it in each round (before and
+# after it, so drift in the machine's load falls on both), and the two are compared.
 # `assetcrawl (AsyncHTTPClient)` is the same crawl with plain http through AsyncHTTPClient
 # (ASSETCRAWL_HTTP1=asynchttpclient), the engine before issue #11.
 #
@@ -109,7 +112,14 @@ round() {  # label
     # wget2 runs 5 threads unless told; at the crawl's concurrency it is faster still.
     run "$r" "wget2 -r -p --max-threads $CONCURRENCY" wget2 -q -r -l inf -p -nH --max-threads "$CONCURRENCY" -P /dev/shm/acb-wget2 "$BASE"
     rm -rf /dev/shm/acb-wget2
+    if [[ -n "${ASSETCRAWL_BASE:-}" ]]; then
+        run "$r" "assetcrawl base --no-revalidate" "$ASSETCRAWL_BASE" "${flags[@]}" --no-revalidate
+    fi
     run "$r" "assetcrawl --no-revalidate" "$ASSETCRAWL" "${flags[@]}" --no-revalidate
+    if [[ -n "${ASSETCRAWL_BASE:-}" ]]; then
+        run "$r" "assetcrawl base --no-revalidate (2)" "$ASSETCRAWL_BASE" "${flags[@]}" --no-revalidate
+        run "$r" "assetcrawl --no-revalidate (2)" "$ASSETCRAWL" "${flags[@]}" --no-revalidate
+    fi
     run "$r" "assetcrawl (AsyncHTTPClient) --no-revalidate" env ASSETCRAWL_HTTP1=asynchttpclient "$ASSETCRAWL" "${flags[@]}" --no-revalidate
     run "$r" "assetcrawl (full audit)" "$ASSETCRAWL" "${flags[@]}"
     run "$r" "assetcrawl (full audit) --json" "$ASSETCRAWL" "${flags[@]}" --json "$WORK/report.json"
@@ -174,6 +184,27 @@ for rnd in order:
             ph = nr["phase"]
             print(f"  --no-revalidate's crawl phase alone (before the report) vs wget2 -r -p: CPU per request "
                   f"{(ph[2] + ph[3]) / max(ph[1], 1) / per(w2):.2f}x, requests/s {(ph[1] / ph[0]) / (w2['req'] / w2['wall']):.2f}x")
+        # ASSETCRAWL_BASE: each build's two runs summed, against wget2 and against each other.
+        base = [m for m in (g("assetcrawl base --no-revalidate"), g("assetcrawl base --no-revalidate (2)")) if m]
+        mine = [m for m in (nr, g("assetcrawl --no-revalidate (2)")) if m]
+        if base:
+            def pooled(ms):
+                req = sum(m["req"] for m in ms); phases = [m["phase"] for m in ms if m["phase"]]
+                out = dict(cpu=sum(m["cpu"] for m in ms) / req, rate=req / sum(m["wall"] for m in ms))
+                if len(phases) == len(ms):
+                    n = sum(p[1] for p in phases)
+                    out.update(pcpu=sum(p[2] + p[3] for p in phases) / n, prate=n / sum(p[0] for p in phases))
+                return out
+            b, n = pooled(base), pooled(mine)
+            for label, m in (("base", b), ("this", n)):
+                line = f"  {label} build --no-revalidate ({len(base)} runs) vs wget2 -r -p: CPU per request {m['cpu'] / per(w2):.2f}x, requests/s {m['rate'] / (w2['req'] / w2['wall']):.2f}x"
+                if "pcpu" in m:
+                    line += f"; crawl phase CPU per request {m['pcpu'] / per(w2):.2f}x ({m['pcpu'] * 1e6:.1f} µs), requests/s {m['prate'] / (w2['req'] / w2['wall']):.2f}x"
+                print(line)
+            line = f"  this build vs base: CPU per request {n['cpu'] / b['cpu']:.3f}x, requests/s {n['rate'] / b['rate']:.3f}x"
+            if "pcpu" in n and "pcpu" in b:
+                line += f"; crawl phase CPU per request {n['pcpu'] / b['pcpu']:.3f}x, requests/s {n['prate'] / b['prate']:.3f}x"
+            print(line)
         if nr["instr"] and w2["instr"]:
             print(f"  --no-revalidate vs wget2 -r -p: instructions per request {(nr['instr'] / nr['req']) / (w2['instr'] / w2['req']):.2f}x")
     if w1 and fa:

@@ -22,34 +22,57 @@ public struct Redaction: Sendable, Hashable {
         self.names = names
     }
 
-    /// Compared without lowercasing (no allocation): this runs for every header of every exchange.
-    public func isSecret(_ name: String) -> Bool { names.contains { HeaderField.namesEqual($0, name) } }
+    /// Compared without lowercasing (no allocation), lengths first (most names have none of a
+    /// secret's lengths): this runs for every header of every exchange.
+    public func isSecret(_ name: String) -> Bool {
+        let length = name.utf8.count
+        return names.contains { $0.utf8.count == length && HeaderField.namesEqual($0, name) }
+    }
 
     /// The headers with every secret value replaced by ``placeholder`` (names and order kept).
     public func apply(_ headers: [HeaderField]) -> [HeaderField] {
-        // Most exchanges carry no secret: no copy then.
-        guard headers.contains(where: { isSecret($0.name) }) else { return headers }
-        return headers.map { isSecret($0.name) ? HeaderField(name: $0.name, value: Self.placeholder) : $0 }
+        var headers = headers
+        redact(&headers)
+        return headers
+    }
+
+    /// Replaces every secret value in place; most exchanges carry none, and are then not
+    /// written to (no copy of the array or of the exchange holding it).
+    public func redact(_ headers: inout [HeaderField]) {
+        guard let first = headers.firstIndex(where: { isSecret($0.name) }) else { return }
+        for i in headers.indices[first...] where isSecret(headers[i].name) {
+            headers[i] = HeaderField(name: headers[i].name, value: Self.placeholder)
+        }
+    }
+
+    /// Redacts an exchange's request and response headers in place.
+    public func redact(_ exchange: inout Exchange) {
+        redact(&exchange.requestHeaders)
+        redact(&exchange.responseHeaders)
     }
 
     /// The exchange with secrets redacted in its request and response headers.
     public func apply(_ exchange: Exchange) -> Exchange {
         var e = exchange
-        e.requestHeaders = apply(e.requestHeaders)
-        e.responseHeaders = apply(e.responseHeaders)
+        redact(&e)
         return e
+    }
+
+    /// Redacts a resource's hops, final exchange and probes in place.
+    public func redact(_ resource: inout FetchedResource) {
+        for i in resource.redirects.indices { redact(&resource.redirects[i]) }
+        redact(&resource.exchange)
+        if var revalidation = resource.revalidation {
+            if revalidation.ifNoneMatch != nil { redact(&revalidation.ifNoneMatch!.exchange) }
+            if revalidation.ifModifiedSince != nil { redact(&revalidation.ifModifiedSince!.exchange) }
+            resource.revalidation = revalidation
+        }
     }
 
     /// A resource with its hops, final exchange and probes redacted.
     public func apply(_ resource: FetchedResource) -> FetchedResource {
         var r = resource
-        r.redirects = r.redirects.map(apply)
-        r.exchange = apply(r.exchange)
-        if var revalidation = r.revalidation {
-            if let probe = revalidation.ifNoneMatch { revalidation.ifNoneMatch?.exchange = apply(probe.exchange) }
-            if let probe = revalidation.ifModifiedSince { revalidation.ifModifiedSince?.exchange = apply(probe.exchange) }
-            r.revalidation = revalidation
-        }
+        redact(&r)
         return r
     }
 }

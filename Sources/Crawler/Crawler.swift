@@ -148,16 +148,16 @@ public struct Crawler: Sendable {
         var resource = FetchedResource(url: job.url.absoluteString, kind: job.kind, redirects: redirects,
                                        exchange: response.exchange, bodyDigest: response.digest)
         guard job.purpose == .asset else {
-            return Outcome(job: job, resource: redaction.apply(resource), references: nil, isHTML: false, body: response.body)
+            redaction.redact(&resource)
+            return Outcome(job: job, resource: resource, references: nil, isHTML: false, body: response.body)
         }
         var references: [Reference]? = nil
         var outline: DocumentOutline? = nil
         var isHTML = false
         if let body = response.body, resource.exchange.error == nil {
-            let type = Extractor.documentType(contentType: response.exchange.contentType, url: url)
-            isHTML = type == .html
             let document = Extractor.document(in: body, contentType: response.exchange.contentType, url: url,
                                               isPage: job.kind == .page)
+            isHTML = document.type == .html
             references = document.references
             outline = document.outline
         }
@@ -165,7 +165,8 @@ public struct Crawler: Sendable {
             resource.revalidation = await RevalidationProbe(fetcher: fetcher, headers: baseHeaders(for: url))
                 .probe(url: url, original: response)
         }
-        return Outcome(job: job, resource: redaction.apply(resource), references: references, outline: outline, isHTML: isHTML)
+        redaction.redact(&resource)
+        return Outcome(job: job, resource: resource, references: references, outline: outline, isHTML: isHTML)
     }
 
     func request(for url: URL, job: Job) -> FetchRequest {

@@ -11,8 +11,12 @@ public enum Extractor {
 
     /// Classifies a `Content-Type` (and the URL's extension when the type is missing or generic).
     public static func documentType(contentType: String?, url: URL) -> DocumentType {
-        let mime = contentType.map(MediaType.init)?.essence ?? ""
-        switch mime {
+        documentType(contentType.map(MediaType.init), url: url)
+    }
+
+    /// Classifies a parsed media type: each document's `Content-Type` is parsed once.
+    static func documentType(_ media: MediaType?, url: URL) -> DocumentType {
+        switch media?.essence ?? "" {
         case "text/html", "application/xhtml+xml": return .html
         case "text/css": return .css
         case "application/manifest+json": return .manifest
@@ -35,11 +39,14 @@ public enum Extractor {
     /// - Parameter isPage: the document is a top-level page (not a frame): an HTML page that
     ///   declares no icon gets the implicit `/favicon.ico` reference a browser fetches.
     public static func document(in body: [UInt8], contentType: String?, url: URL, isPage: Bool = false) -> ExtractedDocument {
-        guard documentType(contentType: contentType, url: url) == .html else {
-            return ExtractedDocument(references: references(in: body, contentType: contentType, url: url))
+        let media = contentType.map(MediaType.init)
+        let type = documentType(media, url: url)
+        guard type == .html else {
+            return ExtractedDocument(references: references(in: body, type: type, charset: media?.charset, url: url), type: type)
         }
-        let charset = contentType.map(MediaType.init)?.parameters["charset"]
-        return HTMLExtractor.extractDocument(body, url: url, charset: charset, implicitFavicon: isPage)
+        var document = HTMLExtractor.extractDocument(body, url: url, charset: media?.charset, implicitFavicon: isPage)
+        document.type = .html
+        return document
     }
 
     /// Extracts references from a document of any supported type.
@@ -50,8 +57,12 @@ public enum Extractor {
     ///   - url: the document's final URL.
     /// - Returns: references in document order; empty for types that reference nothing.
     public static func references(in body: [UInt8], contentType: String?, url: URL) -> [Reference] {
-        let charset = contentType.map(MediaType.init)?.parameters["charset"]
-        switch documentType(contentType: contentType, url: url) {
+        let media = contentType.map(MediaType.init)
+        return references(in: body, type: documentType(media, url: url), charset: media?.charset, url: url)
+    }
+
+    static func references(in body: [UInt8], type: DocumentType, charset: String?, url: URL) -> [Reference] {
+        switch type {
         case .html:
             return HTMLExtractor.extract(body, url: url, charset: charset)
         case .css:
@@ -68,9 +79,12 @@ public enum Extractor {
 public struct ExtractedDocument: Sendable {
     public var references: [Reference]
     public var outline: DocumentOutline?
+    /// What kind of document the body was taken for (from its `Content-Type` and URL).
+    public var type: Extractor.DocumentType
 
-    public init(references: [Reference], outline: DocumentOutline? = nil) {
+    public init(references: [Reference], outline: DocumentOutline? = nil, type: Extractor.DocumentType = .other) {
         self.references = references
         self.outline = outline
+        self.type = type
     }
 }

@@ -133,9 +133,8 @@ final class HTTP1ConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
                 }
                 offset += consumed
                 current?.headAt = .now
-                let length = head.headers.first("Content-Length").flatMap { Int($0) }
-                sink = BodySink(limit: request.limit, keep: request.keepBody(head.headers.first("Content-Type")),
-                                digest: request.digest, expectedLength: length)
+                sink = BodySink(limit: request.limit, keep: request.keepBody(head.contentType),
+                                digest: request.digest, expectedLength: head.contentLength)
             }
         }
         switch outcome {

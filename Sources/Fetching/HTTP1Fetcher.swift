@@ -81,8 +81,7 @@ public struct HTTP1Fetcher: Fetcher {
             exchange.responseHeaders = response.head.headers
             exchange.headerBytes = response.headerBytes
             exchange.timings.headMs = milliseconds(started, response.headAt)
-            let encoding = response.head.headers.first("Content-Encoding")
-            let body = exchange.recordBody(response.sink, framingBytes: response.framingBytes, contentEncoding: encoding)
+            let body = exchange.recordBody(response.sink, framingBytes: response.framingBytes, contentEncoding: response.head.contentEncoding)
             return FetchResponse(exchange: exchange, body: body, digest: response.sink.digest)
         }
     }

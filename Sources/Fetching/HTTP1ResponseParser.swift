@@ -17,6 +17,12 @@ struct HTTP1ResponseParser {
         var status: Int
         var version: String
         var headers: [HeaderField]
+        /// The first `Content-Type`, `Content-Encoding` and valid `Content-Length` values, noted
+        /// while the fields are parsed: the fetcher needs them for every response, and
+        /// looking them up again scanned the fields by name.
+        var contentType: String? = nil
+        var contentEncoding: String? = nil
+        var contentLength: Int? = nil
     }
 
     /// Why a response cannot be parsed; the connection is closed, never reused.
@@ -234,6 +240,7 @@ struct HTTP1ResponseParser {
         var headers: [HeaderField] = []
         headers.reserveCapacity(12)
         var contentLength: Int?
+        var contentType: String?, contentEncoding: String?
         var chunked = false, transferEncoding = false, close = minor == 0
         while let line = lines.next() {
             if line.isEmpty { break }
@@ -258,6 +265,10 @@ struct HTTP1ResponseParser {
                 chunked = Self.lastCodingIsChunked(value)
             case .connection:
                 if Self.containsToken(value, "close") { close = true }
+            case .contentType:
+                if contentType == nil { contentType = field.header.value }
+            case .contentEncoding:
+                if contentEncoding == nil { contentEncoding = field.header.value }
             default:
                 break
             }
@@ -267,7 +278,8 @@ struct HTTP1ResponseParser {
             if status == 101 { throw Malformed("101 Switching Protocols without an Upgrade request") }
             return
         }
-        self.head = Head(status: status, version: minor == 1 ? "HTTP/1.1" : "HTTP/1.\(minor)", headers: headers)
+        self.head = Head(status: status, version: minor == 1 ? "HTTP/1.1" : "HTTP/1.\(minor)", headers: headers,
+                         contentType: contentType, contentEncoding: contentEncoding, contentLength: contentLength)
         if close { reusable = false }
         if isHeadRequest || status == 204 || status == 304 {
             state = .done

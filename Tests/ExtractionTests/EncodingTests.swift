@@ -28,6 +28,25 @@ struct EncodingTests {
         #expect(requisites(bytes) == [cafeEuroURL])
     }
 
+    @Test("Extractor.document: the type and charset from one reading of the Content-Type, the URL's extension when it is generic")
+    func documentTypes() {
+        let html = Extractor.document(in: page(#"<html><body><img src=""#, cafeEuro1252), contentType: "Text/HTML; charset=ISO-8859-1", url: url)
+        #expect(html.type == .html)
+        #expect(html.outline != nil)
+        #expect(html.references.filter(\.isFetchableRequisite).compactMap(\.url) == [cafeEuroURL])
+        let css = Extractor.document(in: Array("a { background: url(b.png) }".utf8), contentType: "text/css", url: url)
+        #expect(css.type == .css)
+        #expect(css.references.compactMap(\.url) == ["http://h.test/b.png"])
+        let manifest = Extractor.document(in: Array(#"{"icons": [{"src": "i.png"}]}"#.utf8), contentType: "application/octet-stream",
+                                          url: URL(string: "http://h.test/site.webmanifest")!)
+        #expect(manifest.type == .manifest)
+        #expect(manifest.references.compactMap(\.url) == ["http://h.test/i.png"])
+        let image = Extractor.document(in: [0x89, 0x50], contentType: "image/png", url: url)
+        #expect(image.type == .other)
+        #expect(image.references.isEmpty)
+        #expect(Extractor.documentType(contentType: "text/html; charset=utf-8", url: url) == .html)
+    }
+
     @Test("iso-8859-1 is read as windows-1252, from the Content-Type and from <meta> (0x80 is €)")
     func latin1() {
         let plain = page(#"<html><body><img src=""#, cafeEuro1252)

@@ -69,6 +69,21 @@ struct HTTP1ResponseParserTests {
         #expect(String(decoding: r.body, as: UTF8.self) == "hello")
     }
 
+    @Test("the head notes the first Content-Type, Content-Encoding and Content-Length, whatever their spelling")
+    func contentFields() throws {
+        let text = "HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\nCONTENT-ENCODING: gzip\r\n"
+            + "Content-Type: text/plain\r\nContent-Length: 3, 3\r\n\r\nabc"
+        let r = try Self.parseEverySplit(text)
+        #expect(r.head?.contentType == "text/html; charset=utf-8")
+        #expect(r.head?.contentType == r.head?.headers.first("Content-Type"))
+        #expect(r.head?.contentEncoding == "gzip")
+        #expect(r.head?.contentLength == 3)
+        let bare = try Self.parseEverySplit("HTTP/1.1 204 No Content\r\nServer: x\r\n\r\n")
+        #expect(bare.head?.contentType == nil)
+        #expect(bare.head?.contentEncoding == nil)
+        #expect(bare.head?.contentLength == nil)
+    }
+
     @Test("chunked: the body without its framing, and the framing counted to the byte (extensions, trailers)")
     func chunked() throws {
         let head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
