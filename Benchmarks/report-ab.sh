@@ -7,6 +7,8 @@
 #
 #   Benchmarks/report-ab.sh OLD_BINARY NEW_BINARY            # 10,000 URLs, 4 rounds
 #   URLS=100000 ROUNDS=2 Benchmarks/report-ab.sh OLD NEW
+#   STORE=crawl.sqlite Benchmarks/report-ab.sh OLD NEW       # a crawl stored already (e.g. of
+#                                  # crawl.sh's site: crawl --serve SITE --store crawl.sqlite)
 #
 # Prints per build and step the median CPU (user+sys, from /usr/bin/time), wall and peak RSS,
 # and the load average. Only 127.0.0.1 is contacted; the server is stopped by pid.
@@ -27,11 +29,17 @@ for tool in /usr/bin/time python3; do
 done
 
 ASSETCRAWL=$1
-# shellcheck source=synthetic-server.sh
-. "$HERE/synthetic-server.sh"
-start_server $(( (URLS - 6) / 3 ))
-"$1" crawl "$BASE" --concurrency 16 --per-host 16 --quiet --store "$WORK/crawl.sqlite" > /dev/null
-stop_server
+if [[ -n "${STORE:-}" ]]; then
+    # A copy: reading a store may checkpoint it, and both builds must read the same bytes.
+    cp "$STORE" "$WORK/crawl.sqlite"
+    URLS=$(python3 -c "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM resources').fetchone()[0])" "$WORK/crawl.sqlite")
+else
+    # shellcheck source=synthetic-server.sh
+    . "$HERE/synthetic-server.sh"
+    start_server $(( (URLS - 6) / 3 ))
+    "$1" crawl "$BASE" --concurrency 16 --per-host 16 --quiet --store "$WORK/crawl.sqlite" > /dev/null
+    stop_server
+fi
 
 : > "$WORK/times"
 for round in $(seq "$ROUNDS"); do
