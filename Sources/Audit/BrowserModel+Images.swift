@@ -14,7 +14,7 @@ extension ModelWalk {
     /// `<picture>`, `img srcset` and `<link rel=preload imagesrcset>`: the first `<source>`
     /// whose `media` matches and whose `type` is supported, else the element's own set; then
     /// one candidate of that set (see ``SourceSelection``).
-    func selectImage(_ group: [Reference]) -> [(Reference, String?)] {
+    mutating func selectImage(_ group: [Reference]) -> [(Reference, String?)] {
         var sets: [SourceSet] = []
         var own = SourceSet(isSource: false)
         for ref in group {
@@ -59,8 +59,8 @@ extension ModelWalk {
     }
 
     /// One candidate of a source set, as Chromium picks it.
-    func pickCandidate(_ set: SourceSet) -> [(Reference, String?)] {
-        let sourceSize = SourceSelection.sourceSize(set.sizes, viewport: viewport)
+    mutating func pickCandidate(_ set: SourceSet) -> [(Reference, String?)] {
+        let sourceSize = selectors.decisions.sourceSize(set.sizes, viewport: viewport)
         var candidates: [(ref: Reference, density: Double)] = []
         var invalid: [Reference] = []
         let srcset = set.refs.filter { $0.attribute == "srcset" || $0.attribute == "imagesrcset" }

@@ -11,8 +11,8 @@ extension ModelWalk {
         if ref.kind == .track { return "track" }
         if let invalid = cond["invalid"] { return invalid }
         if ref.element == "link", let rel = cond["rel"] {
-            let tokens = Set(rel.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init))
-            if !tokens.isDisjoint(with: ["apple-touch-icon", "apple-touch-icon-precomposed", "apple-touch-startup-image"]) {
+            let tokens = rel.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
+            if tokens.contains(where: { $0 == "apple-touch-icon" || $0 == "apple-touch-icon-precomposed" || $0 == "apple-touch-startup-image" }) {
                 return "touch icon"
             }
             if tokens.contains("mask-icon") { return "mask icon" }
@@ -28,14 +28,14 @@ extension ModelWalk {
         if let mediaReason = context.mediaReason { return mediaReason }
         if let media = cond["atMedia"], !atMediaMatches(media) { return "@media \(media) does not match" }
         if ref.kind != .font, let selector = cond["selector"], let matcher = context.matcher,
-           !selectors.matchesAny(selector, matcher) {
+           !matches(selector, matcher) {
             return "selector matches nothing"
         }
         return nil
     }
 
     /// Decides a group of alternatives: nil for the one(s) chosen, else the reason.
-    func select(_ group: [Reference]) -> [(Reference, String?)] {
+    mutating func select(_ group: [Reference]) -> [(Reference, String?)] {
         guard let first = group.first else { return [] }
         if first.kind == .font { return selectFont(group) }
         if first.element == "manifest" { return selectManifestIcon(group) }
@@ -44,8 +44,8 @@ extension ModelWalk {
         return selectImage(group)
     }
 
-    func selectFont(_ group: [Reference]) -> [(Reference, String?)] {
-        if let family = group.first?.condition?["font-family"], !usedFamilies.contains(family) {
+    mutating func selectFont(_ group: [Reference]) -> [(Reference, String?)] {
+        if let family = group.first?.condition?["font-family"], !uses(family) {
             return group.map { ($0, "font face unused: \(family)") }
         }
         var winner: Int?
@@ -67,13 +67,14 @@ extension ModelWalk {
             if sizes.contains("any") { return 10_000 }
             return sizes.split(separator: " ").compactMap { Double($0.split(separator: "x").first ?? "") }.max() ?? 0
         }
+        let sizes = group.map(size)
         let usable = group.indices.filter { ref in
             let purpose = (group[ref].condition?["purpose"] ?? "any").lowercased().split(separator: " ")
             return purpose.contains("any")
         }
-        let large = usable.filter { size(group[$0]) >= 144 }
-        let best = large.min { abs(size(group[$0]) - 192) < abs(size(group[$1]) - 192) }
-            ?? usable.max { size(group[$0]) < size(group[$1]) }
+        let large = usable.filter { sizes[$0] >= 144 }
+        let best = large.min { abs(sizes[$0] - 192) < abs(sizes[$1] - 192) }
+            ?? usable.max { sizes[$0] < sizes[$1] }
         return group.enumerated().map { i, ref in (ref, i == best ? nil : "manifest icon \(ref.condition?["sizes"] ?? "") not chosen") }
     }
 

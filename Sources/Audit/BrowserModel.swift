@@ -102,6 +102,8 @@ struct ModelWalk {
     var chosenSet: Set<String> = []
     var reasons: [String: String] = [:]
     var usedFamilies: Set<String> = []
+    /// The page-dependent questions asked while a ``DecisionMemo`` entry is made; nil otherwise.
+    var questions: [DecisionMemo.Question]?
 
     init(result: CrawlResult, page: PageResult, viewport: Viewport) {
         self.result = result
@@ -121,7 +123,8 @@ struct ModelWalk {
 
     /// The references a fetched document holds (stylesheet, manifest, frame), if any.
     func subresources(of url: String) -> [Reference]? {
-        let target = result.resources[url].map { result.finalURL(of: $0) } ?? url
+        // Only the final URL: mapping the whole resource out of the dictionary copied it.
+        let target = result.resources[url]?.exchange.url ?? url
         return result.subresourceReferences[target]
     }
 
@@ -154,9 +157,50 @@ struct ModelWalk {
             chosen.append(url)
             if let children = subresources(of: url) {
                 let child = childContext(ref, context)
-                stack.append((decisions(children, child), 0, child))
+                stack.append((documentDecisions(url, children, child), 0, child))
             }
         }
+    }
+
+    /// ``decisions(_:_:)`` for the document at `url`, from the memo when the page asks its
+    /// page-dependent questions with the answers the memo's entry got (``DecisionMemo``).
+    mutating func documentDecisions(_ url: String, _ refs: [Reference], _ context: DocumentContext) -> [(Reference, String?)] {
+        let key = DecisionMemo.Key(url: url, topLevel: context.topLevel, hasMatcher: context.matcher != nil,
+                                   mediaReason: context.mediaReason)
+        if let entry = selectors.decisions.entry(key, viewport: viewport),
+           entry.questions.allSatisfy({ answers($0, context) }) {
+            return entry.decisions
+        }
+        questions = []
+        let made = decisions(refs, context)
+        selectors.decisions.store(DecisionMemo.Entry(decisions: made, questions: questions ?? []), for: key)
+        questions = nil
+        return made
+    }
+
+    /// True when the page answers `question` as the memo's entry recorded.
+    mutating func answers(_ question: DecisionMemo.Question, _ context: DocumentContext) -> Bool {
+        switch question {
+        case let .selector(selector, answer):
+            guard let matcher = context.matcher else { return false }
+            return selectors.matchesAny(selector, matcher) == answer
+        case let .family(family, answer):
+            return usedFamilies.contains(family) == answer
+        }
+    }
+
+    /// Whether some element of the page matches `selector`, recorded when a memo entry is being made.
+    mutating func matches(_ selector: String, _ matcher: SelectorMatcher) -> Bool {
+        let answer = selectors.matchesAny(selector, matcher)
+        questions?.append(.selector(selector, answer))
+        return answer
+    }
+
+    /// Whether the page's text uses `family`, recorded when a memo entry is being made.
+    mutating func uses(_ family: String) -> Bool {
+        let answer = usedFamilies.contains(family)
+        questions?.append(.family(family, answer))
+        return answer
     }
 
     /// What a browser does with each fetchable reference of one document, in the order it

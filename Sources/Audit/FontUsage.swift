@@ -45,6 +45,10 @@ public struct FontUsage: Sendable {
     public static func usedFamilies(declarations: [Declaration], faces: Set<String>, matcher: SelectorMatcher?,
                                     selectors: inout SelectorCache) -> Set<String> {
         guard let matcher else { return faces }
+        // Only a face some family list names can be used: with none named, the cascade below
+        // finds none (its lists come from the declarations and the user agent's).
+        guard declarations.contains(where: { $0.families.contains(where: faces.contains) })
+            || userAgentFamilies.values.contains(where: { $0.contains(where: faces.contains) }) else { return [] }
         let elements = matcher.outline.elements
         var used: Set<String> = []
         func firstFace(_ families: [String]) -> String? {
@@ -101,10 +105,12 @@ struct PseudoElementKey: Hashable {
     var name: String
 }
 
-/// Parsed selector lists by their text, and whether any element of one page matches them.
+/// Parsed selector lists by their text, and whether any element of one page matches them;
+/// also what the browser model decided for shared documents (``DecisionMemo``).
 public struct SelectorCache: Sendable {
     var parsed: [String: SelectorList?] = [:]
     var anyMatch: [String: Bool] = [:]
+    var decisions = DecisionMemo()
     public init() {}
 
     /// Before another page: the parsed selectors are kept, the matches (which belong to one

@@ -42,6 +42,20 @@ struct PageFiguresTests {
         }
     }
 
+    @Test("fixture site: with the shared-document memo each page gets a fresh browser model's choice")
+    func decisionMemo() async throws {
+        try await withStoredCrawl { _, result in
+            let viewport = BrowserModel.viewport(of: result)
+            var shared = SelectorCache()
+            // In URL order, then reversed: each page meets memo entries made for other pages.
+            let pages = result.pages.sorted { $0.url < $1.url }
+            for page in pages + pages.reversed() {
+                let choice = BrowserModel.choose(page, in: result, viewport: viewport, selectors: &shared)
+                #expect(choice == BrowserModel.choose(page, in: result, viewport: viewport), "\(page.url)")
+            }
+        }
+    }
+
     @Test("synthetic site past the per-URL memo's limit: the same figures")
     func pastMemoLimit() async throws {
         // 1,400 pages: 4,207 URLs, more than the 4,096 each memo keeps before it starts over.
