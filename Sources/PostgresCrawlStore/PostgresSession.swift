@@ -91,19 +91,19 @@ final class PostgresSession: Sendable {
         try? await connection.close()
     }
 
-    /// Sends `query` and returns without waiting for its answer, once no more than
+    /// Sends the statement(s) of `body` and returns without waiting for their answer, once no more than
     /// ``writesInFlight`` - 1 writes before it are unfinished (the caller is held back when the
     /// server falls behind). Writes run in the order they were sent, and every later statement
     /// on this session after them; if one fails, it and every later one throw its error (a
     /// batch lost must not pass unnoticed, e.g. behind a claim that swallows errors).
     /// Called by one caller at a time (the crawl loop's commits).
-    func write(_ query: PostgresQuery) async throws {
+    func write(_ body: @escaping @Sendable (PostgresSession) async throws -> Void) async throws {
         let oldest = pendingWrites.withLock { $0.count >= Self.writesInFlight ? $0.first : nil }
         try await oldest?.value
         let previous = pendingWrites.withLock { $0.last }
         let task = Task {
             try await previous?.value
-            try await self.lockedNow { try await $0.run(query) }
+            try await self.lockedNow(body)
         }
         pendingWrites.withLock { writes in
             if writes.count >= Self.writesInFlight { writes.removeFirst() }
