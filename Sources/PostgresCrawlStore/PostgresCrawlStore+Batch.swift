@@ -12,7 +12,8 @@ extension PostgresCrawlStore {
     /// per table, rows as arrays (`unnest`). A single statement is its own transaction, so a
     /// batch costs one round trip whatever its size (no BEGIN/COMMIT), and either all of it is
     /// stored or none. Its text is the same for every batch (a table with no rows gets empty
-    /// arrays), so each connection parses and plans it once, not once per batch.
+    /// arrays), so each connection parses it once, not once per batch (it is planned per
+    /// batch, see ``PostgresSession/connect(_:logger:)``).
     ///
     /// The parts of one statement see the same snapshot, not each other's rows: a page parked
     /// and released in the same batch is inserted in its released state.

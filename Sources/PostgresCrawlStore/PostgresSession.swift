@@ -50,6 +50,10 @@ final class PostgresSession: Sendable {
         // and every process dies with its connection, so the crawl resumes from what was kept:
         // the lost batches' URLs are fetched again, none is lost. See the README.
         try await session.execute("SET synchronous_commit TO off")
+        // Prepared statements are parsed once and planned at each run: a generic plan is made
+        // while the frontier is small and kept as it grows (a batch's `done` update became a
+        // scan of the whole frontier).
+        try await session.execute("SET plan_cache_mode TO force_custom_plan")
         return session
     }
 
