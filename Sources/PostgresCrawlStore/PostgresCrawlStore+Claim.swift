@@ -33,15 +33,24 @@ extension PostgresCrawlStore {
         return entries.sorted { ($0.urgent ? 0 : 1, $0.id) < ($1.urgent ? 0 : 1, $1.id) }
     }
 
-    /// One statement, prepared once per connection: expired claims are put back by the renewal
-    /// task (and by ``pendingCount()``).
+    /// One statement: expired claims are put back by the renewal task (and by ``pendingCount()``).
+    /// The entries are picked and locked by the partial index `frontier_queue` in an init
+    /// plan, then updated by primary key: a join of the picked ids with `frontier` was planned
+    /// as a scan of the whole table while its statistics were those of a young crawl (a claim
+    /// then cost time in proportion to the frontier's size).
     func claimNow(limit: Int, on connection: PostgresSession? = nil) async throws -> [FrontierEntry] {
-        let statement = ClaimStatement(owner: owner, leaseMilliseconds: leaseMilliseconds, limit: limit)
-        return try await (connection ?? session).locked { s in
-            try await s.rows(statement).map { id, url, kind, depth, purpose in
-                FrontierEntry(id: id, url: url, kind: AssetKind(rawValue: kind) ?? .other, depth: depth,
-                              purpose: FrontierPurpose(rawValue: Int(purpose)) ?? .asset)
+        try await (connection ?? session).locked { [owner, leaseMilliseconds] s in
+            var out: [FrontierEntry] = []
+            let rows = try await s.rows("""
+                UPDATE frontier SET state = 1, owner = \(owner), lease_until = now() + \(leaseMilliseconds) * interval '1 millisecond'
+                WHERE id = ANY(ARRAY(SELECT id FROM frontier WHERE state = 0 ORDER BY urgent DESC, id LIMIT \(limit) FOR UPDATE SKIP LOCKED))
+                RETURNING id, url, kind, depth, purpose
+                """)
+            for try await (id, url, kind, depth, purpose) in rows.decode((Int64, String, String, Int?, Int16).self) {
+                out.append(FrontierEntry(id: id, url: url, kind: AssetKind(rawValue: kind) ?? .other, depth: depth,
+                                         purpose: FrontierPurpose(rawValue: Int(purpose)) ?? .asset))
             }
+            return out
         }
     }
 
@@ -54,36 +63,5 @@ extension PostgresCrawlStore {
             UPDATE frontier SET state = 0, owner = NULL, lease_until = NULL
             WHERE id = ANY(\(entries.map(\.id))) AND state = 1 AND owner = \(owner)
             """)
-    }
-}
-
-/// The claim of up to `limit` queued entries, robots.txt and sitemaps first, then breadth
-/// first. The entries are picked and locked by the partial index `frontier_queue` in an
-/// init plan, then updated by primary key: a join of the picked ids with `frontier` was
-/// planned as a scan of the whole table while its statistics were those of a young crawl
-/// (a claim then cost time in proportion to the frontier's size).
-struct ClaimStatement: PostgresPreparedStatement {
-    static let name = "assetcrawl_claim"
-    static let sql = """
-        UPDATE frontier SET state = 1, owner = $1, lease_until = now() + $2 * interval '1 millisecond'
-        WHERE id = ANY(ARRAY(SELECT id FROM frontier WHERE state = 0 ORDER BY urgent DESC, id LIMIT $3 FOR UPDATE SKIP LOCKED))
-        RETURNING id, url, kind, depth, purpose
-        """
-    typealias Row = (Int64, String, String, Int?, Int16)
-
-    var owner: String
-    var leaseMilliseconds: Int
-    var limit: Int
-
-    func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings()
-        bindings.append(owner)
-        bindings.append(leaseMilliseconds)
-        bindings.append(limit)
-        return bindings
-    }
-
-    func decodeRow(_ row: PostgresRow) throws -> Row {
-        try row.decode(Row.self)
     }
 }

@@ -155,7 +155,7 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
         guard let statement = try Self.statement(for: batch, pageLimit: pageLimit) else { return }
         // Sent without waiting for the answer: the crawl loop goes on (a claim on this
         // connection runs after it). A kill may then lose this batch and the two before.
-        try await session.write { try await statement.run(on: $0) }
+        try await session.write(statement)
         // robots.txt and sitemaps go before anything claimed ahead.
         if batch.enqueued.contains(where: \.urgent) { prefetched.withLock { $0.urgentQueued = true } }
     }

@@ -50,10 +50,6 @@ final class PostgresSession: Sendable {
         // and every process dies with its connection, so the crawl resumes from what was kept:
         // the lost batches' URLs are fetched again, none is lost. See the README.
         try await session.execute("SET synchronous_commit TO off")
-        // Prepared statements are parsed once and planned at each run: a generic plan is made
-        // while the frontier is small and kept as it grows (a batch's `done` update became a
-        // scan of the whole frontier).
-        try await session.execute("SET plan_cache_mode TO force_custom_plan")
         return session
     }
 
@@ -95,19 +91,19 @@ final class PostgresSession: Sendable {
         try? await connection.close()
     }
 
-    /// Sends the statement(s) of `body` and returns without waiting for their answer, once no more than
+    /// Sends `query` and returns without waiting for its answer, once no more than
     /// ``writesInFlight`` - 1 writes before it are unfinished (the caller is held back when the
     /// server falls behind). Writes run in the order they were sent, and every later statement
     /// on this session after them; if one fails, it and every later one throw its error (a
     /// batch lost must not pass unnoticed, e.g. behind a claim that swallows errors).
     /// Called by one caller at a time (the crawl loop's commits).
-    func write(_ body: @escaping @Sendable (PostgresSession) async throws -> Void) async throws {
+    func write(_ query: PostgresQuery) async throws {
         let oldest = pendingWrites.withLock { $0.count >= Self.writesInFlight ? $0.first : nil }
         try await oldest?.value
         let previous = pendingWrites.withLock { $0.last }
         let task = Task {
             try await previous?.value
-            try await self.lockedNow(body)
+            try await self.lockedNow { try await $0.run(query) }
         }
         pendingWrites.withLock { writes in
             if writes.count >= Self.writesInFlight { writes.removeFirst() }
@@ -156,14 +152,6 @@ final class PostgresSession: Sendable {
     func run(_ query: PostgresQuery) async throws {
         let rows = try await connection.query(query, logger: logger)
         for try await _ in rows {}
-    }
-
-    /// The rows of a prepared statement, parsed and planned on this connection the first time
-    /// (inside ``locked(_:)`` or ``transaction(_:)``).
-    func rows<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] where Statement.Row: Sendable {
-        var out: [Statement.Row] = []
-        for try await row in try await connection.execute(statement, logger: logger) { out.append(row) }
-        return out
     }
 
     /// The rows of one statement (inside ``locked(_:)`` or ``transaction(_:)``).
