@@ -15,9 +15,9 @@ final class PostgresSession: Sendable {
     /// each runs after the one before, and every later statement after the last.
     private let pendingWrites = Mutex<[Task<Void, any Error>]>([])
     /// Writes a caller may have sent and not seen answered. With one, the crawl loop waited at
-    /// each claim for the server to finish the batch committed before (a commit is two round
-    /// trips apart from the next: the time-based one while fetching, then the one before a
-    /// claim); with two, it sends the second and goes on to the claim it has waiting.
+    /// each claim for the server to finish the batch sent a moment before (the size- or
+    /// time-based commit made while fetching); with two, it sends the claim's batch behind it
+    /// and goes on with the window claimed ahead.
     static let writesInFlight = 2
 
     private init(connection: PostgresConnection, logger: Logger) {
