@@ -34,14 +34,17 @@ extension PostgresCrawlStore {
     }
 
     /// One statement: expired claims are put back by the renewal task (and by ``pendingCount()``).
+    /// The entries are picked and locked by the partial index `frontier_queue` in an init
+    /// plan, then updated by primary key: a join of the picked ids with `frontier` was planned
+    /// as a scan of the whole table while its statistics were those of a young crawl (a claim
+    /// then cost time in proportion to the frontier's size).
     func claimNow(limit: Int, on connection: PostgresSession? = nil) async throws -> [FrontierEntry] {
         try await (connection ?? session).locked { [owner, leaseMilliseconds] s in
             var out: [FrontierEntry] = []
             let rows = try await s.rows("""
-                UPDATE frontier f SET state = 1, owner = \(owner), lease_until = now() + \(leaseMilliseconds) * interval '1 millisecond'
-                FROM (SELECT id FROM frontier WHERE state = 0 ORDER BY urgent DESC, id LIMIT \(limit) FOR UPDATE SKIP LOCKED) c
-                WHERE f.id = c.id
-                RETURNING f.id, f.url, f.kind, f.depth, f.purpose
+                UPDATE frontier SET state = 1, owner = \(owner), lease_until = now() + \(leaseMilliseconds) * interval '1 millisecond'
+                WHERE id = ANY(ARRAY(SELECT id FROM frontier WHERE state = 0 ORDER BY urgent DESC, id LIMIT \(limit) FOR UPDATE SKIP LOCKED))
+                RETURNING id, url, kind, depth, purpose
                 """)
             for try await (id, url, kind, depth, purpose) in rows.decode((Int64, String, String, Int?, Int16).self) {
                 out.append(FrontierEntry(id: id, url: url, kind: AssetKind(rawValue: kind) ?? .other, depth: depth,

@@ -153,8 +153,8 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
 
     public func commit(_ batch: StoreBatch) async throws {
         guard let statement = try Self.statement(for: batch, pageLimit: pageLimit) else { return }
-        // Sent without waiting for the answer: the crawl loop goes on (its claim, sent next on
-        // this connection, runs after it). A kill may then lose this batch and the one before.
+        // Sent without waiting for the answer: the crawl loop goes on (a claim on this
+        // connection runs after it). A kill may then lose this batch and the two before.
         try await session.write(statement)
         // robots.txt and sitemaps go before anything claimed ahead.
         if batch.enqueued.contains(where: \.urgent) { prefetched.withLock { $0.urgentQueued = true } }

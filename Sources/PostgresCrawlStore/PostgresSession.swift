@@ -11,8 +11,14 @@ final class PostgresSession: Sendable {
     let connection: PostgresConnection
     let logger: Logger
     private let lock = AsyncLock()
-    /// The write sent with ``write(_:)`` and not yet finished: every later statement runs after it.
-    private let pendingWrite = Mutex<Task<Void, any Error>?>(nil)
+    /// The writes sent with ``write(_:)``, oldest first, at most ``writesInFlight`` of them;
+    /// each runs after the one before, and every later statement after the last.
+    private let pendingWrites = Mutex<[Task<Void, any Error>]>([])
+    /// Writes a caller may have sent and not seen answered. With one, the crawl loop waited at
+    /// each claim for the server to finish the batch sent a moment before (the size- or
+    /// time-based commit made while fetching); with two, it sends the claim's batch behind it
+    /// and goes on with the window claimed ahead.
+    static let writesInFlight = 2
 
     private init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
@@ -81,23 +87,33 @@ final class PostgresSession: Sendable {
     }
 
     func close() async {
-        _ = try? await pendingWrite.withLock({ $0 })?.value
+        _ = try? await pendingWrites.withLock({ $0.last })?.value
         try? await connection.close()
     }
 
-    /// Sends `query` and returns without waiting for its answer, once the write before it is
-    /// done (one write in flight: the caller is held back when the server falls behind). Every
-    /// later statement on this session runs after it; if it fails, every later one throws its
-    /// error (a batch lost must not pass unnoticed, e.g. behind a claim that swallows errors).
+    /// Sends `query` and returns without waiting for its answer, once no more than
+    /// ``writesInFlight`` - 1 writes before it are unfinished (the caller is held back when the
+    /// server falls behind). Writes run in the order they were sent, and every later statement
+    /// on this session after them; if one fails, it and every later one throw its error (a
+    /// batch lost must not pass unnoticed, e.g. behind a claim that swallows errors).
+    /// Called by one caller at a time (the crawl loop's commits).
     func write(_ query: PostgresQuery) async throws {
-        try await awaitPendingWrite()
-        let task = Task { try await self.lockedNow { try await $0.run(query) } }
-        pendingWrite.withLock { $0 = task }
+        let oldest = pendingWrites.withLock { $0.count >= Self.writesInFlight ? $0.first : nil }
+        try await oldest?.value
+        let previous = pendingWrites.withLock { $0.last }
+        let task = Task {
+            try await previous?.value
+            try await self.lockedNow { try await $0.run(query) }
+        }
+        pendingWrites.withLock { writes in
+            if writes.count >= Self.writesInFlight { writes.removeFirst() }
+            writes.append(task)
+        }
     }
 
-    /// Waits for the write in flight, and throws its failure.
+    /// Waits for every write sent, and throws the first failure.
     private func awaitPendingWrite() async throws {
-        try await pendingWrite.withLock({ $0 })?.value
+        try await pendingWrites.withLock({ $0.last })?.value
     }
 
     /// Runs one statement, discarding its rows.

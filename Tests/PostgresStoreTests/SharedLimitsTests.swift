@@ -146,7 +146,7 @@ struct SharedLimitsTests {
                 _ = try await crawlShared(server.base + "/", db: try testDatabase(), options: ["--delay", "0.3", "--concurrency", "4"],
                                           workers: 2, in: dir)
                 let times = arrivals().map(\.at).sorted()
-                #expect(times.count == 9, "\(times.count) requests for robots.txt, favicon.ico and 7 pages")
+                #expect(times.count == 9, "\(times.count) requests for robots.txt, favicon.ico and 7 pages: \(arrivals().map(\.path).sorted())")
                 // Each start waits the delay from the previous answer, on the database's clock: the
                 // server's clock (on this machine) sees them apart by as much, to its millisecond.
                 let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
