@@ -34,6 +34,16 @@ struct FixtureCrawlTests {
         "/" + url.dropFirst(base.absoluteString.count)
     }
 
+    /// What the crawl recorded for a page it did not crawl: its failure, status, or skip reason.
+    static func whyMissing(_ page: String, in result: CrawlResult, base: URL) -> String {
+        let url = base.absoluteString + page.dropFirst()
+        if let resource = result.resources[url] {
+            return "fetched as a resource: status \(resource.exchange.status.map(String.init) ?? "none"), \(resource.failure?.description ?? "no failure")"
+        }
+        if let skipped = result.skipped?[url] { return "skipped: \(skipped)" }
+        return "never recorded"
+    }
+
     @Test("every page's requisites equal the manifest, page by page, over http and over https", arguments: [false, true])
     func requisitesMatchManifest(https: Bool) async throws {
         let manifest = try FixtureManifest.load()
@@ -42,7 +52,7 @@ struct FixtureCrawlTests {
         let crawled = Dictionary(uniqueKeysWithValues: result.pages.map { (path($0.url, base: base), $0) })
         #expect(Set(crawled.keys) == Set(manifest.pages.keys))
         for (page, expected) in manifest.pages {
-            let found = try #require(crawled[page], "page \(page) was not crawled")
+            let found = try #require(crawled[page], "page \(page) was not crawled: \(Self.whyMissing(page, in: result, base: base))")
             let requisites = result.requisites(of: found).map { path($0, base: base) }
             #expect(Set(requisites) == Set(expected), "requisites of \(page)")
         }
