@@ -51,13 +51,6 @@ public struct Redaction: Sendable, Hashable {
         redact(&exchange.responseHeaders)
     }
 
-    /// The exchange with secrets redacted in its request and response headers.
-    public func apply(_ exchange: Exchange) -> Exchange {
-        var e = exchange
-        redact(&e)
-        return e
-    }
-
     /// Redacts a resource's hops, final exchange and probes in place.
     public func redact(_ resource: inout FetchedResource) {
         for i in resource.redirects.indices { redact(&resource.redirects[i]) }
@@ -67,12 +60,5 @@ public struct Redaction: Sendable, Hashable {
             if revalidation.ifModifiedSince != nil { redact(&revalidation.ifModifiedSince!.exchange) }
             resource.revalidation = revalidation
         }
-    }
-
-    /// A resource with its hops, final exchange and probes redacted.
-    public func apply(_ resource: FetchedResource) -> FetchedResource {
-        var r = resource
-        redact(&r)
-        return r
     }
 }
