@@ -190,6 +190,7 @@ final class FileStateCache {
             representations.removeAll(keepingCapacity: true)
             targetRepresentations.removeAll(keepingCapacity: true)
             representationBytes = 0
+            openFiles = 0
         }
         representations[path] = made
         representationBytes += bytes
