@@ -27,9 +27,10 @@ public struct BrowserOptions: Sendable, Equatable {
 
     public init() {}
 
+    /// Every option but `knownResponse`, a closure (it looks figures up; it changes no choice).
     public static func == (a: BrowserOptions, b: BrowserOptions) -> Bool {
         a.viewport == b.viewport && a.tabs == b.tabs && a.loadTimeout == b.loadTimeout && a.repeatVisit == b.repeatVisit
-            && a.allowedOrigins == b.allowedOrigins && a.processPerTab == b.processPerTab
+            && a.allowedOrigins == b.allowedOrigins && a.processPerTab == b.processPerTab && a.iconWait == b.iconWait
     }
 
     /// A response as the static crawl received it (``BrowserOptions/knownResponse``).
