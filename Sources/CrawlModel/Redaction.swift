@@ -55,10 +55,8 @@ public struct Redaction: Sendable, Hashable {
     public func redact(_ resource: inout FetchedResource) {
         for i in resource.redirects.indices { redact(&resource.redirects[i]) }
         redact(&resource.exchange)
-        if var revalidation = resource.revalidation {
-            if revalidation.ifNoneMatch != nil { redact(&revalidation.ifNoneMatch!.exchange) }
-            if revalidation.ifModifiedSince != nil { redact(&revalidation.ifModifiedSince!.exchange) }
-            resource.revalidation = revalidation
-        }
+        // In place through the optionals: a probe with no secret is not written to.
+        if resource.revalidation?.ifNoneMatch != nil { redact(&resource.revalidation!.ifNoneMatch!.exchange) }
+        if resource.revalidation?.ifModifiedSince != nil { redact(&resource.revalidation!.ifModifiedSince!.exchange) }
     }
 }
