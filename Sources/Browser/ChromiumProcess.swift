@@ -99,7 +99,33 @@ final class ChromiumProcess: @unchecked Sendable {  // immutable after init but 
             process.waitUntilExit()
         }
         (process.standardError as? Pipe)?.fileHandleForReading.readabilityHandler = nil
-        try? FileManager.default.removeItem(at: profile)
+        removeProfile()
+    }
+
+    /// Removes the profile once nothing of Chromium writes to it. The browser process can
+    /// exit before its helpers (a renderer, the network service) do, and a helper still
+    /// writing made the removal fail or left a folder behind (seen under a parallel test run):
+    /// each round stops the helpers that name this profile, then removes it. At most a second.
+    private func removeProfile() {
+        let marker = "--user-data-dir=\(profile.path)"
+        for _ in 0..<50 {
+            let helpers = Self.processes(withArgument: marker)
+            for pid in helpers { kill(pid, SIGKILL) }
+            try? FileManager.default.removeItem(at: profile)
+            if helpers.isEmpty, !FileManager.default.fileExists(atPath: profile.path) { return }
+            usleep(20_000)
+        }
+    }
+
+    /// The processes with `argument` on their command line (from /proc; none elsewhere).
+    static func processes(withArgument argument: String) -> [pid_t] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        let needle = Array(argument.utf8)
+        return entries.compactMap { entry -> pid_t? in
+            guard let pid = pid_t(entry), pid != getpid(),
+                  let cmdline = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { return nil }
+            return cmdline.split(separator: 0).contains { $0.elementsEqual(needle) } ? pid : nil
+        }
     }
 }
 
