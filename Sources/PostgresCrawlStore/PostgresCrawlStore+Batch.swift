@@ -5,8 +5,10 @@ internal import NIOCore
 internal import PostgresNIO
 
 extension PostgresCrawlStore {
-    /// Frontier row states (as in the SQLite store).
-    enum State: Int64 { case queued = 0, claimed = 1, done = 2, parked = 3, dropped = 4 }
+    /// Frontier row states. A row admitted to the crawl stays `queued` (0) whether it is
+    /// queued, claimed or done: that is its `queue` row's presence and owner (schema 3).
+    /// Stores of schema 2 and before also hold 1 (claimed) and 2 (done), which mean the same.
+    enum State: Int64 { case queued = 0, parked = 3, dropped = 4 }
 
     /// One batch as one statement: a data-modifying `WITH` part per table, rows as arrays
     /// (`unnest`). A single statement is its own transaction, so a batch costs one round trip
@@ -44,16 +46,18 @@ extension PostgresCrawlStore {
                     budget AS (SELECT value::bigint AS used FROM assetcrawl_meta WHERE key = 'pagesAdmitted' FOR UPDATE),
                     fresh AS (SELECT t.*, d >= 0 AND p = 0 AS counted, sum((d >= 0 AND p = 0)::int) OVER (ORDER BY n) AS r
                               FROM \(rows) WHERE NOT EXISTS (SELECT 1 FROM frontier f WHERE f.key = t.k)),
-                    admitted AS (\(columns) \(values) FROM fresh, budget WHERE NOT counted OR r <= \(q.bind(Int64(pageLimit))) - used
-                                 ORDER BY n ON CONFLICT (key) DO NOTHING RETURNING depth IS NOT NULL AND purpose = 0 AS counted),
+                    w_entries AS (\(columns) \(values) FROM fresh, budget WHERE NOT counted OR r <= \(q.bind(Int64(pageLimit))) - used
+                                 ORDER BY n ON CONFLICT (key) DO NOTHING RETURNING id, urgent, state, depth IS NOT NULL AND purpose = 0 AS counted),
                     w_past AS (INSERT INTO skipped(url, reason) SELECT u, \(q.bind(SkipReason.pastMaxPages(maxPages: pageLimit).stored))
                              FROM fresh, budget WHERE counted AND r > \(q.bind(Int64(pageLimit))) - used ON CONFLICT (url) DO NOTHING),
-                    w_count AS (UPDATE assetcrawl_meta SET value = ((SELECT used FROM budget) + (SELECT count(*) FROM admitted WHERE counted))::text
+                    w_count AS (UPDATE assetcrawl_meta SET value = ((SELECT used FROM budget) + (SELECT count(*) FROM w_entries WHERE counted))::text
                                 WHERE key = 'pagesAdmitted')
                     """)
             } else {
-                q.parts.append("w_entries AS (\(columns) \(values) FROM \(rows) ORDER BY n ON CONFLICT (key) DO NOTHING)")
+                q.parts.append("w_entries AS (\(columns) \(values) FROM \(rows) ORDER BY n ON CONFLICT (key) DO NOTHING RETURNING id, urgent, state)")
             }
+            // The rows new to the crawl (another process may have inserted some first) and admitted.
+            q.parts.append("w_queued AS (INSERT INTO queue(id, urgent) SELECT id, urgent FROM w_entries WHERE state = 0 ORDER BY id)")
         }
         // All of them: a page parked here may be parked in the store already by another process
         // (this batch's insert of it then does nothing).
@@ -62,11 +66,12 @@ extension PostgresCrawlStore {
             q.parts.append("""
                 w_released AS (UPDATE frontier f SET state = t.st
                     FROM unnest(\(q.bind(released.map(\.key))), \(q.bind(released.map { ($0.admitted ? State.queued : State.dropped).rawValue }))) AS t(k, st)
-                    WHERE f.key = t.k AND f.state = 3)
+                    WHERE f.key = t.k AND f.state = 3 RETURNING f.id, f.urgent, f.state),
+                w_requeued AS (INSERT INTO queue(id, urgent) SELECT id, urgent FROM w_released WHERE state = 0)
                 """)
         }
         if !batch.done.isEmpty {
-            q.parts.append("w_done AS (UPDATE frontier SET state = 2, owner = NULL, lease_until = NULL WHERE id = ANY(\(q.bind(batch.done))))")
+            q.parts.append("w_done AS (DELETE FROM queue WHERE id = ANY(\(q.bind(batch.done))))")
         }
         let resources = lastByKey(batch.resources, key: \.url)
         if !resources.isEmpty {

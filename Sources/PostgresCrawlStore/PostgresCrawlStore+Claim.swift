@@ -34,17 +34,25 @@ extension PostgresCrawlStore {
     }
 
     /// One statement: expired claims are put back by the renewal task (and by ``pendingCount()``).
-    /// The entries are picked and locked by the partial index `frontier_queue` in an init
-    /// plan, then updated by primary key: a join of the picked ids with `frontier` was planned
-    /// as a scan of the whole table while its statistics were those of a young crawl (a claim
-    /// then cost time in proportion to the frontier's size).
+    /// It renews this process's lease (its `workers` row, so no claim is ever left without
+    /// one), then picks and locks queued ids in order — robots.txt and sitemaps first (the
+    /// small partial index `queue_urgent`), then the rest by primary key — and sets their
+    /// owner, which touches no indexed column (a HOT update). Each pick is an ordered index
+    /// scan that stops at `limit`: the claim's cost does not grow with the queue. (With
+    /// `ORDER BY urgent DESC, id` over a partial index, the plan read and sorted the whole
+    /// queue at each claim while the table's statistics were those of a young crawl.)
     func claimNow(limit: Int, on connection: PostgresSession? = nil) async throws -> [FrontierEntry] {
         try await (connection ?? session).locked { [owner, leaseMilliseconds] s in
             var out: [FrontierEntry] = []
             let rows = try await s.rows("""
-                UPDATE frontier SET state = 1, owner = \(owner), lease_until = now() + \(leaseMilliseconds) * interval '1 millisecond'
-                WHERE id = ANY(ARRAY(SELECT id FROM frontier WHERE state = 0 ORDER BY urgent DESC, id LIMIT \(limit) FOR UPDATE SKIP LOCKED))
-                RETURNING id, url, kind, depth, purpose
+                WITH w_lease AS (INSERT INTO workers(owner, lease_until) VALUES (\(owner), now() + \(leaseMilliseconds) * interval '1 millisecond')
+                        ON CONFLICT (owner) DO UPDATE SET lease_until = EXCLUDED.lease_until),
+                    first_ids AS (SELECT id FROM queue WHERE urgent AND owner IS NULL ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED),
+                    rest_ids AS (SELECT id FROM queue WHERE NOT urgent AND owner IS NULL ORDER BY id
+                             LIMIT \(limit) - (SELECT count(*) FROM first_ids) FOR UPDATE SKIP LOCKED),
+                    claimed AS (UPDATE queue SET owner = \(owner) WHERE id = ANY(ARRAY(SELECT id FROM first_ids UNION ALL SELECT id FROM rest_ids))
+                                RETURNING id)
+                SELECT id, url, kind, depth, purpose FROM frontier WHERE id = ANY(ARRAY(SELECT id FROM claimed))
                 """)
             for try await (id, url, kind, depth, purpose) in rows.decode((Int64, String, String, Int?, Int16).self) {
                 out.append(FrontierEntry(id: id, url: url, kind: AssetKind(rawValue: kind) ?? .other, depth: depth,
@@ -60,8 +68,7 @@ extension PostgresCrawlStore {
         guard let task = prefetched.withLock({ state in defer { state = (nil, false) }; return state.task }),
               let entries = try? await task.value, !entries.isEmpty else { return }
         try? await session.execute("""
-            UPDATE frontier SET state = 0, owner = NULL, lease_until = NULL
-            WHERE id = ANY(\(entries.map(\.id))) AND state = 1 AND owner = \(owner)
+            UPDATE queue SET owner = NULL WHERE id = ANY(\(entries.map(\.id))) AND owner = \(owner)
             """)
     }
 }

@@ -37,6 +37,24 @@ extension PostgresCrawlStore {
             SELECT 'pagesAdmitted', count(*)::text FROM frontier WHERE depth IS NOT NULL AND purpose = 0
             ON CONFLICT (key) DO NOTHING;
         """,
+        // 3: the queue apart from the seen set. A frontier row is written once (its state
+        // changes only when a parked page is released); what is queued or claimed is a row of
+        // `queue`, claimed by setting its owner (no indexed column changes, so the update is a
+        // HOT one: no index entry written; fillfactor leaves the page room for it) and deleted
+        // when done. A claim's lease is its process's row in `workers`, renewed once for all
+        // of its claims. Before, each frontier row was rewritten twice (claimed, then done)
+        // with all its indexes, and the claim's plan read the whole queue. Claims held by
+        // processes of the old version go back to the queue: all processes of a crawl run one
+        // version. Frontier states 1 and 2 of older stores mean admitted, like 0.
+        """
+        CREATE TABLE queue(id bigint PRIMARY KEY, urgent boolean NOT NULL, owner text) WITH (fillfactor = 50);
+        CREATE INDEX queue_urgent ON queue(id) WHERE urgent;
+        CREATE TABLE workers(owner text PRIMARY KEY, lease_until timestamptz NOT NULL);
+        INSERT INTO queue(id, urgent) SELECT id, urgent FROM frontier WHERE state IN (0, 1) ORDER BY id;
+        DROP INDEX frontier_queue;
+        DROP INDEX frontier_claimed;
+        ALTER TABLE frontier DROP COLUMN owner, DROP COLUMN lease_until;
+        """,
     ]
 
     /// Creates the schema's tables, or migrates them to ``migrations``' last version; refuses a

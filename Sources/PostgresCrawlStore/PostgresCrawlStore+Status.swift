@@ -4,7 +4,7 @@ internal import PostgresNIO
 public struct SharedCrawlStatus: Sendable {
     /// Resources stored (fetched, with their probes).
     public var resources: Int
-    /// Live claims by process (`frontier.owner`: `HOST:PID:ID`).
+    /// Claims by process (`queue.owner`: `HOST:PID:ID`), live or not yet expired.
     public var claimsByOwner: [String: Int]
 }
 
@@ -15,7 +15,7 @@ extension PostgresCrawlStore {
             var resources = 0
             for try await n in try await s.rows("SELECT count(*) FROM resources").decode(Int.self) { resources = n }
             var claims: [String: Int] = [:]
-            for try await (owner, n) in try await s.rows("SELECT owner, count(*) FROM frontier WHERE state = 1 GROUP BY owner")
+            for try await (owner, n) in try await s.rows("SELECT owner, count(*) FROM queue WHERE owner IS NOT NULL GROUP BY owner")
                 .decode((String, Int).self) {
                 claims[owner] = n
             }

@@ -23,7 +23,7 @@ internal import Synchronization
 /// ```
 public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
     public let location: PostgresLocation
-    /// This process's name in `frontier.owner` and `host_slots.holder`.
+    /// This process's name in `workers`, `queue.owner` and `host_slots.holder`.
     public let owner: String
     let session: PostgresSession
     /// A second connection for lease renewal, politeness and the claim ahead, never behind a long commit.
@@ -94,8 +94,8 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
                     try await Task.sleep(for: period)
                     try await background.locked { s in
                         try await s.run("""
-                            UPDATE frontier SET lease_until = now() + \(leaseMilliseconds) * interval '1 millisecond'
-                            WHERE state = 1 AND owner = \(owner)
+                            INSERT INTO workers(owner, lease_until) VALUES (\(owner), now() + \(leaseMilliseconds) * interval '1 millisecond')
+                            ON CONFLICT (owner) DO UPDATE SET lease_until = EXCLUDED.lease_until
                             """)
                         try await s.run("""
                             UPDATE host_slots SET lease_until = now() + \(leaseMilliseconds) * interval '1 millisecond'
@@ -160,9 +160,15 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
         if batch.enqueued.contains(where: \.urgent) { prefetched.withLock { $0.urgentQueued = true } }
     }
 
-    /// Claims whose process stopped renewing them go back to the queue.
+    /// Claims whose process stopped renewing its lease go back to the queue, in one statement
+    /// (a process that dies in between leaves no claim without a lease). `queue.owner` has no
+    /// index (claims are HOT updates), so the queue is read only when some lease ran out: the
+    /// uncorrelated `EXISTS` is a one-time filter above the scan.
     static func expireClaims(_ s: PostgresSession) async throws {
-        try await s.run("UPDATE frontier SET state = 0, owner = NULL, lease_until = NULL WHERE state = 1 AND lease_until < now()")
+        try await s.run("""
+            WITH gone AS (DELETE FROM workers WHERE lease_until < now() RETURNING owner)
+            UPDATE queue SET owner = NULL WHERE EXISTS (SELECT 1 FROM gone) AND owner IN (SELECT owner FROM gone)
+            """)
     }
 
     /// Nothing to do: other processes may hold live claims, and expired ones are taken back by the renewal task and ``pendingCount()``.
@@ -204,7 +210,8 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
         try await session.locked { s in
             try await Self.expireClaims(s)
             var n = 0
-            for try await count in try await s.rows("SELECT count(*) FROM frontier WHERE state IN (0, 1, 3)").decode(Int.self) { n = count }
+            for try await count in try await s.rows("SELECT (SELECT count(*) FROM queue) + (SELECT count(*) FROM frontier WHERE state = 3)")
+                .decode(Int.self) { n = count }
             return n
         }
     }
@@ -241,7 +248,7 @@ public final class PostgresCrawlStore: SharedCrawlStore, @unchecked Sendable {
         try await session.locked { s in
             try await s.run("""
                 UPDATE assetcrawl_meta SET value = \(reason.stored)
-                WHERE key = 'stopReason' AND EXISTS (SELECT 1 FROM frontier WHERE state IN (0, 1, 3))
+                WHERE key = 'stopReason' AND (EXISTS (SELECT 1 FROM queue) OR EXISTS (SELECT 1 FROM frontier WHERE state = 3))
                 """)
         }
     }
