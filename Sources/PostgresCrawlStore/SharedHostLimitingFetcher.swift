@@ -40,7 +40,7 @@ public struct SharedHostLimitingFetcher: Fetcher {
                                                     error: FetchError(.notFetched, cause)))
         }
         let response = await base.fetch(request)
-        await gate.paced(origin)
+        if gate.delay > .zero { await gate.paced(origin) }
         await gate.leave(origin, slot)
         return response
     }
@@ -244,9 +244,8 @@ actor SharedHostGate {
         }
     }
 
-    /// A request to `origin` was answered: the next may start the delay from now.
+    /// A request to `origin` was answered: the next may start the delay from now (with a delay only).
     func paced(_ origin: String) async {
-        guard delay > .zero else { return }
         let ms = Int(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)
         try? await store.background.locked { [owner = store.owner] s in
             try await s.run("""
