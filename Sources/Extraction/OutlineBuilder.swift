@@ -39,11 +39,7 @@ struct OutlineBuilder {
     mutating func name(_ pointer: UnsafePointer<UInt8>) -> Name {
         if let known = names[UnsafeRawPointer(pointer)] { return known }
         let string = String(cString: pointer)
-        var flags: UInt8 = 0
-        if Self.html4UnknownVoids.contains(string) { flags |= Self.void }
-        if Self.inertElements.contains(string) { flags |= Self.inert }
-        if Self.unrenderedElements.contains(string) { flags |= Self.unrendered }
-        let made = Name(string: string, flags: flags)
+        let made = Name(string: string, flags: Self.flags(of: string))
         names[UnsafeRawPointer(pointer)] = made
         return made
     }
@@ -51,6 +47,20 @@ struct OutlineBuilder {
     static let html4UnknownVoids: Set<String> = ["source", "track", "wbr"]
     static let inertElements: Set<String> = ["noscript", "template"]
     static let unrenderedElements: Set<String> = ["head", "script", "style", "title", "textarea", "select", "option"]
+
+    /// What the three sets say of a name. Every element and attribute name of a page is asked
+    /// once per parse: names whose first letter starts none of the twelve skip the lookups.
+    static func flags(of name: String) -> UInt8 {
+        switch name.utf8.first {
+        case UInt8(ascii: "s"), UInt8(ascii: "t"), UInt8(ascii: "w"), UInt8(ascii: "n"), UInt8(ascii: "h"), UInt8(ascii: "o"): break
+        default: return 0
+        }
+        var flags: UInt8 = 0
+        if html4UnknownVoids.contains(name) { flags |= void }
+        if inertElements.contains(name) { flags |= inert }
+        if unrenderedElements.contains(name) { flags |= unrendered }
+        return flags
+    }
 
     mutating func start(_ namePointer: UnsafePointer<UInt8>, _ attributes: SAXAttributes) {
         let name = self.name(namePointer)
