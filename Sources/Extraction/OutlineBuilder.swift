@@ -68,27 +68,28 @@ struct OutlineBuilder {
             if name.flags & Self.void == 0 { inertDepth += 1 }
             return
         }
-        var element = OutlineElement(name: name.string, parent: open.last?.index ?? -1,
-                                     previousSibling: lastChild[lastChild.count - 1])
+        // Appended first and filled in place: appending a finished element copied it (a
+        // retain per string) and destroyed the original.
+        let index = outline.elements.count
+        outline.elements.append(OutlineElement(name: name.string, parent: open.last?.index ?? -1,
+                                               previousSibling: lastChild[lastChild.count - 1]))
         if var entry = attributes.list {
             while let pointer = entry.pointee {
                 let key = self.name(pointer).string
                 let value = (entry + 1).pointee.map { String(cString: $0) } ?? ""
                 switch key {
-                case "id": element.id = value
-                case "class": element.classes = value.utf8.split(whereSeparator: { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) })
+                case "id": outline.elements[index].id = value
+                case "class": outline.elements[index].classes = value.utf8.split(whereSeparator: { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) })
                     .compactMap { String($0) }
                 case "style": break
                 default:
                     // Two appends, not `+= [key, value]`: that built an array per attribute.
-                    element.attributes.append(key)
-                    element.attributes.append(value)
+                    outline.elements[index].attributes.append(key)
+                    outline.elements[index].attributes.append(value)
                 }
                 entry += 2
             }
         }
-        let index = outline.elements.count
-        outline.elements.append(element)
         lastChild[lastChild.count - 1] = index
         if name.flags & Self.void != 0 { return }
         open.append((index, name.flags))
