@@ -24,7 +24,8 @@
 # `assetcrawl (AsyncHTTPClient)` is the same crawl with plain http through AsyncHTTPClient
 # (ASSETCRAWL_HTTP1=asynchttpclient), the engine before issue #11.
 #
-# Everything lives on tmpfs (/dev/shm) and is removed at the end; nginx and stress-ng are
+# Everything lives on tmpfs (/dev/shm), in a folder of its own (two runs at once do not share
+# the wget downloads), and is removed at the end; nginx and stress-ng are
 # stopped by pid; stress-ng is bounded by --timeout too. Only 127.0.0.1 is contacted.
 set -euo pipefail
 
@@ -41,7 +42,7 @@ source "$HERE/nginx-debian.sh"
 cleanup() {
     if [[ -n "$STRESS_PID" ]] && kill -0 "$STRESS_PID" 2>/dev/null; then kill "$STRESS_PID"; wait "$STRESS_PID" 2>/dev/null || true; fi
     stop_nginx
-    rm -rf "$WORK" /dev/shm/acb-wget /dev/shm/acb-wget2
+    rm -rf "$WORK"
 }
 trap cleanup EXIT
 
@@ -101,17 +102,17 @@ round() {  # label
     local flags=(crawl "$BASE" --max-pages 1000000 --concurrency "$CONCURRENCY" --per-host "$CONCURRENCY" --quiet)
     echo "round '$r': $(uptime)" >&2
     echo "$r|load|$(cut -d' ' -f1-3 /proc/loadavg)" >> "$WORK/load"
-    rm -rf /dev/shm/acb-wget; mkdir -p /dev/shm/acb-wget
-    run "$r" "wget -r -p" wget -q -r -p -nH -P /dev/shm/acb-wget "$BASE"
-    rm -rf /dev/shm/acb-wget
-    rm -rf /dev/shm/acb-wget2; mkdir -p /dev/shm/acb-wget2
+    rm -rf "$WORK/wget"; mkdir -p "$WORK/wget"
+    run "$r" "wget -r -p" wget -q -r -p -nH -P "$WORK/wget" "$BASE"
+    rm -rf "$WORK/wget"
+    rm -rf "$WORK/wget2"; mkdir -p "$WORK/wget2"
     # wget2 1.99 with -p and no -l fetches only the start page's requisites; -l inf makes it
     # crawl, as wget -r -p does with its default depth.
-    run "$r" "wget2 -r -p" wget2 -q -r -l inf -p -nH -P /dev/shm/acb-wget2 "$BASE"
-    rm -rf /dev/shm/acb-wget2; mkdir -p /dev/shm/acb-wget2
+    run "$r" "wget2 -r -p" wget2 -q -r -l inf -p -nH -P "$WORK/wget2" "$BASE"
+    rm -rf "$WORK/wget2"; mkdir -p "$WORK/wget2"
     # wget2 runs 5 threads unless told; at the crawl's concurrency it is faster still.
-    run "$r" "wget2 -r -p --max-threads $CONCURRENCY" wget2 -q -r -l inf -p -nH --max-threads "$CONCURRENCY" -P /dev/shm/acb-wget2 "$BASE"
-    rm -rf /dev/shm/acb-wget2
+    run "$r" "wget2 -r -p --max-threads $CONCURRENCY" wget2 -q -r -l inf -p -nH --max-threads "$CONCURRENCY" -P "$WORK/wget2" "$BASE"
+    rm -rf "$WORK/wget2"
     if [[ -n "${ASSETCRAWL_BASE:-}" ]]; then
         run "$r" "assetcrawl base --no-revalidate" "$ASSETCRAWL_BASE" "${flags[@]}" --no-revalidate
     fi

@@ -58,8 +58,11 @@ struct RecordWriter {
 
     mutating func array<T>(_ values: [T], _ write: (inout RecordWriter, T) -> Void) {
         count(values.count)
-        // By index: each element is lent to `write`, not copied out (a retain per string field).
-        for i in values.indices { write(&self, values[i]) }
+        // Through the buffer: each element is lent to `write`, not copied out (an array's
+        // subscript, even by index, copied every reference of a page: a retain per string field).
+        values.withUnsafeBufferPointer { buffer in
+            for i in buffer.indices { write(&self, buffer[i]) }
+        }
     }
 }
 

@@ -276,9 +276,10 @@ struct CrawlState {
         guard let references = outcome.references else { return }
         if let depth = outcome.job.depth, outcome.isHTML {
             batch.pages.append(PageResult(url: url, depth: depth, references: references, outline: outcome.outline))
-            for ref in references where ref.role == .navigation && ref.notFetchable == nil {
+            // By index, not `for ref in`: that copied every reference out (a retain per string field).
+            for i in references.indices where references[i].role == .navigation && references[i].notFetchable == nil {
                 // Most links point at pages already seen: check the string before building a URL.
-                guard let string = ref.url, !seen.contains(string), let target = URL(string: string) else { continue }
+                guard let string = references[i].url, !seen.contains(string), let target = URL(string: string) else { continue }
                 enqueuePage(target, depth: depth + 1)
             }
         } else {
@@ -286,21 +287,22 @@ struct CrawlState {
         }
         let limits = configuration.pageLimits
         let fromStylesheet = outcome.job.kind == .stylesheet
-        for ref in references where ref.isFetchableRequisite {
-            guard let string = ref.url, !seen.contains(string), let target = URL(string: string) else { continue }
+        for i in references.indices where references[i].isFetchableRequisite {
+            let kind = references[i].kind
+            guard let string = references[i].url, !seen.contains(string), let target = URL(string: string) else { continue }
             if budget.requisites >= limits.maxRequisites {
                 skip(target, .tooManyRequisites(page: budget.page, limit: limits.maxRequisites))
                 continue
             }
-            let isImport = fromStylesheet && ref.kind == .stylesheet
+            let isImport = fromStylesheet && kind == .stylesheet
             if isImport, budget.imports >= limits.maxImports {
                 skip(target, .tooManyImports(page: budget.page, limit: limits.maxImports))
                 continue
             }
-            guard enqueueRequisite(target, kind: ref.kind) else { continue }
+            guard enqueueRequisite(target, kind: kind) else { continue }
             budget.requisites += 1
             if isImport { budget.imports += 1 }
-            if Self.mayHoldReferences(ref.kind) {
+            if Self.mayHoldReferences(kind) {
                 owners[SeenSet.hash(string)] = owner
                 budget.outstanding += 1
             }

@@ -19,26 +19,43 @@ public import Logging
 /// let result = await Crawler(fetcher: fetcher, configuration: .init(startURLs: [url])).run()
 /// ```
 public struct Crawler: Sendable {
-    let fetcher: any Fetcher
-    let configuration: CrawlConfiguration
-    let logger: Logger
-    let startOrigins: Set<String>
-    let commonHeaders: [HeaderField]
-    let startOriginHeaders: [HeaderField]
+    /// Everything the crawler holds, in one object: each job's task captures the crawler, and
+    /// copying one reference is cheaper than retaining a dozen fields for every request.
+    final class Parts: Sendable {
+        let fetcher: any Fetcher
+        let configuration: CrawlConfiguration
+        let logger: Logger
+        let startOrigins: Set<String>
+        let commonHeaders: [HeaderField]
+        let startOriginHeaders: [HeaderField]
+        let redaction: Redaction
+
+        init(fetcher: any Fetcher, configuration: CrawlConfiguration, logger: Logger) {
+            self.fetcher = fetcher
+            self.configuration = configuration
+            self.logger = logger
+            startOrigins = Set(configuration.startURLs.map(WebURL.origin))
+            commonHeaders = [
+                HeaderField(name: "User-Agent", value: configuration.userAgent),
+                HeaderField(name: "Accept-Encoding", value: ContentDecoding.acceptEncoding),
+            ]
+            startOriginHeaders = commonHeaders + configuration.headers
+            redaction = Redaction(extraNames: configuration.headers.map(\.name))
+        }
+    }
+
+    let parts: Parts
+    var fetcher: any Fetcher { parts.fetcher }
+    var configuration: CrawlConfiguration { parts.configuration }
+    var logger: Logger { parts.logger }
+    var startOrigins: Set<String> { parts.startOrigins }
+    var commonHeaders: [HeaderField] { parts.commonHeaders }
+    var startOriginHeaders: [HeaderField] { parts.startOriginHeaders }
     /// Secrets (credentials, cookies, every configured header) replaced before anything is recorded.
-    let redaction: Redaction
+    var redaction: Redaction { parts.redaction }
 
     public init(fetcher: any Fetcher, configuration: CrawlConfiguration, logger: Logger = Logger(label: "assetcrawl.crawler", factory: { _ in SwiftLogNoOpLogHandler() })) {
-        self.fetcher = fetcher
-        self.configuration = configuration
-        self.logger = logger
-        startOrigins = Set(configuration.startURLs.map(WebURL.origin))
-        commonHeaders = [
-            HeaderField(name: "User-Agent", value: configuration.userAgent),
-            HeaderField(name: "Accept-Encoding", value: ContentDecoding.acceptEncoding),
-        ]
-        startOriginHeaders = commonHeaders + configuration.headers
-        redaction = Redaction(extraNames: configuration.headers.map(\.name))
+        parts = Parts(fetcher: fetcher, configuration: configuration, logger: logger)
     }
 
     /// One URL to fetch.

@@ -11,12 +11,17 @@ public enum Extractor {
 
     /// Classifies a `Content-Type` (and the URL's extension when the type is missing or generic).
     public static func documentType(contentType: String?, url: URL) -> DocumentType {
-        documentType(contentType.map(MediaType.init), url: url)
+        // Asked of every response whose body may be kept: the essence alone, no parameters.
+        documentType(essence: MediaType.essence(of: contentType), url: url)
     }
 
     /// Classifies a parsed media type: each document's `Content-Type` is parsed once.
     static func documentType(_ media: MediaType?, url: URL) -> DocumentType {
-        switch media?.essence ?? "" {
+        documentType(essence: media?.essence ?? "", url: url)
+    }
+
+    static func documentType(essence: String, url: URL) -> DocumentType {
+        switch essence {
         case "text/html", "application/xhtml+xml": return .html
         case "text/css": return .css
         case "application/manifest+json": return .manifest

@@ -110,13 +110,13 @@ extension HTMLExtractor {
 
     /// Rules for `link`, decided by its `rel` token list (and `as` for preload).
     static func linkRules(_ attributes: Attributes) -> [Rule] {
-        let rel = Set((attributes["rel"] ?? "").lowercased().split(whereSeparator: isHTMLSpace).map(String.init))
+        let rel = relTokens(attributes["rel"] ?? "")
         if rel.contains("stylesheet") {
             // `alternate stylesheet` too: browsers download alternates, at a low priority.
             return [Rule(attribute: "href", kind: .stylesheet, role: .requisite)]
         }
-        if !rel.isDisjoint(with: ["icon", "apple-touch-icon", "apple-touch-icon-precomposed", "mask-icon",
-                                  "apple-touch-startup-image", "fluid-icon"]) {
+        if rel.contains(where: { ["icon", "apple-touch-icon", "apple-touch-icon-precomposed", "mask-icon",
+                                 "apple-touch-startup-image", "fluid-icon"].contains($0) }) {
             return [Rule(attribute: "href", kind: .icon, role: .requisite)]
         }
         if rel.contains("manifest") {
@@ -137,7 +137,7 @@ extension HTMLExtractor {
         if rel.contains("prefetch") {
             return [Rule(attribute: "href", kind: .prefetch, role: .requisite)]
         }
-        if !rel.isDisjoint(with: ["preconnect", "dns-prefetch"]) {
+        if rel.contains("preconnect") || rel.contains("dns-prefetch") {
             return [Rule(attribute: "href", kind: .other, role: .hint)]
         }
         if !rel.isEmpty {
@@ -203,6 +203,21 @@ extension HTMLExtractor {
         }
         return result
     }
+}
+
+/// The lowercased tokens of a `rel` value. Every `<link>` of a page asks: an ASCII value
+/// (nearly all) is split and lowercased byte by byte, with no Character-level split or Set.
+func relTokens(_ value: String) -> [String] {
+    guard value.utf8.allSatisfy({ $0 < 0x80 }) else {
+        return value.lowercased().split(whereSeparator: isHTMLSpace).map(String.init)
+    }
+    let lower = value.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? value.lowercased() : value
+    return lower.utf8.split(whereSeparator: isHTMLSpaceByte).map { String(Substring($0)) }
+}
+
+/// HTML's "ASCII whitespace", as a UTF-8 byte.
+func isHTMLSpaceByte(_ b: UInt8) -> Bool {
+    b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0C
 }
 
 /// HTML's "ASCII whitespace".

@@ -233,7 +233,7 @@ public enum HTMLExtractor {
             if spec?.context == .media, let preload = attributes["preload"] { mediaPreload[depth] = preload }
             let alternatives = innermostAlternatives()
             if spec?.special == .link, templateDepth == 0, noscriptDepth == 0,
-               (attributes["rel"] ?? "").lowercased().split(whereSeparator: isHTMLSpace).contains("icon") {
+               relTokens(attributes["rel"] ?? "").contains("icon") {
                 result.declaresIcon = true
             }
 

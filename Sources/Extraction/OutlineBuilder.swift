@@ -39,11 +39,7 @@ struct OutlineBuilder {
     mutating func name(_ pointer: UnsafePointer<UInt8>) -> Name {
         if let known = names[UnsafeRawPointer(pointer)] { return known }
         let string = String(cString: pointer)
-        var flags: UInt8 = 0
-        if Self.html4UnknownVoids.contains(string) { flags |= Self.void }
-        if Self.inertElements.contains(string) { flags |= Self.inert }
-        if Self.unrenderedElements.contains(string) { flags |= Self.unrendered }
-        let made = Name(string: string, flags: flags)
+        let made = Name(string: string, flags: Self.flags(of: string))
         names[UnsafeRawPointer(pointer)] = made
         return made
     }
@@ -52,33 +48,48 @@ struct OutlineBuilder {
     static let inertElements: Set<String> = ["noscript", "template"]
     static let unrenderedElements: Set<String> = ["head", "script", "style", "title", "textarea", "select", "option"]
 
+    /// What the three sets say of a name. Every element and attribute name of a page is asked
+    /// once per parse: names whose first letter starts none of the twelve skip the lookups.
+    static func flags(of name: String) -> UInt8 {
+        switch name.utf8.first {
+        case UInt8(ascii: "s"), UInt8(ascii: "t"), UInt8(ascii: "w"), UInt8(ascii: "n"), UInt8(ascii: "h"), UInt8(ascii: "o"): break
+        default: return 0
+        }
+        var flags: UInt8 = 0
+        if html4UnknownVoids.contains(name) { flags |= void }
+        if inertElements.contains(name) { flags |= inert }
+        if unrenderedElements.contains(name) { flags |= unrendered }
+        return flags
+    }
+
     mutating func start(_ namePointer: UnsafePointer<UInt8>, _ attributes: SAXAttributes) {
         let name = self.name(namePointer)
         if inertDepth > 0 || name.flags & Self.inert != 0 {
             if name.flags & Self.void == 0 { inertDepth += 1 }
             return
         }
-        var element = OutlineElement(name: name.string, parent: open.last?.index ?? -1,
-                                     previousSibling: lastChild[lastChild.count - 1])
+        // Appended first and filled in place: appending a finished element copied it (a
+        // retain per string) and destroyed the original.
+        let index = outline.elements.count
+        outline.elements.append(OutlineElement(name: name.string, parent: open.last?.index ?? -1,
+                                               previousSibling: lastChild[lastChild.count - 1]))
         if var entry = attributes.list {
             while let pointer = entry.pointee {
                 let key = self.name(pointer).string
                 let value = (entry + 1).pointee.map { String(cString: $0) } ?? ""
                 switch key {
-                case "id": element.id = value
-                case "class": element.classes = value.utf8.split(whereSeparator: { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) })
+                case "id": outline.elements[index].id = value
+                case "class": outline.elements[index].classes = value.utf8.split(whereSeparator: { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) })
                     .compactMap { String($0) }
                 case "style": break
                 default:
                     // Two appends, not `+= [key, value]`: that built an array per attribute.
-                    element.attributes.append(key)
-                    element.attributes.append(value)
+                    outline.elements[index].attributes.append(key)
+                    outline.elements[index].attributes.append(value)
                 }
                 entry += 2
             }
         }
-        let index = outline.elements.count
-        outline.elements.append(element)
         lastChild[lastChild.count - 1] = index
         if name.flags & Self.void != 0 { return }
         open.append((index, name.flags))

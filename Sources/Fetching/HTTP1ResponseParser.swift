@@ -1,4 +1,9 @@
 internal import CrawlModel
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
 
 /// An HTTP/1.1 response parser (RFC 9112) that counts every byte as it goes: the status line
 /// and header block exactly as sent, the body, and the chunked framing around it.
@@ -360,7 +365,9 @@ struct HeadLines {
 
     mutating func next() -> UnsafeRawBufferPointer? {
         guard index < bytes.count else { return nil }
-        let lf = bytes[index...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+        // memchr, not a generic firstIndex over the slice: every header line of every response.
+        let lf = memchr(bytes.baseAddress! + index, 0x0A, bytes.count - index)
+            .map { UnsafeRawPointer($0) - bytes.baseAddress! } ?? bytes.count
         var end = lf
         if end > index, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
         defer { index = lf + 1 }

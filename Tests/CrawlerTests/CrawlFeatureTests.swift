@@ -184,7 +184,11 @@ struct CrawlFeatureTests {
         // (8 s was not enough for fast.png under stress-ng --cpu 2 with the whole suite running,
         // and 20 s not for index.html in a filtered run at load 15.)
         try await serve(files, rules: [.init(match: "slow.png", fault: Fault(status: 404, delayMs: 120_000))]) { base in
-            let result = try await crawl([base]) { $0.maxTime = .seconds(40); $0.respectRobots = false }
+            // The head timeout (30 s by default) must outlast --max-time, or slow.png times out
+            // first and the crawl completes before --max-time stops it.
+            var options = HTTPClientFetcher.Options()
+            options.headTimeout = .seconds(100)
+            let result = try await crawl([base], options: options) { $0.maxTime = .seconds(40); $0.respectRobots = false }
             guard case .maxTime = result.stopReason else { Issue.record("\(String(describing: result.stopReason))"); return }
             #expect(result.pages.count == 1)
             #expect(result.resource(base, "fast.png")?.exchange.status == 200, "\(result.resource(base, "fast.png")?.exchange.error?.description ?? "not recorded")")
