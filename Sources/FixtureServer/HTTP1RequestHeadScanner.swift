@@ -15,10 +15,11 @@ internal import NIOHTTP1
 ///   whitespace, §5.2), no bare CR or LF (§2.2), no obs-text or other control bytes;
 /// - no `Content-Length`, `Transfer-Encoding` or `Upgrade` field: any request that could
 ///   carry a body or switch protocols (§6, §7) is llhttp's;
-/// - within the limits: the target at most ``ServerLimits/maxRequestTargetBytes`` (the state
-///   machine answers 414 beyond), each field line at most half of ``ServerLimits/maxHeaderFieldBytes``,
-///   all at most half of ``ServerLimits/maxHeaderListBytes``, at most ``ServerLimits/maxHeaderCount``
-///   fields (llhttp answers 431 beyond);
+/// - well within the limits: the target at most ``ServerLimits/maxRequestTargetBytes`` (the
+///   state machine answers 414 beyond) and half of ``ServerLimits/maxHeaderFieldBytes``, each
+///   field line at most half of that, target and field lines at most half of
+///   ``ServerLimits/maxHeaderListBytes``, at most ``ServerLimits/maxHeaderCount`` fields
+///   (llhttp answers 431 beyond, counting the same way);
 /// - no empty line before the request line (§2.2 lets a server skip it: llhttp does).
 enum HTTP1RequestHeadScanner {
     enum Result: Equatable {
@@ -49,7 +50,7 @@ enum HTTP1RequestHeadScanner {
         guard p[i] == UInt8(ascii: "/") else { return .unsupported }
         while i < n, p[i] > sp, p[i] < 0x7F { i += 1 }
         let targetEnd = i
-        guard targetEnd - targetStart <= limits.maxRequestTargetBytes, i + 11 <= n, p[i] == sp,
+        guard targetEnd - targetStart <= min(limits.maxRequestTargetBytes, limits.maxHeaderFieldBytes / 2), i + 11 <= n, p[i] == sp,
               p[i + 1] == UInt8(ascii: "H"), p[i + 2] == UInt8(ascii: "T"), p[i + 3] == UInt8(ascii: "T"), p[i + 4] == UInt8(ascii: "P"),
               p[i + 5] == UInt8(ascii: "/"), p[i + 6] == UInt8(ascii: "1"), p[i + 7] == UInt8(ascii: "."),
               p[i + 8] == UInt8(ascii: "1") || p[i + 8] == UInt8(ascii: "0"), p[i + 9] == cr, p[i + 10] == lf else { return .unsupported }
@@ -59,7 +60,6 @@ enum HTTP1RequestHeadScanner {
         var fields: [(String, String)] = []
         fields.reserveCapacity(8)
         let maxLine = limits.maxHeaderFieldBytes / 2, maxList = limits.maxHeaderListBytes / 2
-        let headStart = i
         while true {
             guard i + 1 < n else { return .unsupported }
             if p[i] == cr {
@@ -79,7 +79,8 @@ enum HTTP1RequestHeadScanner {
             let valueEnd = i
             if valueEnd > valueStart, p[valueEnd - 1] == sp || p[valueEnd - 1] == tab { return .unsupported }
             i += 2
-            guard i - nameStart <= maxLine, i - headStart <= maxList, fields.count < limits.maxHeaderCount else { return .unsupported }
+            // llhttp counts the target and the field lines against its list limit.
+            guard i - nameStart <= maxLine, i - targetStart <= maxList, fields.count < limits.maxHeaderCount else { return .unsupported }
             let name = UnsafeRawBufferPointer(rebasing: p[nameStart..<nameEnd])
             if framesABody(name) { return .unsupported }
             fields.append((String(decoding: name, as: UTF8.self),
