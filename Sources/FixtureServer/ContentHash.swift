@@ -5,14 +5,14 @@ internal import HTTPSemantics
 
 /// Strong ETags derived from the file's content, and the bytes of small files.
 ///
-/// An ETag is the first 16 hex digits of a 64-bit FNV-1a hash of the bytes, so it changes
+/// An ETag is the 16 hex digits of a 64-bit hash of the bytes (``ContentDigest``), so it changes
 /// whenever the content changes, even when size and mtime do not. The cost is one read of
 /// the file per change: hashes are cached by (device, inode, size, mtime, ctime) — ctime
 /// cannot be set back by a user, so a rewrite that restores mtime still misses the cache.
 /// A file is read in 64 KiB chunks; memory does not grow with its size.
 ///
-/// Files of at most ``smallFileLimit`` bytes are read whole by the hash anyway, so their bytes
-/// are kept too (at most ``totalBytesLimit`` in all): a request for one is answered from
+/// Files of at most ``smallFileLimit`` bytes are read once, whole, into the buffer the hash
+/// reads, so their bytes are kept too (at most ``totalBytesLimit`` in all): a request for one is answered from
 /// memory, head and body in one write, without opening the file. The key is the same, so the
 /// bytes are never staler than the ETag.
 final class ContentHashCache: Sendable {
@@ -59,28 +59,30 @@ final class ContentHashCache: Sendable {
     func entry(fd: Int32, stat st: stat) -> Entry? {
         let key = Self.key(st)
         if let hit = state.withLockedValue({ $0.entries[key] }) { return hit }
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        var offset: off_t = 0
-        let keep = st.st_size <= Self.smallFileLimit
-        // Exactly the file's size: grown by appending, the buffer doubled its capacity, up to
-        // twice the bytes counted against `totalBytesLimit`.
-        var kept = keep ? ByteBufferAllocator().buffer(capacity: Int(st.st_size)) : ByteBuffer()
-        while true {
-            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset) }
-            if n < 0 { return nil }
-            if n == 0 { break }
-            for i in 0..<n {
-                h ^= UInt64(buffer[i])
-                h &*= 0x0000_0100_0000_01B3
+        let size = Int(st.st_size)
+        var digest = ContentDigest()
+        var bytes: ByteBuffer?
+        if size <= Self.smallFileLimit {
+            // Read once, into the buffer that is kept, and hashed there: one more byte of room
+            // shows a file that grew meanwhile.
+            guard let (read, complete) = Self.readWhole(fd, size: size) else { return nil }
+            read.withUnsafeReadableBytes { digest.update($0) }
+            if complete { bytes = read }
+        } else {
+            // In chunks of 64 KiB: memory does not grow with the file.
+            let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 8)
+            defer { chunk.deallocate() }
+            var offset: off_t = 0
+            while true {
+                let n = pread(fd, chunk.baseAddress, chunk.count, offset)
+                if n < 0 { return nil }
+                if n == 0 { break }
+                digest.update(UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
+                offset += off_t(n)
             }
-            if keep { kept.writeBytes(buffer[0..<n]) }
-            offset += off_t(n)
         }
-        // Keep the bytes only if the file did not change while it was read.
-        let hash = String(h, radix: 16).leftPadded(to: 16)
-        let entry = Entry(hash: hash, quotedHash: "\"" + hash + "\"", lastModified: HTTPDate.format(st.st_mtim.tv_sec),
-                          bytes: keep && offset == st.st_size ? kept : nil)
+        let hash = String(digest.finish(), radix: 16).leftPadded(to: 16)
+        let entry = Entry(hash: hash, quotedHash: "\"" + hash + "\"", lastModified: HTTPDate.format(st.st_mtim.tv_sec), bytes: bytes)
         state.withLockedValue { state in
             let added = entry.bytes?.readableBytes ?? 0
             if state.entries.count > 100_000 || state.bytes + added > Self.totalBytesLimit {
@@ -91,6 +93,26 @@ final class ContentHashCache: Sendable {
             state.bytes += added
         }
         return entry
+    }
+
+    /// The whole file, and whether it is exactly `size` bytes (it did not change while read);
+    /// nil when it cannot be read.
+    private static func readWhole(_ fd: Int32, size: Int) -> (ByteBuffer, complete: Bool)? {
+        // Exactly the file's size (and the byte that shows growth): grown by appending, the
+        // buffer doubled its capacity, up to twice the bytes counted against `totalBytesLimit`.
+        var buffer = ByteBufferAllocator().buffer(capacity: size + 1)
+        var failed = false
+        while buffer.readableBytes <= size {
+            let offset = off_t(buffer.readableBytes)
+            let n = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 1) { room -> Int in
+                let n = pread(fd, room.baseAddress, room.count, offset)
+                if n < 0 { failed = true }
+                return max(n, 0)
+            }
+            if failed { return nil }
+            if n == 0 { break }
+        }
+        return (buffer, buffer.readableBytes == size)
     }
 }
 

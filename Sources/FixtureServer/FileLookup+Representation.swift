@@ -76,10 +76,16 @@ extension FileLookup {
         var varyAcceptEncoding = true
     }
 
-    /// The policy's headers for a path, cached per connection.
+    /// The policy's headers for a path, cached per connection by path and by the rules that
+    /// match it (a crawl asks for each path once or twice; most paths match the same rules).
     func policyHeaders(for path: String) -> PolicyHeaders {
         if let hit = cachedPolicyHeaders(path) { return hit }
-        var headers = context.policy.headers(for: path)
+        let matching = context.policy.headerRules(for: path)
+        if let shared = cachedPolicyHeaders(rules: matching) {
+            cachePolicyHeaders(shared, for: path)
+            return shared
+        }
+        var headers = context.policy.headers(ofRules: matching)
         if context.isTLS {
             if let hsts = context.policy.effectiveStrictTransportSecurity,
                !headers.contains(where: { $0.0.lowercased() == "strict-transport-security" }) {
@@ -90,7 +96,7 @@ extension FileLookup {
             headers.removeAll { $0.0.lowercased() == "strict-transport-security" }
         }
         var result = PolicyHeaders()
-        result.varyAcceptEncoding = context.policy.varyAcceptEncoding(for: path)
+        result.varyAcceptEncoding = context.policy.varyAcceptEncoding(ofRules: matching)
         for (name, value) in headers {
             let lower = name.lowercased()
             if lower == "vary" {
@@ -100,7 +106,7 @@ extension FileLookup {
                 if Self.notModifiedHeaders.contains(lower) { result.notModified.append((name, value)) }
             }
         }
-        cachePolicyHeaders(result, for: path)
+        cachePolicyHeaders(result, for: path, rules: matching)
         return result
     }
 }

@@ -32,8 +32,10 @@ final class FileLookup {
     var fileStates: FileStateCache?
     /// The wall-clock second the current request is answered in (see ``enter(_:)``).
     private(set) var requestSecond = 0
-    /// The policy's headers per path (glob matching is the costliest part of a small response).
+    /// The policy's headers per path (glob matching is the costliest part of a small response),
+    /// and per set of matching rules (their merging, for a path seen for the first time).
     private var policyHeaderCache: [String: PolicyHeaders] = [:]
+    private var policyHeadersByRules: [[Int]: PolicyHeaders] = [:]
 
     init(context: ServerContext) {
         self.context = context
@@ -41,9 +43,15 @@ final class FileLookup {
 
     func cachedPolicyHeaders(_ path: String) -> PolicyHeaders? { policyHeaderCache[path] }
 
-    func cachePolicyHeaders(_ headers: PolicyHeaders, for path: String) {
+    func cachedPolicyHeaders(rules: [Int]) -> PolicyHeaders? { policyHeadersByRules[rules] }
+
+    func cachePolicyHeaders(_ headers: PolicyHeaders, for path: String, rules: [Int]? = nil) {
         if policyHeaderCache.count > 256 { policyHeaderCache.removeAll() }
         policyHeaderCache[path] = headers
+        if let rules {
+            if policyHeadersByRules.count > 64 { policyHeadersByRules.removeAll() }
+            policyHeadersByRules[rules] = headers
+        }
     }
 
     /// Starts answering a request in `second`: what the file cache learnt earlier is dropped.

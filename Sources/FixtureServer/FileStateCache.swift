@@ -139,13 +139,16 @@ final class FileStateCache {
         let resolved = resolver.resolve(relative)
         guard fd >= 0 else { return resolved }
         // Only what exists, inside the root; watches first, then a fresh look, so a change
-        // after that look is an event.
+        // after that look is an event. When every directory was watched already (before the
+        // resolver's look: watches are added only on this loop), that look was the fresh one.
         guard let st = resolved.stat, !resolved.escapes,
-              watchDirectories(of: resolved.path, isDirectory: (st.st_mode & S_IFMT) == S_IFDIR, root: resolver.root) else {
+              let added = watchDirectories(of: resolved.path, isDirectory: (st.st_mode & S_IFMT) == S_IFDIR, root: resolver.root) else {
             return resolved
         }
-        var fresh = stat()
-        guard stat(resolved.path, &fresh) == 0, ContentHashCache.key(fresh) == ContentHashCache.key(st) else { return resolved }
+        if added {
+            var fresh = stat()
+            guard stat(resolved.path, &fresh) == 0, ContentHashCache.key(fresh) == ContentHashCache.key(st) else { return resolved }
+        }
         if entries.count >= Self.maxEntries { entries.removeAll(keepingCapacity: true) }
         entries[relative] = resolved
         return resolved
@@ -183,7 +186,7 @@ final class FileStateCache {
     /// its siblings), watched before `make` looks at it.
     func representations(of path: String, root: String, make: () -> [Representation]?) -> [Representation]? {
         if let hit = representations[path] { return hit }
-        guard fd >= 0, watchDirectories(of: path, isDirectory: false, root: root) else { return make() }
+        guard fd >= 0, watchDirectories(of: path, isDirectory: false, root: root) != nil else { return make() }
         guard let made = make() else { return nil }
         let bytes = made.reduce(0) { $0 + ($1.bytes?.readableBytes ?? 0) }
         if representations.count >= Self.maxEntries || representationBytes + bytes > ContentHashCache.totalBytesLimit {
@@ -207,9 +210,10 @@ final class FileStateCache {
     }
 
     /// Watches every directory from the root down to `path` (its own directory, or itself
-    /// when it is one), and the directory of its real path when a symlink leads elsewhere;
-    /// false when a watch could not be added.
-    private func watchDirectories(of path: String, isDirectory: Bool, root: String) -> Bool {
+    /// when it is one), and the directory of its real path when a symlink leads elsewhere:
+    /// whether a watch was added (false when all were watched already); nil when a watch
+    /// could not be added.
+    private func watchDirectories(of path: String, isDirectory: Bool, root: String) -> Bool? {
         // The parent folder by the last slash: NSString's path methods were 5% of `crawl --serve`.
         func parent(_ p: String) -> String {
             var end = p.utf8.endIndex
@@ -230,10 +234,12 @@ final class FileStateCache {
             let realDirectory = isDirectory ? realPath : parent(realPath)
             if !directories.contains(realDirectory) { directories.append(realDirectory) }
         }
+        var added = false
         for directory in directories where !watched.contains(directory) {
-            guard inotify_add_watch(fd, directory, Self.mask) >= 0 else { return false }
+            guard inotify_add_watch(fd, directory, Self.mask) >= 0 else { return nil }
             watched.insert(directory)
+            added = true
         }
-        return true
+        return added
     }
 }

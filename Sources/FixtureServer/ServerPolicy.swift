@@ -144,14 +144,29 @@ public struct ServerPolicy: Sendable, Codable {
 
     /// Whether a negotiated encoding adds `Accept-Encoding` to `Vary` on `path` (see ``Rule/varyAcceptEncoding``).
     public func varyAcceptEncoding(for path: String) -> Bool {
-        rules.first { $0.varyAcceptEncoding != nil && Glob.matches($0.match, path) }?.varyAcceptEncoding ?? true
+        varyAcceptEncoding(ofRules: headerRules(for: path))
     }
 
     /// Headers for a path: for each header name, the first matching rule wins.
     public func headers(for path: String) -> [(String, String)] {
+        headers(ofRules: headerRules(for: path))
+    }
+
+    /// The indices of the rules matching `path` that set headers or `varyAcceptEncoding`:
+    /// all that ``headers(for:)`` and ``varyAcceptEncoding(for:)`` depend on, so paths with the
+    /// same indices share those answers.
+    func headerRules(for path: String) -> [Int] {
+        rules.indices.filter { (rules[$0].headers != nil || rules[$0].varyAcceptEncoding != nil) && Glob.matches(rules[$0].match, path) }
+    }
+
+    func varyAcceptEncoding(ofRules indices: [Int]) -> Bool {
+        indices.lazy.compactMap { self.rules[$0].varyAcceptEncoding }.first ?? true
+    }
+
+    func headers(ofRules indices: [Int]) -> [(String, String)] {
         var result: [(String, String)] = []
         var seen: Set<String> = []
-        for rule in rules where rule.headers != nil && Glob.matches(rule.match, path) {
+        for rule in indices.map({ rules[$0] }) where rule.headers != nil {
             for (name, value) in (rule.headers ?? [:]).sorted(by: { $0.key < $1.key }) where seen.insert(name.lowercased()).inserted {
                 result.append((name, value))
             }
