@@ -1,0 +1,284 @@
+internal import Foundation
+
+/// Encodes a value as exactly the bytes `JSONEncoder` gives with `[.prettyPrinted, .sortedKeys,
+/// .withoutEscapingSlashes]` (the reports' settings), every line but blank ones indented by `level`
+/// steps of two spaces (an element of an array nested that deep): keys sorted by their UTF-8 bytes, `" : "` between key and
+/// value, `[\n\n]` for an empty array, the same string escapes, doubles as their `description`
+/// without a trailing `.0`, dates as seconds since 2001, URLs as their absolute string and data as
+/// base64 (JSONEncoder's default strategies).
+///
+/// Why: the JSON report encodes every page and resource of a crawl, and Foundation's encoder
+/// (a tree of boxed values, existential containers, a dynamic cast per value) was most of the
+/// `--json` run's CPU. This one builds a small tree of its own and writes it out in one pass.
+/// `ReportJSONEncoderTests` compares both encoders' bytes.
+struct ReportJSONEncoder {
+    /// Pretty-printed bytes of `value`, every line (blank lines excepted) indented by `level` × 2 spaces.
+    func encode<T: Encodable>(_ value: T, level: Int = 0) throws -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(1024)
+        try encode(value, level: level, into: &out)
+        return out
+    }
+
+    /// Appends what ``encode(_:level:)`` returns to `out`.
+    func encode<T: Encodable>(_ value: T, level: Int = 0, into out: inout [UInt8]) throws {
+        let root = try JSONNodeEncoder.wrap(value)
+        writeIndent(level, &out)
+        write(root, level: level, &out)
+    }
+
+    private func write(_ node: JSONNode, level: Int, _ out: inout [UInt8]) {
+        switch node {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .number(let text): out.append(contentsOf: text.utf8)
+        case .string(let s): Self.writeString(s, &out)
+        case .array(let array):
+            out.append(UInt8(ascii: "["))
+            out.append(0x0A)
+            for (i, item) in array.items.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")); out.append(0x0A) }
+                writeIndent(level + 1, &out)
+                write(item, level: level + 1, &out)
+            }
+            out.append(0x0A)
+            writeIndent(level, &out)
+            out.append(UInt8(ascii: "]"))
+        case .object(let object):
+            out.append(UInt8(ascii: "{"))
+            out.append(0x0A)
+            var first = true
+            for (key, value) in object.sorted() {
+                if !first { out.append(UInt8(ascii: ",")); out.append(0x0A) }
+                first = false
+                writeIndent(level + 1, &out)
+                Self.writeString(key, &out)
+                out.append(contentsOf: " : ".utf8)
+                write(value, level: level + 1, &out)
+            }
+            out.append(0x0A)
+            writeIndent(level, &out)
+            out.append(UInt8(ascii: "}"))
+        case .pending(let slot): write(slot.value ?? .object(JSONNode.Object()), level: level, &out)
+        }
+    }
+
+    private func writeIndent(_ level: Int, _ out: inout [UInt8]) {
+        for _ in 0..<level { out.append(0x20); out.append(0x20) }
+    }
+
+    /// A JSON string as swift-foundation's `JSONWriter` escapes it (slashes left alone).
+    static func writeString(_ string: String, _ out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var copy = string
+        copy.withUTF8 { bytes in
+            var mark = 0
+            for i in 0..<bytes.count {
+                let b = bytes[i]
+                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[mark..<i]))
+                mark = i + 1
+                switch b {
+                case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
+                case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)
+                case 0x08: out.append(contentsOf: "\\b".utf8)
+                case 0x0C: out.append(contentsOf: "\\f".utf8)
+                case 0x0A: out.append(contentsOf: "\\n".utf8)
+                case 0x0D: out.append(contentsOf: "\\r".utf8)
+                case 0x09: out.append(contentsOf: "\\t".utf8)
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: "\\u00".utf8)
+                    out.append(hex[Int(b >> 4)])
+                    out.append(hex[Int(b & 0x0F)])
+                }
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[mark..<bytes.count]))
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}
+
+/// One encoded value before it is written out.
+enum JSONNode {
+    case null
+    case bool(Bool)
+    /// A number as JSONEncoder spells it.
+    case number(String)
+    case string(String)
+    case array(Array)
+    case object(Object)
+    /// A value a nested or super encoder fills in after the call that made it returns.
+    case pending(Slot)
+
+    final class Array { var items: [JSONNode] = [] }
+
+    final class Object {
+        var entries: [(key: String, value: JSONNode)] = []
+
+        /// The entries by key (UTF-8 byte order, as JSONEncoder sorts them), the last one kept
+        /// when a key was encoded twice.
+        func sorted() -> [(key: String, value: JSONNode)] {
+            let order = entries.indices.sorted { a, b in
+                let (ka, kb) = (entries[a].key, entries[b].key)
+                if ka == kb { return a < b }
+                return ka.utf8.lexicographicallyPrecedes(kb.utf8)
+            }
+            var out: [(key: String, value: JSONNode)] = []
+            out.reserveCapacity(order.count)
+            for i in order {
+                if let last = out.last, last.key == entries[i].key { out[out.count - 1] = entries[i] } else { out.append(entries[i]) }
+            }
+            return out
+        }
+    }
+
+    final class Slot { var value: JSONNode? }
+
+    static func number(_ value: some BinaryFloatingPoint & CustomStringConvertible) throws -> JSONNode {
+        guard value.isFinite else {
+            throw EncodingError.invalidValue(value, .init(codingPath: [], debugDescription: "Unable to encode \(value) directly in JSON."))
+        }
+        var text = value.description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        return .number(text)
+    }
+}
+
+/// The `Encoder` that builds ``JSONNode``s: one per value that encodes itself.
+final class JSONNodeEncoder: Encoder {
+    var codingPath: [any CodingKey] { [] }
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+    let slot = JSONNode.Slot()
+
+    /// The node for `value`, with JSONEncoder's special cases for Date, Data, URL and Decimal.
+    static func wrap<T: Encodable>(_ value: T) throws -> JSONNode {
+        if T.self == String.self { return .string(value as! String) }
+        if T.self == Int.self { return .number(String(value as! Int)) }
+        if T.self == Bool.self { return .bool(value as! Bool) }
+        if T.self == Double.self { return try JSONNode.number(value as! Double) }
+        // Metatype checks, not casts: the reports encode concrete types, never `any Encodable`.
+        if T.self == Date.self { return try JSONNode.number((value as! Date).timeIntervalSinceReferenceDate) }
+        if T.self == Data.self { return .string((value as! Data).base64EncodedString()) }
+        if T.self == URL.self { return .string((value as! URL).absoluteString) }
+        if T.self == Decimal.self { return .number((value as! Decimal).description) }
+        let encoder = JSONNodeEncoder()
+        try value.encode(to: encoder)
+        return encoder.slot.value ?? .object(JSONNode.Object())
+    }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        if case .object(let object) = slot.value { return KeyedEncodingContainer(Keyed<Key>(object: object)) }
+        let object = JSONNode.Object()
+        slot.value = .object(object)
+        return KeyedEncodingContainer(Keyed<Key>(object: object))
+    }
+
+    func unkeyedContainer() -> any UnkeyedEncodingContainer {
+        if case .array(let array) = slot.value { return Unkeyed(array: array) }
+        let array = JSONNode.Array()
+        slot.value = .array(array)
+        return Unkeyed(array: array)
+    }
+
+    func singleValueContainer() -> any SingleValueEncodingContainer { Single(slot: slot) }
+
+    struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
+        let object: JSONNode.Object
+        var codingPath: [any CodingKey] { [] }
+
+        func set(_ node: JSONNode, _ key: Key) { object.entries.append((key.stringValue, node)) }
+
+        mutating func encodeNil(forKey key: Key) throws { set(.null, key) }
+        mutating func encode(_ value: Bool, forKey key: Key) throws { set(.bool(value), key) }
+        mutating func encode(_ value: String, forKey key: Key) throws { set(.string(value), key) }
+        mutating func encode(_ value: Double, forKey key: Key) throws { set(try JSONNode.number(value), key) }
+        mutating func encode(_ value: Float, forKey key: Key) throws { set(try JSONNode.number(value), key) }
+        mutating func encode(_ value: Int, forKey key: Key) throws { set(.number(String(value)), key) }
+        mutating func encode(_ value: Int8, forKey key: Key) throws { set(.number(String(value)), key) }
+        mutating func encode(_ value: Int16, forKey key: Key) throws { set(.number(String(value)), key) }
+        mutating func encode(_ value: Int32, forKey key: Key) throws { set(.number(String(value)), key) }
+        mutating func encode(_ value: Int64, forKey key: Key) throws { set(.number(String(value)), key) }
+        mutating func encode(_ value: UInt, forKey key: Key) throws { set(.number(String(value)), key) }
+        mutating func encode(_ value: UInt8, forKey key: Key) throws { set(.number(String(value)), key) }
+        mutating func encode(_ value: UInt16, forKey key: Key) throws { set(.number(String(value)), key) }
+        mutating func encode(_ value: UInt32, forKey key: Key) throws { set(.number(String(value)), key) }
+        mutating func encode(_ value: UInt64, forKey key: Key) throws { set(.number(String(value)), key) }
+        mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { set(try JSONNodeEncoder.wrap(value), key) }
+
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+            let nested = JSONNode.Object()
+            set(.object(nested), key)
+            return KeyedEncodingContainer(Keyed<NestedKey>(object: nested))
+        }
+
+        mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
+            let nested = JSONNode.Array()
+            set(.array(nested), key)
+            return Unkeyed(array: nested)
+        }
+
+        mutating func superEncoder() -> any Encoder { superEncoder(named: "super") }
+        mutating func superEncoder(forKey key: Key) -> any Encoder { superEncoder(named: key.stringValue) }
+
+        private func superEncoder(named name: String) -> any Encoder {
+            let encoder = JSONNodeEncoder()
+            object.entries.append((name, .pending(encoder.slot)))
+            return encoder
+        }
+    }
+
+    struct Unkeyed: UnkeyedEncodingContainer {
+        let array: JSONNode.Array
+        var codingPath: [any CodingKey] { [] }
+        var count: Int { array.items.count }
+
+        mutating func encodeNil() throws { array.items.append(.null) }
+        mutating func encode(_ value: Bool) throws { array.items.append(.bool(value)) }
+        mutating func encode(_ value: String) throws { array.items.append(.string(value)) }
+        mutating func encode(_ value: Double) throws { array.items.append(try JSONNode.number(value)) }
+        mutating func encode(_ value: Float) throws { array.items.append(try JSONNode.number(value)) }
+        mutating func encode(_ value: Int) throws { array.items.append(.number(String(value))) }
+        mutating func encode<T: Encodable>(_ value: T) throws { array.items.append(try JSONNodeEncoder.wrap(value)) }
+
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+            let nested = JSONNode.Object()
+            array.items.append(.object(nested))
+            return KeyedEncodingContainer(Keyed<NestedKey>(object: nested))
+        }
+
+        mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
+            let nested = JSONNode.Array()
+            array.items.append(.array(nested))
+            return Unkeyed(array: nested)
+        }
+
+        mutating func superEncoder() -> any Encoder {
+            let encoder = JSONNodeEncoder()
+            array.items.append(.pending(encoder.slot))
+            return encoder
+        }
+    }
+
+    struct Single: SingleValueEncodingContainer {
+        let slot: JSONNode.Slot
+        var codingPath: [any CodingKey] { [] }
+
+        mutating func encodeNil() throws { slot.value = .null }
+        mutating func encode(_ value: Bool) throws { slot.value = .bool(value) }
+        mutating func encode(_ value: String) throws { slot.value = .string(value) }
+        mutating func encode(_ value: Double) throws { slot.value = try JSONNode.number(value) }
+        mutating func encode(_ value: Float) throws { slot.value = try JSONNode.number(value) }
+        mutating func encode(_ value: Int) throws { slot.value = .number(String(value)) }
+        mutating func encode(_ value: Int8) throws { slot.value = .number(String(value)) }
+        mutating func encode(_ value: Int16) throws { slot.value = .number(String(value)) }
+        mutating func encode(_ value: Int32) throws { slot.value = .number(String(value)) }
+        mutating func encode(_ value: Int64) throws { slot.value = .number(String(value)) }
+        mutating func encode(_ value: UInt) throws { slot.value = .number(String(value)) }
+        mutating func encode(_ value: UInt8) throws { slot.value = .number(String(value)) }
+        mutating func encode(_ value: UInt16) throws { slot.value = .number(String(value)) }
+        mutating func encode(_ value: UInt32) throws { slot.value = .number(String(value)) }
+        mutating func encode(_ value: UInt64) throws { slot.value = .number(String(value)) }
+        mutating func encode<T: Encodable>(_ value: T) throws { slot.value = try JSONNodeEncoder.wrap(value) }
+    }
+}
