@@ -61,7 +61,7 @@ extension JSONReport {
         try records.forEachResource { resource in
             let element = Self.resource(resource, origins: origins, includeTimings: includeTimings)
             try out.element { try encoder.encode(element, level: 2, into: &$0) }
-            hits.merge(CDNHitRatio.of([resource]))
+            hits.merge(CDNHitRatio.of(resource, final: element.cdn))
             onResource(resource)
         }
         try out.endArray()

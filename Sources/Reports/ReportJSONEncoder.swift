@@ -120,9 +120,10 @@ enum JSONNode {
         /// when a key was encoded twice.
         func sorted() -> [(key: String, value: JSONNode)] {
             let order = entries.indices.sorted { a, b in
-                let (ka, kb) = (entries[a].key, entries[b].key)
-                if ka == kb { return a < b }
-                return ka.utf8.lexicographicallyPrecedes(kb.utf8)
+                switch Self.compare(entries[a].key, entries[b].key) {
+                case 0: a < b
+                case let c: c < 0
+                }
             }
             var out: [(key: String, value: JSONNode)] = []
             out.reserveCapacity(order.count)
@@ -130,6 +131,19 @@ enum JSONNode {
                 if let last = out.last, last.key == entries[i].key { out[out.count - 1] = entries[i] } else { out.append(entries[i]) }
             }
             return out
+        }
+
+        /// The order of two keys' UTF-8 bytes (negative, 0, positive), as `memcmp` then length.
+        static func compare(_ a: String, _ b: String) -> Int {
+            let fast = a.utf8.withContiguousStorageIfAvailable { x in
+                b.utf8.withContiguousStorageIfAvailable { y -> Int in
+                    let n = min(x.count, y.count)
+                    let c = n == 0 ? 0 : Int(memcmp(x.baseAddress!, y.baseAddress!, n))
+                    return c != 0 ? c : x.count - y.count
+                }
+            }
+            if let fast = fast ?? nil { return fast }
+            return a == b ? 0 : a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : 1
         }
     }
 

@@ -42,6 +42,18 @@ struct PageFiguresTests {
         }
     }
 
+    @Test("fixture site: each stored record's tally (read without decoding it) equals the whole resource's")
+    func tallies() async throws {
+        try await withStoredCrawl { store, result in
+            var tallies: [ResourceTally] = []
+            try StoreReader(path: store.path).forEachResourceTally { tallies.append($0) }
+            let expected = result.resources.keys.sorted().map { ResourceTally(result.resources[$0]!) }
+            #expect(tallies == expected)
+            // Failures and both probes are in the fixture's crawl (RecordCodingTests has the rest).
+            #expect(expected.contains { $0.failed } && expected.contains { $0.probes.count == 2 })
+        }
+    }
+
     @Test("fixture site: with the shared-document memo each page gets a fresh browser model's choice")
     func decisionMemo() async throws {
         try await withStoredCrawl { _, result in
