@@ -115,7 +115,14 @@ public struct SharedCacheProblem: Codable, Sendable, Hashable {
             if keys.contains(where: { ["v", "ver", "version", "hash", "rev", "h"].contains($0) }) { return true }
         }
         let path = SiteAudit.path(of: String(parts[0]))
-        return path.split(separator: "/").contains { segment in
+        if let fast = URLNameBytes.hasVersionSegment(path: path) { return fast }
+        return hasVersionSegment(path: path)
+    }
+
+    /// A version number in a path's segments, character by character (any path; ``URLNameBytes``
+    /// has the same rules on plain ASCII bytes).
+    static func hasVersionSegment(path: String) -> Bool {
+        path.split(separator: "/").contains { segment in
             segment.split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == "@" }).contains { token in
                 var t = Substring(token)
                 if t.first == "v" || t.first == "V" { t = t.dropFirst() }
