@@ -50,10 +50,11 @@ public struct SharedCacheProblem: Codable, Sendable, Hashable {
     /// Kinds that are files the same for every visitor.
     static let staticKinds: Set<AssetKind> = [.stylesheet, .script, .image, .font, .media, .icon, .track]
 
-    static func find(_ resource: FetchedResource, freshness: SharedCacheFreshness, siteOrigins: Set<String>) -> [SharedCacheProblem] {
+    /// `cc`: the response's `Cache-Control` fields, parsed.
+    static func find(_ resource: FetchedResource, freshness: SharedCacheFreshness, cacheControl cc: HTTPSemantics.CacheControl,
+                     siteOrigins: Set<String>) -> [SharedCacheProblem] {
         let e = resource.exchange
         let headers = e.responseHeaders
-        let cc = HTTPSemantics.CacheControl(headers.all("Cache-Control"))
         let ccText = headers.all("Cache-Control").joined(separator: ", ")
         let isStatic = staticKinds.contains(resource.kind)
         let vary = Set(HTTPList.members(headers.all("Vary")).map { $0.lowercased() })

@@ -59,7 +59,7 @@ struct ReportJSONEncoder {
             out.append(0x0A)
             writeIndent(level, &out)
             out.append(UInt8(ascii: "}"))
-        case .pending(let slot): write(slot.value ?? .object(JSONNode.Object()), level: level, &out)
+        case .pending(let encoder): write(encoder.value ?? .object(JSONNode.Object()), level: level, &out)
         }
     }
 
@@ -109,7 +109,7 @@ enum JSONNode {
     case array(Array)
     case object(Object)
     /// A value a nested or super encoder fills in after the call that made it returns.
-    case pending(Slot)
+    case pending(JSONNodeEncoder)
 
     final class Array { var items: [JSONNode] = [] }
 
@@ -119,10 +119,14 @@ enum JSONNode {
         /// The entries by key (UTF-8 byte order, as JSONEncoder sorts them), the last one kept
         /// when a key was encoded twice.
         func sorted() -> [(key: String, value: JSONNode)] {
+            guard entries.count > 1 else { return entries }
+            // The first 8 bytes of each key decide most comparisons without touching the strings.
+            let prefixes = entries.map { Self.prefix($0.key) }
             let order = entries.indices.sorted { a, b in
+                if prefixes[a] != prefixes[b] { return prefixes[a] < prefixes[b] }
                 switch Self.compare(entries[a].key, entries[b].key) {
-                case 0: a < b
-                case let c: c < 0
+                case 0: return a < b
+                case let c: return c < 0
                 }
             }
             var out: [(key: String, value: JSONNode)] = []
@@ -131,6 +135,18 @@ enum JSONNode {
                 if let last = out.last, last.key == entries[i].key { out[out.count - 1] = entries[i] } else { out.append(entries[i]) }
             }
             return out
+        }
+
+        /// A key's first 8 UTF-8 bytes, big-endian, zero-padded: ordered as the keys are, or equal.
+        static func prefix(_ key: String) -> UInt64 {
+            var value: UInt64 = 0
+            var n = 0
+            for b in key.utf8 {
+                value |= UInt64(b) << (56 - 8 * n)
+                n += 1
+                if n == 8 { break }
+            }
+            return value
         }
 
         /// The order of two keys' UTF-8 bytes (negative, 0, positive), as `memcmp` then length.
@@ -147,8 +163,6 @@ enum JSONNode {
         }
     }
 
-    final class Slot { var value: JSONNode? }
-
     static func number(_ value: some BinaryFloatingPoint & CustomStringConvertible) throws -> JSONNode {
         guard value.isFinite else {
             throw EncodingError.invalidValue(value, .init(codingPath: [], debugDescription: "Unable to encode \(value) directly in JSON."))
@@ -163,7 +177,8 @@ enum JSONNode {
 final class JSONNodeEncoder: Encoder {
     var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
-    let slot = JSONNode.Slot()
+    /// What was encoded into this encoder (nil: nothing yet).
+    var value: JSONNode?
 
     /// The node for `value`, with JSONEncoder's special cases for Date, Data, URL and Decimal.
     static func wrap<T: Encodable>(_ value: T) throws -> JSONNode {
@@ -178,24 +193,24 @@ final class JSONNodeEncoder: Encoder {
         if T.self == Decimal.self { return .number((value as! Decimal).description) }
         let encoder = JSONNodeEncoder()
         try value.encode(to: encoder)
-        return encoder.slot.value ?? .object(JSONNode.Object())
+        return encoder.value ?? .object(JSONNode.Object())
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        if case .object(let object) = slot.value { return KeyedEncodingContainer(Keyed<Key>(object: object)) }
+        if case .object(let object) = value { return KeyedEncodingContainer(Keyed<Key>(object: object)) }
         let object = JSONNode.Object()
-        slot.value = .object(object)
+        value = .object(object)
         return KeyedEncodingContainer(Keyed<Key>(object: object))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        if case .array(let array) = slot.value { return Unkeyed(array: array) }
+        if case .array(let array) = value { return Unkeyed(array: array) }
         let array = JSONNode.Array()
-        slot.value = .array(array)
+        value = .array(array)
         return Unkeyed(array: array)
     }
 
-    func singleValueContainer() -> any SingleValueEncodingContainer { Single(slot: slot) }
+    func singleValueContainer() -> any SingleValueEncodingContainer { Single(encoder: self) }
 
     struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
         let object: JSONNode.Object
@@ -237,7 +252,7 @@ final class JSONNodeEncoder: Encoder {
 
         private func superEncoder(named name: String) -> any Encoder {
             let encoder = JSONNodeEncoder()
-            object.entries.append((name, .pending(encoder.slot)))
+            object.entries.append((name, .pending(encoder)))
             return encoder
         }
     }
@@ -269,30 +284,30 @@ final class JSONNodeEncoder: Encoder {
 
         mutating func superEncoder() -> any Encoder {
             let encoder = JSONNodeEncoder()
-            array.items.append(.pending(encoder.slot))
+            array.items.append(.pending(encoder))
             return encoder
         }
     }
 
     struct Single: SingleValueEncodingContainer {
-        let slot: JSONNode.Slot
+        let encoder: JSONNodeEncoder
         var codingPath: [any CodingKey] { [] }
 
-        mutating func encodeNil() throws { slot.value = .null }
-        mutating func encode(_ value: Bool) throws { slot.value = .bool(value) }
-        mutating func encode(_ value: String) throws { slot.value = .string(value) }
-        mutating func encode(_ value: Double) throws { slot.value = try JSONNode.number(value) }
-        mutating func encode(_ value: Float) throws { slot.value = try JSONNode.number(value) }
-        mutating func encode(_ value: Int) throws { slot.value = .number(String(value)) }
-        mutating func encode(_ value: Int8) throws { slot.value = .number(String(value)) }
-        mutating func encode(_ value: Int16) throws { slot.value = .number(String(value)) }
-        mutating func encode(_ value: Int32) throws { slot.value = .number(String(value)) }
-        mutating func encode(_ value: Int64) throws { slot.value = .number(String(value)) }
-        mutating func encode(_ value: UInt) throws { slot.value = .number(String(value)) }
-        mutating func encode(_ value: UInt8) throws { slot.value = .number(String(value)) }
-        mutating func encode(_ value: UInt16) throws { slot.value = .number(String(value)) }
-        mutating func encode(_ value: UInt32) throws { slot.value = .number(String(value)) }
-        mutating func encode(_ value: UInt64) throws { slot.value = .number(String(value)) }
-        mutating func encode<T: Encodable>(_ value: T) throws { slot.value = try JSONNodeEncoder.wrap(value) }
+        mutating func encodeNil() throws { encoder.value = .null }
+        mutating func encode(_ value: Bool) throws { encoder.value = .bool(value) }
+        mutating func encode(_ value: String) throws { encoder.value = .string(value) }
+        mutating func encode(_ value: Double) throws { encoder.value = try JSONNode.number(value) }
+        mutating func encode(_ value: Float) throws { encoder.value = try JSONNode.number(value) }
+        mutating func encode(_ value: Int) throws { encoder.value = .number(String(value)) }
+        mutating func encode(_ value: Int8) throws { encoder.value = .number(String(value)) }
+        mutating func encode(_ value: Int16) throws { encoder.value = .number(String(value)) }
+        mutating func encode(_ value: Int32) throws { encoder.value = .number(String(value)) }
+        mutating func encode(_ value: Int64) throws { encoder.value = .number(String(value)) }
+        mutating func encode(_ value: UInt) throws { encoder.value = .number(String(value)) }
+        mutating func encode(_ value: UInt8) throws { encoder.value = .number(String(value)) }
+        mutating func encode(_ value: UInt16) throws { encoder.value = .number(String(value)) }
+        mutating func encode(_ value: UInt32) throws { encoder.value = .number(String(value)) }
+        mutating func encode(_ value: UInt64) throws { encoder.value = .number(String(value)) }
+        mutating func encode<T: Encodable>(_ value: T) throws { encoder.value = try JSONNodeEncoder.wrap(value) }
     }
 }
