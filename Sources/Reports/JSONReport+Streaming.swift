@@ -90,13 +90,6 @@ struct ElementWriter {
 
     mutating func beginArray() { count = 0 }
 
-    mutating func element(_ bytes: [UInt8]) throws {
-        append(count == 0 ? "[\n" : ",\n")
-        buffer.append(contentsOf: bytes)
-        count += 1
-        if buffer.count >= 1 << 20 { try flush() }
-    }
-
     /// An element `write` appends to the buffer (``ReportJSONEncoder/encode(_:level:into:)``), without a copy of its own.
     mutating func element(_ write: (inout [UInt8]) throws -> Void) throws {
         append(count == 0 ? "[\n" : ",\n")
