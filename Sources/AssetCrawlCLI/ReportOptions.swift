@@ -97,7 +97,7 @@ struct ReportOptions: ParsableArguments {
             if pass == nil { summary.site = site }
         } else if pass == nil {
             summary.site = try PageByPage.run(records) { summary.add($0) }
-            try records.forEachResource { summary.add($0) }
+            try records.forEachResourceTally { summary.add($0) }
         }
         let checks = given ? pass?.checks : nil
         print(TextReport.render(summary, checks: checks, width: 100, colour: Terminal.colour), terminator: "")

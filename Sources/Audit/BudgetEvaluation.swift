@@ -171,6 +171,12 @@ extension Budget {
     /// of each, before the extension (`app.3f9a1c2e.js`, `index-BkAf8s2D.js`).
     public static func isFingerprinted(_ url: String) -> Bool {
         let path = SiteAudit.path(of: url)
+        if let fast = URLNameBytes.isFingerprinted(path: path) { return fast }
+        return isFingerprinted(path: path)
+    }
+
+    /// ``isFingerprinted(_:)`` of a path, character by character (any path; ``URLNameBytes`` has the same rules on plain ASCII bytes).
+    static func isFingerprinted(path: String) -> Bool {
         let name = path.split(separator: "?").first.flatMap { $0.split(separator: "/").last } ?? ""
         let parts = name.split(whereSeparator: { $0 == "." || $0 == "-" || $0 == "_" || $0 == "~" }).dropLast()
         return parts.contains { token in

@@ -109,10 +109,15 @@ public struct CDNHitRatio: Codable, Sendable, Hashable {
     /// miss followed by hits shows the cache warming up.
     public static func of(_ resources: some Sequence<FetchedResource>) -> CDNHitRatio {
         var total = CDNHitRatio()
-        for r in resources {
-            total.add(CDNCacheStatus(r.exchange.responseHeaders))
-            for probe in r.revalidation?.probes ?? [] { total.add(CDNCacheStatus(probe.exchange.responseHeaders)) }
-        }
+        for r in resources { total.merge(of(r, final: CDNCacheStatus(r.exchange.responseHeaders))) }
+        return total
+    }
+
+    /// ``of(_:)`` of one resource whose final exchange's status is known already (the JSON report has it).
+    public static func of(_ resource: FetchedResource, final: CDNCacheStatus) -> CDNHitRatio {
+        var total = CDNHitRatio()
+        total.add(final)
+        for probe in resource.revalidation?.probes ?? [] { total.add(CDNCacheStatus(probe.exchange.responseHeaders)) }
         return total
     }
 

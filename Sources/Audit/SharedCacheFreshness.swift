@@ -49,14 +49,20 @@ public struct SharedCacheFreshness: Codable, Sendable, Hashable {
     /// on any other origin needs `Access-Control-Allow-Origin`).
     public init(_ resource: FetchedResource, siteOrigins: Set<String>) {
         let e = resource.exchange
-        self.init(status: e.status ?? 0, requestHeaders: e.requestHeaders, responseHeaders: e.responseHeaders)
+        let cc = HTTPSemantics.CacheControl(e.responseHeaders.all("Cache-Control"))
+        self.init(status: e.status ?? 0, requestHeaders: e.requestHeaders, responseHeaders: e.responseHeaders, cacheControl: cc)
         guard let status = e.status, (200..<300).contains(status) else { return }
-        problems = SharedCacheProblem.find(resource, freshness: self, siteOrigins: siteOrigins)
+        problems = SharedCacheProblem.find(resource, freshness: self, cacheControl: cc, siteOrigins: siteOrigins)
     }
 
     /// The shared-cache reading of one response's headers (no problems: they need the resource).
     public init(status: Int, requestHeaders: [HeaderField], responseHeaders headers: [HeaderField]) {
-        let cc = HTTPSemantics.CacheControl(headers.all("Cache-Control"))
+        self.init(status: status, requestHeaders: requestHeaders, responseHeaders: headers,
+                  cacheControl: HTTPSemantics.CacheControl(headers.all("Cache-Control")))
+    }
+
+    /// ``init(status:requestHeaders:responseHeaders:)`` with the `Cache-Control` fields parsed already.
+    init(status: Int, requestHeaders: [HeaderField], responseHeaders headers: [HeaderField], cacheControl cc: HTTPSemantics.CacheControl) {
         problems = []
         mustRevalidate = cc.has("must-revalidate") || cc.has("proxy-revalidate")
         func notStorable(_ why: Source) -> (Bool, Int, Source) { (false, 0, why) }

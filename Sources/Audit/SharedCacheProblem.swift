@@ -50,14 +50,16 @@ public struct SharedCacheProblem: Codable, Sendable, Hashable {
     /// Kinds that are files the same for every visitor.
     static let staticKinds: Set<AssetKind> = [.stylesheet, .script, .image, .font, .media, .icon, .track]
 
-    static func find(_ resource: FetchedResource, freshness: SharedCacheFreshness, siteOrigins: Set<String>) -> [SharedCacheProblem] {
+    /// `cc`: the response's `Cache-Control` fields, parsed.
+    static func find(_ resource: FetchedResource, freshness: SharedCacheFreshness, cacheControl cc: HTTPSemantics.CacheControl,
+                     siteOrigins: Set<String>) -> [SharedCacheProblem] {
         let e = resource.exchange
         let headers = e.responseHeaders
-        let cc = HTTPSemantics.CacheControl(headers.all("Cache-Control"))
         let ccText = headers.all("Cache-Control").joined(separator: ", ")
         let isStatic = staticKinds.contains(resource.kind)
         let vary = Set(HTTPList.members(headers.all("Vary")).map { $0.lowercased() })
-        let versioned = isVersioned(e.url)
+        let fingerprinted = Budget.isFingerprinted(e.url)
+        let versioned = isVersioned(e.url, fingerprinted: fingerprinted)
         var out: [SharedCacheProblem] = []
         if isStatic, let cookie = headers.first("Set-Cookie") {
             out.append(.init(.SET_COOKIE_ON_STATIC, found: "Set-Cookie: \(cookie.prefix(40))",
@@ -85,7 +87,7 @@ public struct SharedCacheProblem: Codable, Sendable, Hashable {
             out.append(.init(.LONG_TTL_UNVERSIONED, found: "Cache-Control: \(ccText.isEmpty ? "(none)" : ccText) on a URL without a hash or version",
                              fix: "a content hash in the file name (app.3f9a1c2e.js), or Cache-Control: max-age=3600 until it has one"))
         }
-        if Budget.isFingerprinted(e.url), !cc.has("immutable"), !freshness.storable || lifetime < versionedLifetime {
+        if fingerprinted, !cc.has("immutable"), !freshness.storable || lifetime < versionedLifetime {
             out.append(.init(.SHORT_TTL_VERSIONED, found: "Cache-Control: \(ccText.isEmpty ? "(none)" : ccText) on a fingerprinted URL",
                              fix: "Cache-Control: public, max-age=31536000, immutable"))
         }
@@ -103,15 +105,25 @@ public struct SharedCacheProblem: Codable, Sendable, Hashable {
     /// A URL whose name changes with its content: a content hash in the file name
     /// (``Budget/isFingerprinted(_:)``), a version in a query (`?v=3`, `?ver=1.2`), or a
     /// version number in the path (`jquery-3.7.1.min.js`, `/v2/`, `/1.4.0/`).
-    public static func isVersioned(_ url: String) -> Bool {
-        if Budget.isFingerprinted(url) { return true }
+    public static func isVersioned(_ url: String) -> Bool { isVersioned(url, fingerprinted: Budget.isFingerprinted(url)) }
+
+    /// ``isVersioned(_:)`` with ``Budget/isFingerprinted(_:)`` of the URL already known (it parses the URL).
+    static func isVersioned(_ url: String, fingerprinted: Bool) -> Bool {
+        if fingerprinted { return true }
         let parts = url.split(separator: "?", maxSplits: 1)
         if parts.count == 2 {
             let keys = parts[1].split(separator: "&").map { $0.split(separator: "=").first.map { $0.lowercased() } ?? "" }
             if keys.contains(where: { ["v", "ver", "version", "hash", "rev", "h"].contains($0) }) { return true }
         }
         let path = SiteAudit.path(of: String(parts[0]))
-        return path.split(separator: "/").contains { segment in
+        if let fast = URLNameBytes.hasVersionSegment(path: path) { return fast }
+        return hasVersionSegment(path: path)
+    }
+
+    /// A version number in a path's segments, character by character (any path; ``URLNameBytes``
+    /// has the same rules on plain ASCII bytes).
+    static func hasVersionSegment(path: String) -> Bool {
+        path.split(separator: "/").contains { segment in
             segment.split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == "@" }).contains { token in
                 var t = Substring(token)
                 if t.first == "v" || t.first == "V" { t = t.dropFirst() }

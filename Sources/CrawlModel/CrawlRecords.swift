@@ -26,6 +26,39 @@ public protocol CrawlRecords {
     var startedAt: Date? { get }
     /// An empty set of keys for a walk over this crawl that counts each URL once.
     func makeDistinctKeys() -> any DistinctKeys
+    /// What the terminal summary counts of every fetched resource, in URL order: a store reads
+    /// only those fields of each record, not the whole resource.
+    func forEachResourceTally(_ body: (ResourceTally) throws -> Void) throws
+}
+
+/// What the terminal summary counts of one fetched resource (``CrawlRecords/forEachResourceTally(_:)``).
+public struct ResourceTally: Sendable, Equatable {
+    /// ``FetchedResource/failure`` is not nil.
+    public var failed: Bool
+    /// ``FetchedResource/wireBytes``.
+    public var wireBytes: Int
+    /// Each probe sent (If-None-Match first): its status, and its verdict followed by its notes.
+    public var probes: [Probe]
+
+    public struct Probe: Sendable, Equatable {
+        public var status: Int?
+        public var verdicts: [RevalidationVerdict]
+        public init(status: Int?, verdicts: [RevalidationVerdict]) {
+            self.status = status
+            self.verdicts = verdicts
+        }
+    }
+
+    public init(failed: Bool, wireBytes: Int, probes: [Probe]) {
+        self.failed = failed
+        self.wireBytes = wireBytes
+        self.probes = probes
+    }
+
+    public init(_ resource: FetchedResource) {
+        self.init(failed: resource.failure != nil, wireBytes: resource.wireBytes,
+                  probes: (resource.revalidation?.probes ?? []).map { Probe(status: $0.exchange.status, verdicts: [$0.verdict] + $0.notes) })
+    }
 }
 
 extension CrawlRecords {
@@ -34,6 +67,11 @@ extension CrawlRecords {
 
     /// In memory: a crawl in memory is small enough.
     public func makeDistinctKeys() -> any DistinctKeys { InMemoryKeys() }
+
+    /// From each whole resource.
+    public func forEachResourceTally(_ body: (ResourceTally) throws -> Void) throws {
+        try forEachResource { try body(ResourceTally($0)) }
+    }
 }
 
 extension CrawlResult: CrawlRecords {

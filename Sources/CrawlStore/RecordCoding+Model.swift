@@ -86,6 +86,54 @@ extension RecordReader {
         return value
     }
 
+    /// The tally of a stored resource, read in ``resource()``'s field order, every field it does
+    /// not count stepped over.
+    static func tally(_ bytes: [UInt8]) throws -> ResourceTally {
+        var r = try RecordReader(bytes)
+        try r.skipString()  // url
+        try r.skipString()  // kind
+        var wireBytes = 0
+        for _ in 0..<(try r.count()) { wireBytes += try r.exchangeTally().wireBytes }
+        let final = try r.exchangeTally()
+        wireBytes += final.wireBytes
+        var probes: [ResourceTally.Probe] = []
+        if try r.bool() {
+            for _ in 0..<2 {  // If-None-Match, then If-Modified-Since
+                guard try r.bool() else { continue }
+                let exchange = try r.exchangeTally()
+                var verdicts = [try r.raw(RevalidationVerdict.self)]
+                verdicts += try r.array { try $0.raw(RevalidationVerdict.self) }
+                probes.append(ResourceTally.Probe(status: exchange.status, verdicts: verdicts))
+            }
+        }
+        try r.skipOptional { _ = try $0.fixed64() }
+        try r.finish()
+        let failed = final.failed || (final.status ?? 0) >= 400
+        return ResourceTally(failed: failed, wireBytes: wireBytes, probes: probes)
+    }
+
+    /// The counted fields of an exchange, in ``exchange()``'s field order: its status, wire bytes and
+    /// whether it has an error.
+    mutating func exchangeTally() throws -> (status: Int?, wireBytes: Int, failed: Bool) {
+        try skipString()  // url
+        try skipString()  // method
+        for _ in 0..<(try count()) { try skipString(); try skipString() }
+        let status = try optional { try $0.int() }
+        try skipOptional { try $0.skipString() }
+        for _ in 0..<(try count()) { try skipString(); try skipString() }
+        // Wrapping: a probe's bytes are read but not counted, and a damaged record must not trap.
+        let wireBytes = try int() &+ int()
+        try skipOptional { _ = try $0.int() }
+        _ = try bool()
+        let failed = try bool()
+        if failed { try skipString(); try skipString() }
+        _ = try fixed64()
+        try skipOptional { _ = try $0.fixed64() }
+        try skipOptional { _ = try $0.fixed64() }
+        try skipOptional { _ = try $0.int() }
+        return (status, wireBytes, failed)
+    }
+
     static func references(_ bytes: [UInt8]) throws -> [Reference] {
         var r = try RecordReader(bytes)
         let value = try r.array { try $0.reference() }

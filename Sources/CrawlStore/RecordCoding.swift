@@ -140,6 +140,14 @@ struct RecordReader {
         return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[index..<index + n]), as: UTF8.self) }
     }
 
+    /// Steps over a string without making it.
+    mutating func skipString() throws { index += try count() }
+
+    /// Steps over an optional value.
+    mutating func skipOptional(_ skip: (inout RecordReader) throws -> Void) throws {
+        if try bool() { try skip(&self) }
+    }
+
     /// A value of a `String`-backed enum.
     mutating func raw<T: RawRepresentable>(_ type: T.Type) throws -> T where T.RawValue == String {
         let s = try string()

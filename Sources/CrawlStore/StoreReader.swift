@@ -56,6 +56,14 @@ public final class StoreReader: CrawlRecords {
         }
     }
 
+    /// Only the counted fields of each record are read (``RecordReader/tally(_:)``): no string,
+    /// header or exchange of it is made.
+    public func forEachResourceTally(_ body: (ResourceTally) throws -> Void) throws {
+        try db.prepare("SELECT record FROM resources ORDER BY url").query { row in
+            try body(try RecordReader.tally(row.blob(0)))
+        }
+    }
+
     public func forEachPageURL(_ body: (String) throws -> Void) throws {
         try db.prepare("SELECT url FROM pages").query { try body($0.text(0)) }
     }

@@ -71,16 +71,16 @@ public struct CrawlSummary: Sendable {
         for b in audit.broken where broken.count < Self.brokenShown { broken.append(b) }
     }
 
-    public mutating func add(_ resource: FetchedResource) {
+    public mutating func add(_ resource: FetchedResource) { add(ResourceTally(resource)) }
+
+    public mutating func add(_ tally: ResourceTally) {
         resources += 1
-        if resource.failure != nil { failed += 1 }
-        wireBytes += resource.wireBytes
-        guard let revalidation = resource.revalidation else { return }
-        for probe in revalidation.probes {
+        if tally.failed { failed += 1 }
+        wireBytes += tally.wireBytes
+        for probe in tally.probes {
             probes += 1
-            if probe.exchange.status == 304 { probes304 += 1 }
-            verdicts[probe.verdict, default: 0] += 1
-            for note in probe.notes { verdicts[note, default: 0] += 1 }
+            if probe.status == 304 { probes304 += 1 }
+            for verdict in probe.verdicts { verdicts[verdict, default: 0] += 1 }
         }
     }
 

@@ -15,7 +15,8 @@ extension HARReport {
             throw CocoaError(.coderInvalidValue)
         }
         var out = ElementWriter(handle: handle, indent: "    ")
-        func element(_ value: some Encodable) throws { try out.element(JSONReport.indented(try encoder.encode(value), by: "      ")) }
+        let elements = ReportJSONEncoder()
+        func element(_ value: some Encodable) throws { try out.element { try elements.encode(value, level: 3, into: &$0) } }
 
         out.append(shell[..<shell.index(entriesAt.upperBound, offsetBy: -placeholder.count)])
         out.beginArray()

@@ -31,14 +31,14 @@ extension JSONReport {
         }
         let (head, middle, _) = try frame(empty, CDNHitRatio())
         var out = ElementWriter(handle: handle)
-        let encoder = makeEncoder()
+        let encoder = ReportJSONEncoder()
         if let checks {
             let placeholder = "\"suites\" : [\n\n    ]"
             guard let suitesAt = head.range(of: placeholder) else { throw CocoaError(.coderInvalidValue) }
             out.append(head[..<head.index(suitesAt.upperBound, offsetBy: -"[\n\n    ]".count)])
             out.indent = "    "
             out.beginArray()
-            try checks.forEach { try out.element(indented(try encoder.encode($0), by: "      ")) }
+            try checks.forEach { suite in try out.element { try encoder.encode(suite, level: 3, into: &$0) } }
             try out.endArray()
             out.indent = "  "
             out.append(head[suitesAt.upperBound...])
@@ -50,7 +50,7 @@ extension JSONReport {
         let site = try PageByPage.run(records) { findings in
             let page = Self.page(audit: findings.audit, page: findings.page, bandwidth: findings.bandwidth,
                                  cdnHits: findings.cdnHits(memo: &cdnMemo))
-            try out.element(indented(try encoder.encode(page)))
+            try out.element { try encoder.encode(page, level: 2, into: &$0) }
             onPage(findings)
         }
         try out.endArray()
@@ -59,8 +59,9 @@ extension JSONReport {
         let origins = Self.origins(records.startURLs)
         var hits = CDNHitRatio()
         try records.forEachResource { resource in
-            try out.element(indented(try encoder.encode(Self.resource(resource, origins: origins, includeTimings: includeTimings))))
-            hits.merge(CDNHitRatio.of([resource]))
+            let element = Self.resource(resource, origins: origins, includeTimings: includeTimings)
+            try out.element { try encoder.encode(element, level: 2, into: &$0) }
+            hits.merge(CDNHitRatio.of(resource, final: element.cdn))
             onResource(resource)
         }
         try out.endArray()
@@ -89,9 +90,10 @@ struct ElementWriter {
 
     mutating func beginArray() { count = 0 }
 
-    mutating func element(_ bytes: [UInt8]) throws {
+    /// An element `write` appends to the buffer (``ReportJSONEncoder/encode(_:level:into:)``), without a copy of its own.
+    mutating func element(_ write: (inout [UInt8]) throws -> Void) throws {
         append(count == 0 ? "[\n" : ",\n")
-        buffer.append(contentsOf: bytes)
+        try write(&buffer)
         count += 1
         if buffer.count >= 1 << 20 { try flush() }
     }

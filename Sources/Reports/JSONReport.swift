@@ -346,9 +346,9 @@ public struct JSONReport: Codable, Sendable {
         results.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let out = out
             DispatchQueue.concurrentPerform(iterations: slices) { slice in
-                let encoder = makeEncoder()
+                let encoder = ReportJSONEncoder()
                 for i in (slice * per)..<min(count, (slice + 1) * per) {
-                    do { out[i] = indented(try encoder.encode(elements[i])) } catch {
+                    do { out[i] = try encoder.encode(elements[i], level: 2) } catch {
                         failure.withLock { if firstError == nil { firstError = error } }
                     }
                 }
@@ -356,28 +356,6 @@ public struct JSONReport: Codable, Sendable {
         }
         if let firstError { throw firstError }
         return results
-    }
-
-    /// Indents an encoded element by four spaces (or `by`). JSON strings never hold a raw newline, so
-    /// every newline starts a line (except the blank line the encoder puts in an empty array).
-    static func indented(_ data: Data, by indent: String = "    ") -> [UInt8] {
-        let pad = Array(indent.utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(data.count + data.count / 8)
-        out.append(contentsOf: pad)
-        // Line by line over the raw bytes: Data's byte iterator was most of this function's cost.
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            var from = 0
-            while from < bytes.count {
-                let newline = bytes[from...].firstIndex(of: 0x0A)
-                let end = newline.map { $0 + 1 } ?? bytes.count
-                out.append(contentsOf: bytes[from..<end])
-                from = end
-                if newline != nil, from < bytes.count, bytes[from] != 0x0A { out.append(contentsOf: pad) }
-            }
-        }
-        return out
     }
 
     static func makeEncoder() -> JSONEncoder {

@@ -42,6 +42,18 @@ struct PageFiguresTests {
         }
     }
 
+    @Test("fixture site: each stored record's tally (read without decoding it) equals the whole resource's")
+    func tallies() async throws {
+        try await withStoredCrawl { store, result in
+            var tallies: [ResourceTally] = []
+            try StoreReader(path: store.path).forEachResourceTally { tallies.append($0) }
+            let expected = result.resources.keys.sorted().map { ResourceTally(result.resources[$0]!) }
+            #expect(tallies == expected)
+            // Failures and both probes are in the fixture's crawl (RecordCodingTests has the rest).
+            #expect(expected.contains { $0.failed } && expected.contains { $0.probes.count == 2 })
+        }
+    }
+
     @Test("fixture site: with the shared-document memo each page gets a fresh browser model's choice")
     func decisionMemo() async throws {
         try await withStoredCrawl { _, result in
@@ -87,32 +99,5 @@ struct PageFiguresTests {
         #expect(made == 100, "a nil is remembered too")
         for i in 0..<(2 * URLMemo<Int?>.limit) { _ = memo.value(for: "v\(i)") { i } }
         #expect(memo.value(for: "v0") { -1 } == -1, "forgotten after the memo started over")
-    }
-
-    @Test("indented gives the byte-by-byte indentation, blank lines and all")
-    func indentation() throws {
-        func reference(_ data: Data, by indent: String) -> [UInt8] {
-            var out = Array(indent.utf8)
-            var lineStart = false
-            for byte in data {
-                if lineStart, byte != 0x0A { out.append(contentsOf: indent.utf8) }
-                out.append(byte)
-                lineStart = byte == 0x0A
-            }
-            return out
-        }
-        var generator = SystemRandomNumberGenerator()
-        let alphabet = Array("{}[]\" :,ab\n\n\u{E9}".utf8)
-        var cases: [Data] = [Data(), Data([0x0A]), Data([0x0A, 0x0A]), Data("[\n\n  ]".utf8), Data("x\n".utf8)]
-        for _ in 0..<2000 {
-            cases.append(Data((0..<Int.random(in: 0...80, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }))
-        }
-        let encoder = JSONReport.makeEncoder()
-        cases.append(try encoder.encode(["a": [1, 2], "b": [], "c": [3]]))
-        for data in cases {
-            for indent in ["    ", "      ", ""] {
-                #expect(JSONReport.indented(data, by: indent) == reference(data, by: indent), "\(Array(data))")
-            }
-        }
     }
 }

@@ -75,6 +75,28 @@ import Testing
         }
     }
 
+    @Test("a record's tally, read without decoding the record, equals the decoded resource's")
+    func talliesMatch() throws {
+        var g = Generator(state: 14)
+        var kinds = (failed: 0, redirects: 0, notes: 0)
+        var last: [UInt8] = []
+        for _ in 0..<500 {
+            var r = Self.resource(&g)
+            // Sizes a crawl can have: the sum of all of them must not overflow.
+            r.redirects = r.redirects.map { var e = $0; e.headerBytes = g.int(0...999); e.bodyBytes = g.int(0...99_999); return e }
+            r.exchange.headerBytes = g.int(0...999)
+            r.exchange.bodyBytes = g.int(0...99_999)
+            last = RecordWriter.encode(r)
+            let tally = try RecordReader.tally(last)
+            #expect(tally == ResourceTally(r))
+            if tally.failed { kinds.failed += 1 }
+            if !r.redirects.isEmpty { kinds.redirects += 1 }
+            if tally.probes.contains(where: { $0.verdicts.count > 1 }) { kinds.notes += 1 }
+        }
+        #expect(kinds.failed > 0 && kinds.redirects > 0 && kinds.notes > 0)
+        #expect(throws: StoreError.self) { try RecordReader.tally(Array(last.dropLast())) }
+    }
+
     @Test func referencesRoundTrip() throws {
         var g = Generator(state: 13)
         for _ in 0..<300 {
