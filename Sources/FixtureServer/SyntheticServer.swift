@@ -21,7 +21,8 @@ public final class SyntheticServer: Sendable {
 
     /// Requests answered so far.
     public var requests: Int { counter.withLockedValue { $0.requests } }
-    /// The most requests received and not yet answered at once.
+    /// The most requests received and not yet answered at once (a request is answered when its
+    /// response starts to be written).
     public var peakInFlight: Int { counter.withLockedValue { $0.peakInFlight } }
 
     private init(channel: any Channel, baseURL: URL, counter: NIOLockedValueBox<SyntheticCounts>) {
@@ -133,12 +134,17 @@ final class SyntheticHandler: ChannelInboundHandler, @unchecked Sendable {
         if status != .notModified { headers.add(name: "Content-Length", value: String(body.count)) }
         let keepAlive = request.isKeepAlive
         if !keepAlive { headers.add(name: "Connection", value: "close") }
+        // Answered from here on: the client cannot see the response before it is written, so
+        // a request it sends after this answer is never counted as overlapping it. Counted at
+        // the write's completion instead, a server thread preempted between the write and that
+        // callback let the client's next request (another process's, through a shared host
+        // slot) arrive first: a third request "in flight" under --per-host 2 that never was.
+        counter.withLockedValue { $0.inFlight -= 1 }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status, headers: headers))), promise: nil)
         if !body.isEmpty, request.method != .HEAD {
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
         }
         let done = context.writeAndFlushPromise()
-        done.futureResult.whenComplete { [counter] _ in counter.withLockedValue { $0.inFlight -= 1 } }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: done)
         if !keepAlive { done.futureResult.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) } }
     }

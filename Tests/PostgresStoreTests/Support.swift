@@ -4,7 +4,12 @@ import TestSupport
 
 /// A database for one test: the server in `ASSETCRAWL_TEST_POSTGRES_URL`, in a schema of the
 /// test's own (one crawl per schema), so tests never see each other's crawls.
-func testDatabase(lease: Int = 2) throws -> String {
+///
+/// The lease is 20 s: a process that misses its renewals for a lease is taken for dead (its
+/// claims and host slots go to the others), which is right for a crash and wrong for a test
+/// process starved for 2 s by the parallel suite on 2 cores (CI saw `--per-host 2` at 3).
+/// A test of what happens after a kill asks for a short lease itself.
+func testDatabase(lease: Int = 20) throws -> String {
     let base = try #require(ExternalTool.postgresServer.url)
     let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
     return base + (base.contains("?") ? "&" : "?") + "schema=\(schema)&lease=\(lease)"
