@@ -144,9 +144,8 @@ final class SyntheticHandler: ChannelInboundHandler, @unchecked Sendable {
         if !body.isEmpty, request.method != .HEAD {
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
         }
-        let done = context.writeAndFlushPromise()
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: done)
-        if !keepAlive { done.futureResult.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) } }
+        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if !keepAlive { written.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) } }
     }
 
     private func notModified(_ request: HTTPRequestHead, etag: String) -> Bool {
@@ -167,8 +166,4 @@ struct SyntheticCounts {
         inFlight += 1
         peakInFlight = max(peakInFlight, inFlight)
     }
-}
-
-extension ChannelHandlerContext {
-    fileprivate func writeAndFlushPromise() -> EventLoopPromise<Void> { eventLoop.makePromise() }
 }
